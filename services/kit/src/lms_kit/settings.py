@@ -1,0 +1,52 @@
+"""Typed settings, read from the environment once at start-up.
+
+Every service subclasses `KitSettings` and calls `load(MySettings)` in its
+server entry point; nothing reads the environment at import time.
+Variables are prefixed `LMS_` (e.g. `LMS_GRPC_PORT`, `LMS_DATABASE_URL`).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KitSettings(BaseSettings):
+    """Settings every service shares. Subclasses add their own fields."""
+
+    model_config = SettingsConfigDict(env_prefix="LMS_", extra="ignore", frozen=True)
+
+    service_name: str = Field(description="Short service name, e.g. 'course'.")
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 0
+    workers: int = Field(1, ge=1, le=64, description="Processes sharing the port (SO_REUSEPORT).")
+    metrics_port: int = Field(0, description="Prometheus /metrics port; 0 turns it off.")
+    grace_period_s: float = Field(10.0, ge=0, description="SIGTERM drain time for in-flight RPCs.")
+
+    database_url: str = Field("", description="SQLAlchemy async URL; empty: service has no database.")
+    database_pool_size: int = 10
+    nats_url: str = Field("", description="NATS URL; empty: the outbox relay does not run.")
+    redis_url: str = Field("", description="Redis URL for caches and limits; empty: in-process.")
+
+    jwks_url: str = Field("", description="JWKS as http(s):// or file:// URL.")
+    jwt_issuer: str = "lms.user"
+    jwt_audience: str = "lms"
+    jwks_cache_s: float = Field(300.0, description="How long fetched keys are trusted before refresh.")
+    service_token_key_file: str = Field(
+        "", description="PEM private key this service signs its service tokens with (no-mTLS setups)."
+    )
+    service_token_kid: str = ""
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    otlp_endpoint: str = Field("", description="OTLP/gRPC collector for traces; empty: no export.")
+
+
+S = TypeVar("S", bound=KitSettings)
+
+
+def load(cls: type[S], **overrides: object) -> S:
+    """Read settings of type `cls` from the environment, with explicit overrides on top."""
+    return cls(**overrides)  # type: ignore[arg-type]
