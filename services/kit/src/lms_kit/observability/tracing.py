@@ -1,0 +1,43 @@
+"""OpenTelemetry tracing. Context travels as W3C `traceparent` in gRPC metadata
+and in NATS headers. Without an exporter configured the API stays a no-op, but
+incoming trace ids are still carried into logs and onward calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from opentelemetry import propagate, trace
+from opentelemetry.context import Context
+
+TRACER_NAME = "lms_kit"
+
+
+def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
+    """Install an SDK tracer provider exporting to `otlp_endpoint`, if one is given."""
+    if not otlp_endpoint:
+        return
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    try:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    except ImportError as exc:  # the exporter is an optional extra
+        raise RuntimeError("LMS_OTLP_ENDPOINT is set but opentelemetry-exporter-otlp is missing") from exc
+    provider = TracerProvider(resource=Resource.create({"service.name": f"lms-{service}"}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True)))
+    trace.set_tracer_provider(provider)
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def extract_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> Context:
+    carrier = {key: value for key, value in (metadata or ()) if isinstance(value, str)}
+    return propagate.extract(carrier)
+
+
+def inject_into(carrier: dict[str, str]) -> dict[str, str]:
+    propagate.inject(carrier)
+    return carrier
