@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import grpc
@@ -28,7 +29,7 @@ from lms_kit.auth.principal import (
     set_current_principal,
 )
 from lms_kit.auth.tokens import TokenVerifier
-from lms_kit.errors import DomainError, Unauthenticated, internal_status
+from lms_kit.errors import DomainError, Unauthenticated, Unavailable, internal_status
 from lms_kit.observability.metrics import MethodMetrics, RpcMetrics
 from lms_kit.observability.tracing import extract_from_metadata, tracer
 from lms_kit.policy import MethodPolicy
@@ -65,6 +66,31 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
         self._rate_limiter = rate_limiter
         self._access_log = access_log
         self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+        # Drain state: once draining, new calls get UNAVAILABLE while admitted ones finish.
+        self.draining = False
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def start_draining(self) -> None:
+        self.draining = True
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no admitted call is running; False if `timeout` passed first."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+    def _call_started(self) -> None:
+        self.in_flight += 1
+        self._idle.clear()
+
+    def _call_ended(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight == 0:
+            self._idle.set()
 
     async def intercept_service(
         self,
@@ -99,14 +125,7 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
         if forwarded is not None and principal.is_service:
             user = await self._verifier.verify(_bearer(forwarded))
             if not user.is_service:
-                principal = Principal(
-                    subject=principal.subject,
-                    roles=principal.roles,
-                    service=principal.service,
-                    on_behalf_of=user,
-                    token_id=principal.token_id,
-                    expires_at=principal.expires_at,
-                )
+                principal = replace(principal, on_behalf_of=user)
         return principal
 
 
@@ -212,6 +231,8 @@ class _MethodPipeline:
     ) -> Principal:
         """Authenticate, authorize, rate-limit and validate; abort with a rich status if any fails."""
         try:
+            if self.owner.draining:
+                raise Unavailable("SERVICE_UNAVAILABLE", "the service is shutting down; retry")
             principal = await self.owner.authenticate(metadata)
             self.policy.authorize(principal, request)
             if self.owner._rate_limiter is not None:
@@ -286,11 +307,13 @@ class _Outcome:
 
     def __enter__(self) -> _Outcome:
         self.started = time.perf_counter()
+        self.pipeline.owner._call_started()
         if self.pipeline.metrics is not None:
             self.pipeline.metrics.started.inc()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        self.pipeline.owner._call_ended()
         if self.code is None:
             if exc_type is None:
                 self.code = grpc.StatusCode.OK

@@ -79,8 +79,11 @@ def check_app_contract(services: Sequence[Service]) -> dict:
 class RunningServer:
     """A started server: its port, its health servicer and a way to drain it."""
 
-    def __init__(self, server: grpc.aio.Server, port: int, health_servicer: Any, app: App) -> None:
+    def __init__(
+        self, server: grpc.aio.Server, port: int, health_servicer: Any, app: App, pipeline: ServerPipeline
+    ) -> None:
         self.server = server
+        self.pipeline = pipeline
         self.port = port
         self.health = health_servicer
         self.app = app
@@ -91,8 +94,15 @@ class RunningServer:
         if self._stopped:
             return
         self._stopped = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        # Load balancers see NOT_SERVING; new calls get a clean UNAVAILABLE from the
+        # pipeline while admitted calls finish; gRPC cancels what outlives the grace.
         await self.health.enter_graceful_shutdown()
-        await self.server.stop(grace_s)
+        self.pipeline.start_draining()
+        if not await self.pipeline.wait_idle(grace_s):
+            log.warning("drain_timeout in_flight=%d", self.pipeline.in_flight)
+        await self.server.stop(max(0.0, deadline - loop.time()))
         for hook in self.app.on_stop:
             try:
                 await hook()
@@ -144,7 +154,7 @@ async def start_server(
         await hook()
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, port, health_servicer, app)
+    return RunningServer(server, port, health_servicer, app, pipeline)
 
 
 async def serve(settings: S, build_app: Callable[[S], Awaitable[App]], *, metrics: RpcMetrics) -> None:

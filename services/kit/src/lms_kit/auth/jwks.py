@@ -46,9 +46,11 @@ class JwksKeySet:
     async def refresh(self, *, force: bool = False) -> None:
         async with self._lock:
             now = time.monotonic()
-            if not force and now - self._last_attempt < self._min_refresh_interval_s:
-                return
-            self._last_attempt = now
+            if not force:
+                # Only on-demand refreshes (unknown kid, stale cache) are rate-limited.
+                if now - self._last_attempt < self._min_refresh_interval_s:
+                    return
+                self._last_attempt = now
             try:
                 document = await self._fetch()
                 keys = {}

@@ -27,6 +27,8 @@ class Principal:
     on_behalf_of: Principal | None = None
     token_id: str = ""
     expires_at: float = 0.0
+    # The bearer token itself, so a service can forward an end user's identity.
+    raw_token: str = field(default="", repr=False)
 
     @property
     def is_anonymous(self) -> bool:

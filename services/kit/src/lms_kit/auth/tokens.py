@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -54,6 +55,7 @@ class TokenVerifier:
                 return cached
             del self._cache[token]
         principal = await self._verify_signature(token)
+        principal = replace(principal, raw_token=token)
         self._cache[token] = principal
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -1,0 +1,72 @@
+"""Validation and error mapping: field violations, domain errors, unexpected exceptions."""
+
+import logging
+
+import grpc
+import pytest
+from google.rpc import code_pb2, error_details_pb2
+
+from lms.testing.v1 import probe_pb2 as p
+from lms_kit.testing.harness import error_reason, field_violations, rich_status
+
+
+async def call_error(call):
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    return caught.value
+
+
+async def test_invalid_input_names_every_bad_field(probe):
+    widget = p.Widget(title="ab", contact_email="nope", quantity=500, kind=9, tags=["a", "b", "c", "d"])
+    error = await call_error(probe.stub.CreateWidget(p.CreateWidgetRequest(widget=widget, request_id="nope")))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_reason(error) == "INVALID_FIELDS"
+    assert field_violations(error) == {
+        "widget.title": "MIN_LENGTH",
+        "widget.contact_email": "EMAIL",
+        "widget.quantity": "MAX",
+        "widget.kind": "UNDEFINED_ENUM",
+        "widget.tags": "MAX_ITEMS",
+        "request_id": "UUID",
+    }
+
+
+async def test_missing_message_field_is_required(probe):
+    error = await call_error(probe.stub.CreateWidget(p.CreateWidgetRequest()))
+    assert field_violations(error) == {"widget": "REQUIRED"}
+
+
+async def test_valid_input_passes_and_optional_formats_may_be_empty(probe):
+    widget = p.Widget(title="abc", quantity=1, kind=p.WIDGET_KIND_SMALL)
+    assert (await probe.stub.CreateWidget(p.CreateWidgetRequest(widget=widget))).title == "abc"
+
+
+async def test_each_streamed_message_is_validated(probe, mint):
+    async def numbers():
+        yield p.SumRequest(value=1)
+        yield p.SumRequest(value=2_000_000)
+
+    error = await call_error(probe.stub.Sum(numbers(), metadata=mint.bearer("u1")))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field_violations(error) == {"value": "MAX"}
+
+
+async def test_domain_error_carries_reason_domain_and_metadata(probe):
+    error = await call_error(probe.stub.Fail(p.FailRequest(mode=p.FAIL_MODE_NOT_FOUND)))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    status = rich_status(error)
+    assert status.code == code_pb2.NOT_FOUND and status.message == "widget not found"
+    info = error_details_pb2.ErrorInfo()
+    assert status.details[0].Unpack(info)
+    assert (info.reason, info.domain, dict(info.metadata)) == ("WIDGET_NOT_FOUND", "testing.lms", {"widget": "w1"})
+
+
+async def test_unexpected_exception_is_internal_without_internals(probe, caplog):
+    with caplog.at_level(logging.ERROR, logger="lms_kit.rpc"):
+        error = await call_error(probe.stub.Fail(p.FailRequest(mode=p.FAIL_MODE_CRASH)))
+    assert error.code() == grpc.StatusCode.INTERNAL
+    assert error.details() == "internal error"
+    assert "hunter2" not in repr(rich_status(error))
+    assert error_reason(error) == "INTERNAL_ERROR"
+    # ...but the operator still sees the cause in the log.
+    assert any("hunter2" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
