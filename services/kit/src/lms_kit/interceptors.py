@@ -148,6 +148,7 @@ class _MethodPipeline:
         self.handler = handler
         service, _, name = method.lstrip("/").partition("/")
         self.span_name = f"{service}/{name}"
+        self.tracer = tracer()  # a proxy: follows a provider installed later
         if handler.request_streaming and handler.response_streaming:
             self.rpc_type = "bidi_stream"
         elif handler.request_streaming:
@@ -271,7 +272,7 @@ class _MethodPipeline:
 
     def _span(self, metadata: tuple[Any, ...]) -> Any:
         parent = extract_from_metadata(metadata) if any(k == "traceparent" for k, _ in metadata) else None
-        return tracer().start_as_current_span(self.span_name, context=parent, kind=trace.SpanKind.SERVER)
+        return self.tracer.start_as_current_span(self.span_name, context=parent, kind=trace.SpanKind.SERVER)
 
     def _observe(self, context: grpc.aio.ServicerContext) -> _Outcome:
         return _Outcome(self, context)

@@ -8,6 +8,7 @@ import socket
 import sys
 
 import grpc
+import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lms.testing.v1 import probe_pb2 as p
@@ -21,10 +22,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def start_probe(mint, *, workers: int = 1, grace_s: float = 5.0):
+async def start_probe(mint, *, workers: int = 1, grace_s: float = 5.0, metrics_port: int = 0):
     port = free_port()
     env = {
         **os.environ,
+        "LMS_METRICS_PORT": str(metrics_port),
         "LMS_GRPC_PORT": str(port),
         "LMS_WORKERS": str(workers),
         "LMS_GRACE_PERIOD_S": str(grace_s),
@@ -78,12 +80,23 @@ async def test_sigterm_lets_in_flight_calls_finish_and_refuses_new_ones(mint):
         await channel.close()
 
 
-async def test_two_workers_share_the_port_and_both_drain(mint):
-    process, channel = await start_probe(mint, workers=2)
+async def test_two_workers_share_the_port_merge_metrics_and_both_drain(mint):
+    metrics_port = free_port()
+    process, channel = await start_probe(mint, workers=2, metrics_port=metrics_port)
     stub = probe_pb2_grpc.ProbeServiceStub(channel)
     try:
         replies = await asyncio.gather(*(stub.Echo(p.EchoRequest(text=str(i))) for i in range(20)))
         assert [r.text for r in replies] == [str(i) for i in range(20)]
+        async with httpx.AsyncClient() as http:
+            exposition = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+        echo_ok = [
+            line
+            for line in exposition.splitlines()
+            if line.startswith("grpc_server_handled_total{")
+            and 'grpc_method="Echo"' in line
+            and 'grpc_code="OK"' in line
+        ]
+        assert len(echo_ok) == 1 and float(echo_ok[0].rsplit(" ", 1)[1]) == 20.0
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0
     finally:
