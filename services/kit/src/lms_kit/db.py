@@ -9,6 +9,7 @@ events recorded on it go to the outbox table in the same transaction as the doma
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -63,9 +64,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Take transaction control away from the driver so that our BEGIN below is the one used.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-        cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0] != "wal":  # WAL is stored in the file: only new files switch
+            _enable_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -74,6 +77,23 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # writes fails at once with SQLITE_BUSY when another writer got there first, without
         # waiting on busy_timeout. SQLite has one writer anyway (Rails 7.1 made the same choice).
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch to WAL (readers never wait for the writer), retrying while a peer holds the lock.
+
+    The switch needs an exclusive lock and SQLite does not apply busy_timeout to it, so worker
+    processes opening a new file together would otherwise fail with "database is locked".
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)  # only ever on a brand-new file, while a peer creates it
 
 
 class Database:

@@ -18,6 +18,7 @@ and incident replay), then deleted by the relay itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -164,7 +165,5 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         if self._stopping:
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
