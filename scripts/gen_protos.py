@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import filecmp
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +21,9 @@ GEN = ROOT / "gen"
 # googleapis-common-protos at run time.
 OWN_PACKAGE = "lms"
 DESCRIPTOR_SET = Path("descriptors") / "lms.binpb"
+# Not imported by our contracts, but Envoy's convert_grpc_status needs these
+# types in the descriptor to render error details as JSON.
+GATEWAY_EXTRA = ["google/rpc/status.proto", "google/rpc/error_details.proto"]
 
 
 def _own_protos() -> list[str]:
@@ -62,6 +64,7 @@ def generate(out: Path) -> None:
             "--include_source_info",
             f"--descriptor_set_out={out / DESCRIPTOR_SET}",
             *protos,
+            *GATEWAY_EXTRA,
         ]
     )
 

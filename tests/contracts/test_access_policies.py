@@ -89,7 +89,9 @@ def test_policy_holds_for_unauthenticated_wrong_and_right_callers(method):
 
 
 def _service_without_policy():
-    file = descriptor_pb2.FileDescriptorProto(name="unguarded.proto", package="lms.unguarded.v1", syntax="proto3")
+    file = descriptor_pb2.FileDescriptorProto(
+        name="unguarded.proto", package="lms.unguarded.v1", syntax="proto3"
+    )
     file.message_type.add(name="Ping")
     service = file.service.add(name="UnguardedService")
     service.method.add(name="Ping", input_type=".lms.unguarded.v1.Ping", output_type=".lms.unguarded.v1.Ping")

@@ -47,9 +47,7 @@ class DomainError(Exception):
         self.metadata = dict(metadata or {})
 
     def details(self) -> list[object]:
-        return [
-            error_details_pb2.ErrorInfo(reason=self.reason, domain=self.domain, metadata=self.metadata)
-        ]
+        return [error_details_pb2.ErrorInfo(reason=self.reason, domain=self.domain, metadata=self.metadata)]
 
     def to_status(self) -> status_pb2.Status:
         status = status_pb2.Status(code=self.code.value[0], message=self.message)

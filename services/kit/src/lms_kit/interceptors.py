@@ -75,10 +75,10 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
     def start_draining(self) -> None:
         self.draining = True
 
-    async def wait_idle(self, timeout: float) -> bool:
-        """Wait until no admitted call is running; False if `timeout` passed first."""
+    async def wait_idle(self, limit_s: float) -> bool:
+        """Wait until no admitted call is running; False if `limit_s` passed first."""
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            await asyncio.wait_for(self._idle.wait(), limit_s)
             return True
         except TimeoutError:
             return False

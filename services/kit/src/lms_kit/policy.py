@@ -82,7 +82,9 @@ def policy_for(method: pb_descriptor.MethodDescriptor) -> MethodPolicy:
         owner_field=tuple(access.owner_field.split(".")) if access.owner_field else (),
         services=frozenset(access.services),
     )
-    if not (policy.anonymous or policy.authenticated or policy.roles or policy.owner_field or policy.services):
+    if not (
+        policy.anonymous or policy.authenticated or policy.roles or policy.owner_field or policy.services
+    ):
         raise ContractError(f"{method.full_name} has an empty access policy (nobody could call it)")
     if policy.owner_field:
         if method.client_streaming:

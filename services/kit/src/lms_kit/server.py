@@ -161,9 +161,7 @@ async def serve(settings: S, build_app: Callable[[S], Awaitable[App]], *, metric
     """Run one worker until SIGTERM/SIGINT, then drain within the grace period."""
     app = await build_app(settings)
     running = await start_server(app, settings, metrics=metrics)
-    log.info(
-        "serving service=%s port=%d pid=%d", settings.service_name, running.port, os.getpid()
-    )
+    log.info("serving service=%s port=%d pid=%d", settings.service_name, running.port, os.getpid())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 from google.protobuf import descriptor as pb_descriptor
 from google.protobuf.message import Message
@@ -51,7 +51,7 @@ def violations_of(message: Message) -> list[FieldViolation]:
     return violations
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checks_for(descriptor: pb_descriptor.Descriptor) -> tuple[Check, ...]:
     return tuple(_compile_message(descriptor, ()))
 
@@ -197,7 +197,9 @@ def _compile_value(field: FD, rules: options_pb2.FieldRules, where: str) -> Valu
     if kind == FD.TYPE_STRING or kind == FD.TYPE_BYTES:
         if rules.min_len:
             n = rules.min_len
-            parts.append(lambda v: None if len(v) >= n else ("MIN_LENGTH", f"must be at least {n} characters"))
+            parts.append(
+                lambda v: None if len(v) >= n else ("MIN_LENGTH", f"must be at least {n} characters")
+            )
         if rules.max_len:
             m = rules.max_len
             parts.append(lambda v: None if len(v) <= m else ("MAX_LENGTH", f"must be at most {m} characters"))

@@ -91,12 +91,16 @@ async def test_wrong_role_is_permission_denied(probe, mint):
 
 
 async def test_right_role_is_let_in(probe, mint):
-    reply = await probe.stub.AdminEcho(p.AdminEchoRequest(text="x"), metadata=mint.bearer("u1", roles=["admin"]))
+    reply = await probe.stub.AdminEcho(
+        p.AdminEchoRequest(text="x"), metadata=mint.bearer("u1", roles=["admin"])
+    )
     assert reply.text == "x"
 
 
 async def test_verified_identity_reaches_the_handler(probe, mint):
-    reply = await probe.stub.WhoAmI(p.WhoAmIRequest(), metadata=mint.bearer("u-42", roles=["teacher", "bogus"]))
+    reply = await probe.stub.WhoAmI(
+        p.WhoAmIRequest(), metadata=mint.bearer("u-42", roles=["teacher", "bogus"])
+    )
     assert reply.subject == "u-42"
     assert list(reply.roles) == [2]  # ROLE_TEACHER; unknown role names are dropped
 

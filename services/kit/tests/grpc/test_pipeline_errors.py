@@ -58,7 +58,11 @@ async def test_domain_error_carries_reason_domain_and_metadata(probe):
     assert status.code == code_pb2.NOT_FOUND and status.message == "widget not found"
     info = error_details_pb2.ErrorInfo()
     assert status.details[0].Unpack(info)
-    assert (info.reason, info.domain, dict(info.metadata)) == ("WIDGET_NOT_FOUND", "testing.lms", {"widget": "w1"})
+    assert (info.reason, info.domain, dict(info.metadata)) == (
+        "WIDGET_NOT_FOUND",
+        "testing.lms",
+        {"widget": "w1"},
+    )
 
 
 async def test_unexpected_exception_is_internal_without_internals(probe, caplog):

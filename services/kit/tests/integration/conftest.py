@@ -17,11 +17,12 @@ import nats
 import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import Message
+from nats.js import JetStreamContext
+
 from lms_kit.db import Database
 from lms_kit.events.streams import ensure_stream, stream_name
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import nats_url, postgres_database, sqlite_database
-from nats.js import JetStreamContext
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

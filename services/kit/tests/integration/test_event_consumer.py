@@ -5,6 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from sqlalchemy import text
+
 from lms_kit.db import Database
 from lms_kit.events.consumer import (
     DLQ_CONSUMER,
@@ -17,11 +23,6 @@ from lms_kit.events.consumer import (
 from lms_kit.events.envelope import EVENT_ID, MSG_ID, Envelope
 from lms_kit.events.relay import OutboxRelay
 from lms_kit.events.streams import DLQ_STREAM, ensure_dead_letter_stream
-from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
-from opentelemetry import context as otel_context
-from opentelemetry import trace
-from sqlalchemy import text
 
 FAST = {"ack_wait_s": 1.0, "backoff_s": (0.05,), "fetch_timeout_s": 0.5}
 

@@ -8,10 +8,11 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
+
 from lms_kit.db import create_engine
 from lms_kit.events.schema import metadata as kit_metadata
 from lms_kit.migrations import upgrade
-from sqlalchemy import text
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,16 +8,17 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from lms_kit.db import Database
-from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, parse_time
-from lms_kit.events.relay import OutboxRelay
-from lms_kit.events.schema import outbox
-from lms_kit.migrations import upgrade
 from nats.js import JetStreamContext
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from lms_kit.db import Database
+from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, parse_time
+from lms_kit.events.relay import OutboxRelay
+from lms_kit.events.schema import outbox
+from lms_kit.migrations import upgrade
 
 
 class RelayKilled(Exception):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
+
 from lms.testing.v1 import probe_pb2
 from lms_kit.db import Database
 from lms_kit.events.schema import metadata
 from lms_kit.testing.databases import sqlite_database
-from sqlalchemy import text
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from google.protobuf import timestamp_pb2
+
 from lms.testing.v1 import probe_pb2
 from lms_kit.events.envelope import Envelope, domain_of, event_type, format_time, parse_time
 from lms_kit.events.streams import stream_name

@@ -34,9 +34,7 @@ class TokenVerifier:
     until expiry, and dropped when the key set changes), so a client that sends
     the same token on every call pays for one signature check."""
 
-    def __init__(
-        self, keys: JwksKeySet, *, issuer: str, audience: str, cache_size: int = 10_000
-    ) -> None:
+    def __init__(self, keys: JwksKeySet, *, issuer: str, audience: str, cache_size: int = 10_000) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience

@@ -15,7 +15,10 @@ class RpcMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         kwargs = {"registry": registry} if registry is not None else {}
         self.started = Counter(
-            "grpc_server_started_total", "RPCs started.", ["grpc_service", "grpc_method", "grpc_type"], **kwargs
+            "grpc_server_started_total",
+            "RPCs started.",
+            ["grpc_service", "grpc_method", "grpc_type"],
+            **kwargs,
         )
         self.handled = Counter(
             "grpc_server_handled_total",

@@ -1,9 +1,9 @@
 """Start a service in-process on port 0 with the real pipeline, and mint tokens.
 
-    mint = TokenMint.create(tmp_path)
-    async with serve_app(app, settings_for(mint, "course")) as server:
-        stub = CourseServiceStub(server.channel)
-        await stub.GetCourse(request, metadata=mint.bearer("user-1", roles=["teacher"]))
+mint = TokenMint.create(tmp_path)
+async with serve_app(app, settings_for(mint, "course")) as server:
+    stub = CourseServiceStub(server.channel)
+    await stub.GetCourse(request, metadata=mint.bearer("user-1", roles=["teacher"]))
 """
 
 from __future__ import annotations

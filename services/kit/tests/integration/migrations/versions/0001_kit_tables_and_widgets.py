@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
+
 from lms_kit.events.schema import create_kit_tables, drop_kit_tables
 
 revision = "0001"

@@ -1,0 +1,604 @@
+"""The dev mesh runner: nats-server, every service and Envoy as local processes.
+
+    scripts/up                          # bootstrap, then this with the defaults
+    python scripts/devmesh.py --with-probe --http-port 0 --free-ports
+
+It starts, in order: nats-server (JetStream, a free port), every service found
+in services/*/pyproject.toml (`[tool.lms]`), each in its own process group and
+waited for until grpc.health.v1 reports SERVING, then Envoy with a config
+rendered for the ports in use, waited for until GET /healthz is 200. Then it
+prints `LMS mesh ready: REST http://127.0.0.1:<port>` and runs until Ctrl-C or
+SIGTERM, when it stops Envoy, lets the services drain, stops nats-server and
+kills whatever is left. See docs/devmesh.md.
+
+Exit codes: 0 stopped cleanly on request; 1 a component failed to start, died,
+or did not stop cleanly; 2 bad usage or environment (port taken, binary missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import functools
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen_envoy  # a sibling script, not an installed package
+from gen_envoy import PROBE, ServiceSpec
+
+ROOT = gen_envoy.ROOT
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+DEV_ISSUER = "lms.user"
+DEV_AUDIENCE = "lms"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432"
+POLL_S = 0.1
+LOG_TAIL_LINES = 40
+# The kit drains for LMS_GRACE_PERIOD_S (10 s by default); allow a little more.
+SERVICE_STOP_TIMEOUT_S = 20.0
+OTHER_STOP_TIMEOUT_S = 10.0
+
+
+class UsageError(Exception):
+    """The runner cannot start as asked (exit 2)."""
+
+
+class StartupError(Exception):
+    """A component did not become ready (exit 1)."""
+
+
+class ChildDied(Exception):
+    def __init__(self, child: Child) -> None:
+        super().__init__(f"{child.name} exited with code {child.popen.returncode}")
+        self.child = child
+
+
+class StopRequested(Exception):
+    """SIGINT/SIGTERM/SIGHUP arrived while starting."""
+
+
+@dataclass
+class Child:
+    name: str
+    popen: subprocess.Popen
+    log_path: Path
+    # Exit statuses that count as a clean stop after our SIGTERM.
+    clean_codes: tuple[int, ...] = (0,)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    # No SO_REUSEPORT here on purpose: the kit binds with it, so a second service
+    # on a taken port would silently share it instead of failing.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def find_binary(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        raise UsageError(f"`{name}` not found next to {sys.executable} or on PATH; run scripts/bootstrap")
+    return found
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+
+# Loaded up front: between fork and exec only the call itself may run.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Runs in the child between fork and exec: if the runner is killed outright
+    (SIGKILL, OOM), the kernel sends the child SIGTERM instead of leaving it
+    holding the mesh's ports."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def http_status(port: int, path: str, timeout: float = 1.0) -> int | None:
+    """Status of GET http://127.0.0.1:<port><path>, or None if nothing answered.
+    (http.client, not urllib: proxy variables must never apply to loopback.)"""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def nats_ready(port: int) -> bool:
+    """nats-server greets every client with INFO {...}; JetStream must be on."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
+            greeting = sock.recv(8192).decode(errors="replace")
+    except OSError:
+        return False
+    if not greeting.startswith("INFO "):
+        return False
+    try:
+        info = json.loads(greeting[5:].splitlines()[0])
+    except ValueError:
+        return False
+    return bool(info.get("jetstream"))
+
+
+def grpc_serving(port: int, names: Sequence[str]) -> bool:
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        try:
+            for name in names:
+                reply = stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=1.0)
+                if reply.status != health_pb2.HealthCheckResponse.SERVING:
+                    return False
+        except grpc.RpcError:
+            return False
+    return True
+
+
+def ensure_dev_keys(keys_dir: Path) -> tuple[Path, Path, str]:
+    """The dev issuer's Ed25519 key (made once, kept) and its JWKS; returns (pem, jwks, kid).
+
+    The kid is the key's RFC 7638 thumbprint, so it follows from the key alone."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from lms_kit.auth.tokens import TokenSigner, new_ed25519_signer, private_key_pem
+
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    pem_path, jwks_path = keys_dir / "dev-issuer.pem", keys_dir / "jwks.json"
+    if not pem_path.exists():
+        signer = new_ed25519_signer(kid="pending", issuer=DEV_ISSUER, audience=DEV_AUDIENCE)
+        # Created 0600 from the start: it is a signing key, even if only a dev one.
+        fd = os.open(pem_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(private_key_pem(signer))
+    key = serialization.load_pem_private_key(pem_path.read_bytes(), password=None)
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        raise UsageError(f"{pem_path} is not an Ed25519 private key; delete it to get a new one")
+    kid = _jwk_thumbprint(TokenSigner(key, kid="", issuer=DEV_ISSUER, audience=DEV_AUDIENCE).public_jwk())
+    signer = TokenSigner(key, kid=kid, issuer=DEV_ISSUER, audience=DEV_AUDIENCE)
+    # Rewritten every run, so it always matches the key on disk.
+    jwks_path.write_text(json.dumps({"keys": [signer.public_jwk()]}, indent=2) + "\n")
+    return pem_path, jwks_path, kid
+
+
+def _jwk_thumbprint(jwk: dict) -> str:
+    import base64
+    import hashlib
+
+    members = {k: jwk[k] for k in ("crv", "kty", "x")}
+    digest = hashlib.sha256(json.dumps(members, separators=(",", ":"), sort_keys=True).encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def ensure_postgres_databases(base_url: str, names: Sequence[str]) -> dict[str, str]:
+    """Create the missing databases; returns {name: SQLAlchemy URL}."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as connection:
+            for name in names:
+                exists = connection.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+                ).fetchone()
+                if not exists:
+                    connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise UsageError(f"PostgreSQL at {url.render_as_string()}: {exc}".strip()) from None
+    return {
+        name: url.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        for name in names
+    }
+
+
+# ---------------------------------------------------------------- the mesh
+
+
+@dataclass(frozen=True)
+class Options:
+    data_dir: Path
+    http_port: int
+    postgres: bool
+    pg_url: str
+    with_probe: bool
+    workers: int
+    free_ports: bool
+    start_timeout: float
+    only: tuple[str, ...] = ()
+
+
+class Mesh:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.data = options.data_dir
+        self.logs = self.data / "logs"
+        self.children: list[Child] = []
+        self.stop_signal: int | None = None
+        self.services: list[ServiceSpec] = []
+        self.http_port = 0
+        self.admin_port = 0
+        self.nats_url = ""
+
+    # -- signals
+
+    def install_signal_handlers(self) -> None:
+        def request_stop(signum: int, _frame: object) -> None:
+            if self.stop_signal is None:
+                say(f"{signal.Signals(signum).name} received; stopping")
+            self.stop_signal = signum
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, request_stop)
+
+    # -- children
+
+    def spawn(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        clean_codes: tuple[int, ...] = (0,),
+    ) -> Child:
+        log_path = self.logs / f"{name}.log"
+        with log_path.open("wb") as log:  # the child keeps its own descriptor
+            popen = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.data,
+                # Own session: a terminal's Ctrl-C reaches only the runner, which
+                # then stops everything in order.
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        child = Child(name, popen, log_path, clean_codes)
+        self.children.append(child)
+        return child
+
+    def check_children(self) -> None:
+        for child in self.children:
+            if child.popen.poll() is not None:
+                raise ChildDied(child)
+
+    def wait_until(self, what: str, ready: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.stop_signal is not None:
+                raise StopRequested
+            self.check_children()
+            if ready():
+                return
+            if time.monotonic() > deadline:
+                raise StartupError(f"{what} not ready after {timeout:.0f} s")
+            time.sleep(POLL_S)
+
+    # -- start-up
+
+    def plan(self) -> None:
+        """Decide services and ports; fail before starting anything if one is taken."""
+        services = gen_envoy.discover_services()
+        if self.options.with_probe:
+            services.append(PROBE)
+        if self.options.only:
+            unknown = set(self.options.only) - {s.name for s in services}
+            if unknown:
+                raise UsageError(f"--only names unknown services: {', '.join(sorted(unknown))}")
+            services = [s for s in services if s.name in self.options.only]
+        if not services:
+            raise UsageError(
+                "no services found (services/*/pyproject.toml with [tool.lms]); try --with-probe"
+            )
+        if self.options.free_ports:
+            services = [replace(s, grpc_port=free_port()) for s in services]
+        for spec in services:
+            if not port_is_free(spec.grpc_port):
+                raise UsageError(
+                    f"port {spec.grpc_port} ({spec.name}) is in use: is another mesh running? "
+                    "(--free-ports picks free ones)"
+                )
+        self.services = services
+        self.http_port = self.options.http_port or free_port()
+        if not port_is_free(self.http_port):
+            raise UsageError(f"HTTP port {self.http_port} is in use (--http-port 0 picks a free one)")
+        self.admin_port = free_port()
+
+    def database_urls(self) -> dict[str, str]:
+        wanted = [s.name for s in self.services if s.database]
+        if not wanted:
+            return {}
+        if self.options.postgres:
+            by_db = ensure_postgres_databases(self.options.pg_url, [f"lms_{name}" for name in wanted])
+            return {name: by_db[f"lms_{name}"] for name in wanted}
+        db_dir = self.data / "db"
+        db_dir.mkdir(exist_ok=True)
+        return {name: f"sqlite+aiosqlite:///{db_dir / name}.db" for name in wanted}
+
+    def start(self) -> None:
+        for sub in ("logs", "nats", "db"):
+            (self.data / sub).mkdir(parents=True, exist_ok=True)
+        self.plan()
+        pem, jwks, kid = ensure_dev_keys(self.data / "keys")
+        databases = self.database_urls()
+
+        nats_port = free_port()
+        self.nats_url = f"nats://127.0.0.1:{nats_port}"
+        say(f"starting nats-server on {self.nats_url}")
+        nats_argv = [find_binary("nats-server"), "-js", "-sd", str(self.data / "nats")]
+        self.spawn(
+            "nats",
+            [*nats_argv, "-a", "127.0.0.1", "-p", str(nats_port), "-n", "devmesh"],
+            clean_codes=(0, -signal.SIGTERM),
+        )
+        self.wait_until("nats-server", lambda: nats_ready(nats_port), self.options.start_timeout)
+
+        base_env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "LMS_GRPC_HOST": "127.0.0.1",
+            "LMS_WORKERS": str(self.options.workers),
+            "LMS_METRICS_PORT": "0",
+            "LMS_NATS_URL": self.nats_url,
+            "LMS_JWKS_URL": jwks.as_uri(),
+            "LMS_JWT_ISSUER": DEV_ISSUER,
+            "LMS_JWT_AUDIENCE": DEV_AUDIENCE,
+            "LMS_SERVICE_TOKEN_KEY_FILE": str(pem),
+            "LMS_SERVICE_TOKEN_KID": kid,
+            "LMS_LOG_JSON": "true",
+        }
+        # All services start at once (each applies its own migrations), then are waited for.
+        for spec in self.services:
+            env = base_env | {
+                "LMS_SERVICE_NAME": spec.name,
+                "LMS_GRPC_PORT": str(spec.grpc_port),
+                "LMS_DATABASE_URL": databases.get(spec.name, ""),
+            }
+            say(f"starting {spec.name} on 127.0.0.1:{spec.grpc_port}")
+            self.spawn(spec.name, [sys.executable, "-m", spec.module], env=env)
+
+        # Envoy starts now, before the runner opens any gRPC channel: every child
+        # gets its die-with-parent hook in a preexec_fn, which is only safe while
+        # the runner has a single thread (gRPC starts threads). Envoy's own
+        # health checks keep traffic away until the services are SERVING.
+        self.start_envoy()
+
+        grpc_services = gen_envoy.load_grpc_services(gen_envoy.DESCRIPTOR)
+        for spec in self.services:
+            names = [g.full_name for g in grpc_services if g.full_name.startswith(spec.proto_package_prefix)]
+            self.wait_until(
+                f"{spec.name} (grpc health)",
+                functools.partial(grpc_serving, spec.grpc_port, ["", *names]),
+                self.options.start_timeout,
+            )
+        self.wait_until(
+            "envoy admin /ready",
+            lambda: http_status(self.admin_port, "/ready") == 200,
+            self.options.start_timeout,
+        )
+        self.wait_until(
+            "envoy /healthz (every service cluster healthy)",
+            lambda: http_status(self.http_port, gen_envoy.HEALTHZ_PATH) == 200,
+            self.options.start_timeout,
+        )
+
+    def start_envoy(self) -> None:
+        config = gen_envoy.render(
+            self.services,
+            http_port=self.http_port,
+            admin_port=self.admin_port,
+            descriptor_path=gen_envoy.DESCRIPTOR.resolve(),
+            access_log_path=str(self.logs / "envoy-access.log"),
+        )
+        config_path = self.data / "envoy.yaml"
+        config_path.write_text(
+            gen_envoy.dump(config, header="# Written by scripts/devmesh.py; do not edit.\n")
+        )
+        say(f"starting envoy on 127.0.0.1:{self.http_port} (admin 127.0.0.1:{self.admin_port})")
+        self.spawn(
+            "envoy",
+            # No hot-restart shared memory: a second Envoy (tests, another mesh) may run.
+            [find_binary("envoy"), "-c", str(config_path), "--log-level", "warn", "--disable-hot-restart"],
+            clean_codes=(0, -signal.SIGTERM),
+        )
+
+    # -- running
+
+    def announce(self) -> None:
+        state = {
+            "rest": f"http://127.0.0.1:{self.http_port}",
+            "admin": f"http://127.0.0.1:{self.admin_port}",
+            "nats": self.nats_url,
+            "runner_pid": os.getpid(),
+            "children": {c.name: {"pid": c.pid, "log": str(c.log_path)} for c in self.children},
+            "services": {s.name: {"grpc": f"127.0.0.1:{s.grpc_port}"} for s in self.services},
+        }
+        (self.data / "mesh.json").write_text(json.dumps(state, indent=2) + "\n")
+        by_name = {c.name: c for c in self.children}
+        lines = [f"LMS mesh ready: REST http://127.0.0.1:{self.http_port}"]
+        for spec in self.services:
+            child = by_name[spec.name]
+            lines.append(
+                f"  service {spec.name}: grpc 127.0.0.1:{spec.grpc_port} pid={child.pid} log={child.log_path}"
+            )
+        nats, envoy = by_name["nats"], by_name["envoy"]
+        lines.append(f"  nats: {self.nats_url} pid={nats.pid} log={nats.log_path}")
+        lines.append(
+            f"  envoy: admin http://127.0.0.1:{self.admin_port} pid={envoy.pid} log={envoy.log_path}"
+        )
+        print("\n".join(lines), flush=True)
+
+    def run_until_stopped(self) -> None:
+        while self.stop_signal is None:
+            self.check_children()
+            time.sleep(POLL_S)
+
+    # -- shutdown
+
+    def stop(self) -> bool:
+        """Envoy first (no new traffic), then the services (they drain), then
+        nats-server (the services' outbox relays flush to it while draining).
+        Returns True if everything exited cleanly and nothing had to be killed."""
+        by_name = {c.name: c for c in self.children}
+        waves = [
+            ([by_name["envoy"]] if "envoy" in by_name else [], OTHER_STOP_TIMEOUT_S),
+            ([by_name[s.name] for s in self.services if s.name in by_name], SERVICE_STOP_TIMEOUT_S),
+            ([by_name["nats"]] if "nats" in by_name else [], OTHER_STOP_TIMEOUT_S),
+        ]
+        clean = True
+        for wave, timeout in waves:
+            for child in wave:
+                if child.popen.poll() is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        child.popen.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            for child in wave:
+                try:
+                    child.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    say(f"{child.name} (pid {child.pid}) did not stop within {timeout:.0f} s; killing it")
+                    clean = False
+                if child.popen.returncode is not None and child.popen.returncode not in child.clean_codes:
+                    say(f"{child.name} exited with code {child.popen.returncode}")
+                    clean = False
+                # Its whole process group: a service's worker processes, anything
+                # a dying child left behind.
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                child.popen.wait()
+        with contextlib.suppress(FileNotFoundError):
+            (self.data / "mesh.json").unlink()
+        return clean
+
+
+def say(message: str) -> None:
+    print(f"devmesh: {message}", file=sys.stderr, flush=True)
+
+
+def run(options: Options) -> int:
+    mesh = Mesh(options)
+    mesh.install_signal_handlers()
+    code = EXIT_OK
+    try:
+        mesh.start()
+        mesh.announce()
+        mesh.run_until_stopped()
+    except (UsageError, gen_envoy.ConfigError) as exc:
+        say(str(exc))
+        code = EXIT_USAGE
+    except StartupError as exc:
+        say(str(exc))
+        for child in mesh.children:
+            say(f"last lines of {child.log_path}:\n{log_tail(child.log_path)}")
+        code = EXIT_FAILED
+    except ChildDied as exc:
+        say(f"{exc}; last lines of {exc.child.log_path}:\n{log_tail(exc.child.log_path)}")
+        code = EXIT_FAILED
+    except StopRequested:
+        pass  # a stop during start-up is still a clean stop
+    finally:
+        if mesh.children:
+            say("stopping")
+        if not mesh.stop() and code == EXIT_OK:
+            code = EXIT_FAILED
+    say("stopped" if code == EXIT_OK else f"exiting with code {code}")
+    return code
+
+
+def parse_args(argv: Sequence[str] | None) -> Options:
+    parser = argparse.ArgumentParser(
+        description="Run the LMS mesh locally: nats-server, every service, Envoy (REST).",
+        epilog="Exit codes: 0 stopped on request; 1 a component failed; 2 bad usage or environment.",
+    )
+    parser.add_argument("--data-dir", type=Path, default=Path(".devmesh"), help="state, logs, keys, SQLite")
+    parser.add_argument("--http-port", type=int, default=8080, help="Envoy's REST port (0: a free one)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        default=os.environ.get("LMS_DEVMESH_DB", "").lower() == "postgres",
+        help="a PostgreSQL database lms_<service> per service instead of SQLite "
+        "(default when LMS_DEVMESH_DB=postgres; server from LMS_DEVMESH_PG_URL)",
+    )
+    parser.add_argument("--with-probe", action="store_true", help="also run the kit's probe service (tests)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes per service")
+    parser.add_argument(
+        "--free-ports", action="store_true", help="free gRPC ports instead of the fixed dev ports"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="run only this service (repeatable; 'testing' is the probe, with --with-probe)",
+    )
+    parser.add_argument("--start-timeout", type=float, default=60.0, help="seconds per component")
+    args = parser.parse_args(argv)
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers must be 1..64")
+    if not 0 <= args.http_port <= 65535:
+        parser.error("--http-port must be 0..65535")
+    return Options(
+        data_dir=args.data_dir.resolve(),
+        http_port=args.http_port,
+        postgres=args.postgres,
+        pg_url=os.environ.get("LMS_DEVMESH_PG_URL", DEFAULT_PG_URL),
+        with_probe=args.with_probe,
+        workers=args.workers,
+        free_ports=args.free_ports,
+        start_timeout=args.start_timeout,
+        only=tuple(args.only),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
