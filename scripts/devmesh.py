@@ -379,6 +379,11 @@ class Mesh:
         )
         self.wait_until("nats-server", lambda: nats_ready(nats_port), self.options.start_timeout)
 
+        # Services trust the dev issuer's key (service tokens) and, when the user
+        # service runs, the keys it publishes for access tokens (via the gateway).
+        jwks_urls = [jwks.as_uri()]
+        if any(spec.name == "user" for spec in self.services):
+            jwks_urls.append(f"http://127.0.0.1:{self.http_port}/.well-known/jwks.json")
         base_env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
@@ -386,7 +391,7 @@ class Mesh:
             "LMS_WORKERS": str(self.options.workers),
             "LMS_METRICS_PORT": "0",
             "LMS_NATS_URL": self.nats_url,
-            "LMS_JWKS_URL": jwks.as_uri(),
+            "LMS_JWKS_URL": ",".join(jwks_urls),
             "LMS_JWT_ISSUER": DEV_ISSUER,
             "LMS_JWT_AUDIENCE": DEV_AUDIENCE,
             "LMS_SERVICE_TOKEN_KEY_FILE": str(pem),

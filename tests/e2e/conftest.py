@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,3 +160,11 @@ def own_devmesh(tmp_path: Path) -> Iterator[RunningMesh]:
 def runner_argv() -> Callable[..., list[str]]:
     """argv for the runner as the fixtures start it: (data_dir, http_port, *extra_args)."""
     return _runner_argv
+
+
+@pytest.fixture(scope="module")
+def rest(devmesh: RunningMesh) -> Iterator[httpx.Client]:
+    """An HTTP client for the shared mesh's REST gateway."""
+    # trust_env=False: proxy variables must not apply to loopback.
+    with httpx.Client(base_url=devmesh.rest, timeout=10.0, trust_env=False) as client:
+        yield client

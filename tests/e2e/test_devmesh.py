@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,13 +54,6 @@ def process_gone(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat.rsplit(")", 1)[1].split()[0] == "Z"
-
-
-@pytest.fixture(scope="module")
-def rest(devmesh: RunningMesh) -> Iterator[httpx.Client]:
-    # trust_env=False: proxy variables must not apply to loopback.
-    with httpx.Client(base_url=devmesh.rest, timeout=10.0, trust_env=False) as client:
-        yield client
 
 
 def test_healthz_is_ok_when_every_service_is_serving(rest: httpx.Client) -> None:

@@ -64,6 +64,8 @@ class App:
     on_start: list[Hook] = field(default_factory=list)  # after serving begins (relays, consumers)
     on_stop: list[Hook] = field(default_factory=list)  # after the drain (close pools)
     rate_limiter: RateLimiter | None = None
+    # Set by an issuer that verifies with its own keys; others use LMS_JWKS_URL.
+    verifier: TokenVerifier | None = None
 
 
 def check_app_contract(services: Sequence[Service]) -> dict:
@@ -119,6 +121,7 @@ async def start_server(
 ) -> RunningServer:
     """Start serving `app` on settings.grpc_host:grpc_port (0 picks a free port)."""
     policies = check_app_contract(app.services)
+    verifier = verifier or app.verifier
     if verifier is None and settings.jwks_url:
         keys = JwksKeySet(settings.jwks_url, max_age_s=settings.jwks_cache_s)
         await keys.refresh(force=True)

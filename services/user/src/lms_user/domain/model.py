@@ -1,0 +1,139 @@
+"""The user aggregate, its roles and the events it raises."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from lms_user.domain.errors import CannotRemoveOwnAdminRole, InvalidProfile, InvalidRoles
+
+DISPLAY_NAME_MAX = 100
+BIO_MAX = 2000
+AVATAR_MAX = 134  # "files/" + 128
+
+
+class Role(enum.StrEnum):
+    """Platform roles; the values are the names access tokens carry."""
+
+    STUDENT = "student"
+    TEACHER = "teacher"
+    ADMIN = "admin"
+
+
+DEFAULT_ROLES = frozenset({Role.STUDENT})
+
+
+@dataclass(frozen=True, slots=True)
+class UserRegistered:
+    user_id: str
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserRolesChanged:
+    user_id: str
+    previous_roles: frozenset[Role]
+    roles: frozenset[Role]
+    changed_by: str
+    reason: str
+    occurred_at: datetime
+
+
+DomainEvent = UserRegistered | UserRolesChanged
+
+PROFILE_FIELDS = ("display_name", "bio", "avatar")
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    """New profile values; only the fields named in `fields` are applied."""
+
+    fields: frozenset[str]
+    display_name: str = ""
+    bio: str = ""
+    avatar: str = ""
+
+
+@dataclass
+class User:
+    """An account. Invariants: a non-empty display name, at least one role."""
+
+    id: str
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    created_at: datetime
+    updated_at: datetime
+    bio: str = ""
+    avatar: str = ""
+    email_verified: bool = False
+    version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def register(cls, *, user_id: str, email: str, display_name: str, now: datetime) -> User:
+        """A new student account; raises UserRegistered."""
+        name = _clean_display_name(display_name)
+        user = cls(
+            id=user_id,
+            email=email,
+            display_name=name,
+            roles=DEFAULT_ROLES,
+            created_at=now,
+            updated_at=now,
+        )
+        user.events.append(UserRegistered(user_id, email, name, user.roles, now))
+        return user
+
+    def update_profile(self, changes: ProfileChanges, now: datetime) -> None:
+        """Apply the named profile fields, checking each one."""
+        if "display_name" in changes.fields:
+            self.display_name = _clean_display_name(changes.display_name)
+        if "bio" in changes.fields:
+            if len(changes.bio) > BIO_MAX:
+                raise InvalidProfile("bio", "MAX_LENGTH", f"must be at most {BIO_MAX} characters")
+            self.bio = changes.bio
+        if "avatar" in changes.fields:
+            avatar = changes.avatar.strip()
+            if avatar and (not avatar.startswith("files/") or len(avatar) > AVATAR_MAX or "/" in avatar[6:]):
+                raise InvalidProfile("avatar", "PATTERN", "must be a file reference files/{file}")
+            self.avatar = avatar
+        if changes.fields:
+            self.updated_at = now
+
+    def set_roles(self, roles: Iterable[Role], *, changed_by: str, reason: str, now: datetime) -> bool:
+        """Replace the roles; raises UserRolesChanged. Returns False (and raises no
+        event) when the roles are already these."""
+        new = frozenset(roles)
+        if not new:
+            raise InvalidRoles("a user needs at least one role")
+        if changed_by == self.id and Role.ADMIN in self.roles and Role.ADMIN not in new:
+            raise CannotRemoveOwnAdminRole()
+        if new == self.roles:
+            return False
+        previous, self.roles = self.roles, new
+        self.updated_at = now
+        self.events.append(UserRolesChanged(self.id, previous, new, changed_by, reason, now))
+        return True
+
+    def pull_events(self) -> list[DomainEvent]:
+        events, self.events = self.events, []
+        return events
+
+    def snapshot(self) -> User:
+        """A copy without pending events (for fakes and caches)."""
+        return replace(self, events=[])
+
+
+def _clean_display_name(value: str) -> str:
+    name = " ".join(value.split())  # collapse whitespace, including control line breaks
+    if not name:
+        raise InvalidProfile("display_name", "REQUIRED", "is required")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise InvalidProfile("display_name", "MAX_LENGTH", f"must be at most {DISPLAY_NAME_MAX} characters")
+    return name
