@@ -8,6 +8,7 @@ no internals in the message.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -48,6 +49,10 @@ class DomainError(Exception):
 
     def details(self) -> list[object]:
         return [error_details_pb2.ErrorInfo(reason=self.reason, domain=self.domain, metadata=self.metadata)]
+
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        """Extra trailing metadata (e.g. `retry-after`), beside the rich status."""
+        return ()
 
     def to_status(self) -> status_pb2.Status:
         status = status_pb2.Status(code=self.code.value[0], message=self.message)
@@ -120,6 +125,9 @@ class ResourceExhausted(DomainError):
     def __init__(self, reason: str, message: str, *, retry_after_s: float, **kwargs: object) -> None:
         super().__init__(reason, message, **kwargs)  # type: ignore[arg-type]
         self.retry_after_s = retry_after_s
+
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        return (("retry-after", str(max(1, math.ceil(self.retry_after_s)))),)
 
     def details(self) -> list[object]:
         delay = duration_pb2.Duration()

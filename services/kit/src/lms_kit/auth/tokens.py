@@ -42,6 +42,17 @@ class TokenVerifier:
         self._cache_size = cache_size
         self._cache_version = keys.version
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of an already verified, unexpired token, without awaiting."""
+        principal = self._cache.get(token)
+        if (
+            principal is None
+            or self._cache_version != self._keys.version
+            or principal.expires_at + LEEWAY_S <= time.time()
+        ):
+            return None
+        return principal
+
     async def verify(self, token: str) -> Principal:
         if self._cache_version != self._keys.version:
             self._cache.clear()

@@ -29,6 +29,12 @@ def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
     trace.set_tracer_provider(provider)
 
 
+def tracing_enabled() -> bool:
+    """True once an SDK tracer provider is installed (spans are then recorded)."""
+    provider = trace.get_tracer_provider()
+    return not isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+
+
 def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
 

@@ -3,31 +3,11 @@ proves that the migrated schema and these definitions agree."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import sqlalchemy as sa
 
+from lms_kit.types import UtcDateTime
+
 metadata = sa.MetaData()
-
-
-class UtcDateTime(sa.TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every backend (SQLite drops the zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 users = sa.Table(
