@@ -63,9 +63,11 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
         verifier: TokenVerifier | None,
         metrics: RpcMetrics | None = None,
         rate_limiter: RateLimiter | None = None,
+        map_error: Callable[[Exception], DomainError | None] | None = None,
         access_log: bool = False,
     ) -> None:
         self._policies = policies
+        self._map_error = map_error
         self._verifier = verifier
         self._metrics = metrics
         self._rate_limiter = rate_limiter
@@ -248,9 +250,8 @@ class _MethodPipeline:
             raise
         except DomainError as domain_error:
             await _abort(context, call, domain_error)
-        except Exception:
-            log.exception("rpc_failed method=%s", self.method)
-            await _abort_internal(context, call)
+        except Exception as unexpected:
+            await self._fail(context, call, unexpected)
         except BaseException as cancelled:
             error = cancelled
             raise
@@ -270,9 +271,8 @@ class _MethodPipeline:
             raise
         except DomainError as domain_error:
             await _abort(context, call, domain_error)
-        except Exception:
-            log.exception("rpc_failed method=%s", self.method)
-            await _abort_internal(context, call)
+        except Exception as unexpected:
+            await self._fail(context, call, unexpected)
         except BaseException as cancelled:
             error = cancelled
             raise
@@ -291,9 +291,8 @@ class _MethodPipeline:
             raise
         except DomainError as domain_error:
             await _abort(context, call, domain_error)
-        except Exception:
-            log.exception("rpc_failed method=%s", self.method)
-            await _abort_internal(context, call)
+        except Exception as unexpected:
+            await self._fail(context, call, unexpected)
         except BaseException as cancelled:
             error = cancelled
             raise
@@ -315,14 +314,22 @@ class _MethodPipeline:
             raise
         except DomainError as domain_error:
             await _abort(context, call, domain_error)
-        except Exception:
-            log.exception("rpc_failed method=%s", self.method)
-            await _abort_internal(context, call)
+        except Exception as unexpected:
+            await self._fail(context, call, unexpected)
         except BaseException as cancelled:
             error = cancelled
             raise
         finally:
             call.end(error)
+
+    async def _fail(self, context: grpc.aio.ServicerContext, call: _Call, error: Exception) -> None:
+        """A non-DomainError: the app's error mapper may translate it (a domain's own
+        error types); anything else is INTERNAL, logged, never sent."""
+        mapped = self.owner._map_error(error) if self.owner._map_error is not None else None
+        if mapped is not None:
+            await _abort(context, call, mapped)
+        log.exception("rpc_failed method=%s", self.method, exc_info=error)
+        await _abort_internal(context, call)
 
     async def _admit(self, call: _Call, request: Any, context: grpc.aio.ServicerContext) -> None:
         """Trace, authenticate, authorize, rate-limit and validate; raise DomainError to refuse."""

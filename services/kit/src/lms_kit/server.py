@@ -30,6 +30,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.tokens import TokenVerifier
+from lms_kit.errors import DomainError
 from lms_kit.interceptors import RateLimiter, ServerPipeline
 from lms_kit.observability.logging import configure_logging
 from lms_kit.observability.metrics import RpcMetrics, serve_metrics
@@ -66,6 +67,9 @@ class App:
     rate_limiter: RateLimiter | None = None
     # Set by an issuer that verifies with its own keys; others use LMS_JWKS_URL.
     verifier: TokenVerifier | None = None
+    # Translates a domain's own exception types (the domain stays free of gRPC)
+    # into kit errors; None means "not mine" and the call fails as INTERNAL.
+    map_error: Callable[[Exception], DomainError | None] | None = None
 
 
 def check_app_contract(services: Sequence[Service]) -> dict:
@@ -131,6 +135,7 @@ async def start_server(
         verifier=verifier,
         metrics=metrics,
         rate_limiter=app.rate_limiter,
+        map_error=app.map_error,
         access_log=settings.log_level.upper() == "DEBUG",
     )
     server = grpc.aio.server(

@@ -7,7 +7,10 @@ import pytest
 from google.rpc import code_pb2, error_details_pb2
 
 from lms.testing.v1 import probe_pb2 as p
-from lms_kit.testing.harness import error_reason, field_violations, rich_status
+from lms.testing.v1 import probe_pb2_grpc
+from lms_kit.errors import DomainError, NotFound
+from lms_kit.testing.harness import error_reason, field_violations, rich_status, serve_app, settings_for
+from lms_kit.testing.probe import ProbeServicer, probe_app
 
 
 async def call_error(call):
@@ -74,3 +77,31 @@ async def test_unexpected_exception_is_internal_without_internals(probe, caplog)
     assert error_reason(error) == "INTERNAL_ERROR"
     # ...but the operator still sees the cause in the log.
     assert any("hunter2" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+
+
+class WidgetMissing(Exception):
+    """A domain's own error type: the domain knows nothing of gRPC."""
+
+
+class DomainFailingProbe(ProbeServicer):
+    async def Echo(self, request, context):
+        raise WidgetMissing(request.text)
+
+
+def map_widget_errors(error: Exception) -> DomainError | None:
+    if isinstance(error, WidgetMissing):
+        return NotFound("WIDGET_MISSING", f"no widget {error}", domain="testing.lms")
+    return None
+
+
+async def test_the_apps_error_mapper_translates_domain_exceptions(mint):
+    app = probe_app(DomainFailingProbe())
+    app.map_error = map_widget_errors
+    async with serve_app(app, settings_for(mint, "testing")) as server:
+        stub = probe_pb2_grpc.ProbeServiceStub(server.channel)
+        error = await call_error(stub.Echo(p.EchoRequest(text="w7")))
+        assert error.code() == grpc.StatusCode.NOT_FOUND
+        assert (error.details(), error_reason(error)) == ("no widget w7", "WIDGET_MISSING")
+        # What the mapper does not know stays INTERNAL.
+        crash = await call_error(stub.Fail(p.FailRequest(mode=p.FAIL_MODE_CRASH)))
+        assert crash.code() == grpc.StatusCode.INTERNAL
