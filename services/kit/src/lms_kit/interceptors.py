@@ -44,14 +44,18 @@ AUTHORIZATION = "authorization"
 # A service calling on behalf of an end user forwards that user's token here.
 ON_BEHALF_OF = "x-lms-user-authorization"
 TRACEPARENT = "traceparent"
+# The gateway (Envoy, use_remote_address) appends the client's address as the
+# right-most hop; that hop is what per-caller limits of anonymous calls key on.
+FORWARDED_FOR = "x-forwarded-for"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 _OK = grpc.StatusCode.OK
 
 
 class RateLimiter:
-    """Hook for per-caller limits: raise ResourceExhausted to refuse a call."""
+    """Hook for per-caller limits: raise ResourceExhausted to refuse a call. `client`
+    is the caller's address (the gateway's right-most X-Forwarded-For hop, else the peer)."""
 
-    async def check(self, method: str, principal: Principal, peer: str) -> None:  # pragma: no cover
+    async def check(self, method: str, principal: Principal, client: str) -> None:  # pragma: no cover
         return None
 
 
@@ -333,7 +337,7 @@ class _MethodPipeline:
 
     async def _admit(self, call: _Call, request: Any, context: grpc.aio.ServicerContext) -> None:
         """Trace, authenticate, authorize, rate-limit and validate; raise DomainError to refuse."""
-        token = forwarded = None
+        token = forwarded = forwarded_for = None
         traceparent = False
         metadata = context.invocation_metadata() or ()
         for key, value in metadata:
@@ -343,6 +347,8 @@ class _MethodPipeline:
                 forwarded = value
             elif key == TRACEPARENT:
                 traceparent = True
+            elif key == FORWARDED_FOR:
+                forwarded_for = value
         call.begin_trace(metadata, traceparent)
         owner = self.owner
         if owner.draining:
@@ -350,7 +356,8 @@ class _MethodPipeline:
         principal = await owner.authenticate(token, forwarded)
         self.policy.authorize(principal, request)
         if owner._rate_limiter is not None:
-            await owner._rate_limiter.check(self.method, principal, context.peer())
+            client = forwarded_for.rsplit(",", 1)[-1].strip() if forwarded_for else context.peer()
+            await owner._rate_limiter.check(self.method, principal, client)
         if request is not None:
             validate(request)
         call.principal_token = set_current_principal(principal)

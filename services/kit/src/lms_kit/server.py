@@ -36,6 +36,7 @@ from lms_kit.observability.logging import configure_logging
 from lms_kit.observability.metrics import RpcMetrics, serve_metrics
 from lms_kit.observability.tracing import configure_tracing
 from lms_kit.policy import load_policies
+from lms_kit.ratelimit import build_rate_limiter
 from lms_kit.settings import KitSettings
 from lms_kit.validation import check_contract
 
@@ -130,11 +131,18 @@ async def start_server(
         keys = JwksKeySet(settings.jwks_url, max_age_s=settings.jwks_cache_s)
         await keys.refresh(force=True)
         verifier = TokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    rate_limiter = app.rate_limiter
+    if rate_limiter is None:
+        # From the contract's (lms.options.v1.rate_limit) and LMS_RATE_LIMITS; None if nothing is limited.
+        built = build_rate_limiter(settings, (s.descriptor for s in app.services))
+        if built is not None:
+            app.on_stop.append(built.aclose)
+        rate_limiter = built
     pipeline = ServerPipeline(
         policies=policies,
         verifier=verifier,
         metrics=metrics,
-        rate_limiter=app.rate_limiter,
+        rate_limiter=rate_limiter,
         map_error=app.map_error,
         access_log=settings.log_level.upper() == "DEBUG",
     )

@@ -29,6 +29,11 @@ class KitSettings(BaseSettings):
     database_pool_size: int = 10
     nats_url: str = Field("", description="NATS URL; empty: the outbox relay does not run.")
     redis_url: str = Field("", description="Redis URL for caches and limits; empty: in-process.")
+    rate_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per-caller limits overriding the contract: gRPC method path -> calls per minute "
+        "(JSON, e.g. LMS_RATE_LIMITS='{\"/lms.user.v1.UserService/Login\": 10}'); 0 turns one off.",
+    )
 
     jwks_url: str = Field("", description="JWKS as http(s):// or file:// URL.")
     jwt_issuer: str = "lms.user"

@@ -20,6 +20,8 @@ ROLE_TEACHER: Role
 ROLE_ADMIN: Role
 ACCESS_FIELD_NUMBER: _ClassVar[int]
 access: _descriptor.FieldDescriptor
+RATE_LIMIT_FIELD_NUMBER: _ClassVar[int]
+rate_limit: _descriptor.FieldDescriptor
 FIELD_FIELD_NUMBER: _ClassVar[int]
 field: _descriptor.FieldDescriptor
 
@@ -70,3 +72,9 @@ class FieldRules(_message.Message):
     currency_code: bool
     ignore_empty: bool
     def __init__(self, required: _Optional[bool] = ..., min_len: _Optional[int] = ..., max_len: _Optional[int] = ..., pattern: _Optional[str] = ..., email: _Optional[bool] = ..., uuid: _Optional[bool] = ..., min: _Optional[int] = ..., max: _Optional[int] = ..., has_min: _Optional[bool] = ..., has_max: _Optional[bool] = ..., defined_only: _Optional[bool] = ..., min_items: _Optional[int] = ..., max_items: _Optional[int] = ..., currency_code: _Optional[bool] = ..., ignore_empty: _Optional[bool] = ...) -> None: ...
+
+class RateLimit(_message.Message):
+    __slots__ = ("per_user_per_minute",)
+    PER_USER_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
+    per_user_per_minute: int
+    def __init__(self, per_user_per_minute: _Optional[int] = ...) -> None: ...

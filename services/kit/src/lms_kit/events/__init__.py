@@ -6,6 +6,7 @@ See docs/kit-events.md for the guarantees and the header and dead-letter schemes
 from lms_kit.events.consumer import EventConsumer, EventContext, Handler
 from lms_kit.events.envelope import Envelope, event_type
 from lms_kit.events.relay import OutboxRelay
+from lms_kit.events.runtime import EventRuntime
 from lms_kit.events.schema import create_kit_tables, drop_kit_tables, inbox, outbox
 from lms_kit.events.streams import ensure_dead_letter_stream, ensure_stream, stream_name
 
@@ -13,6 +14,7 @@ __all__ = [
     "Envelope",
     "EventConsumer",
     "EventContext",
+    "EventRuntime",
     "Handler",
     "OutboxRelay",
     "create_kit_tables",
