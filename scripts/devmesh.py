@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -144,6 +144,26 @@ def http_status(port: int, path: str, timeout: float = 1.0) -> int | None:
         connection.close()
 
 
+JWKS_FETCHED_STAT = "http.rest.jwt_authn.jwks_fetch_success"
+
+
+def envoy_stat(admin_port: int, name: str) -> int:
+    """A counter from Envoy's admin /stats (0 when absent or unreachable)."""
+    connection = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=1.0)
+    try:
+        connection.request("GET", f"/stats?filter=^{name}$")
+        text = connection.getresponse().read().decode()
+    except OSError:
+        return 0
+    finally:
+        connection.close()
+    for line in text.splitlines():
+        key, _, value = line.partition(": ")
+        if key == name and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
 def nats_ready(port: int) -> bool:
     """nats-server greets every client with INFO {...}; JetStream must be on."""
     try:
@@ -203,6 +223,20 @@ def ensure_dev_keys(keys_dir: Path) -> tuple[Path, Path, str]:
     return pem_path, jwks_path, kid
 
 
+def ensure_dev_secrets(keys_dir: Path) -> dict[str, str]:
+    """Secrets services require outside the embedded SQLite default (made once, kept
+    0600 in the data dir so a restarted mesh can still read what it encrypted)."""
+    from cryptography.fernet import Fernet
+
+    path = keys_dir / "dev-secrets.json"
+    if not path.exists():
+        secrets = {"LMS_SIGNING_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(secrets, handle)
+    return json.loads(path.read_text())
+
+
 def _jwk_thumbprint(jwk: dict) -> str:
     import base64
     import hashlib
@@ -250,6 +284,8 @@ class Options:
     free_ports: bool
     start_timeout: float
     only: tuple[str, ...] = ()
+    gateway: gen_envoy.GatewayOptions = field(default_factory=gen_envoy.GatewayOptions)
+    openapi_file: Path | None = None
 
 
 class Mesh:
@@ -397,6 +433,7 @@ class Mesh:
             "LMS_SERVICE_TOKEN_KEY_FILE": str(pem),
             "LMS_SERVICE_TOKEN_KID": kid,
             "LMS_LOG_JSON": "true",
+            **ensure_dev_secrets(self.data / "keys"),
         }
         # All services start at once (each applies its own migrations), then are waited for.
         for spec in self.services:
@@ -412,7 +449,7 @@ class Mesh:
         # gets its die-with-parent hook in a preexec_fn, which is only safe while
         # the runner has a single thread (gRPC starts threads). Envoy's own
         # health checks keep traffic away until the services are SERVING.
-        self.start_envoy()
+        self.start_envoy(jwks)
 
         grpc_services = gen_envoy.load_grpc_services(gen_envoy.DESCRIPTOR)
         for spec in self.services:
@@ -432,14 +469,32 @@ class Mesh:
             lambda: http_status(self.http_port, gen_envoy.HEALTHZ_PATH) == 200,
             self.options.start_timeout,
         )
+        if self.fetches_remote_jwks:
+            # Until then the edge would refuse the user service's tokens.
+            self.wait_until(
+                "envoy jwt_authn: the user service's JWKS",
+                lambda: envoy_stat(self.admin_port, JWKS_FETCHED_STAT) > 0,
+                self.options.start_timeout,
+            )
 
-    def start_envoy(self) -> None:
+    @property
+    def fetches_remote_jwks(self) -> bool:
+        return self.options.gateway.remote_jwks and any(
+            spec.name == gen_envoy.JWKS_SERVICE for spec in self.services
+        )
+
+    def start_envoy(self, dev_jwks: Path) -> None:
+        # The edge trusts the dev issuer's keys too (tokens minted for manual calls and tests).
+        gateway = replace(self.options.gateway, jwks_files=(*self.options.gateway.jwks_files, str(dev_jwks)))
+        openapi = self.options.openapi_file or gen_envoy.OPENAPI_FILE
         config = gen_envoy.render(
             self.services,
             http_port=self.http_port,
             admin_port=self.admin_port,
             descriptor_path=gen_envoy.DESCRIPTOR.resolve(),
             access_log_path=str(self.logs / "envoy-access.log"),
+            options=gateway,
+            openapi_file=openapi.resolve() if openapi.exists() else None,
         )
         config_path = self.data / "envoy.yaml"
         config_path.write_text(
@@ -449,7 +504,17 @@ class Mesh:
         self.spawn(
             "envoy",
             # No hot-restart shared memory: a second Envoy (tests, another mesh) may run.
-            [find_binary("envoy"), "-c", str(config_path), "--log-level", "warn", "--disable-hot-restart"],
+            # Access log lines reach the file within a second (Envoy's default is 10 s).
+            [
+                find_binary("envoy"),
+                "-c",
+                str(config_path),
+                "--log-level",
+                "warn",
+                "--disable-hot-restart",
+                "--file-flush-interval-msec",
+                "1000",
+            ],
             clean_codes=(0, -signal.SIGTERM),
         )
 
@@ -583,11 +648,54 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         help="run only this service (repeatable; 'testing' is the probe, with --with-probe)",
     )
     parser.add_argument("--start-timeout", type=float, default=60.0, help="seconds per component")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help=f"allow this browser origin (repeatable; default {', '.join(gen_envoy.DEFAULT_CORS_ORIGINS)})",
+    )
+    parser.add_argument(
+        "--route-rate-limit",
+        action="append",
+        default=[],
+        metavar="[METHOD=]N[/S]",
+        help="gateway token bucket: N requests per S seconds (default 1) for every route, or for "
+        "one gRPC method path (/pkg.Service/Method); 0 turns it off (repeatable)",
+    )
+    parser.add_argument(
+        "--compression-min-bytes",
+        type=int,
+        default=gen_envoy.COMPRESSION_MIN_BYTES,
+        help="compress JSON responses at least this long (default %(default)s)",
+    )
+    parser.add_argument(
+        "--openapi-file",
+        type=Path,
+        default=None,
+        help=f"serve this file at GET {gen_envoy.OPENAPI_PATH} (default: {gen_envoy.COMMITTED_OPENAPI_FILE} if it exists)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.workers <= 64:
         parser.error("--workers must be 1..64")
     if not 0 <= args.http_port <= 65535:
         parser.error("--http-port must be 0..65535")
+    gateway = gen_envoy.GatewayOptions()
+    try:
+        per_route: dict[str, gen_envoy.RouteLimit | None] = {}
+        for spec in args.route_rate_limit:
+            method, _, limit = spec.rpartition("=")
+            if method:
+                per_route[method] = gen_envoy.RouteLimit.parse(limit)
+            else:
+                gateway = replace(gateway, route_limit=gen_envoy.RouteLimit.parse(limit))
+    except ValueError as exc:
+        parser.error(f"--route-rate-limit: {exc}")
+    gateway = replace(gateway, route_limits=per_route, compression_min_bytes=args.compression_min_bytes)
+    if args.openapi_file is not None and not args.openapi_file.is_file():
+        parser.error(f"--openapi-file: {args.openapi_file} is not a file")
+    if args.cors_origin:
+        gateway = replace(gateway, cors_origins=tuple(args.cors_origin))
     return Options(
         data_dir=args.data_dir.resolve(),
         http_port=args.http_port,
@@ -598,6 +706,8 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         free_ports=args.free_ports,
         start_timeout=args.start_timeout,
         only=tuple(args.only),
+        gateway=gateway,
+        openapi_file=args.openapi_file.resolve() if args.openapi_file else None,
     )
 
 

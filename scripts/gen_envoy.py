@@ -18,6 +18,17 @@ What the config enforces:
 - GET /healthz is 200 only while every service cluster is 100% healthy by active
   grpc.health.v1 checks.
 - Request bodies over 1 MiB are refused with 413 before they reach a service.
+- Edge authentication (jwt_authn): every client-facing RPC whose access policy
+  is not `anonymous` needs a valid access token (issuer lms.user, audience lms)
+  at the edge; anonymous RPCs pass without one, but a token that is sent must be
+  valid. The route -> requirement map comes from `(lms.options.v1.access)`.
+- Per-route token-bucket limits (local_ratelimit), CORS for configured origins,
+  gzip/brotli/zstd compression of JSON responses above a size threshold.
+- Every reply Envoy makes itself (404, 400, 401, 413, 429, 503, ...) is JSON
+  `{"code", "message", "details": [ErrorInfo{reason, domain: "gateway.lms"}]}`,
+  the same shape as a service's google.rpc.Status.
+- GET /openapi.json serves gen/openapi/lms.openapi.json when that file exists.
+See docs/gateway.md.
 """
 
 from __future__ import annotations
@@ -28,14 +39,16 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2, status_pb2
+
+from lms.options.v1 import options_pb2
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = ROOT / "services"
@@ -48,10 +61,28 @@ COMMITTED_DESCRIPTOR = "gen/descriptors/lms.binpb"
 DEFAULT_HTTP_PORT = 8080
 DEFAULT_ADMIN_PORT = 9901
 MAX_REQUEST_BYTES = 1024 * 1024
+MAX_DIRECT_RESPONSE_BYTES = 16 * 1024 * 1024
 UNARY_TIMEOUT = "15s"
 # Server-streaming responses may run long; they end only when idle this long.
 STREAM_IDLE_TIMEOUT = "300s"
 HEALTHZ_PATH = "/healthz"
+OPENAPI_PATH = "/openapi.json"
+OPENAPI_FILE = ROOT / "gen" / "openapi" / "lms.openapi.json"
+COMMITTED_OPENAPI_FILE = "gen/openapi/lms.openapi.json"
+# The user service publishes its access-token keys here (GetJwks, over REST).
+JWKS_PATH = "/.well-known/jwks.json"
+JWKS_SERVICE = "user"
+JWT_ISSUER = "lms.user"
+JWT_AUDIENCE = "lms"
+# Verified claims, forwarded to the service (base64url JSON of the token payload)
+# and the subject alone. Clients cannot set these: the gateway strips them first.
+JWT_PAYLOAD_HEADER = "x-jwt-payload"
+JWT_SUBJECT_HEADER = "x-lms-user-id"
+# Headers only the gateway or a service may set; removed from every client request.
+STRIPPED_REQUEST_HEADERS = (JWT_PAYLOAD_HEADER, JWT_SUBJECT_HEADER, "x-lms-user-authorization")
+DEFAULT_CORS_ORIGINS = ("http://localhost:3000",)
+COMPRESSION_MIN_BYTES = 1024
+ERROR_DOMAIN = "gateway.lms"
 OWN_PACKAGE_PREFIX = "lms."
 KIT_DIR_NAME = "kit"
 
@@ -122,9 +153,51 @@ def _check_unique(specs: Sequence[ServiceSpec]) -> None:
 
 
 @dataclass(frozen=True)
+class RouteLimit:
+    """A per-route token bucket in Envoy: `requests` per `per_s` seconds (also the burst)."""
+
+    requests: int
+    per_s: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> RouteLimit | None:
+        """`N` (per second) or `N/S` (per S seconds); `0` means no limit (None)."""
+        requests, _, per_s = text.partition("/")
+        limit = cls(int(requests), int(per_s or 1))
+        if limit.requests < 0 or limit.per_s < 1:
+            raise ValueError(f"bad route limit {text!r}: want N or N/SECONDS with N >= 0, SECONDS >= 1")
+        return limit if limit.requests else None
+
+
+@dataclass(frozen=True)
+class GatewayOptions:
+    """Edge settings that are not in the contracts."""
+
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    # JSON responses at least this long are compressed (when the client accepts it).
+    compression_min_bytes: int = COMPRESSION_MIN_BYTES
+    # Every client-facing route gets this bucket (None: no gateway limit) ...
+    route_limit: RouteLimit | None = RouteLimit(1000)
+    # ... unless it is named here (gRPC path /pkg.Service/Method -> bucket or None).
+    route_limits: Mapping[str, RouteLimit | None] = field(default_factory=dict)
+    # Extra JWKS files trusted at the edge (the dev runner's dev-issuer keys).
+    jwks_files: tuple[str, ...] = ()
+    # Fetch the user service's JWKS through the gateway itself (when it is deployed).
+    remote_jwks: bool = True
+    jwks_cache_s: int = 60
+
+
+@dataclass(frozen=True)
+class ClientMethod:
+    name: str
+    streaming: bool
+    anonymous: bool  # (lms.options.v1.access).anonymous: no token needed at the edge
+
+
+@dataclass(frozen=True)
 class GrpcService:
     full_name: str  # e.g. lms.user.v1.UserService
-    client_methods: tuple[tuple[str, bool], ...]  # (method name, is streaming) with google.api.http
+    client_methods: tuple[ClientMethod, ...]  # the methods with google.api.http
 
 
 def load_grpc_services(descriptor_path: Path) -> list[GrpcService]:
@@ -136,7 +209,11 @@ def load_grpc_services(descriptor_path: Path) -> list[GrpcService]:
             continue
         for service in file.service:
             methods = tuple(
-                (method.name, method.client_streaming or method.server_streaming)
+                ClientMethod(
+                    name=method.name,
+                    streaming=method.client_streaming or method.server_streaming,
+                    anonymous=method.options.Extensions[options_pb2.access].anonymous,
+                )
                 for method in service.method
                 if method.options.HasExtension(annotations_pb2.http)
             )
@@ -172,13 +249,18 @@ def render(
     descriptor_path: str | Path = DESCRIPTOR,
     upstream_host: str = "127.0.0.1",
     access_log_path: str = "/dev/stdout",
+    options: GatewayOptions | None = None,
+    openapi_file: str | Path | None = None,
 ) -> dict:
     """The Envoy bootstrap for these deployables, as a dict ready for yaml.safe_dump.
 
     A relative `descriptor_path` is read from the repo root and written as is
-    (Envoy resolves it against its working directory)."""
+    (Envoy resolves it against its working directory). `openapi_file`, when
+    given, is served at GET /openapi.json (it must exist when Envoy starts)."""
     _check_unique(services)
+    options = options or GatewayOptions()
     all_grpc = load_grpc_services(Path(descriptor_path))
+    served: set[str] = set()
     routes: list[dict] = []
     transcoded: list[str] = []
     clusters: list[dict] = []
@@ -187,15 +269,52 @@ def render(
         for grpc_service in owned:
             if grpc_service.client_methods:
                 transcoded.append(grpc_service.full_name)
-            for method, streaming in grpc_service.client_methods:
-                routes.append(_route(f"/{grpc_service.full_name}/{method}", spec.name, streaming))
+            for method in grpc_service.client_methods:
+                path = f"/{grpc_service.full_name}/{method.name}"
+                served.add(path)
+                limit = options.route_limits.get(path, options.route_limit)
+                routes.append(_route(path, spec.name, method, limit))
         # The health check names a gRPC service this deployable must serve, so a
         # stray process on the port (serving something else) never counts as healthy.
         health_name = owned[0].full_name if owned else ""
         clusters.append(_cluster(spec, upstream_host, health_name))
+    unknown = set(options.route_limits) - served
+    if unknown:
+        raise ConfigError(f"route limits name methods with no route: {', '.join(sorted(unknown))}")
+
+    providers = _jwt_providers(services, http_port, options)
+    if any("remote_jwks" in provider for provider in providers.values()):
+        clusters.append(_jwks_cluster(http_port))
+
+    extra_routes = []
+    if openapi_file is not None:
+        extra_routes.append(_openapi_route(str(openapi_file)))
+    # Last: anything else. A real route (CORS needs one to find the virtual host's
+    # policy, e.g. for a preflight to a REST path) that is always answered 404 by
+    # the fault filter, so it never reaches a cluster; a native gRPC call to an
+    # unexposed method gets UNIMPLEMENTED.
+    extra_routes.append(
+        {
+            "match": {"prefix": "/"},
+            "route": {"cluster": UNROUTED_CLUSTER},
+            "typed_per_filter_config": {FAULT_FILTER: _not_found_fault()},
+        }
+    )
+    clusters.append(
+        {
+            "name": UNROUTED_CLUSTER,
+            "type": "STATIC",
+            "connect_timeout": "1s",
+            "load_assignment": {"cluster_name": UNROUTED_CLUSTER, "endpoints": []},
+        }
+    )
 
     http_filters = [
-        _health_check_filter([c["name"] for c in clusters]),
+        _health_check_filter([spec.name for spec in services]),
+        _strip_headers_filter(),
+        _header_name_filter(),
+        {"name": CORS_FILTER, "typed_config": {"@type": _T_CORS}},
+        *_compressor_filters(options.compression_min_bytes),
         {
             "name": "envoy.filters.http.buffer",
             "typed_config": {
@@ -207,15 +326,27 @@ def render(
     if transcoded:  # Envoy refuses a transcoder with no services
         http_filters.append(_transcoder_filter(str(descriptor_path), transcoded))
     http_filters.append(
+        {"name": RATELIMIT_FILTER, "typed_config": {"@type": _T_RATELIMIT, "stat_prefix": "route_limit"}}
+    )
+    if providers:
+        http_filters.append(_jwt_filter(providers))
+    http_filters.append({"name": FAULT_FILTER, "typed_config": {"@type": _T_FAULT}})
+    http_filters.append(
         {
             "name": "envoy.filters.http.router",
             "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
         }
     )
+    virtual_host = {
+        "name": "lms",
+        "domains": ["*"],
+        "routes": routes + extra_routes,
+        "typed_per_filter_config": {CORS_FILTER: _cors_policy(options.cors_origins)},
+    }
     return {
         "admin": {"address": _address("127.0.0.1", admin_port)},
         "static_resources": {
-            "listeners": [_listener(http_port, routes, http_filters, access_log_path)],
+            "listeners": [_listener(http_port, virtual_host, http_filters, access_log_path)],
             "clusters": clusters,
         },
         # Bounds what one gateway holds open (and silences Envoy's edge warning).
@@ -234,17 +365,317 @@ def render(
     }
 
 
+CORS_FILTER = "envoy.filters.http.cors"
+RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit"
+JWT_FILTER = "envoy.filters.http.jwt_authn"
+TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
+FAULT_FILTER = "envoy.filters.http.fault"
+JWKS_CLUSTER = "gateway_jwks"
+UNROUTED_CLUSTER = "unrouted"  # no endpoints: the catch-all route never gets that far
+_T_FAULT = "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault"
+_T_CORS = "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors"
+_T_CORS_POLICY = "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy"
+_T_RATELIMIT = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
+_T_JWT = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
+_T_JWT_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig"
+_T_FILTER_CONFIG = "type.googleapis.com/envoy.config.route.v3.FilterConfig"
+# jwt_authn requirement names; each route names one (from the contract's access policy).
+SIGNED_IN, ANONYMOUS_OK = "signed_in", "anonymous"
+
+
 def _address(host: str, port: int) -> dict:
     return {"socket_address": {"address": host, "port_value": port}}
 
 
-def _route(path: str, cluster: str, streaming: bool) -> dict:
+def _route(path: str, cluster: str, method: ClientMethod, limit: RouteLimit | None) -> dict:
     action: dict = {"cluster": cluster}
-    if streaming:
+    if method.streaming:
         action |= {"timeout": "0s", "idle_timeout": STREAM_IDLE_TIMEOUT}
     else:
         action["timeout"] = UNARY_TIMEOUT
-    return {"match": {"path": path}, "route": action}
+    per_filter: dict = {
+        JWT_FILTER: {
+            "@type": _T_JWT_ROUTE,
+            "requirement_name": ANONYMOUS_OK if method.anonymous else SIGNED_IN,
+        }
+    }
+    if limit is not None:
+        per_filter[RATELIMIT_FILTER] = _route_limit(limit)
+    return {"match": {"path": path}, "route": action, "typed_per_filter_config": per_filter}
+
+
+def _route_limit(limit: RouteLimit) -> dict:
+    return {
+        "@type": _T_RATELIMIT,
+        "stat_prefix": "route_limit",
+        "token_bucket": {
+            "max_tokens": limit.requests,
+            "tokens_per_fill": limit.requests,
+            "fill_interval": f"{limit.per_s}s",
+        },
+        "filter_enabled": {"default_value": {"numerator": 100, "denominator": "HUNDRED"}},
+        "filter_enforced": {"default_value": {"numerator": 100, "denominator": "HUNDRED"}},
+        # gRPC clients see RESOURCE_EXHAUSTED (not UNAVAILABLE, which they would retry at once).
+        "rate_limited_as_resource_exhausted": True,
+        "response_headers_to_add": [
+            {
+                "header": {"key": "retry-after", "value": str(limit.per_s)},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            }
+        ],
+    }
+
+
+def _not_found_fault() -> dict:
+    return {
+        "@type": _T_FAULT,
+        "abort": {"http_status": 404, "percentage": {"numerator": 100, "denominator": "HUNDRED"}},
+    }
+
+
+def _openapi_route(filename: str) -> dict:
+    return {
+        "match": {"path": OPENAPI_PATH, "headers": [{"name": ":method", "string_match": {"exact": "GET"}}]},
+        "direct_response": {"status": 200, "body": {"filename": filename}},
+        "response_headers_to_add": [
+            {
+                "header": {"key": "content-type", "value": "application/json"},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            },
+            {
+                "header": {"key": "cache-control", "value": "public, max-age=300"},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            },
+        ],
+        # Not a gRPC method: the transcoder must not turn it away as unknown.
+        "typed_per_filter_config": {TRANSCODER_FILTER: {"@type": _T_FILTER_CONFIG, "disabled": True}},
+    }
+
+
+def _jwt_providers(services: Sequence[ServiceSpec], http_port: int, options: GatewayOptions) -> dict:
+    """jwt_authn providers by name: the user service's published keys, and any JWKS files."""
+    common = {
+        "issuer": JWT_ISSUER,
+        "audiences": [JWT_AUDIENCE],
+        "forward": True,  # services verify the bearer again (defence in depth)
+        "forward_payload_header": JWT_PAYLOAD_HEADER,
+        "claim_to_headers": [{"header_name": JWT_SUBJECT_HEADER, "claim_name": "sub"}],
+    }
+    providers: dict = {}
+    if options.remote_jwks and any(spec.name == JWKS_SERVICE for spec in services):
+        providers["user_service"] = common | {
+            "remote_jwks": {
+                # Through this gateway: the user service serves its key set over REST.
+                "http_uri": {
+                    "uri": f"http://127.0.0.1:{http_port}{JWKS_PATH}",
+                    "cluster": JWKS_CLUSTER,
+                    "timeout": "2s",
+                },
+                "cache_duration": f"{options.jwks_cache_s}s",
+                # Envoy and the user service start together: keep retrying every second.
+                "async_fetch": {"fast_listener": True, "failed_refetch_duration": "1s"},
+                "retry_policy": {
+                    "num_retries": 2,
+                    "retry_back_off": {"base_interval": "0.2s", "max_interval": "1s"},
+                },
+            }
+        }
+    for i, filename in enumerate(options.jwks_files):
+        providers[f"jwks_file_{i}"] = common | {"local_jwks": {"filename": filename}}
+    return providers
+
+
+def _jwt_filter(providers: dict) -> dict:
+    names = [{"provider_name": name} for name in providers]
+    return {
+        "name": JWT_FILTER,
+        "typed_config": {
+            "@type": _T_JWT,
+            "providers": providers,
+            "requirement_map": {
+                SIGNED_IN: {"requires_any": {"requirements": names}} if len(names) > 1 else names[0],
+                # No token is fine; a token that is sent must verify.
+                ANONYMOUS_OK: {"requires_any": {"requirements": [*names, {"allow_missing": {}}]}},
+            },
+        },
+    }
+
+
+def _jwks_cluster(http_port: int) -> dict:
+    return {
+        "name": JWKS_CLUSTER,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": JWKS_CLUSTER,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": _address("127.0.0.1", http_port)}}]}],
+        },
+        # One fetch per connection, closed by this (client) side: the closer keeps the
+        # TIME_WAIT, so it stays on an ephemeral port, never on the listener's port.
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "common_http_protocol_options": {"max_requests_per_connection": 1},
+                "explicit_http_config": {"http_protocol_options": {}},
+            }
+        },
+    }
+
+
+def _strip_headers_filter() -> dict:
+    return {
+        "name": "envoy.filters.http.header_mutation",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation",
+            "mutations": {"request_mutations": [{"remove": name} for name in STRIPPED_REQUEST_HEADERS]},
+        },
+    }
+
+
+# HTTP allows header names that gRPC metadata does not (`|`, `#`, `` ` ``, ...); the
+# transcoder would pass them on and the service's gRPC runtime fail the call with
+# INTERNAL. Refused here with 400 instead (a JSON BAD_REQUEST by local_reply_config).
+_HEADER_NAME_LUA = """
+function envoy_on_request(handle)
+  for name, _ in pairs(handle:headers()) do
+    if not string.match(name, "^:?[0-9a-z_.%-]+$") then
+      handle:respond({[":status"] = "400"}, "header name not allowed: " .. name)
+      return
+    end
+  end
+end
+"""
+
+
+def _header_name_filter() -> dict:
+    return {
+        "name": "envoy.filters.http.lua",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+            "default_source_code": {"inline_string": _HEADER_NAME_LUA},
+        },
+    }
+
+
+def _cors_policy(origins: Sequence[str]) -> dict:
+    return {
+        "@type": _T_CORS_POLICY,
+        "allow_origin_string_match": [{"exact": origin} for origin in origins],
+        "allow_methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+        "allow_headers": "authorization, content-type, x-request-id, traceparent, tracestate",
+        "expose_headers": "retry-after, www-authenticate, x-request-id",
+        "max_age": "600",
+        # Bearer tokens, not cookies: no credentials mode.
+        "allow_credentials": False,
+    }
+
+
+# Envoy picks the one the client prefers (Accept-Encoding q-values); ties go to the first.
+_COMPRESSORS = (
+    ("zstd", "type.googleapis.com/envoy.extensions.compression.zstd.compressor.v3.Zstd", {}),
+    (
+        "brotli",
+        "type.googleapis.com/envoy.extensions.compression.brotli.compressor.v3.Brotli",
+        {"quality": 5},
+    ),
+    ("gzip", "type.googleapis.com/envoy.extensions.compression.gzip.compressor.v3.Gzip", {}),
+)
+
+
+def _compressor_filters(min_bytes: int) -> list[dict]:
+    return [
+        {
+            "name": f"envoy.filters.http.compressor.{name}",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.compressor.v3.Compressor",
+                # Envoy's default content types include application/json (and never
+                # application/grpc); setting them explicitly is deprecated in 1.40.
+                "response_direction_config": {"common_config": {"min_content_length": min_bytes}},
+                "compressor_library": {
+                    "name": name,
+                    "typed_config": {"@type": type_url, **settings},
+                },
+            },
+        }
+        for name, type_url, settings in _COMPRESSORS
+    ]
+
+
+# Envoy's own replies -> (gRPC code, reason, HTTP status override or None). First match wins.
+_LOCAL_REPLIES: tuple[tuple[int, int, str, int | None], ...] = (
+    (400, 3, "BAD_REQUEST", None),
+    (403, 16, "TOKEN_WRONG_AUDIENCE", 401),  # jwt_authn's only 403; the kit says UNAUTHENTICATED too
+    (404, 5, "ROUTE_NOT_FOUND", None),
+    (408, 4, "REQUEST_TIMEOUT", None),
+    (413, 3, "REQUEST_TOO_LARGE", None),
+    (429, 8, "RATE_LIMITED", None),
+    (431, 3, "HEADERS_TOO_LARGE", None),
+    (502, 14, "SERVICE_UNAVAILABLE", None),
+    (503, 14, "SERVICE_UNAVAILABLE", None),
+    (504, 4, "DEADLINE_EXCEEDED", None),
+)
+
+
+def _status_filter(op: str, code: int) -> dict:
+    return {
+        "status_code_filter": {
+            "comparison": {
+                "op": op,
+                "value": {"default_value": code, "runtime_key": f"lms.local_reply.{code}"},
+            }
+        }
+    }
+
+
+def _error_body(code: int, reason: str) -> dict:
+    return {
+        "json_format": {
+            "code": code,
+            "message": "%LOCAL_REPLY_BODY%",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": reason,
+                    "domain": ERROR_DOMAIN,
+                }
+            ],
+        }
+    }
+
+
+def _local_reply_config() -> dict:
+    """Every reply Envoy makes itself, as JSON in the shape of a google.rpc.Status."""
+    mappers: list[dict] = [
+        # The catch-all route's 404 (a fault abort): say what happened instead of "fault filter abort".
+        {
+            "filter": {"response_flag_filter": {"flags": ["FI"]}},
+            "body": {"inline_string": "no route for this path and method"},
+            "body_format_override": _error_body(5, "ROUTE_NOT_FOUND"),
+        },
+        # 401 without any Authorization header: the token is missing, not bad.
+        {
+            "filter": {
+                "and_filter": {
+                    "filters": [
+                        _status_filter("EQ", 401),
+                        {"header_filter": {"header": {"name": "authorization", "present_match": False}}},
+                    ]
+                }
+            },
+            "body_format_override": _error_body(16, "TOKEN_MISSING"),
+        },
+        {"filter": _status_filter("EQ", 401), "body_format_override": _error_body(16, "TOKEN_INVALID")},
+    ]
+    for status, code, reason, override in _LOCAL_REPLIES:
+        mapper = {"filter": _status_filter("EQ", status), "body_format_override": _error_body(code, reason)}
+        if override is not None:
+            mapper["status_code"] = override
+        mappers.append(mapper)
+    mappers.append(
+        {"filter": _status_filter("GE", 500), "body_format_override": _error_body(13, "INTERNAL_ERROR")}
+    )
+    mappers.append({"filter": _status_filter("GE", 400), "body_format_override": _error_body(2, "UNKNOWN")})
+    return {"mappers": mappers}
 
 
 def _cluster(spec: ServiceSpec, host: str, health_name: str) -> dict:
@@ -292,13 +723,15 @@ def _health_check_filter(cluster_names: Sequence[str]) -> dict:
 
 def _transcoder_filter(descriptor_path: str, services: Sequence[str]) -> dict:
     return {
-        "name": "envoy.filters.http.grpc_json_transcoder",
+        "name": TRANSCODER_FILTER,
         "typed_config": {
             "@type": "type.googleapis.com/envoy.extensions.filters.http."
             "grpc_json_transcoder.v3.GrpcJsonTranscoder",
             "proto_descriptor": descriptor_path,
             "services": list(services),
             "convert_grpc_status": True,
+            # `+` in a query string is a space (HTML forms, URLSearchParams).
+            "query_param_unescape_plus": True,
             "print_options": {
                 "always_print_primitive_fields": True,
                 "preserve_proto_field_names": False,
@@ -327,6 +760,8 @@ def _access_log(path: str) -> dict:
         "cluster": "%UPSTREAM_CLUSTER%",
         "client": "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
         "user_agent": "%REQ(USER-AGENT)%",
+        # The verified subject (set by jwt_authn; a client cannot set it).
+        "user": f"%REQ({JWT_SUBJECT_HEADER.upper()})%",
         "request_id": "%REQ(X-REQUEST-ID)%",
         "traceparent": "%REQ(TRACEPARENT)%",
     }
@@ -340,7 +775,7 @@ def _access_log(path: str) -> dict:
     }
 
 
-def _listener(http_port: int, routes: list[dict], http_filters: list[dict], access_log_path: str) -> dict:
+def _listener(http_port: int, virtual_host: dict, http_filters: list[dict], access_log_path: str) -> dict:
     manager = {
         "@type": "type.googleapis.com/envoy.extensions.filters.network."
         "http_connection_manager.v3.HttpConnectionManager",
@@ -363,9 +798,12 @@ def _listener(http_port: int, routes: list[dict], http_filters: list[dict], acce
         "request_headers_timeout": "10s",
         "stream_idle_timeout": STREAM_IDLE_TIMEOUT,
         "access_log": [_access_log(access_log_path)],
+        "local_reply_config": _local_reply_config(),
         "route_config": {
             "name": "lms",
-            "virtual_hosts": [{"name": "lms", "domains": ["*"], "routes": routes}],
+            # /openapi.json is served from a file; Envoy's default cap is 4 KiB.
+            "max_direct_response_body_size_bytes": MAX_DIRECT_RESPONSE_BYTES,
+            "virtual_hosts": [virtual_host],
         },
         "http_filters": http_filters,
     }
@@ -395,6 +833,8 @@ def committed_text(services: Sequence[ServiceSpec] | None = None) -> str:
     config = render(
         discover_services() if services is None else services,
         descriptor_path=COMMITTED_DESCRIPTOR,
+        # Served only once the OpenAPI document exists (Envoy refuses a missing file).
+        openapi_file=COMMITTED_OPENAPI_FILE if OPENAPI_FILE.exists() else None,
     )
     return dump(config, header=HEADER.format(http_port=DEFAULT_HTTP_PORT, admin_port=DEFAULT_ADMIN_PORT))
 

@@ -79,8 +79,9 @@ def _runner_argv(data_dir: Path, http_port: int, *extra_args: str) -> list[str]:
     ]
 
 
-def start_devmesh(data_dir: Path, *extra_args: str) -> RunningMesh:
-    """Start the runner and return once it prints its ready line."""
+def start_devmesh(data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> RunningMesh:
+    """Start the runner and return once it prints its ready line. `env` is added
+    to the runner's environment (LMS_* variables reach every service)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     http_port = free_port()
     stderr_path = data_dir.parent / f"{data_dir.name}-runner.stderr"
@@ -93,7 +94,7 @@ def start_devmesh(data_dir: Path, *extra_args: str) -> RunningMesh:
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             start_new_session=True,  # the test's own signals must not reach it
         )
     mesh = RunningMesh(process, data_dir, "", http_port, stderr_path)
@@ -168,3 +169,20 @@ def rest(devmesh: RunningMesh) -> Iterator[httpx.Client]:
     # trust_env=False: proxy variables must not apply to loopback.
     with httpx.Client(base_url=devmesh.rest, timeout=10.0, trust_env=False) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def start_mesh() -> Iterator[Callable[..., RunningMesh]]:
+    """start_devmesh(data_dir, *extra_args, env=...) for tests that need a mesh
+    with options of their own. Stop it with `.terminate()` when done; whatever
+    is still running at the end of the session is stopped here."""
+    started: list[RunningMesh] = []
+
+    def start(data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> RunningMesh:
+        mesh = start_devmesh(data_dir, *extra_args, env=env)
+        started.append(mesh)
+        return mesh
+
+    yield start
+    for mesh in started:
+        _force_stop(mesh)
