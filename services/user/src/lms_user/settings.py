@@ -36,6 +36,9 @@ class UserSettings(KitSettings):
         description="Also write the published JWKS to this file whenever it changes (dev: other "
         "services' LMS_JWKS_URL=file://...; this service verifies against it when LMS_JWKS_URL is unset).",
     )
+    throttle_key_prefix: str = Field(
+        "lms:user:throttle:", description="Redis key prefix of the login throttle's counters."
+    )
     signing_key_reload_s: float = Field(60.0, gt=0, description="How often each process re-reads keys.")
 
     # OWASP's minimum is the floor: the settings can raise the cost, never lower it.
@@ -48,6 +51,51 @@ class UserSettings(KitSettings):
         le=64,
         description="Concurrent hashes per process (each takes argon2_memory_kib).",
     )
+
+    web_url: str = Field(
+        "http://127.0.0.1:8080",
+        description="Base of the links mailed to users (verify email, reset password).",
+    )
+    log_email_links: bool = Field(
+        True,
+        description="Log verification and reset links (JSON line, no password) until the notification "
+        "service mails them; set false in production.",
+    )
+    email_verification_ttl_s: int = Field(86400, ge=300)
+    verification_resend_cooldown_s: int = Field(60, ge=0)
+    password_reset_ttl_s: int = Field(3600, ge=300, le=86400)
+    password_reset_min_duration_s: float = Field(
+        0.25, ge=0, description="RequestPasswordReset answers after at least this long, account or not."
+    )
+    mfa_challenge_ttl_s: int = Field(300, ge=30, le=1800)
+    totp_issuer: str = Field("LMS", description="Issuer shown by authenticator apps.")
+
+    trusted_proxies: str = Field(
+        "127.0.0.1/32,::1/128",
+        description="CIDRs of proxies (the gateway) whose X-Forwarded-For is believed; comma-separated.",
+    )
+
+    firebase_project_id: str = Field("", description="Firebase project for SignInWithFirebase; empty: off.")
+    firebase_cert_url: str = Field(
+        "", description="Where Firebase ID-token certificates are fetched (empty: Google's URL)."
+    )
+
+    service_clients: SecretStr = Field(
+        SecretStr(""),
+        description="Client credentials for IssueServiceToken: comma-separated name=secret (secret >= 32 chars).",
+    )
+    service_token_ttl_s: int = Field(300, ge=60, le=3600)
+
+    def service_client_secrets(self) -> dict[str, str]:
+        clients: dict[str, str] = {}
+        for item in self.service_clients.get_secret_value().split(","):
+            if not item.strip():
+                continue
+            name, sep, secret = item.strip().partition("=")
+            if not sep or not name or len(secret) < 32:
+                raise ValueError("LMS_SERVICE_CLIENTS: each entry is name=secret with a secret of 32+ chars")
+            clients[name] = secret
+        return clients
 
     def encryption_keys(self) -> list[str]:
         keys = [

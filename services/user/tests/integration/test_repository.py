@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from lms.user.v1 import events_pb2
 from lms_kit.events.schema import outbox
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import sqlite_database
+from lms_user.adapters.keys import fernet_from_keys
 from lms_user.adapters.repository import SqlUnitOfWork
 from lms_user.adapters.tables import metadata
 from lms_user.domain.audit import AuditAction, AuditEntry
@@ -22,6 +24,7 @@ from lms_user.domain.sessions import RefreshToken, RevokeReason, Session
 from lms_user.migrations import MIGRATIONS_DIR
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
+SECRETS = fernet_from_keys([Fernet.generate_key().decode()])
 
 
 def new_user(email: str | None = None) -> User:
@@ -43,11 +46,11 @@ async def outbox_rows(database, user_id: str) -> list:
 
 async def test_registered_user_row_credential_and_event_commit_together(database):
     user = new_user()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user, register_request_id=str(uuid.uuid4()))
         await uow.credentials.set_password_hash(user.id, "hash-1", NOW)
         await uow.commit()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.users.get_by_email(user.email)
         assert loaded is not None
         assert (loaded.id, loaded.roles, loaded.created_at) == (user.id, {Role.STUDENT}, NOW)
@@ -58,35 +61,35 @@ async def test_registered_user_row_credential_and_event_commit_together(database
 
 async def test_nothing_is_written_without_commit(database):
     user = new_user()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         assert await uow.users.get(user.id) is None
     assert await outbox_rows(database, user.id) == []
 
 
 async def test_a_second_account_with_the_same_email_is_refused_by_the_database(database):
     first, second = new_user("same@example.com"), new_user("same@example.com")
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(first)
         await uow.commit()
     with pytest.raises(EmailAlreadyRegistered):
-        async with SqlUnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database, SECRETS) as uow:
             await uow.users.add(second)
 
 
 async def test_roles_and_profile_are_saved(database):
     user = new_user()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
         await uow.commit()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.users.get(user.id, lock=True)
         loaded.set_roles([Role.TEACHER, Role.ADMIN], changed_by="admin-1", reason="r", now=NOW)
         loaded.bio = "Hello"
         await uow.users.save(loaded)
         await uow.commit()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         again = await uow.users.get(user.id)
         many = await uow.users.get_many([user.id, "missing"])
     assert again.roles == {Role.TEACHER, Role.ADMIN} and again.bio == "Hello"
@@ -98,7 +101,7 @@ async def test_roles_and_profile_are_saved(database):
 
 async def test_sessions_tokens_and_revoke_all(database):
     user = new_user()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
         sessions = [Session(str(uuid.uuid4()), user.id, NOW, NOW + timedelta(days=90)) for _ in range(3)]
         for s in sessions:
@@ -108,7 +111,7 @@ async def test_sessions_tokens_and_revoke_all(database):
         await uow.sessions.add_token(token)
         await uow.audit.add(AuditEntry(str(uuid.uuid4()), NOW, AuditAction.LOGIN_SUCCEEDED, user.id, user.id))
         await uow.commit()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.sessions.get_token(token.token_hash, lock=True)
         assert loaded == token
         loaded.used_at = NOW
@@ -118,7 +121,7 @@ async def test_sessions_tokens_and_revoke_all(database):
         await uow.sessions.save(first)
         assert await uow.sessions.revoke_all(user.id, RevokeReason.LOGOUT_ALL, NOW) == 2
         await uow.commit()
-    async with SqlUnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database, SECRETS) as uow:
         assert (await uow.sessions.get_token(token.token_hash)).used_at == NOW
         reasons = {(await uow.sessions.get(s.id)).revoke_reason for s in sessions}
     assert reasons == {"logout", "logout_all"}

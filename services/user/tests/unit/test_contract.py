@@ -8,7 +8,7 @@ from lms.user.v1 import user_pb2, user_pb2_grpc
 from lms_kit.server import Service, check_app_contract
 
 SERVICE = user_pb2.DESCRIPTOR.services_by_name["UserService"]
-INTERNAL = {"GetUserInternal", "BatchGetUsers"}
+INTERNAL = {"GetUserInternal", "BatchGetUsers", "IssueServiceToken"}
 
 
 def test_every_rpc_has_a_policy_and_field_rules_the_kit_accepts():

@@ -19,11 +19,17 @@ from lms_user.domain.errors import (
     UpdateMaskInvalid,
     UserNotFound,
 )
-from lms_user.domain.model import ProfileChanges, Role, UserRegistered, UserRolesChanged
+from lms_user.domain.model import (
+    EmailVerificationRequested,
+    ProfileChanges,
+    Role,
+    UserRegistered,
+    UserRolesChanged,
+)
 from lms_user.domain.passwords import PasswordPolicy
 from lms_user.handlers import UserHandlers
 
-from .fakes import FakeClock, FakeHasher, FakeTokens, FakeUnitOfWork, Store
+from .fakes import FakeAccessTokens, FakeClock, FakeHasher, FakeUnitOfWork, Store
 
 PASSWORD = "correct battery staple horse"
 
@@ -48,7 +54,7 @@ def handlers(store: Store, clock: FakeClock, hasher: FakeHasher) -> UserHandlers
     return UserHandlers(
         lambda: FakeUnitOfWork(store),
         hasher=hasher,
-        tokens=FakeTokens(),
+        tokens=FakeAccessTokens(),
         password_policy=PasswordPolicy.with_common(["password", "qwerty", "letmein"]),
         clock=clock,
     )
@@ -60,13 +66,16 @@ async def register(handlers: UserHandlers, email: str = "Ada@Example.com ", **kw
     )
 
 
-async def test_register_normalises_email_makes_a_student_and_raises_user_registered(handlers, store):
+async def test_register_normalises_email_makes_a_student_and_asks_for_email_verification(handlers, store):
     user = await register(handlers)
     assert user.email == "ada@example.com"
     assert user.roles == {Role.STUDENT}
     assert store.hashes[user.id] == f"hashed:{PASSWORD}"
-    assert [type(e) for e in store.events] == [UserRegistered]
-    assert store.audit[-1].action is AuditAction.USER_REGISTERED
+    assert [type(e) for e in store.events] == [UserRegistered, EmailVerificationRequested]
+    assert [a.action for a in store.audit] == [
+        AuditAction.USER_REGISTERED,
+        AuditAction.EMAIL_VERIFICATION_SENT,
+    ]
 
 
 async def test_register_refuses_an_email_already_registered_in_any_case(handlers, store):

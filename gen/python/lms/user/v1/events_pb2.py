@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.options.v1 import options_pb2 as lms_dot_options_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/user/v1/events.proto\x12\x0blms.user.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\"\x9e\x01\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12#\n\x05roles\x18\x04 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x31\n\rregister_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd3\x01\n\x10UserRolesChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12,\n\x0eprevious_roles\x18\x02 \x03(\x0e\x32\x14.lms.options.v1.Role\x12#\n\x05roles\x18\x03 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x1a\n\x12\x63hanged_by_user_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12/\n\x0b\x63hange_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/user/v1/events.proto\x12\x0blms.user.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\"\x9e\x01\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12#\n\x05roles\x18\x04 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x31\n\rregister_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd3\x01\n\x10UserRolesChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12,\n\x0eprevious_roles\x18\x02 \x03(\x0e\x32\x14.lms.options.v1.Role\x12#\n\x05roles\x18\x03 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x1a\n\x12\x63hanged_by_user_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12/\n\x0b\x63hange_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xac\x01\n\x1a\x45mailVerificationRequested\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x18\n\x10verification_url\x18\x04 \x01(\t\x12\r\n\x05token\x18\x05 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\rEmailVerified\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12/\n\x0bverify_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x16PasswordResetRequested\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x11\n\treset_url\x18\x04 \x01(\t\x12\r\n\x05token\x18\x05 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x0fPasswordChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12/\n\x0b\x63hange_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"s\n\x0cUserFollowed\x12\x18\n\x10\x66ollower_user_id\x18\x01 \x01(\t\x12\x18\n\x10\x66ollowee_user_id\x18\x02 \x01(\t\x12/\n\x0b\x66ollow_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,4 +37,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERREGISTERED']._serialized_end=263
   _globals['_USERROLESCHANGED']._serialized_start=266
   _globals['_USERROLESCHANGED']._serialized_end=477
+  _globals['_EMAILVERIFICATIONREQUESTED']._serialized_start=480
+  _globals['_EMAILVERIFICATIONREQUESTED']._serialized_end=652
+  _globals['_EMAILVERIFIED']._serialized_start=654
+  _globals['_EMAILVERIFIED']._serialized_end=750
+  _globals['_PASSWORDRESETREQUESTED']._serialized_start=753
+  _globals['_PASSWORDRESETREQUESTED']._serialized_end=914
+  _globals['_PASSWORDCHANGED']._serialized_start=916
+  _globals['_PASSWORDCHANGED']._serialized_end=1015
+  _globals['_USERFOLLOWED']._serialized_start=1017
+  _globals['_USERFOLLOWED']._serialized_end=1132
 # @@protoc_insertion_point(module_scope)

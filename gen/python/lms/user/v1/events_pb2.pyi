@@ -39,3 +39,65 @@ class UserRolesChanged(_message.Message):
     reason: str
     change_time: _timestamp_pb2.Timestamp
     def __init__(self, user_id: _Optional[str] = ..., previous_roles: _Optional[_Iterable[_Union[_options_pb2.Role, str]]] = ..., roles: _Optional[_Iterable[_Union[_options_pb2.Role, str]]] = ..., changed_by_user_id: _Optional[str] = ..., reason: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class EmailVerificationRequested(_message.Message):
+    __slots__ = ("user_id", "email", "display_name", "verification_url", "token", "expire_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATION_URL_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    display_name: str
+    verification_url: str
+    token: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., verification_url: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class EmailVerified(_message.Message):
+    __slots__ = ("user_id", "email", "verify_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    VERIFY_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    verify_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., verify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PasswordResetRequested(_message.Message):
+    __slots__ = ("user_id", "email", "display_name", "reset_url", "token", "expire_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    RESET_URL_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    display_name: str
+    reset_url: str
+    token: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., reset_url: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PasswordChanged(_message.Message):
+    __slots__ = ("user_id", "method", "change_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    method: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., method: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserFollowed(_message.Message):
+    __slots__ = ("follower_user_id", "followee_user_id", "follow_time")
+    FOLLOWER_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWEE_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_TIME_FIELD_NUMBER: _ClassVar[int]
+    follower_user_id: str
+    followee_user_id: str
+    follow_time: _timestamp_pb2.Timestamp
+    def __init__(self, follower_user_id: _Optional[str] = ..., followee_user_id: _Optional[str] = ..., follow_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

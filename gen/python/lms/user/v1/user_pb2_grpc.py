@@ -107,6 +107,86 @@ class UserServiceStub:
                 request_serializer=lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersRequest.SerializeToString,
                 response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersResponse.FromString,
                 _registered_method=True)
+        self.VerifyEmail = channel.unary_unary(
+                '/lms.user.v1.UserService/VerifyEmail',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailResponse.FromString,
+                _registered_method=True)
+        self.ResendVerificationEmail = channel.unary_unary(
+                '/lms.user.v1.UserService/ResendVerificationEmail',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailResponse.FromString,
+                _registered_method=True)
+        self.RequestPasswordReset = channel.unary_unary(
+                '/lms.user.v1.UserService/RequestPasswordReset',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetResponse.FromString,
+                _registered_method=True)
+        self.ResetPassword = channel.unary_unary(
+                '/lms.user.v1.UserService/ResetPassword',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordResponse.FromString,
+                _registered_method=True)
+        self.ChangePassword = channel.unary_unary(
+                '/lms.user.v1.UserService/ChangePassword',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordResponse.FromString,
+                _registered_method=True)
+        self.StartTotpEnrollment = channel.unary_unary(
+                '/lms.user.v1.UserService/StartTotpEnrollment',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentResponse.FromString,
+                _registered_method=True)
+        self.ConfirmTotpEnrollment = channel.unary_unary(
+                '/lms.user.v1.UserService/ConfirmTotpEnrollment',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentResponse.FromString,
+                _registered_method=True)
+        self.DisableTotp = channel.unary_unary(
+                '/lms.user.v1.UserService/DisableTotp',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.DisableTotpRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.DisableTotpResponse.FromString,
+                _registered_method=True)
+        self.CompleteMfaChallenge = channel.unary_unary(
+                '/lms.user.v1.UserService/CompleteMfaChallenge',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeResponse.FromString,
+                _registered_method=True)
+        self.SignInWithFirebase = channel.unary_unary(
+                '/lms.user.v1.UserService/SignInWithFirebase',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.SignInWithFirebaseRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.LoginResponse.FromString,
+                _registered_method=True)
+        self.FollowUser = channel.unary_unary(
+                '/lms.user.v1.UserService/FollowUser',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.FollowUserRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.FollowUserResponse.FromString,
+                _registered_method=True)
+        self.UnfollowUser = channel.unary_unary(
+                '/lms.user.v1.UserService/UnfollowUser',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserResponse.FromString,
+                _registered_method=True)
+        self.ListFollowers = channel.unary_unary(
+                '/lms.user.v1.UserService/ListFollowers',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowersRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowersResponse.FromString,
+                _registered_method=True)
+        self.ListFollowing = channel.unary_unary(
+                '/lms.user.v1.UserService/ListFollowing',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowingRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowingResponse.FromString,
+                _registered_method=True)
+        self.ListAuditLogEntries = channel.unary_unary(
+                '/lms.user.v1.UserService/ListAuditLogEntries',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesResponse.FromString,
+                _registered_method=True)
+        self.IssueServiceToken = channel.unary_unary(
+                '/lms.user.v1.UserService/IssueServiceToken',
+                request_serializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.FromString,
+                _registered_method=True)
 
 
 class UserServiceServicer:
@@ -236,6 +316,163 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyEmail(self, request, context):
+        """VerifyEmail proves that the user owns their email: `token` comes from the
+        link that EmailVerificationRequested carries (mailed by the notification
+        service). A token works once and expires after 24 hours; an unknown,
+        used, expired or altered token is INVALID_ARGUMENT,
+        EMAIL_VERIFICATION_TOKEN_INVALID. Publishes EmailVerified.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResendVerificationEmail(self, request, context):
+        """ResendVerificationEmail sends the signed-in caller a new verification
+        link (earlier links keep working until they expire). At most one per
+        cooldown (60 s): sooner is RESOURCE_EXHAUSTED,
+        VERIFICATION_EMAIL_TOO_SOON with google.rpc.RetryInfo. An already
+        verified email is FAILED_PRECONDITION, EMAIL_ALREADY_VERIFIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestPasswordReset(self, request, context):
+        """RequestPasswordReset mails a password-reset link if an account has this
+        email. The answer (and, as far as the service can make it, the time it
+        takes) is the same whether or not the account exists.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetPassword(self, request, context):
+        """ResetPassword sets a new password with the token from a reset link
+        (single use, 1 hour). The password policy of Register applies
+        (PASSWORD_REJECTED). Every session of the account is revoked; sign in
+        again. A bad token is INVALID_ARGUMENT, PASSWORD_RESET_TOKEN_INVALID.
+        Publishes PasswordChanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePassword(self, request, context):
+        """ChangePassword replaces the signed-in caller's password; the current
+        password must be given (UNAUTHENTICATED, INVALID_CREDENTIALS if wrong).
+        Every session of the account is revoked. Publishes PasswordChanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartTotpEnrollment(self, request, context):
+        """StartTotpEnrollment creates a new TOTP secret (RFC 6238: SHA-1, 6
+        digits, 30 s) for the signed-in caller, returned as the secret, an
+        otpauth:// URI and a QR code. Two-factor sign-in starts only after
+        ConfirmTotpEnrollment. If TOTP is already on: FAILED_PRECONDITION,
+        MFA_ALREADY_ENABLED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmTotpEnrollment(self, request, context):
+        """ConfirmTotpEnrollment turns two-factor sign-in on with a current code
+        from the authenticator app and returns ten single-use recovery codes
+        (shown once). A wrong code is INVALID_ARGUMENT, MFA_CODE_INVALID; no
+        enrolment started is FAILED_PRECONDITION, MFA_NOT_ENROLLING.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableTotp(self, request, context):
+        """DisableTotp turns two-factor sign-in off after the caller proves their
+        password again (UNAUTHENTICATED, INVALID_CREDENTIALS if wrong). Recovery
+        codes are deleted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteMfaChallenge(self, request, context):
+        """CompleteMfaChallenge finishes a sign-in that Login (or
+        SignInWithFirebase) answered with an MFA challenge, with a TOTP code or
+        an unused recovery code. A code already used in its time window is
+        refused. A wrong code is UNAUTHENTICATED, MFA_CODE_INVALID; after five
+        wrong codes, or when it expired (5 minutes) or was used, the challenge is
+        UNAUTHENTICATED, MFA_CHALLENGE_INVALID.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SignInWithFirebase(self, request, context):
+        """SignInWithFirebase signs in with a Firebase Authentication ID token (for
+        the configured Firebase project). The Firebase account is linked to the
+        platform account with the same verified email, or a new student account
+        is created. An invalid or expired ID token is UNAUTHENTICATED,
+        SOCIAL_TOKEN_INVALID; an unverified email is FAILED_PRECONDITION,
+        SOCIAL_EMAIL_NOT_VERIFIED. Without a configured project:
+        FAILED_PRECONDITION, SOCIAL_LOGIN_DISABLED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FollowUser(self, request, context):
+        """FollowUser makes the caller follow `name`. Following someone already
+        followed is a no-op; following oneself is INVALID_ARGUMENT,
+        CANNOT_FOLLOW_SELF. Publishes UserFollowed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnfollowUser(self, request, context):
+        """UnfollowUser stops the caller following `name`; not following is a
+        no-op.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFollowers(self, request, context):
+        """ListFollowers lists who follows a user, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFollowing(self, request, context):
+        """ListFollowing lists whom a user follows, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditLogEntries(self, request, context):
+        """ListAuditLogEntries lists security events (sign-ins, failures, MFA,
+        password and role changes, ...), newest first, filtered by user, action
+        and time. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueServiceToken(self, request, context):
+        """IssueServiceToken exchanges a service's client credentials (client id and
+        secret, provisioned by operators) for a short-lived service token (JWT,
+        `sub` "service:<name>", claim `svc`), signed with the keys in GetJwks.
+        For services without mesh mTLS; not exposed through the gateway. Wrong
+        credentials are UNAUTHENTICATED, CLIENT_CREDENTIALS_INVALID.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UserServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -298,6 +535,86 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.BatchGetUsers,
                     request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersRequest.FromString,
                     response_serializer=lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersResponse.SerializeToString,
+            ),
+            'VerifyEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyEmail,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailResponse.SerializeToString,
+            ),
+            'ResendVerificationEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResendVerificationEmail,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailResponse.SerializeToString,
+            ),
+            'RequestPasswordReset': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestPasswordReset,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetResponse.SerializeToString,
+            ),
+            'ResetPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetPassword,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordResponse.SerializeToString,
+            ),
+            'StartTotpEnrollment': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartTotpEnrollment,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentResponse.SerializeToString,
+            ),
+            'ConfirmTotpEnrollment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmTotpEnrollment,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentResponse.SerializeToString,
+            ),
+            'DisableTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableTotp,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.DisableTotpRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.DisableTotpResponse.SerializeToString,
+            ),
+            'CompleteMfaChallenge': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteMfaChallenge,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeResponse.SerializeToString,
+            ),
+            'SignInWithFirebase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignInWithFirebase,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.SignInWithFirebaseRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.LoginResponse.SerializeToString,
+            ),
+            'FollowUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.FollowUser,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.FollowUserRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.FollowUserResponse.SerializeToString,
+            ),
+            'UnfollowUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnfollowUser,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserResponse.SerializeToString,
+            ),
+            'ListFollowers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFollowers,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowersRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowersResponse.SerializeToString,
+            ),
+            'ListFollowing': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFollowing,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowingRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListFollowingResponse.SerializeToString,
+            ),
+            'ListAuditLogEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditLogEntries,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesResponse.SerializeToString,
+            ),
+            'IssueServiceToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueServiceToken,
+                    request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -637,6 +954,438 @@ class UserService:
             '/lms.user.v1.UserService/BatchGetUsers',
             lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersRequest.SerializeToString,
             lms_dot_user_dot_v1_dot_user__pb2.BatchGetUsersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/VerifyEmail',
+            lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.VerifyEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResendVerificationEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ResendVerificationEmail',
+            lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ResendVerificationEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestPasswordReset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/RequestPasswordReset',
+            lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.RequestPasswordResetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ResetPassword',
+            lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ChangePassword',
+            lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ChangePasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartTotpEnrollment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/StartTotpEnrollment',
+            lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.StartTotpEnrollmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmTotpEnrollment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ConfirmTotpEnrollment',
+            lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ConfirmTotpEnrollmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/DisableTotp',
+            lms_dot_user_dot_v1_dot_user__pb2.DisableTotpRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.DisableTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteMfaChallenge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/CompleteMfaChallenge',
+            lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.CompleteMfaChallengeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignInWithFirebase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/SignInWithFirebase',
+            lms_dot_user_dot_v1_dot_user__pb2.SignInWithFirebaseRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.LoginResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FollowUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/FollowUser',
+            lms_dot_user_dot_v1_dot_user__pb2.FollowUserRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.FollowUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnfollowUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/UnfollowUser',
+            lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.UnfollowUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFollowers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ListFollowers',
+            lms_dot_user_dot_v1_dot_user__pb2.ListFollowersRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ListFollowersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFollowing(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ListFollowing',
+            lms_dot_user_dot_v1_dot_user__pb2.ListFollowingRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ListFollowingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditLogEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ListAuditLogEntries',
+            lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.ListAuditLogEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueServiceToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/IssueServiceToken',
+            lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.FromString,
             options,
             channel_credentials,
             insecure,

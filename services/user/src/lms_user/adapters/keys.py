@@ -1,8 +1,10 @@
 """Access-token signing keys: kept in the database (private halves encrypted with
 Fernet), created on first start, rotated on a schedule, published as a JWKS.
 
-Every process keeps the key ring in memory and re-reads it every `reload_every`,
-so a rotation made by one process reaches the others (a new key is published
+Every process keeps the key ring in memory and a background task re-reads it
+every `reload_every` (never on the request path: signing a token inside a
+unit of work must not wait on a second database connection, which on SQLite
+deadlocks against the writer), so a rotation made by one process reaches the others (a new key is published
 `publish_ahead` before it signs, which covers that delay and the verifiers' JWKS
 caches).
 """
@@ -10,6 +12,7 @@ caches).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -23,6 +26,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import serialization
 
+from lms_kit.auth.principal import SERVICE_SUBJECT_PREFIX
 from lms_kit.auth.tokens import TokenSigner, new_ed25519_signer, private_key_pem
 from lms_kit.db import Database
 from lms_user.adapters.tables import signing_keys
@@ -149,6 +153,7 @@ class KeyRing:
         self._keys: dict[str, StoredKey] = {}
         self._signers: dict[str, TokenSigner] = {}
         self._schedule = KeySchedule(None, (), None, False)
+        self._refresher: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
         """Re-read the keys; create the first key, or the next one when rotation is due."""
@@ -214,11 +219,32 @@ class KeyRing:
         os.replace(temporary, self._jwks_file)  # readers never see a half-written file
         self._written = self._schedule.published_kids
 
+    async def start(self) -> None:
+        """Start re-reading the keys every `reload_every` in the background."""
+        if self._refresher is None:
+            self._refresher = asyncio.create_task(self._refresh_forever(), name="keyring-refresh")
+
+    async def stop(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+            self._refresher = None
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._reload_every.total_seconds())
+            try:
+                await self.load()
+            except Exception:  # keep signing with the keys we have; try again next round
+                log.exception("keyring_reload_failed")
+
     async def _refresh_if_stale(self) -> None:
-        now = self._clock()
-        if self._loaded_at is None or now - self._loaded_at >= self._reload_every:
+        """In memory only: the first load happens at start-up, later ones in the background."""
+        if self._loaded_at is None:
             await self.load()
             return
+        now = self._clock()
         # A pending key may have become active since the last load.
         if self._schedule.rotation_pending:
             self._schedule = key_schedule([k.times for k in self._keys.values()], now, self._token_lifetime)
@@ -226,11 +252,22 @@ class KeyRing:
 
 
 class KeyRingTokenIssuer:
-    """Signs access tokens with the key ring's current key."""
+    """Signs access tokens (and service tokens) with the key ring's current key."""
 
-    def __init__(self, keyring: KeyRing, *, ttl: timedelta) -> None:
+    def __init__(
+        self, keyring: KeyRing, *, ttl: timedelta, service_ttl: timedelta = timedelta(minutes=5)
+    ) -> None:
         self._keyring = keyring
         self._ttl = ttl
+        self._service_ttl = service_ttl
+
+    async def issue_service(self, service: str, *, now: datetime) -> IssuedToken:
+        signer = await self._keyring.signer()
+        ttl_s = int(self._service_ttl.total_seconds())
+        token = signer.sign(
+            f"{SERVICE_SUBJECT_PREFIX}{service}", ttl_s=ttl_s, extra={"svc": service}, now=now.timestamp()
+        )
+        return IssuedToken(token, datetime.fromtimestamp(int(now.timestamp()) + ttl_s, tz=now.tzinfo))
 
     async def issue(self, user: User, *, session_id: str, now: datetime) -> IssuedToken:
         signer = await self._keyring.signer()

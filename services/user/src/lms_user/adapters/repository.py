@@ -3,21 +3,39 @@ SQLite as the embedded default)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Self
 
 import sqlalchemy as sa
+from cryptography.fernet import MultiFernet
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms_kit.db import Database
 from lms_kit.db import UnitOfWork as KitUnitOfWork
-from lms_user.adapters.tables import audit_log, credentials, refresh_tokens, sessions, users
-from lms_user.domain.audit import AuditEntry
+from lms_user.adapters.tables import (
+    audit_log,
+    credentials,
+    external_identities,
+    follows,
+    mfa_challenges,
+    one_time_tokens,
+    recovery_codes,
+    refresh_tokens,
+    service_clients,
+    sessions,
+    totp_factors,
+    users,
+)
+from lms_user.domain.audit import AuditAction, AuditEntry, AuditQuery, ClientInfo
 from lms_user.domain.errors import EmailAlreadyRegistered
-from lms_user.domain.model import Role, User
+from lms_user.domain.follows import FollowView
+from lms_user.domain.mfa import MfaChallenge, TotpFactor
+from lms_user.domain.model import DomainEvent, Role, User
 from lms_user.domain.sessions import RefreshToken, RevokeReason, Session
+from lms_user.domain.tokens import OneTimeToken, TokenPurpose
 from lms_user.mappers import event_to_proto
 
 
@@ -114,6 +132,9 @@ class SqlCredentials:
                 sa.insert(credentials).values(user_id=user_id, password_hash=password_hash, updated_at=now)
             )
 
+    async def delete(self, user_id: str) -> None:
+        await self._session.execute(sa.delete(credentials).where(credentials.c.user_id == user_id))
+
 
 class SqlSessions:
     def __init__(self, session: AsyncSession) -> None:
@@ -200,6 +221,286 @@ class SqlAuditLog:
             )
         )
 
+    async def list(
+        self, query: AuditQuery, *, after: tuple[datetime, str] | None, limit: int
+    ) -> list[AuditEntry]:
+        statement = sa.select(audit_log)
+        if query.user_id:
+            statement = statement.where(audit_log.c.user_id == query.user_id)
+        if query.action:
+            statement = statement.where(audit_log.c.action == query.action)
+        if query.start is not None:
+            statement = statement.where(audit_log.c.occurred_at >= query.start)
+        if query.end is not None:
+            statement = statement.where(audit_log.c.occurred_at < query.end)
+        if after is not None:
+            statement = statement.where(_before(audit_log.c.occurred_at, audit_log.c.id, after))
+        statement = statement.order_by(audit_log.c.occurred_at.desc(), audit_log.c.id.desc()).limit(limit)
+        rows = (await self._session.execute(statement)).mappings()
+        return [
+            AuditEntry(
+                id=row["id"],
+                occurred_at=row["occurred_at"],
+                action=_action(row["action"]),
+                user_id=row["user_id"],
+                actor_id=row["actor_id"],
+                client=ClientInfo(ip=row["ip"], user_agent=row["user_agent"]),
+                details=dict(row["details"] or {}),
+            )
+            for row in rows
+        ]
+
+
+def _action(value: str) -> AuditAction | str:
+    try:
+        return AuditAction(value)
+    except ValueError:  # written by a newer version
+        return value
+
+
+def _before(time_column: Any, id_column: Any, after: tuple[datetime, str]) -> Any:
+    """Keyset condition for a newest-first order on (time, id)."""
+    moment, key = after
+    return sa.or_(time_column < moment, sa.and_(time_column == moment, id_column < key))
+
+
+class SqlTokens:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, token: OneTimeToken) -> None:
+        await self._session.execute(
+            sa.insert(one_time_tokens).values(
+                token_hash=token.token_hash,
+                purpose=token.purpose.value,
+                user_id=token.user_id,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                used_at=token.used_at,
+            )
+        )
+
+    async def consume(self, purpose: TokenPurpose, token_hash: str, now: datetime) -> str | None:
+        # One conditional UPDATE: of two concurrent uses, exactly one sees the row.
+        statement = (
+            sa.update(one_time_tokens)
+            .where(
+                one_time_tokens.c.token_hash == token_hash,
+                one_time_tokens.c.purpose == purpose.value,
+                one_time_tokens.c.used_at.is_(None),
+                one_time_tokens.c.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(one_time_tokens.c.user_id)
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none()
+
+    async def last_issued_at(self, user_id: str, purpose: TokenPurpose) -> datetime | None:
+        statement = sa.select(sa.func.max(one_time_tokens.c.created_at)).where(
+            one_time_tokens.c.user_id == user_id, one_time_tokens.c.purpose == purpose.value
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none()
+
+
+class SqlMfa:
+    """TOTP factors (secrets encrypted with `fernet`), recovery codes, challenges."""
+
+    def __init__(self, session: AsyncSession, fernet: MultiFernet, dialect: str) -> None:
+        self._session = session
+        self._fernet = fernet
+        self._dialect = dialect
+
+    async def get_totp(self, user_id: str, *, lock: bool = False) -> TotpFactor | None:
+        query = sa.select(totp_factors).where(totp_factors.c.user_id == user_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return TotpFactor(
+            user_id=row["user_id"],
+            secret=self._fernet.decrypt(row["secret"]).decode("ascii"),
+            created_at=row["created_at"],
+            confirmed_at=row["confirmed_at"],
+            last_used_step=row["last_used_step"],
+        )
+
+    async def save_totp(self, factor: TotpFactor) -> None:
+        values = {
+            "secret": self._fernet.encrypt(factor.secret.encode("ascii")),
+            "created_at": factor.created_at,
+            "confirmed_at": factor.confirmed_at,
+            "last_used_step": factor.last_used_step,
+        }
+        insert = _insert(self._dialect, totp_factors).values(user_id=factor.user_id, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_=values))
+
+    async def delete_totp(self, user_id: str) -> None:
+        await self._session.execute(sa.delete(totp_factors).where(totp_factors.c.user_id == user_id))
+        await self._session.execute(sa.delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+
+    async def replace_recovery_codes(self, user_id: str, code_hashes: Sequence[str], now: datetime) -> None:
+        await self._session.execute(sa.delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+        await self._session.execute(
+            sa.insert(recovery_codes),
+            [{"user_id": user_id, "code_hash": h, "created_at": now, "used_at": None} for h in code_hashes],
+        )
+
+    async def use_recovery_code(self, user_id: str, code_hash: str, now: datetime) -> bool:
+        result: Any = await self._session.execute(
+            sa.update(recovery_codes)
+            .where(
+                recovery_codes.c.user_id == user_id,
+                recovery_codes.c.code_hash == code_hash,
+                recovery_codes.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+        return bool(result.rowcount == 1)
+
+    async def add_challenge(self, challenge: MfaChallenge) -> None:
+        await self._session.execute(sa.insert(mfa_challenges).values(**_challenge_row(challenge)))
+
+    async def get_challenge(self, token_hash: str, *, lock: bool = False) -> MfaChallenge | None:
+        query = sa.select(mfa_challenges).where(mfa_challenges.c.token_hash == token_hash)
+        if lock:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).mappings().first()
+        return MfaChallenge(**row) if row else None
+
+    async def save_challenge(self, challenge: MfaChallenge) -> None:
+        await self._session.execute(
+            sa.update(mfa_challenges)
+            .where(mfa_challenges.c.id == challenge.id)
+            .values(attempts=challenge.attempts, used_at=challenge.used_at)
+        )
+
+
+def _challenge_row(challenge: MfaChallenge) -> dict[str, Any]:
+    return {
+        "id": challenge.id,
+        "token_hash": challenge.token_hash,
+        "user_id": challenge.user_id,
+        "provider": challenge.provider,
+        "created_at": challenge.created_at,
+        "expires_at": challenge.expires_at,
+        "attempts": challenge.attempts,
+        "used_at": challenge.used_at,
+    }
+
+
+def _insert(dialect: str, table: sa.Table) -> Any:
+    """INSERT with ON CONFLICT support for the database in use."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+class SqlFollows:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def add(self, follower_id: str, followee_id: str, now: datetime) -> bool:
+        statement = (
+            _insert(self._dialect, follows)
+            .values(follower_id=follower_id, followee_id=followee_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["follower_id", "followee_id"])
+            .returning(follows.c.follower_id)
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none() is not None
+
+    async def remove(self, follower_id: str, followee_id: str) -> bool:
+        result: Any = await self._session.execute(
+            sa.delete(follows).where(
+                follows.c.follower_id == follower_id, follows.c.followee_id == followee_id
+            )
+        )
+        return bool(result.rowcount == 1)
+
+    async def counts(self, user_id: str) -> tuple[int, int]:
+        followers = sa.select(sa.func.count()).where(follows.c.followee_id == user_id).scalar_subquery()
+        following = sa.select(sa.func.count()).where(follows.c.follower_id == user_id).scalar_subquery()
+        row = (await self._session.execute(sa.select(followers, following))).one()
+        return int(row[0]), int(row[1])
+
+    async def followers(
+        self, user_id: str, *, after: tuple[datetime, str] | None, limit: int
+    ) -> list[FollowView]:
+        return await self._list(follows.c.followee_id, follows.c.follower_id, user_id, after, limit)
+
+    async def following(
+        self, user_id: str, *, after: tuple[datetime, str] | None, limit: int
+    ) -> list[FollowView]:
+        return await self._list(follows.c.follower_id, follows.c.followee_id, user_id, after, limit)
+
+    async def _list(
+        self, own: Any, other: Any, user_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[FollowView]:
+        follower, followee = users.alias("follower"), users.alias("followee")
+        statement = (
+            sa.select(
+                follows.c.follower_id,
+                follows.c.followee_id,
+                follows.c.created_at,
+                follower.c.display_name.label("follower_name"),
+                followee.c.display_name.label("followee_name"),
+            )
+            .join(follower, follower.c.id == follows.c.follower_id)
+            .join(followee, followee.c.id == follows.c.followee_id)
+            .where(own == user_id)
+        )
+        if after is not None:
+            statement = statement.where(_before(follows.c.created_at, other, after))
+        statement = statement.order_by(follows.c.created_at.desc(), other.desc()).limit(limit)
+        rows = (await self._session.execute(statement)).mappings()
+        return [
+            FollowView(
+                row["follower_id"],
+                row["followee_id"],
+                row["follower_name"],
+                row["followee_name"],
+                row["created_at"],
+            )
+            for row in rows
+        ]
+
+
+class SqlIdentities:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find_user_id(self, provider: str, subject: str) -> str | None:
+        query = sa.select(external_identities.c.user_id).where(
+            external_identities.c.provider == provider, external_identities.c.subject == subject
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def link(self, provider: str, subject: str, user_id: str, now: datetime) -> None:
+        await self._session.execute(
+            sa.insert(external_identities).values(
+                provider=provider, subject=subject, user_id=user_id, created_at=now
+            )
+        )
+
+
+class SqlServiceClients:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def get(self, client_id: str) -> tuple[str, str] | None:
+        query = sa.select(service_clients.c.service, service_clients.c.secret_hash).where(
+            service_clients.c.client_id == client_id
+        )
+        row = (await self._session.execute(query)).first()
+        return (row[0], row[1]) if row else None
+
+    async def upsert(self, client_id: str, service: str, secret_hash: str, now: datetime) -> None:
+        values = {"service": service, "secret_hash": secret_hash, "updated_at": now}
+        statement = _insert(self._dialect, service_clients).values(client_id=client_id, **values)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=["client_id"], set_=values)
+        )
+
 
 class SqlUnitOfWork(KitUnitOfWork):
     """The kit's unit of work plus this service's repositories. On commit, the events
@@ -209,9 +510,17 @@ class SqlUnitOfWork(KitUnitOfWork):
     credentials: SqlCredentials
     sessions: SqlSessions
     audit: SqlAuditLog
+    tokens: SqlTokens
+    mfa: SqlMfa
+    follows: SqlFollows
+    identities: SqlIdentities
+    service_clients: SqlServiceClients
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, secrets: MultiFernet) -> None:
         super().__init__(database)
+        self._secrets = secrets
+        self._dialect = database.dialect
+        self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -219,11 +528,21 @@ class SqlUnitOfWork(KitUnitOfWork):
         self.credentials = SqlCredentials(self.session)
         self.sessions = SqlSessions(self.session)
         self.audit = SqlAuditLog(self.session)
+        self.tokens = SqlTokens(self.session)
+        self.mfa = SqlMfa(self.session, self._secrets, self._dialect)
+        self.follows = SqlFollows(self.session, self._dialect)
+        self.identities = SqlIdentities(self.session)
+        self.service_clients = SqlServiceClients(self.session, self._dialect)
         return self
+
+    def emit(self, event: DomainEvent) -> None:
+        self._events.append(event)
 
     async def commit(self) -> None:
         for user in self.users.seen:
-            for event in user.pull_events():
-                self.record(event_to_proto(event))
+            self._events.extend(user.pull_events())
         self.users.seen.clear()
+        for event in self._events:
+            self.record(event_to_proto(event))
+        self._events.clear()
         await super().commit()

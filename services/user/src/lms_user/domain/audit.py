@@ -17,6 +17,21 @@ class AuditAction(enum.StrEnum):
     SESSIONS_REVOKED_ALL = "sessions.revoked_all"
     ROLES_CHANGED = "roles.changed"
     PROFILE_UPDATED = "profile.updated"
+    LOGIN_THROTTLED = "login.throttled"
+    LOGIN_MFA_REQUIRED = "login.mfa_required"
+    MFA_FAILED = "mfa.failed"
+    MFA_ENROLLMENT_STARTED = "mfa.enrollment_started"
+    MFA_ENABLED = "mfa.enabled"
+    MFA_DISABLED = "mfa.disabled"
+    MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used"
+    EMAIL_VERIFICATION_SENT = "email.verification_sent"
+    EMAIL_VERIFIED = "email.verified"
+    PASSWORD_RESET_REQUESTED = "password.reset_requested"
+    PASSWORD_RESET = "password.reset"
+    PASSWORD_CHANGED = "password.changed"
+    SOCIAL_LINKED = "social.linked"
+    SERVICE_TOKEN_ISSUED = "service_token.issued"
+    SERVICE_TOKEN_REFUSED = "service_token.refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +54,13 @@ class AuditEntry:
     actor_id: str | None  # who acted (None: anonymous)
     client: ClientInfo = NO_CLIENT
     details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Filters of the admin audit-log query (all optional; start inclusive, end exclusive)."""
+
+    user_id: str = ""
+    action: str = ""
+    start: datetime | None = None
+    end: datetime | None = None

@@ -44,7 +44,58 @@ class UserRolesChanged:
     occurred_at: datetime
 
 
-DomainEvent = UserRegistered | UserRolesChanged
+@dataclass(frozen=True, slots=True)
+class EmailVerificationRequested:
+    user_id: str
+    email: str
+    display_name: str
+    url: str
+    token: str
+    expires_at: datetime
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EmailVerified:
+    user_id: str
+    email: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordResetRequested:
+    user_id: str
+    email: str
+    display_name: str
+    url: str
+    token: str
+    expires_at: datetime
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged:
+    user_id: str
+    method: str  # "reset" | "change"
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserFollowed:
+    follower_id: str
+    followee_id: str
+    occurred_at: datetime
+
+
+DomainEvent = (
+    UserRegistered
+    | UserRolesChanged
+    | EmailVerificationRequested
+    | EmailVerified
+    | PasswordResetRequested
+    | PasswordChanged
+    | UserFollowed
+)
 
 PROFILE_FIELDS = ("display_name", "bio", "avatar")
 
@@ -119,6 +170,15 @@ class User:
         previous, self.roles = self.roles, new
         self.updated_at = now
         self.events.append(UserRolesChanged(self.id, previous, new, changed_by, reason, now))
+        return True
+
+    def verify_email(self, now: datetime) -> bool:
+        """Mark the email verified; raises EmailVerified. False if it already was."""
+        if self.email_verified:
+            return False
+        self.email_verified = True
+        self.updated_at = now
+        self.events.append(EmailVerified(self.id, self.email, now))
         return True
 
     def pull_events(self) -> list[DomainEvent]:

@@ -25,6 +25,7 @@ class RevokeReason(enum.StrEnum):
     LOGOUT_ALL = "logout_all"
     TOKEN_REUSE = "token_reuse"
     ADMIN = "admin"
+    PASSWORD_CHANGED = "password_changed"
 
 
 @dataclass(frozen=True, slots=True)
