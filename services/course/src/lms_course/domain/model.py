@@ -1,0 +1,408 @@
+"""The course domain: plain Python, no SQL, no protobuf.
+
+`Course` is the aggregate that guards the lifecycle (draft -> published -> archived)
+and who may edit it; chapters and lectures are its structure, kept in dense order
+by the use cases (domain/ordering.py). Events the aggregate raises are collected by
+the unit of work and written to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lms_course.domain.errors import InvalidField, Precondition
+
+
+class CourseState(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Level(enum.Enum):
+    UNSPECIFIED = "unspecified"
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    ALL_LEVELS = "all_levels"
+
+
+class LectureKind(enum.Enum):
+    NONE = "none"
+    VIDEO = "video"
+    ARTICLE = "article"
+    ATTACHMENT = "attachment"
+    QUIZ = "quiz"
+
+
+class EnrollmentState(enum.Enum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    REVOKED = "revoked"
+
+
+class EnrollmentSource(enum.Enum):
+    FREE = "free"
+    PAID = "paid"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount_minor: int = 0
+    currency: str = ""
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount_minor == 0
+
+
+FREE = Money()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a user id (empty for anonymous) and whether they are an admin."""
+
+    user_id: str = ""
+    is_admin: bool = False
+
+
+ANONYMOUS = Actor()
+
+# -- events -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CoursePublished:
+    course_id: str
+    owner_id: str
+    title: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CourseChanged:
+    course_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentCreated:
+    course_id: str
+    user_id: str
+    source: EnrollmentSource
+    order_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentEnded:
+    course_id: str
+    user_id: str
+    state: EnrollmentState
+    order_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LectureCompleted:
+    course_id: str
+    lecture_id: str
+    user_id: str
+    course_completion_percent: int
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CourseCompleted:
+    course_id: str
+    user_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPosted:
+    course_id: str
+    user_id: str
+    rating: int
+    edited: bool
+    occurred_at: datetime
+
+
+DomainEvent = (
+    CoursePublished
+    | CourseChanged
+    | EnrollmentCreated
+    | EnrollmentEnded
+    | LectureCompleted
+    | CourseCompleted
+    | ReviewPosted
+)
+
+# -- catalogue --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Category:
+    id: str
+    parent_id: str | None
+    slug: str
+    display_name: str
+    position: int
+    path: str  # materialised: /root/.../id/
+
+    @property
+    def depth(self) -> int:
+        return self.path.strip("/").count("/")
+
+
+@dataclass(slots=True)
+class RatingSummary:
+    count: int = 0
+    total: int = 0
+    histogram: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+
+    @property
+    def average(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+
+COURSE_FIELDS = (
+    "title",
+    "subtitle",
+    "description",
+    "category",
+    "level",
+    "language",
+    "tags",
+    "thumbnail",
+    "price",
+    "instructors",
+    "prerequisites",
+)
+OWNER_ONLY_FIELDS = frozenset({"instructors"})
+
+
+@dataclass(slots=True)
+class CourseDetails:
+    """The editable fields of a course (values for the fields an update names)."""
+
+    title: str = ""
+    subtitle: str = ""
+    description: str = ""
+    category_id: str | None = None
+    level: Level = Level.UNSPECIFIED
+    language: str = ""
+    tags: tuple[str, ...] = ()
+    thumbnail: str = ""
+    price: Money = FREE
+    instructor_ids: tuple[str, ...] = ()
+    prerequisite_ids: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Course:
+    id: str
+    owner_id: str
+    details: CourseDetails
+    state: CourseState
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+    rating: RatingSummary = field(default_factory=RatingSummary)
+    enrollment_count: int = 0
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, *, course_id: str, owner_id: str, details: CourseDetails, now: datetime) -> Course:
+        check_details(details, set(COURSE_FIELDS))
+        if not details.title.strip():
+            raise InvalidField("course.title", "REQUIRED", "a course needs a title")
+        return cls(course_id, owner_id, details, CourseState.DRAFT, now, now)
+
+    # -- who may do what --
+
+    def is_teacher(self, actor: Actor) -> bool:
+        return bool(actor.user_id) and (
+            actor.user_id == self.owner_id or actor.user_id in self.details.instructor_ids
+        )
+
+    def can_edit(self, actor: Actor) -> bool:
+        return actor.is_admin or self.is_teacher(actor)
+
+    def is_visible_to(self, actor: Actor) -> bool:
+        return self.state is not CourseState.DRAFT or self.can_edit(actor)
+
+    # -- lifecycle --
+
+    def publish(self, *, lecture_count: int, now: datetime) -> bool:
+        """Enter the catalogue; False if it already is there. A course with no lectures
+        cannot be published; an archived one stays archived."""
+        if self.state is CourseState.PUBLISHED:
+            return False
+        if self.state is CourseState.ARCHIVED:
+            raise Precondition("COURSE_ARCHIVED", "an archived course cannot be published again")
+        if lecture_count <= 0:
+            raise Precondition("COURSE_HAS_NO_LECTURES", "a course needs at least one lecture to publish")
+        self.state = CourseState.PUBLISHED
+        self.published_at = self.published_at or now
+        self.updated_at = now
+        self.events.append(CoursePublished(self.id, self.owner_id, self.details.title, now))
+        self.events.append(CourseChanged(self.id, now))
+        return True
+
+    def archive(self, now: datetime) -> bool:
+        if self.state is CourseState.ARCHIVED:
+            return False
+        self.state = CourseState.ARCHIVED
+        self.updated_at = now
+        self.events.append(CourseChanged(self.id, now))
+        return True
+
+    def update(self, fields: set[str], values: CourseDetails, now: datetime) -> None:
+        check_details(values, fields)
+        if "title" in fields and not values.title.strip():
+            raise InvalidField("course.title", "REQUIRED", "a course needs a title")
+        for name in fields:
+            attribute = _DETAIL_ATTRIBUTE[name]
+            setattr(self.details, attribute, getattr(values, attribute))
+        if fields:
+            self.updated_at = now
+            self.changed(now)
+
+    def changed(self, now: datetime) -> None:
+        """The course detail (or structure) changed: caches must drop it."""
+        self.updated_at = now
+        if not any(isinstance(e, CourseChanged) for e in self.events):
+            self.events.append(CourseChanged(self.id, now))
+
+    def pull_events(self) -> list[DomainEvent]:
+        events, self.events = self.events, []
+        return events
+
+
+_DETAIL_ATTRIBUTE = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "description": "description",
+    "category": "category_id",
+    "level": "level",
+    "language": "language",
+    "tags": "tags",
+    "thumbnail": "thumbnail",
+    "price": "price",
+    "instructors": "instructor_ids",
+    "prerequisites": "prerequisite_ids",
+}
+
+
+def check_details(details: CourseDetails, fields: set[str]) -> None:
+    """Rules the contract cannot state (it checks lengths and formats)."""
+    if "price" in fields:
+        price = details.price
+        if price.amount_minor < 0:
+            raise InvalidField("course.price.amount_minor", "MIN", "a price cannot be negative")
+        if price.amount_minor > 0 and not price.currency:
+            raise InvalidField("course.price.currency_code", "REQUIRED", "a price needs a currency")
+    if "tags" in fields and len({t.lower() for t in details.tags}) != len(details.tags):
+        raise InvalidField("course.tags", "DUPLICATE", "tags must be distinct")
+
+
+# -- structure --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LectureContent:
+    kind: LectureKind = LectureKind.NONE
+    asset: str = ""  # video asset, attachment file or quiz reference
+    duration_s: int = 0
+    body: str = ""  # article text
+
+
+@dataclass(slots=True)
+class Lecture:
+    id: str
+    course_id: str
+    chapter_id: str
+    title: str
+    position: int
+    free_preview: bool = False
+    content: LectureContent = field(default_factory=LectureContent)
+
+
+@dataclass(slots=True)
+class Chapter:
+    id: str
+    course_id: str
+    title: str
+    position: int
+    lectures: list[Lecture] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CourseOutline:
+    """A course with its chapters and lectures in order (what GetCourse returns)."""
+
+    course: Course
+    chapters: list[Chapter]
+
+    @property
+    def lecture_count(self) -> int:
+        return sum(len(c.lectures) for c in self.chapters)
+
+    @property
+    def total_duration_s(self) -> int:
+        return sum(lecture.content.duration_s for c in self.chapters for lecture in c.lectures)
+
+
+# -- learners ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Enrollment:
+    course_id: str
+    user_id: str
+    state: EnrollmentState
+    source: EnrollmentSource
+    order_id: str
+    enrolled_at: datetime
+    ended_at: datetime | None = None
+    completed_at: datetime | None = None
+    completed_lectures: int = 0
+    lecture_count: int = 0
+    course_title: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return self.state is EnrollmentState.ACTIVE
+
+
+@dataclass(slots=True)
+class LectureProgress:
+    course_id: str
+    lecture_id: str
+    chapter_id: str
+    user_id: str
+    completed_at: datetime | None
+    position_s: int
+    course_completion_percent: int = 0
+    course_completed: bool = False
+
+
+@dataclass(slots=True)
+class Review:
+    course_id: str
+    user_id: str
+    rating: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    reply: str = ""
+    replied_at: datetime | None = None
+
+
+def check_rating(rating: int) -> None:
+    if not 1 <= rating <= 5:
+        raise InvalidField("review.rating", "RANGE", "a rating is 1 to 5 stars")

@@ -1,0 +1,322 @@
+"""lms.course.v1.CourseService: one short method per RPC (proto -> handler -> proto).
+
+The kit's pipeline has already authenticated the caller, enforced the RPC's access
+policy and checked the field rules of the contract before a method runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from google.protobuf.message import Message
+
+from lms.course.v1 import course_pb2, course_pb2_grpc
+from lms.options.v1 import options_pb2
+from lms_course import mappers
+from lms_course.domain.errors import InvalidField
+from lms_course.domain.model import Actor, CourseState
+from lms_course.domain.search import SearchCriteria
+from lms_course.handlers import CourseHandlers
+from lms_kit.auth import current_principal
+from lms_kit.paging import decode_page_token, encode_page_token, fingerprint, page_size
+
+
+def actor() -> Actor:
+    principal = current_principal()
+    return Actor(principal.user_id, principal.has_role(options_pb2.ROLE_ADMIN))
+
+
+def mask_fields(request: Message, resource: Message, allowed: Sequence[str]) -> set[str]:
+    """The update mask's paths ("*" = all); without a mask, the set fields (AIP-134)."""
+    if request.HasField("update_mask"):
+        paths = set(request.update_mask.paths)
+        return (paths - {"*"}) | set(allowed) if "*" in paths else paths
+    return {f for f in allowed if _is_set(resource, f)}
+
+
+def _is_set(message: Message, field: str) -> bool:
+    if field == "content":
+        return message.WhichOneof("content") is not None
+    descriptor = message.DESCRIPTOR.fields_by_name[field]
+    if descriptor.message_type is not None and descriptor.label != descriptor.LABEL_REPEATED:
+        return message.HasField(field)
+    return bool(getattr(message, field))
+
+
+class Pager:
+    """Keyset page tokens bound to the request (lms_kit.paging)."""
+
+    def __init__(self, request: Message) -> None:
+        self.size = page_size(request.page_size)
+        self._fingerprint = fingerprint(request)
+        self.after = decode_page_token(request.page_token, self._fingerprint)
+
+    def after_time(self) -> tuple[datetime, str] | None:
+        return (datetime.fromisoformat(self.after[0]), self.after[1]) if self.after else None
+
+    def next_token(self, items: list, key: Callable[[Any], Sequence[str]]) -> str:
+        if len(items) <= self.size:
+            return ""
+        return encode_page_token(list(key(items[self.size - 1])), self._fingerprint)
+
+
+class CourseServicer(course_pb2_grpc.CourseServiceServicer):
+    def __init__(self, handlers: CourseHandlers, cache: Any) -> None:
+        self._handlers = handlers
+        self._cache = cache
+
+    # -- categories --
+
+    async def CreateCategory(self, request, context):
+        c = request.category
+        category = await self._handlers.create_category(
+            parent_id=mappers.optional_id(c.parent), slug=c.slug, display_name=c.display_name
+        )
+        return mappers.category_to_proto(category)
+
+    async def ListCategories(self, request, context):
+        found = await self._handlers.list_categories()
+        return course_pb2.ListCategoriesResponse(categories=[mappers.category_to_proto(c) for c in found])
+
+    async def UpdateCategory(self, request, context):
+        c = request.category
+        fields = mask_fields(request, c, ("slug", "display_name"))
+        category = await self._handlers.update_category(
+            mappers.last_id(c.name), fields, slug=c.slug, display_name=c.display_name
+        )
+        return mappers.category_to_proto(category)
+
+    async def MoveCategory(self, request, context):
+        category = await self._handlers.move_category(
+            mappers.last_id(request.name),
+            parent_id=mappers.optional_id(request.parent),
+            position=request.position,
+        )
+        return mappers.category_to_proto(category)
+
+    # -- courses --
+
+    async def CreateCourse(self, request, context):
+        course = await self._handlers.create_course(
+            actor(), mappers.details_from_proto(request.course), request_id=request.request_id
+        )
+        return mappers.course_to_proto(course)
+
+    async def GetCourse(self, request, context):
+        # Published and archived courses look the same to everyone: served from the cache.
+        course_id = mappers.last_id(request.name)
+        cached = await self._cache.get(course_id)
+        if cached is not None:
+            return course_pb2.Course.FromString(cached)
+        outline = await self._handlers.get_course(course_id, actor())
+        message = mappers.outline_to_proto(outline)
+        if outline.course.state is not CourseState.DRAFT:
+            await self._cache.set(course_id, message.SerializeToString())
+        return message
+
+    async def UpdateCourse(self, request, context):
+        course = await self._handlers.update_course(
+            mappers.last_id(request.course.name),
+            actor(),
+            set(request.update_mask.paths),
+            mappers.details_from_proto(request.course),
+        )
+        return mappers.course_to_proto(course)
+
+    async def PublishCourse(self, request, context):
+        return mappers.course_to_proto(
+            await self._handlers.publish_course(mappers.last_id(request.name), actor())
+        )
+
+    async def ArchiveCourse(self, request, context):
+        return mappers.course_to_proto(
+            await self._handlers.archive_course(mappers.last_id(request.name), actor())
+        )
+
+    async def SearchCourses(self, request, context):
+        pager = Pager(request)
+        criteria = SearchCriteria(
+            query=request.query,
+            category_id=mappers.optional_id(request.category),
+            level=mappers.LEVEL_FROM_PROTO[request.level] if request.level else None,
+            language=request.language,
+            min_price=mappers.money_from_proto(request.min_price) if request.HasField("min_price") else None,
+            max_price=mappers.money_from_proto(request.max_price) if request.HasField("max_price") else None,
+            free_only=request.free_only,
+            min_rating=request.min_rating,
+            order=mappers.ORDER_FROM_PROTO[request.order_by],
+        )
+        after = (pager.after[0], pager.after[1]) if pager.after else None
+        hits = await self._handlers.search(criteria, after, pager.size + 1)
+        return course_pb2.SearchCoursesResponse(
+            results=[mappers.search_hit_to_proto(h) for h in hits[: pager.size]],
+            next_page_token=pager.next_token(hits, lambda h: h.key),
+        )
+
+    # -- structure --
+
+    async def CreateChapter(self, request, context):
+        chapter = await self._handlers.create_chapter(
+            actor(),
+            mappers.last_id(request.parent),
+            request.chapter.title,
+            request.position if request.HasField("position") else None,
+        )
+        return mappers.chapter_to_proto(chapter)
+
+    async def UpdateChapter(self, request, context):
+        course_id, chapter_id = mappers.chapter_ref(request.chapter.name)
+        fields = mask_fields(request, request.chapter, ("title",))
+        chapter = await self._handlers.update_chapter(
+            actor(), course_id, chapter_id, fields, request.chapter.title
+        )
+        return mappers.chapter_to_proto(chapter)
+
+    async def DeleteChapter(self, request, context):
+        await self._handlers.delete_chapter(actor(), *mappers.chapter_ref(request.name))
+        return course_pb2.DeleteChapterResponse()
+
+    async def MoveChapter(self, request, context):
+        course_id, chapter_id = mappers.chapter_ref(request.name)
+        chapter = await self._handlers.move_chapter(actor(), course_id, chapter_id, request.position)
+        return mappers.chapter_to_proto(chapter)
+
+    async def CreateLecture(self, request, context):
+        course_id, chapter_id = mappers.chapter_ref(request.parent)
+        lecture = await self._handlers.create_lecture(
+            actor(),
+            course_id,
+            chapter_id,
+            title=request.lecture.title,
+            free_preview=request.lecture.free_preview,
+            content=mappers.content_from_proto(request.lecture),
+            position=request.position if request.HasField("position") else None,
+        )
+        return mappers.lecture_to_proto(lecture)
+
+    async def GetLecture(self, request, context):
+        return mappers.lecture_to_proto(
+            await self._handlers.get_lecture(actor(), mappers.lecture_ref(request.name))
+        )
+
+    async def UpdateLecture(self, request, context):
+        lecture = request.lecture
+        updated = await self._handlers.update_lecture(
+            actor(),
+            mappers.lecture_ref(lecture.name),
+            mask_fields(request, lecture, ("title", "free_preview", "content")),
+            title=lecture.title,
+            free_preview=lecture.free_preview,
+            content=mappers.content_from_proto(lecture),
+        )
+        return mappers.lecture_to_proto(updated)
+
+    async def DeleteLecture(self, request, context):
+        await self._handlers.delete_lecture(actor(), mappers.lecture_ref(request.name))
+        return course_pb2.DeleteLectureResponse()
+
+    async def MoveLecture(self, request, context):
+        ref = mappers.lecture_ref(request.name)
+        target = mappers.chapter_ref(request.chapter) if request.chapter else (ref.course_id, ref.chapter_id)
+        if target[0] != ref.course_id:
+            raise mappers.to_rpc_error(
+                InvalidField("chapter", "OTHER_COURSE", "must be a chapter of the same course")
+            )
+        lecture = await self._handlers.move_lecture(
+            actor(), ref, to_chapter_id=target[1], position=request.position
+        )
+        return mappers.lecture_to_proto(lecture)
+
+    # -- enrolment --
+
+    async def Enroll(self, request, context):
+        enrollment = await self._handlers.enroll_free(actor(), mappers.last_id(request.course))
+        return mappers.enrollment_to_proto(enrollment)
+
+    async def EnrollPaid(self, request, context):
+        enrollment = await self._handlers.enroll_paid(
+            mappers.last_id(request.course), mappers.last_id(request.user), request.order_id
+        )
+        return mappers.enrollment_to_proto(enrollment)
+
+    async def Unenroll(self, request, context):
+        return mappers.enrollment_to_proto(
+            await self._handlers.unenroll(actor(), mappers.last_id(request.course))
+        )
+
+    async def RevokeEnrollment(self, request, context):
+        return mappers.enrollment_to_proto(await self._handlers.revoke(request.order_id))
+
+    async def GetEnrollment(self, request, context):
+        course_id, user_id = mappers.child_ref(request.name)
+        return mappers.enrollment_to_proto(await self._handlers.get_enrollment(actor(), course_id, user_id))
+
+    async def ListUserEnrollments(self, request, context):
+        pager = Pager(request)
+        found = await self._handlers.list_user_enrollments(
+            mappers.last_id(request.parent), pager.after_time(), pager.size + 1
+        )
+        return course_pb2.ListUserEnrollmentsResponse(
+            enrollments=[mappers.enrollment_to_proto(e) for e in found[: pager.size]],
+            next_page_token=pager.next_token(found, lambda e: (e.enrolled_at.isoformat(), e.course_id)),
+        )
+
+    async def ListCourseEnrollments(self, request, context):
+        pager = Pager(request)
+        found = await self._handlers.list_course_enrollments(
+            actor(), mappers.last_id(request.parent), pager.after_time(), pager.size + 1
+        )
+        return course_pb2.ListCourseEnrollmentsResponse(
+            enrollments=[mappers.enrollment_to_proto(e) for e in found[: pager.size]],
+            next_page_token=pager.next_token(found, lambda e: (e.enrolled_at.isoformat(), e.user_id)),
+        )
+
+    # -- progress --
+
+    async def CompleteLecture(self, request, context):
+        progress = await self._handlers.complete_lecture(actor(), mappers.lecture_ref(request.name))
+        return mappers.progress_to_proto(progress)
+
+    async def RecordVideoPosition(self, request, context):
+        progress = await self._handlers.record_position(
+            actor(), mappers.lecture_ref(request.name), int(request.position_seconds)
+        )
+        return mappers.progress_to_proto(progress)
+
+    # -- reviews --
+
+    async def CreateReview(self, request, context):
+        review = await self._handlers.create_review(
+            actor(), mappers.last_id(request.parent), request.review.rating, request.review.text
+        )
+        return mappers.review_to_proto(review)
+
+    async def UpdateReview(self, request, context):
+        review = request.review
+        course_id, user_id = mappers.child_ref(review.name)
+        updated = await self._handlers.update_review(
+            actor(),
+            course_id,
+            user_id,
+            mask_fields(request, review, ("rating", "text")),
+            rating=review.rating,
+            text=review.text,
+        )
+        return mappers.review_to_proto(updated)
+
+    async def ReplyToReview(self, request, context):
+        course_id, user_id = mappers.child_ref(request.name)
+        review = await self._handlers.reply_to_review(actor(), course_id, user_id, request.reply)
+        return mappers.review_to_proto(review)
+
+    async def ListReviews(self, request, context):
+        pager = Pager(request)
+        found = await self._handlers.list_reviews(
+            actor(), mappers.last_id(request.parent), pager.after_time(), pager.size + 1
+        )
+        return course_pb2.ListReviewsResponse(
+            reviews=[mappers.review_to_proto(r) for r in found[: pager.size]],
+            next_page_token=pager.next_token(found, lambda r: (r.created_at.isoformat(), r.user_id)),
+        )

@@ -1,0 +1,16 @@
+"""The course service's settings (environment variables prefixed LMS_)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lms_kit.settings import KitSettings
+
+
+class CourseSettings(KitSettings):
+    service_name: str = "course"
+
+    course_cache_ttl_s: float = Field(
+        60.0, gt=0, description="How long a published course detail may be served from the cache."
+    )
+    course_cache_max_entries: int = Field(10_000, ge=1, description="In-process cache size (no Redis).")

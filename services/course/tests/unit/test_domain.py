@@ -1,0 +1,103 @@
+"""The pure domain: lifecycle rules, visibility, ordering, completion, cycles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lms_course.domain.errors import InvalidField, Precondition
+from lms_course.domain.graph import category_path, moves_under_itself, prerequisites_make_cycle
+from lms_course.domain.model import (
+    Actor,
+    Course,
+    CourseChanged,
+    CourseDetails,
+    CoursePublished,
+    CourseState,
+    Money,
+)
+from lms_course.domain.ordering import inserted, positions, removed
+from lms_course.domain.progress import completion_percent, is_complete
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def course(**details) -> Course:
+    return Course.create(course_id="c1", owner_id="t1", details=CourseDetails(title="T", **details), now=NOW)
+
+
+def test_a_course_with_no_lectures_cannot_be_published():
+    draft = course()
+    with pytest.raises(Precondition) as refused:
+        draft.publish(lecture_count=0, now=NOW)
+    assert refused.value.reason == "COURSE_HAS_NO_LECTURES"
+    assert draft.state is CourseState.DRAFT and draft.pull_events() == []
+
+
+def test_publishing_raises_course_published_once():
+    draft = course()
+    assert draft.publish(lecture_count=3, now=NOW)
+    assert not draft.publish(lecture_count=3, now=NOW)
+    assert [type(e) for e in draft.pull_events()] == [CoursePublished, CourseChanged]
+
+
+def test_an_archived_course_stays_archived():
+    archived = course()
+    archived.archive(NOW)
+    with pytest.raises(Precondition) as refused:
+        archived.publish(lecture_count=1, now=NOW)
+    assert refused.value.reason == "COURSE_ARCHIVED"
+
+
+def test_drafts_are_visible_to_owner_co_instructors_and_admins_only():
+    draft = course(instructor_ids=("t2",))
+    assert draft.is_visible_to(Actor("t1")) and draft.is_visible_to(Actor("t2"))
+    assert draft.is_visible_to(Actor("x", is_admin=True))
+    assert not draft.is_visible_to(Actor("t3")) and not draft.is_visible_to(Actor())
+    draft.publish(lecture_count=1, now=NOW)
+    assert draft.is_visible_to(Actor()) and not draft.can_edit(Actor("t3"))
+
+
+def test_a_price_needs_a_currency_and_cannot_be_negative():
+    with pytest.raises(InvalidField):
+        course(price=Money(100, ""))
+    with pytest.raises(InvalidField):
+        course(price=Money(-1, "USD"))
+    assert course(price=Money(0, "")).details.price.is_free
+
+
+def test_dense_ordering():
+    assert inserted(["a", "b", "c"], "d", 1) == ["a", "d", "b", "c"]
+    assert inserted(["a", "b", "c"], "a", 99) == ["b", "c", "a"]
+    assert inserted(["a", "b"], "c", None) == ["a", "b", "c"]
+    assert positions(removed(["a", "b", "c"], "b")) == {"a": 0, "c": 1}
+
+
+@pytest.mark.parametrize(
+    ("completed", "total", "percent", "done"),
+    [
+        (0, 0, 0, False),
+        (0, 3, 0, False),
+        (1, 3, 33, False),
+        (2, 3, 66, False),
+        (3, 3, 100, True),
+        (299, 300, 99, False),
+    ],
+)
+def test_completion_percent_rounds_down_so_100_means_all(completed, total, percent, done):
+    assert completion_percent(completed, total) == percent
+    assert is_complete(completed, total) is done
+
+
+def test_prerequisite_cycles():
+    assert prerequisites_make_cycle("a", ["a"], set())
+    assert prerequisites_make_cycle("a", ["b"], {"c", "a"})
+    assert not prerequisites_make_cycle("a", ["b"], {"c"})
+
+
+def test_a_category_cannot_move_under_its_subtree():
+    root = category_path("/", "r")
+    child = category_path(root, "c")
+    assert moves_under_itself(root, child) and moves_under_itself(root, root)
+    assert not moves_under_itself(child, root) and not moves_under_itself(root, "")

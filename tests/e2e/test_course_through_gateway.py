@@ -1,0 +1,160 @@
+"""The course service through the real Envoy, as clients use it: a teacher (an account
+of the user service, promoted by an administrator) creates and publishes a course; a
+learner finds it by search, enrols, completes every lecture and reaches 100%, with
+exactly one CourseCompleted event on the mesh's JetStream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import TYPE_CHECKING
+
+import httpx
+import nats
+import pytest
+
+from lms.course.v1 import events_pb2
+from lms_kit.auth.tokens import TokenSigner
+
+if TYPE_CHECKING:
+    from conftest import RunningMesh
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery staple"
+
+
+def admin_bearer(mesh: RunningMesh) -> dict[str, str]:
+    """An administrator's token signed with the dev issuer key (as docs/devmesh.md shows)."""
+    keys = mesh.data_dir / "keys"
+    kid = json.loads((keys / "jwks.json").read_text())["keys"][0]["kid"]
+    signer = TokenSigner.from_pem_file(
+        str(keys / "dev-issuer.pem"), kid=kid, issuer="lms.user", audience="lms"
+    )
+    return {"authorization": f"Bearer {signer.sign('e2e-admin', roles=['admin'])}"}
+
+
+def sign_up(rest: httpx.Client, name: str) -> tuple[str, str]:
+    """Register and log in; returns (user name `users/{id}`, email)."""
+    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+    registered = rest.post(
+        "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": name}
+    )
+    assert registered.status_code == 200, registered.text
+    return registered.json()["user"]["name"], email
+
+
+def log_in(rest: httpx.Client, email: str) -> dict[str, str]:
+    response = rest.post("/v1/auth:login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"authorization": f"Bearer {response.json()['tokens']['accessToken']}"}
+
+
+def ok(response: httpx.Response) -> dict:
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_teacher_publishes_and_learner_finds_enrols_and_completes(
+    devmesh: RunningMesh, rest: httpx.Client
+) -> None:
+    teacher_name, teacher_email = sign_up(rest, "teacher")
+    ok(
+        rest.post(
+            f"/v1/{teacher_name}:setRoles", json={"roles": ["ROLE_TEACHER"]}, headers=admin_bearer(devmesh)
+        )
+    )
+    teacher = log_in(rest, teacher_email)  # the new token carries the teacher role
+
+    word = f"quasar{uuid.uuid4().hex[:6]}"
+    course = ok(
+        rest.post(
+            "/v1/courses",
+            json={"title": f"Astronomy of the {word}", "description": "Stars and more.", "tags": ["space"]},
+            headers=teacher,
+        )
+    )
+    assert course["state"] == "COURSE_STATE_DRAFT"
+    lectures = []
+    for c in range(2):
+        chapter = ok(
+            rest.post(f"/v1/{course['name']}/chapters", json={"title": f"Part {c}"}, headers=teacher)
+        )
+        for i in range(2):
+            lecture = ok(
+                rest.post(
+                    f"/v1/{chapter['name']}/lectures",
+                    json={
+                        "title": f"Lecture {c}.{i}",
+                        "video": {"asset": "videos/abc", "durationSeconds": 300},
+                    },
+                    headers=teacher,
+                )
+            )
+            lectures.append(lecture["name"])
+    published = ok(rest.post(f"/v1/{course['name']}:publish", json={}, headers=teacher))
+    assert published["state"] == "COURSE_STATE_PUBLISHED"
+
+    learner_name, learner_email = sign_up(rest, "learner")
+    learner = log_in(rest, learner_email)
+    found = ok(rest.get("/v1/courses:search", params={"query": word}))
+    assert [r["course"]["name"] for r in found["results"]] == [course["name"]]
+    assert "<mark>" in found["results"][0]["snippet"]
+    detail = ok(rest.get(f"/v1/{course['name']}"))
+    assert detail["lectureCount"] == 4 and len(detail["chapters"]) == 2
+
+    enrollment = ok(rest.post(f"/v1/{course['name']}:enroll", json={}, headers=learner))
+    assert enrollment["state"] == "ENROLLMENT_STATE_ACTIVE"
+    for name in lectures + lectures[:1]:  # one completion repeated: harmless
+        progress = ok(rest.post(f"/v1/{name}:complete", json={}, headers=learner))
+    learner_id = learner_name.removeprefix("users/")
+    final = ok(rest.get(f"/v1/{course['name']}/enrollments/{learner_id}", headers=learner))
+    assert (final["completionPercent"], final["completedLectureCount"]) == (100, 4)
+    assert progress["courseCompleted"] is True
+
+    course_id = course["name"].removeprefix("courses/")
+    assert asyncio.run(course_completed_events(devmesh.state()["nats"], course_id)) == [learner_id]
+
+
+def test_paid_enrolment_is_not_reachable_through_the_gateway(rest: httpx.Client) -> None:
+    response = rest.post("/lms.course.v1.CourseService/EnrollPaid", json={})
+    assert response.status_code == 404
+
+
+def test_a_draft_is_not_found_for_anonymous_callers(rest: httpx.Client) -> None:
+    response = rest.get(f"/v1/courses/{uuid.uuid4()}")
+    assert response.status_code == 404
+    assert response.json()["details"][0]["reason"] == "COURSE_NOT_FOUND"
+
+
+async def course_completed_events(nats_url: str, course_id: str) -> list[str]:
+    """User ids of the course's CourseCompleted events in the stream, read once the
+    relay has published the first (and again a moment later, so a duplicate would show)."""
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        for _ in range(50):
+            if await _completed(js, course_id):
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
+        return await _completed(js, course_id)
+    finally:
+        await nc.drain()
+
+
+async def _completed(js, course_id: str) -> list[str]:
+    found = []
+    sub = await js.subscribe("lms.course.v1.CourseCompleted", ordered_consumer=True)
+    try:
+        while True:
+            try:
+                message = await sub.next_msg(timeout=0.5)
+            except nats.errors.TimeoutError:
+                return found
+            event = events_pb2.CourseCompleted.FromString(message.data)
+            if event.course_id == course_id:
+                found.append(event.user_id)
+    finally:
+        await sub.unsubscribe()
