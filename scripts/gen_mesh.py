@@ -52,6 +52,7 @@ class Method:
     path: str  # /package.Service/Method
     client_facing: bool
     callers: tuple[str, ...]  # services named by the access policy
+    open_to_mesh: bool  # internal but anonymous/any signed-in caller: any mesh workload
     idempotent: bool
     streaming: bool
 
@@ -76,6 +77,7 @@ def load_methods(descriptor_path: Path = gen_envoy.DESCRIPTOR) -> dict[str, list
                         path=f"/{service.full_name}/{method.name}",
                         client_facing=options.HasExtension(annotations_pb2.http),
                         callers=tuple(sorted(access.services)),
+                        open_to_mesh=access.anonymous or access.authenticated,
                         idempotent=options.idempotency_level in _IDEMPOTENT,
                         streaming=method.client_streaming or method.server_streaming,
                     )
@@ -104,9 +106,17 @@ def _authorization_policy(name: str, methods: list[Method]) -> dict:
                 "to": [{"operation": {"paths": client_paths}}],
             }
         )
+    open_paths = sorted(m.path for m in methods if not m.client_facing and m.open_to_mesh)
+    if open_paths:  # e.g. a token exchange that services call before they have a token
+        rules.append(
+            {
+                "from": [{"source": {"namespaces": [NAMESPACE]}}],
+                "to": [{"operation": {"paths": open_paths}}],
+            }
+        )
     by_callers: dict[tuple[str, ...], list[str]] = {}
     for method in methods:
-        if method.callers:
+        if method.callers and not (method.open_to_mesh and not method.client_facing):
             by_callers.setdefault(method.callers, []).append(method.path)
     for callers, paths in sorted(by_callers.items()):
         rules.append(

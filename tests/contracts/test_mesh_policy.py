@@ -58,6 +58,8 @@ def test_internal_rpcs_admit_only_the_services_their_contract_names():
             allowed = allowed_principals(policy, method.path)
             if method.client_facing:
                 assert f"principal:{gen_mesh.principal(gen_mesh.GATEWAY_ACCOUNT)}" in allowed
+            elif method.open_to_mesh:
+                assert allowed == {f"namespace:{gen_mesh.NAMESPACE}"}, method.path
             else:
                 expected = {f"principal:{gen_mesh.principal(gen_mesh.account(c))}" for c in method.callers}
                 assert allowed == expected, method.path
