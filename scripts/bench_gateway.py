@@ -62,10 +62,11 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def start_mesh(data_dir: Path) -> tuple[subprocess.Popen, dict]:
+def start_mesh(data_dir: Path, envoy_concurrency: int) -> tuple[subprocess.Popen, dict]:
     argv = [
         python(), str(RUNNER), "--with-probe", "--only", "testing", "--free-ports",
         "--http-port", "0", "--data-dir", str(data_dir), "--route-rate-limit", "0",
+        "--envoy-concurrency", str(envoy_concurrency),
     ]  # fmt: skip
     process = subprocess.Popen(
         argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
@@ -170,6 +171,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured run (default 10)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds; medians are reported (default 3)")
+    parser.add_argument(
+        "--envoy-concurrency", type=int, default=0, help="Envoy worker threads (default: one per core)"
+    )
     args = parser.parse_args()
     missing = [tool for tool in ("h2load", "wrk") if shutil.which(tool) is None]
     if missing:
@@ -178,7 +182,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         workdir = Path(tmp)
-        process, state = start_mesh(workdir / "mesh")
+        process, state = start_mesh(workdir / "mesh", args.envoy_concurrency)
         try:
             service_port = int(state["services"]["testing"]["grpc"].rsplit(":", 1)[1])
             envoy_port = int(state["rest"].rsplit(":", 1)[1])

@@ -286,6 +286,7 @@ class Options:
     only: tuple[str, ...] = ()
     gateway: gen_envoy.GatewayOptions = field(default_factory=gen_envoy.GatewayOptions)
     openapi_file: Path | None = None
+    envoy_concurrency: int = 0  # Envoy worker threads; 0: Envoy's default (one per core)
 
 
 class Mesh:
@@ -514,6 +515,11 @@ class Mesh:
                 "--disable-hot-restart",
                 "--file-flush-interval-msec",
                 "1000",
+                *(
+                    ["--concurrency", str(self.options.envoy_concurrency)]
+                    if self.options.envoy_concurrency
+                    else []
+                ),
             ],
             clean_codes=(0, -signal.SIGTERM),
         )
@@ -649,6 +655,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     parser.add_argument("--start-timeout", type=float, default=60.0, help="seconds per component")
     parser.add_argument(
+        "--envoy-concurrency",
+        type=int,
+        default=0,
+        help="Envoy worker threads (default: one per core)",
+    )
+    parser.add_argument(
         "--cors-origin",
         action="append",
         default=[],
@@ -708,6 +720,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         only=tuple(args.only),
         gateway=gateway,
         openapi_file=args.openapi_file.resolve() if args.openapi_file else None,
+        envoy_concurrency=args.envoy_concurrency,
     )
 
 
