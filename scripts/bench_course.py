@@ -40,18 +40,19 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench.pgcluster import free_port, throwaway_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 PY = REPO / ".venv" / "bin" / "python"
@@ -123,61 +124,8 @@ LEVELS = ["beginner", "intermediate", "advanced", "all_levels"]
 LANGUAGES = ["en", "en", "en", "de", "fr", "es", "pt"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def uid(kind: int, n: int) -> str:
     return str(uuid.UUID(int=(kind << 64) | n))
-
-
-# -- throwaway PostgreSQL -------------------------------------------------------
-
-
-@contextlib.contextmanager
-def throwaway_postgres(directory: Path) -> Iterator[int]:
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = directory / "pg"
-    data.mkdir()
-    shutil.chown(directory, "postgres")
-    shutil.chown(data, "postgres")
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*as_pg, str(bindir / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    options = (
-        f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-        " -c full_page_writes=off -c shared_buffers=256MB -c max_connections=200"
-    )
-    subprocess.run(
-        [
-            *as_pg,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(data / "log"),
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield port
-    finally:
-        subprocess.run(
-            [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
 
 
 # -- seed -----------------------------------------------------------------------

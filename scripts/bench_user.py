@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -34,6 +35,9 @@ import uuid
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench.pgcluster import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 READY = re.compile(r"^LMS mesh ready: REST (http://127\.0\.0\.1:\d+)$")
@@ -74,12 +78,18 @@ async def bench_verification(rounds: int) -> dict[str, float]:
 
 
 class Mesh:
-    def __init__(self, data_dir: Path, workers: int) -> None:
+    def __init__(self, data_dir: Path, workers: int, *, pg_port: int = 0, hash_threads: int = 0) -> None:
         argv = [sys.executable, str(ROOT / "scripts" / "devmesh.py"), "--only", "user", "--free-ports",
                 "--http-port", "0", "--data-dir", str(data_dir), "--workers", str(workers)]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if pg_port:
+            argv.append("--postgres")
+            env["LMS_DEVMESH_PG_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:{pg_port}"
+        if hash_threads:
+            env["LMS_PASSWORD_HASH_THREADS"] = str(hash_threads)
         self.process = subprocess.Popen(
             argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+            env=env, start_new_session=True,
         )  # fmt: skip
         assert self.process.stdout is not None
         for line in self.process.stdout:
@@ -162,12 +172,22 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--postgres", action="store_true", help="run the user service on a throwaway PostgreSQL cluster"
+    )
+    parser.add_argument(
+        "--hash-threads",
+        type=int,
+        default=0,
+        help="LMS_PASSWORD_HASH_THREADS per worker (default: the service's)",
+    )
     args = parser.parse_args()
     logins, reads, rounds = (160, 1000, 20_000) if args.quick else (800, 5000, 200_000)
 
     verification = asyncio.run(bench_verification(rounds))
-    with tempfile.TemporaryDirectory(prefix="bench-user-") as data:
-        mesh = Mesh(Path(data) / "mesh", args.workers)
+    with tempfile.TemporaryDirectory(prefix="bench-user-") as data, contextlib.ExitStack() as stack:
+        pg_port = stack.enter_context(throwaway_postgres(Path(data))) if args.postgres else 0
+        mesh = Mesh(Path(data) / "mesh", args.workers, pg_port=pg_port, hash_threads=args.hash_threads)
         try:
             figures = asyncio.run(bench_mesh(mesh.rest, logins, reads, args.concurrency))
         finally:
@@ -176,7 +196,8 @@ def main() -> int:
     v = verification
     print(f"token verification per call: cached {v['cached_us']:.2f} us, uncached {v['uncached_us']:.1f} us "
           f"(baseline dict lookup {v['baseline_us']:.3f} us; cached = {v['cached_us'] / v['baseline_us']:.0f}x)")  # fmt: skip
-    print(f"login through Envoy, {args.concurrency} concurrent, {args.workers} workers: "
+    store = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"login through Envoy ({store}), {args.concurrency} concurrent, {args.workers} workers: "
           f"{figures['login_per_s']:.1f}/s, p50 {figures['login_p50_ms']:.0f} ms, p99 {figures['login_p99_ms']:.0f} ms")  # fmt: skip
     print(f"GetUser through Envoy, {args.concurrency} concurrent: {figures['get_user_per_s']:.0f}/s, "
           f"p50 {figures['get_user_p50_ms']:.1f} ms, p99 {figures['get_user_p99_ms']:.1f} ms")  # fmt: skip
