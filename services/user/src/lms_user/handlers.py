@@ -57,6 +57,7 @@ from lms_user.domain.model import (
     PasswordResetRequested,
     ProfileChanges,
     Role,
+    TwoFactorChanged,
     User,
     UserFollowed,
 )
@@ -772,6 +773,7 @@ class UserHandlers:
             codes = mfa.new_recovery_codes()
             await uow.mfa.replace_recovery_codes(user_id, [mfa.hash_recovery_code(c) for c in codes], now)
             await uow.audit.add(_audit(AuditAction.MFA_ENABLED, now, user_id, user_id, client, method="totp"))
+            uow.emit(TwoFactorChanged(user_id, True, "totp", now))
             await uow.commit()
         return codes
 
@@ -790,6 +792,7 @@ class UserHandlers:
                 raise MfaNotEnrolling()
             await uow.mfa.delete_totp(user_id)
             await uow.audit.add(_audit(AuditAction.MFA_DISABLED, now, user_id, user_id, client))
+            uow.emit(TwoFactorChanged(user_id, False, "totp", now))
             await uow.commit()
 
     async def complete_mfa_challenge(

@@ -23,6 +23,7 @@ from lms_user.domain.model import (
     PasswordChanged,
     PasswordResetRequested,
     Role,
+    TwoFactorChanged,
     User,
     UserFollowed,
     UserRegistered,
@@ -221,6 +222,13 @@ def event_to_proto(event: DomainEvent) -> Message:
             follower_user_id=event.follower_id,
             followee_user_id=event.followee_id,
             follow_time=timestamp(event.occurred_at),
+        )
+    if isinstance(event, TwoFactorChanged):
+        return events_pb2.TwoFactorChanged(
+            user_id=event.user_id,
+            enabled=event.enabled,
+            method=event.method,
+            change_time=timestamp(event.occurred_at),
         )
     raise TypeError(f"no proto for {type(event).__name__}")
 

@@ -195,7 +195,8 @@ async def fails(call) -> grpc.aio.AioRpcError:
 async def events(database, kind, **match) -> list:
     name = kind.DESCRIPTOR.full_name
     async with database.session() as session:
-        rows = (await session.execute(sa.select(outbox.c.payload).where(outbox.c.subject == name))).scalars()
+        query = sa.select(outbox.c.payload).where(outbox.c.subject == name).order_by(outbox.c.sequence)
+        rows = (await session.execute(query)).scalars()
         found = [kind.FromString(payload) for payload in rows]
     return [e for e in found if all(getattr(e, k) == v for k, v in match.items())]
 
@@ -343,6 +344,8 @@ async def test_totp_enrolment_and_mfa_login_refuse_a_reused_code(stub, database)
     assert error_reason(error) == "INVALID_CREDENTIALS"
     await stub.DisableTotp(user_pb2.DisableTotpRequest(password=PASSWORD), metadata=bearer(done.tokens))
     assert (await login(stub, address)).HasField("tokens")
+    changes = await events(database, events_pb2.TwoFactorChanged, user_id=user_id(user))
+    assert [(c.enabled, c.method) for c in changes] == [(True, "totp"), (False, "totp")]
 
 
 async def test_wrong_totp_code_and_missing_proof(stub):

@@ -101,3 +101,15 @@ class UserFollowed(_message.Message):
     followee_user_id: str
     follow_time: _timestamp_pb2.Timestamp
     def __init__(self, follower_user_id: _Optional[str] = ..., followee_user_id: _Optional[str] = ..., follow_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TwoFactorChanged(_message.Message):
+    __slots__ = ("user_id", "enabled", "method", "change_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    enabled: bool
+    method: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., enabled: _Optional[bool] = ..., method: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

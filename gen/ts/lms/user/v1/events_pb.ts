@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/user/v1/events.proto.
  */
 export const file_lms_user_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
  * UserRegistered: an account was created.
@@ -340,4 +340,48 @@ export type UserFollowed = Message<"lms.user.v1.UserFollowed"> & {
  */
 export const UserFollowedSchema: GenMessage<UserFollowed> = /*@__PURE__*/
   messageDesc(file_lms_user_v1_events, 6);
+
+/**
+ * TwoFactorChanged: a user turned two-factor sign-in on or off. The
+ * notification service warns the user (a change they did not make is a sign
+ * of account takeover).
+ *
+ * @generated from message lms.user.v1.TwoFactorChanged
+ */
+export type TwoFactorChanged = Message<"lms.user.v1.TwoFactorChanged"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * True when two-factor sign-in is now on, false when it was turned off.
+   *
+   * @generated from field: bool enabled = 2;
+   */
+  enabled: boolean;
+
+  /**
+   * The factor: "totp".
+   *
+   * @generated from field: string method = 3;
+   */
+  method: string;
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp change_time = 4;
+   */
+  changeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.TwoFactorChanged.
+ * Use `create(TwoFactorChangedSchema)` to create a new message.
+ */
+export const TwoFactorChangedSchema: GenMessage<TwoFactorChanged> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 7);
 

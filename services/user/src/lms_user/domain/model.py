@@ -87,6 +87,14 @@ class UserFollowed:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class TwoFactorChanged:
+    user_id: str
+    enabled: bool
+    method: str  # "totp"
+    occurred_at: datetime
+
+
 DomainEvent = (
     UserRegistered
     | UserRolesChanged
@@ -95,6 +103,7 @@ DomainEvent = (
     | PasswordResetRequested
     | PasswordChanged
     | UserFollowed
+    | TwoFactorChanged
 )
 
 PROFILE_FIELDS = ("display_name", "bio", "avatar")
