@@ -26,6 +26,7 @@ from google.protobuf import timestamp_pb2
 from google.rpc import error_details_pb2
 
 from lms.user.v1 import events_pb2, user_pb2, user_pb2_grpc
+from lms_kit.clients import ClientCredentialsTokenSource
 from lms_kit.db import Database
 from lms_kit.events.schema import outbox
 from lms_kit.migrations import upgrade
@@ -147,7 +148,7 @@ async def server(own_pg_url: str, tmp_path_factory, certificates) -> AsyncIterat
     )
     built = await build(settings)
     async with serve_app(built.app, settings, verifier=built.verifier) as test_server:
-        yield user_pb2_grpc.UserServiceStub(test_server.channel), mint, built
+        yield user_pb2_grpc.UserServiceStub(test_server.channel), mint, built, test_server.target
 
 
 @pytest.fixture
@@ -547,3 +548,17 @@ async def test_a_service_trades_client_credentials_for_a_token_that_the_mesh_acc
             grpc.StatusCode.UNAUTHENTICATED,
             "CLIENT_CREDENTIALS_INVALID",
         )
+
+
+async def test_the_kits_client_credentials_source_gets_and_reuses_a_service_token(server, stub):
+    source = ClientCredentialsTokenSource(server[3], "course", SERVICE_SECRET)
+    first, second = await source.token(), await source.token()
+    assert first == second  # reused, not fetched per call
+    user, _ = await register(stub)
+    found = await stub.GetUserInternal(
+        user_pb2.GetUserInternalRequest(name=user.name), metadata=(("authorization", f"Bearer {first}"),)
+    )
+    assert found.name == user.name
+    wrong = ClientCredentialsTokenSource(server[3], "course", "wrong" * 8)
+    error = await fails(wrong.token())
+    assert error_reason(error) == "CLIENT_CREDENTIALS_INVALID"
