@@ -95,9 +95,13 @@ def test_teacher_publishes_and_learner_finds_enrols_and_completes(
             lectures.append(lecture["name"])
     published = ok(rest.post(f"/v1/{course['name']}:publish", json={}, headers=teacher))
     assert published["state"] == "COURSE_STATE_PUBLISHED"
+    mine = ok(rest.get(f"/v1/{teacher_name}/teachingCourses", params={"pageSize": 10}, headers=teacher))
+    assert [c["name"] for c in mine["courses"]] == [course["name"]]
 
     learner_name, learner_email = sign_up(rest, "learner")
     learner = log_in(rest, learner_email)
+    denied = rest.get(f"/v1/{teacher_name}/teachingCourses", headers=learner)
+    assert denied.status_code == 403
     found = ok(rest.get("/v1/courses:search", params={"query": word}))
     assert [r["course"]["name"] for r in found["results"]] == [course["name"]]
     assert "<mark>" in found["results"][0]["snippet"]

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from lms_course.domain import ordering
 from lms_course.domain.errors import (
@@ -54,6 +54,7 @@ from lms_course.domain.model import (
 )
 from lms_course.domain.progress import completion_percent, is_complete
 from lms_course.domain.search import SearchCriteria, SearchHit
+from lms_course.ports import UnitOfWork
 
 log = logging.getLogger("lms_course")
 
@@ -62,24 +63,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class UnitOfWork(Protocol):
-    """Repositories bound to one transaction (adapters/repository.SqlUnitOfWork).
-    `emit` records a domain event; `commit` writes it to the outbox atomically."""
-
-    categories: Any
-    courses: Any
-    structure: Any
-    enrollments: Any
-    progress: Any
-    reviews: Any
-    search: Any
-
-    async def __aenter__(self) -> UnitOfWork: ...
-    async def __aexit__(self, *exc: object) -> None: ...
-    def emit(self, event: Any) -> None: ...
-    async def commit(self) -> None: ...
 
 
 class CourseCache(Protocol):
@@ -93,6 +76,17 @@ class NoCache:
         return None
 
 
+class SearchCache(Protocol):
+    """Recent search result pages (adapters/cache.SearchResultCache)."""
+
+    def clear(self) -> None: ...
+
+
+class NoSearchCache:
+    def clear(self) -> None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class LectureRef:
     course_id: str
@@ -102,11 +96,23 @@ class LectureRef:
 
 class CourseHandlers:
     def __init__(
-        self, uow: Callable[[], UnitOfWork], *, cache: CourseCache | None = None, clock: Clock = utc_now
+        self,
+        uow: Callable[[], UnitOfWork],
+        *,
+        cache: CourseCache | None = None,
+        search_cache: SearchCache | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self._uow = uow
         self._cache = cache or NoCache()
+        self._search_cache = search_cache or NoSearchCache()
         self._clock = clock
+
+    async def _changed(self, course_id: str) -> None:
+        """After a commit that changed what GetCourse or a search shows: drop this
+        process's cached copies (other processes: events and time-to-live)."""
+        self._search_cache.clear()
+        await self._cache.invalidate(course_id)
 
     # -- categories --------------------------------------------------------------
 
@@ -135,6 +141,7 @@ class CourseHandlers:
             )
             await uow.categories.add(category)
             await uow.commit()
+        self._search_cache.clear()  # category subtree filters
         return category
 
     async def list_categories(self) -> list[Category]:
@@ -176,6 +183,7 @@ class CourseHandlers:
                 category.display_name = display_name
             await uow.categories.save(category)
             await uow.commit()
+        self._search_cache.clear()  # category subtree filters
         return category
 
     async def move_category(self, category_id: str, *, parent_id: str | None, position: int) -> Category:
@@ -214,6 +222,7 @@ class CourseHandlers:
             await uow.categories.save(category)
             await uow.categories.set_positions(ordering.positions(order))
             await uow.commit()
+        self._search_cache.clear()  # category subtree filters
         return category
 
     # -- courses -----------------------------------------------------------------
@@ -232,6 +241,8 @@ class CourseHandlers:
             await self._check_references(uow, course, set(COURSE_FIELDS))
             if not await uow.courses.add(course, request_id=request_id or None):
                 earlier = await uow.courses.get_by_request_id(request_id)  # a concurrent retry won
+                if earlier is None:  # cannot happen: ON CONFLICT saw that retry's committed row
+                    raise RuntimeError("create_course: request id taken but no course found")
                 return earlier
             await uow.commit()
         log.info("course_created course_id=%s owner_id=%s", course.id, actor.user_id)
@@ -263,7 +274,7 @@ class CourseHandlers:
             course.update(fields, values, now)
             await uow.courses.save(course)
             await uow.commit()
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return course
 
     async def _check_references(
@@ -295,7 +306,7 @@ class CourseHandlers:
                 await uow.courses.save(course)
                 await uow.commit()
                 log.info("course_published course_id=%s actor_id=%s", course_id, actor.user_id)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return course
 
     async def archive_course(self, course_id: str, actor: Actor) -> Course:
@@ -305,7 +316,7 @@ class CourseHandlers:
             if course.archive(now):
                 await uow.courses.save(course)
                 await uow.commit()
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return course
 
     async def search(
@@ -313,6 +324,16 @@ class CourseHandlers:
     ) -> list[SearchHit]:
         async with self._uow() as uow:
             return await uow.search.search(criteria, after, limit)
+
+    async def list_teaching_courses(
+        self, actor: Actor, user_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Course]:
+        """Courses `user_id` owns or co-teaches, drafts included, newest first. The
+        contract lets only that user or an administrator ask."""
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Denied("NOT_COURSE_INSTRUCTOR", "only the teacher or an administrator may list these")
+        async with self._uow() as uow:
+            return await uow.courses.list_teaching(user_id, after, limit)
 
     async def _editable(self, uow: UnitOfWork, course_id: str, actor: Actor, *, lock: bool = False) -> Course:
         course = await uow.courses.get(course_id, lock=lock)
@@ -342,7 +363,7 @@ class CourseHandlers:
             await uow.structure.add_chapter(chapter)
             await uow.structure.set_chapter_positions(ordering.positions(order))
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return chapter
 
     async def update_chapter(
@@ -361,7 +382,7 @@ class CourseHandlers:
                 chapter.title = title
                 await uow.structure.save_chapter(chapter)
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return chapter
 
     async def delete_chapter(self, actor: Actor, course_id: str, chapter_id: str) -> None:
@@ -381,7 +402,7 @@ class CourseHandlers:
             order = [c.id for c in await uow.structure.chapters(course_id)]
             await uow.structure.set_chapter_positions(ordering.positions(order))
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
 
     async def move_chapter(self, actor: Actor, course_id: str, chapter_id: str, position: int) -> Chapter:
         now = self._clock()
@@ -394,7 +415,7 @@ class CourseHandlers:
             await uow.structure.set_chapter_positions(ordering.positions(order))
             chapter.position = order.index(chapter_id)
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return chapter
 
     async def create_lecture(
@@ -420,7 +441,7 @@ class CourseHandlers:
             await uow.structure.add_lecture(lecture)
             await uow.structure.set_lecture_positions(chapter_id, ordering.positions(order))
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return lecture
 
     async def get_lecture(self, actor: Actor, ref: LectureRef) -> Lecture:
@@ -467,7 +488,7 @@ class CourseHandlers:
                 lecture.content = content
             await uow.structure.save_lecture(lecture)
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(ref.course_id)
+        await self._changed(ref.course_id)
         return lecture
 
     async def delete_lecture(self, actor: Actor, ref: LectureRef) -> None:
@@ -484,7 +505,7 @@ class CourseHandlers:
             order = await uow.structure.lecture_ids(ref.chapter_id)
             await uow.structure.set_lecture_positions(ref.chapter_id, ordering.positions(order))
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(ref.course_id)
+        await self._changed(ref.course_id)
 
     async def move_lecture(
         self, actor: Actor, ref: LectureRef, *, to_chapter_id: str, position: int
@@ -506,7 +527,7 @@ class CourseHandlers:
             await uow.structure.set_lecture_positions(target, ordering.positions(order))
             lecture.chapter_id, lecture.position = target, order.index(lecture.id)
             await self._structure_changed(uow, course, now)
-        await self._cache.invalidate(ref.course_id)
+        await self._changed(ref.course_id)
         return lecture
 
     async def _structure_changed(self, uow: UnitOfWork, course: Course, now: datetime) -> None:
@@ -610,10 +631,10 @@ class CourseHandlers:
             enrollment = await uow.enrollments.get_by_order(order_id)
             if enrollment is None:
                 raise NotFound("ENROLLMENT_NOT_FOUND", f"order {order_id}")
-            enrollment = await uow.enrollments.get(enrollment.course_id, enrollment.user_id, lock=True)
-            if not enrollment.is_active or enrollment.order_id != order_id:
-                return enrollment
-            return await self._end(uow, enrollment, EnrollmentState.REVOKED)
+            locked = await uow.enrollments.get(enrollment.course_id, enrollment.user_id, lock=True)
+            if locked is None or not locked.is_active or locked.order_id != order_id:
+                return locked or enrollment
+            return await self._end(uow, locked, EnrollmentState.REVOKED)
 
     async def _end(self, uow: UnitOfWork, enrollment: Enrollment, state: EnrollmentState) -> Enrollment:
         now = self._clock()
@@ -745,7 +766,7 @@ class CourseHandlers:
             await uow.courses.apply_rating(course_id, old=None, new=rating)
             uow.emit(ReviewPosted(course_id, actor.user_id, rating, False, now))
             await uow.commit()
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return review
 
     async def update_review(
@@ -773,7 +794,7 @@ class CourseHandlers:
             await uow.courses.apply_rating(course_id, old=old, new=review.rating)
             uow.emit(ReviewPosted(course_id, user_id, review.rating, True, now))
             await uow.commit()
-        await self._cache.invalidate(course_id)
+        await self._changed(course_id)
         return review
 
     async def reply_to_review(self, actor: Actor, course_id: str, user_id: str, reply: str) -> Review:

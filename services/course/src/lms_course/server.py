@@ -12,7 +12,7 @@ from typing import Any
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
 from lms_course import mappers
-from lms_course.adapters.cache import CacheInvalidator, InProcessCache, RedisCache
+from lms_course.adapters.cache import CacheInvalidator, InProcessCache, RedisCache, SearchResultCache
 from lms_course.adapters.repository import SqlUnitOfWork
 from lms_course.handlers import CourseHandlers
 from lms_course.migrations import MIGRATIONS_DIR
@@ -46,11 +46,12 @@ def build_cache(settings: CourseSettings) -> Any:
 async def build(settings: CourseSettings) -> CourseApp:
     database = Database(settings.database_url, pool_size=settings.database_pool_size)
     cache = build_cache(settings)
-    handlers = CourseHandlers(lambda: SqlUnitOfWork(database), cache=cache)
+    search_cache = SearchResultCache(ttl_s=settings.course_search_cache_ttl_s)
+    handlers = CourseHandlers(lambda: SqlUnitOfWork(database), cache=cache, search_cache=search_cache)
     events = EventRuntime(database, settings.nats_url, domain="course")
     if isinstance(cache, InProcessCache):
         # Other workers' writes reach this process's cache through their events.
-        events.attach(lambda client, _js: CacheInvalidator(client, cache))
+        events.attach(lambda client, _js: CacheInvalidator(client, cache, search_cache))
 
     async def close() -> None:
         await events.stop()
@@ -62,7 +63,7 @@ async def build(settings: CourseSettings) -> CourseApp:
             Service(
                 course_pb2.DESCRIPTOR.services_by_name["CourseService"],
                 course_pb2_grpc.add_CourseServiceServicer_to_server,
-                CourseServicer(handlers, cache),
+                CourseServicer(handlers, cache, search_cache),
             )
         ],
         on_start=[events.start],

@@ -6,6 +6,7 @@ policy and checked the field rules of the contract before a method runs.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -63,9 +64,11 @@ class Pager:
 
 
 class CourseServicer(course_pb2_grpc.CourseServiceServicer):
-    def __init__(self, handlers: CourseHandlers, cache: Any) -> None:
+    def __init__(self, handlers: CourseHandlers, cache: Any, search_cache: Any = None) -> None:
         self._handlers = handlers
         self._cache = cache
+        self._search_cache = search_cache
+        self._searching: dict[bytes, asyncio.Future] = {}
 
     # -- categories --
 
@@ -136,6 +139,33 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         )
 
     async def SearchCourses(self, request, context):
+        # The same request gives everyone the same page: recent pages come from a short cache.
+        cache = self._search_cache
+        key = request.SerializeToString(deterministic=True) if cache is not None and cache.enabled else b""
+        if not key:
+            return await self._search(request)
+        if (cached := cache.get(key)) is not None:
+            return cached
+        # One search per page at a time: callers that miss together (an entry just
+        # expired under load) wait for the first one's result instead of all querying.
+        pending = self._searching.get(key)
+        if pending is not None:
+            shared = await asyncio.shield(pending)
+            if shared is not None:
+                return shared
+            return await self._search(request)  # the first one failed: answer on our own
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._searching[key] = future
+        response = None
+        try:
+            response = await self._search(request)
+            cache.put(key, response)
+            return response
+        finally:
+            del self._searching[key]
+            future.set_result(response)
+
+    async def _search(self, request) -> course_pb2.SearchCoursesResponse:
         pager = Pager(request)
         criteria = SearchCriteria(
             query=request.query,
@@ -271,6 +301,16 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         return course_pb2.ListCourseEnrollmentsResponse(
             enrollments=[mappers.enrollment_to_proto(e) for e in found[: pager.size]],
             next_page_token=pager.next_token(found, lambda e: (e.enrolled_at.isoformat(), e.user_id)),
+        )
+
+    async def ListTeachingCourses(self, request, context):
+        pager = Pager(request)
+        found = await self._handlers.list_teaching_courses(
+            actor(), mappers.last_id(request.parent), pager.after_time(), pager.size + 1
+        )
+        return course_pb2.ListTeachingCoursesResponse(
+            courses=[mappers.course_to_proto(c) for c in found[: pager.size]],
+            next_page_token=pager.next_token(found, lambda c: (c.created_at.isoformat(), c.id)),
         )
 
     # -- progress --

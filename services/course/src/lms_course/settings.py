@@ -14,3 +14,8 @@ class CourseSettings(KitSettings):
         60.0, gt=0, description="How long a published course detail may be served from the cache."
     )
     course_cache_max_entries: int = Field(10_000, ge=1, description="In-process cache size (no Redis).")
+    course_search_cache_ttl_s: float = Field(
+        5.0,
+        ge=0,
+        description="How long a search result page may be served from the per-process cache (0 = off).",
+    )

@@ -185,3 +185,19 @@ async def test_editing_a_published_course_updates_what_search_and_get_return(ser
     )
     assert (await stub.GetCourse(course_pb2.GetCourseRequest(name=course.name))).title == word
     assert [r.course.name for r in (await search(stub, query=word)).results] == [course.name]
+
+
+async def test_a_repeated_search_sees_courses_published_and_archived_since(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    tag = f"cached{uid()[:6]}"
+    first = await publish(stub, teacher, title=f"{tag} one")
+    assert [r.course.name for r in (await search(stub, query=tag)).results] == [first.name]
+
+    second = await publish(stub, teacher, title=f"{tag} two")
+    assert sorted(r.course.name for r in (await search(stub, query=tag)).results) == sorted(
+        [first.name, second.name]
+    )
+
+    await stub.ArchiveCourse(course_pb2.ArchiveCourseRequest(name=first.name), metadata=teacher)
+    assert [r.course.name for r in (await search(stub, query=tag)).results] == [second.name]

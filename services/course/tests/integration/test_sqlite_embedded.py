@@ -91,3 +91,23 @@ async def test_migrated_schema_matches_the_table_definitions_on_both_databases(p
                 await database.dispose()
             extra = {"courses": {"search_vector"}} if target == pg_url else {}
             assert {t: cols - extra.get(t, set()) for t, cols in found.items()} == expected
+
+
+async def test_a_teachers_courses_include_co_taught_ones_on_sqlite():
+    with sqlite_database() as url:
+        await upgrade(url, MIGRATIONS_DIR)
+        database = Database(url)
+        try:
+            handlers = CourseHandlers(lambda: SqlUnitOfWork(database))
+            own = await handlers.create_course(TEACHER, CourseDetails(title="Own draft"))
+            colleague = Actor("teacher-2")
+            shared = await handlers.create_course(
+                colleague, CourseDetails(title="Shared", instructor_ids=(TEACHER.user_id,))
+            )
+            await handlers.create_course(colleague, CourseDetails(title="Not mine"))
+
+            found = await handlers.list_teaching_courses(TEACHER, TEACHER.user_id, None, 10)
+
+            assert [c.id for c in found] == [shared.id, own.id]
+        finally:
+            await database.dispose()

@@ -58,6 +58,43 @@ class InProcessCache:
         self._entries.clear()
 
 
+class SearchResultCache:
+    """Search result pages for a few seconds, per process, keyed by the request's
+    deterministic bytes (query, filters, order, page size and token). Safe to share
+    between callers: search shows only published courses and nothing about the caller.
+    This process's writes clear it (CourseHandlers); other processes' writes show
+    after at most `ttl_s` (or at once with the in-process detail cache, whose event
+    subscription clears it too). Values are response messages, never mutated."""
+
+    def __init__(self, *, ttl_s: float = 5.0, max_entries: int = 2_000) -> None:
+        self._ttl_s = ttl_s
+        self._max = max_entries
+        self._entries: OrderedDict[bytes, tuple[float, Any]] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self._ttl_s > 0
+
+    def get(self, key: bytes) -> Any | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        return entry[1]
+
+    def put(self, key: bytes, value: Any) -> None:
+        if not self.enabled:
+            return
+        self._entries[key] = (time.monotonic() + self._ttl_s, value)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 class RedisCache:
     """The same interface over Redis; a Redis failure is a cache miss, never an error."""
 
@@ -102,9 +139,10 @@ class CacheInvalidator:
     (non-durable) subscription: every process hears every event; one missed while
     disconnected is covered by the entry's time-to-live."""
 
-    def __init__(self, nc: Any, cache: Any) -> None:
+    def __init__(self, nc: Any, cache: Any, search_cache: SearchResultCache | None = None) -> None:
         self._nc = nc
         self._cache = cache
+        self._search_cache = search_cache
         self._subscriptions: list[Any] = []
 
     async def start(self) -> None:
@@ -115,6 +153,8 @@ class CacheInvalidator:
         kind = INVALIDATING_EVENTS.get(message.subject)
         if kind is None:
             return
+        if self._search_cache is not None:
+            self._search_cache.clear()
         with contextlib.suppress(Exception):
             await self._cache.invalidate(kind.FromString(message.data).course_id)
 

@@ -219,6 +219,34 @@ class SqlCourses:
         reach = reach.union(sa.select(p.c.required_course_id).join(reach, p.c.course_id == reach.c.id))
         return set((await self._session.execute(sa.select(reach.c.id))).scalars())
 
+    async def list_teaching(
+        self, user_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Course]:
+        """Courses the user owns or co-teaches, any state, newest first (created_at, id)."""
+        c = courses.c
+        if self._session.bind.dialect.name == "postgresql":
+            co_teaches: Any = sa.cast(c.instructor_ids, postgresql.JSONB).contains([user_id])
+        else:
+            co_teaches = sa.text(
+                "EXISTS (SELECT 1 FROM json_each(courses.instructor_ids) WHERE json_each.value = :teacher)"
+            ).bindparams(teacher=user_id)
+        query = sa.select(courses).where(sa.or_(c.owner_id == user_id, co_teaches))
+        if after is not None:
+            query = query.where(sa.tuple_(c.created_at, c.id) < sa.tuple_(*after))
+        query = query.order_by(c.created_at.desc(), c.id.desc()).limit(limit)
+        rows = list((await self._session.execute(query)).mappings())
+        required: dict[str, list[str]] = {}
+        if rows:
+            p = course_prerequisites.c
+            found = await self._session.execute(
+                sa.select(p.course_id, p.required_course_id)
+                .where(p.course_id.in_([row["id"] for row in rows]))
+                .order_by(p.course_id, p.position)
+            )
+            for course_id, required_id in found:
+                required.setdefault(course_id, []).append(required_id)
+        return [course_from_row(row, tuple(required.get(row["id"], ()))) for row in rows]
+
     async def count_enrollment(self, course_id: str) -> None:
         await self._session.execute(
             sa.update(courses)
