@@ -178,6 +178,11 @@ class CourseServiceStub:
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsRequest.SerializeToString,
                 response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsResponse.FromString,
                 _registered_method=True)
+        self.ListTeachingCourses = channel.unary_unary(
+                '/lms.course.v1.CourseService/ListTeachingCourses',
+                request_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesRequest.SerializeToString,
+                response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesResponse.FromString,
+                _registered_method=True)
         self.CompleteLecture = channel.unary_unary(
                 '/lms.course.v1.CourseService/CompleteLecture',
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.CompleteLectureRequest.SerializeToString,
@@ -455,6 +460,15 @@ class CourseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTeachingCourses(self, request, context):
+        """ListTeachingCourses lists the courses a teacher owns or co-teaches, in
+        every state (drafts included), newest first by creation, without their
+        structure. The teacher and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CompleteLecture(self, request, context):
         """CompleteLecture marks a lecture completed for the enrolled caller.
         Idempotent: completing it again changes nothing. When the last lecture
@@ -638,6 +652,11 @@ def add_CourseServiceServicer_to_server(servicer, server):
                     servicer.ListCourseEnrollments,
                     request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsRequest.FromString,
                     response_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsResponse.SerializeToString,
+            ),
+            'ListTeachingCourses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTeachingCourses,
+                    request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesRequest.FromString,
+                    response_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesResponse.SerializeToString,
             ),
             'CompleteLecture': grpc.unary_unary_rpc_method_handler(
                     servicer.CompleteLecture,
@@ -1386,6 +1405,33 @@ class CourseService:
             '/lms.course.v1.CourseService/ListCourseEnrollments',
             lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsRequest.SerializeToString,
             lms_dot_course_dot_v1_dot_course__pb2.ListCourseEnrollmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTeachingCourses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.course.v1.CourseService/ListTeachingCourses',
+            lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesRequest.SerializeToString,
+            lms_dot_course_dot_v1_dot_course__pb2.ListTeachingCoursesResponse.FromString,
             options,
             channel_credentials,
             insecure,

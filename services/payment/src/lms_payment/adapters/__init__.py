@@ -1,0 +1,1 @@
+"""Adapters: the database, the payment providers, the course service."""

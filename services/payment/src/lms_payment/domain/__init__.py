@@ -1,0 +1,1 @@
+"""The payment domain: orders, money, provider events (pure Python)."""

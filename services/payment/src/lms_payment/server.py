@@ -1,0 +1,123 @@
+"""Wiring: settings -> adapters -> handlers -> kit server.
+
+python -m lms_payment.server      # apply migrations, then serve on LMS_GRPC_PORT
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from lms.course.v1 import course_pb2
+from lms.payment.v1 import events_pb2, payment_pb2, payment_pb2_grpc
+from lms_kit.auth.tokens import TokenSigner
+from lms_kit.clients import SigningTokenSource, connect
+from lms_kit.db import Database
+from lms_kit.events import EventRuntime
+from lms_kit.events.consumer import EventConsumer, EventContext
+from lms_kit.migrations import upgrade
+from lms_kit.server import App, Service, run
+from lms_kit.settings import load
+from lms_payment import mappers
+from lms_payment.adapters.courses import CourseCatalog
+from lms_payment.adapters.repository import SqlUnitOfWork
+from lms_payment.adapters.stripe_gateway import StripeGateway
+from lms_payment.domain.model import Provider
+from lms_payment.handlers import PaymentHandlers
+from lms_payment.migrations import MIGRATIONS_DIR
+from lms_payment.servicer import PaymentServicer
+from lms_payment.settings import PaymentSettings
+
+
+@dataclass
+class PaymentApp:
+    """The built service: the kit App plus what tests need from it."""
+
+    app: App
+    handlers: PaymentHandlers
+    database: Database
+    events: EventRuntime
+
+
+def service_tokens(settings: PaymentSettings) -> SigningTokenSource | None:
+    if not settings.service_token_key_file:
+        return None
+    signer = TokenSigner.from_pem_file(
+        settings.service_token_key_file,
+        kid=settings.service_token_kid,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    return SigningTokenSource(signer, "payment")
+
+
+async def build(settings: PaymentSettings, *, tokens=None) -> PaymentApp:
+    """The service; `tokens` overrides the service-token source (tests)."""
+    database = Database(settings.database_url, pool_size=settings.database_pool_size)
+    channel = connect(
+        settings.course_service_target,
+        [course_pb2.DESCRIPTOR.services_by_name["CourseService"]],
+        tokens=tokens or service_tokens(settings),
+    )
+    gateways = {}
+    if settings.stripe_api_key:
+        gateways[Provider.STRIPE] = StripeGateway(
+            api_key=settings.stripe_api_key,
+            webhook_secret=settings.stripe_webhook_secret,
+            api_base=settings.stripe_api_base,
+            tolerance_s=settings.stripe_webhook_tolerance_s,
+        )
+    handlers = PaymentHandlers(lambda: SqlUnitOfWork(database), CourseCatalog(channel), gateways)
+    events = EventRuntime(database, settings.nats_url, domain="payment")
+
+    async def on_order_paid(event: events_pb2.OrderPaid, ctx: EventContext) -> None:
+        await handlers.fulfil(event.order_id, ctx.uow)
+
+    events.attach(
+        lambda _client, js: EventConsumer(
+            js,
+            database,
+            durable=settings.enrolment_durable,
+            handlers={events_pb2.OrderPaid: on_order_paid},
+            max_deliver=settings.enrolment_max_deliver,
+            backoff_s=settings.enrolment_backoff_s,
+        )
+    )
+
+    async def close() -> None:
+        await events.stop()
+        await channel.close()
+        await database.dispose()
+
+    app = App(
+        services=[
+            Service(
+                payment_pb2.DESCRIPTOR.services_by_name["PaymentService"],
+                payment_pb2_grpc.add_PaymentServiceServicer_to_server,
+                PaymentServicer(handlers),
+            )
+        ],
+        on_start=[events.start],
+        on_stop=[close],
+        map_error=mappers.map_error,
+    )
+    return PaymentApp(app, handlers, database, events)
+
+
+async def build_app(settings: PaymentSettings) -> App:
+    return (await build(settings)).app
+
+
+def migrate(settings: PaymentSettings) -> None:
+    asyncio.run(upgrade(settings.database_url, MIGRATIONS_DIR))
+
+
+def main() -> None:
+    settings = load(PaymentSettings, service_name="payment")
+    if not settings.database_url:
+        raise SystemExit("LMS_DATABASE_URL is required")
+    run(settings, build_app, migrate=migrate)
+
+
+if __name__ == "__main__":
+    main()
