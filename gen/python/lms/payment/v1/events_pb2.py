@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.type.v1 import money_pb2 as lms_dot_type_dot_v1_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1blms/payment/v1/events.proto\x12\x0elms.payment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17lms/type/v1/money.proto\"\xa5\x01\n\tOrderPaid\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\"\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x10\n\x08provider\x18\x05 \x01(\t\x12,\n\x08pay_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x0eOrderFulfilled\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x30\n\x0c\x66ulfill_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x82\x01\n\x0bOrderFailed\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12-\n\tfail_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1blms/payment/v1/events.proto\x12\x0elms.payment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17lms/type/v1/money.proto\"\xa5\x01\n\tOrderPaid\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\"\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x10\n\x08provider\x18\x05 \x01(\t\x12,\n\x08pay_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x0eOrderFulfilled\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x30\n\x0c\x66ulfill_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x82\x01\n\x0bOrderFailed\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12-\n\tfail_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"u\n\x0cOrderExpired\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x02\n\rOrderRefunded\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x11\n\trefund_id\x18\x04 \x01(\t\x12\"\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x12.lms.type.v1.Money\x12*\n\x0etotal_refunded\x18\x06 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x0c\n\x04\x66ull\x18\x07 \x01(\x08\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x11\n\tautomatic\x18\t \x01(\x08\x12/\n\x0brefund_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x01\n\x0cRefundFailed\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x11\n\trefund_id\x18\x02 \x01(\t\x12\"\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12-\n\tfail_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc8\x01\n\x13SubscriptionChanged\x12\x17\n\x0fsubscription_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0f\n\x07plan_id\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x36\n\x12\x63urrent_period_end\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63hange_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb2\x01\n\x0fPayoutCompleted\x12\x11\n\tpayout_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\"\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x0c\n\x04paid\x18\x04 \x01(\x08\x12\x16\n\x0e\x66\x61ilure_reason\x18\x05 \x01(\t\x12\x31\n\rcomplete_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,4 +39,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORDERFULFILLED']._serialized_end=393
   _globals['_ORDERFAILED']._serialized_start=396
   _globals['_ORDERFAILED']._serialized_end=526
+  _globals['_ORDEREXPIRED']._serialized_start=528
+  _globals['_ORDEREXPIRED']._serialized_end=645
+  _globals['_ORDERREFUNDED']._serialized_start=648
+  _globals['_ORDERREFUNDED']._serialized_end=914
+  _globals['_REFUNDFAILED']._serialized_start=917
+  _globals['_REFUNDFAILED']._serialized_end=1067
+  _globals['_SUBSCRIPTIONCHANGED']._serialized_start=1070
+  _globals['_SUBSCRIPTIONCHANGED']._serialized_end=1270
+  _globals['_PAYOUTCOMPLETED']._serialized_start=1273
+  _globals['_PAYOUTCOMPLETED']._serialized_end=1451
 # @@protoc_insertion_point(module_scope)

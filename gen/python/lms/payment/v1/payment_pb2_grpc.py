@@ -27,13 +27,22 @@ if _version_not_supported:
 
 class PaymentServiceStub:
     """PaymentService owns orders and their payments with external providers
-    (Stripe today; Razorpay next) and the provider webhooks that confirm them.
+    (Stripe and Razorpay), the providers' webhooks, refunds, coupons,
+    subscriptions, the earnings ledger, payouts and referral codes.
 
     A learner orders a paid course: the price is read from the course service
-    at that moment and frozen on the order, and a payment with the provider is
-    opened (its client secret is returned so the app can confirm it). The
-    provider's signed webhook marks the order paid; the service then enrols the
-    learner through the course service and marks the order fulfilled.
+    at that moment and frozen on the order (with the course's refund window),
+    a coupon and a referral code may apply, and a payment with the provider is
+    opened (Stripe: a PaymentIntent whose client secret the app confirms;
+    Razorpay: an order the app opens checkout for). The provider's signed
+    webhook (or, for Razorpay, the checkout signature) marks the order paid;
+    the service then enrols the learner through the course service and marks
+    the order fulfilled. If the course service refuses the enrolment (course
+    archived, prerequisite missing) the order is refunded automatically.
+
+    Money is integer minor units with an ISO 4217 currency; every sale, fee,
+    commission, refund and payout is a balanced transaction of the double-entry
+    ledger, so its entries always sum to zero.
 
     Errors carry google.rpc.ErrorInfo with domain "payment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -56,22 +65,186 @@ class PaymentServiceStub:
                 request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetOrderRequest.SerializeToString,
                 response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Order.FromString,
                 _registered_method=True)
+        self.ListUserOrders = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListUserOrders',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersResponse.FromString,
+                _registered_method=True)
+        self.SearchOrders = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/SearchOrders',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersResponse.FromString,
+                _registered_method=True)
+        self.GetReceipt = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetReceipt',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetReceiptRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Receipt.FromString,
+                _registered_method=True)
+        self.ConfirmRazorpayPayment = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ConfirmRazorpayPayment',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ConfirmRazorpayPaymentRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Order.FromString,
+                _registered_method=True)
         self.HandleStripeWebhook = channel.unary_unary(
                 '/lms.payment.v1.PaymentService/HandleStripeWebhook',
                 request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookRequest.SerializeToString,
                 response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookResponse.FromString,
                 _registered_method=True)
+        self.HandleRazorpayWebhook = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/HandleRazorpayWebhook',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookResponse.FromString,
+                _registered_method=True)
+        self.RefundOrder = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/RefundOrder',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.RefundOrderRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Refund.FromString,
+                _registered_method=True)
+        self.ListRefunds = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListRefunds',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsResponse.FromString,
+                _registered_method=True)
+        self.CreateCoupon = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreateCoupon',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateCouponRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+                _registered_method=True)
+        self.GetCoupon = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetCoupon',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetCouponRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+                _registered_method=True)
+        self.ListCoupons = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListCoupons',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsResponse.FromString,
+                _registered_method=True)
+        self.DeactivateCoupon = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/DeactivateCoupon',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.DeactivateCouponRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+                _registered_method=True)
+        self.PreviewPrice = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/PreviewPrice',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PreviewPriceRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PricePreview.FromString,
+                _registered_method=True)
+        self.CreatePlan = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreatePlan',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePlanRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Plan.FromString,
+                _registered_method=True)
+        self.ListPlans = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListPlans',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansResponse.FromString,
+                _registered_method=True)
+        self.CreateSubscription = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreateSubscription',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateSubscriptionRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.GetSubscription = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetSubscription',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetSubscriptionRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.ListUserSubscriptions = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListUserSubscriptions',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsResponse.FromString,
+                _registered_method=True)
+        self.CancelSubscription = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CancelSubscription',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CancelSubscriptionRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.CheckCourseAccess = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CheckCourseAccess',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessResponse.FromString,
+                _registered_method=True)
+        self.GetEarnings = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetEarnings',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetEarningsRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Earnings.FromString,
+                _registered_method=True)
+        self.ListLedgerEntries = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListLedgerEntries',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesResponse.FromString,
+                _registered_method=True)
+        self.GetLedgerBalance = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetLedgerBalance',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetLedgerBalanceRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.LedgerBalance.FromString,
+                _registered_method=True)
+        self.SetPayoutAccount = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/SetPayoutAccount',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.SetPayoutAccountRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.FromString,
+                _registered_method=True)
+        self.GetPayoutAccount = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/GetPayoutAccount',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetPayoutAccountRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.FromString,
+                _registered_method=True)
+        self.CreatePayout = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreatePayout',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.Payout.FromString,
+                _registered_method=True)
+        self.ListPayouts = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListPayouts',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsResponse.FromString,
+                _registered_method=True)
+        self.CreatePayoutBatch = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreatePayoutBatch',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutBatchRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.FromString,
+                _registered_method=True)
+        self.CompletePayoutBatch = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CompletePayoutBatch',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CompletePayoutBatchRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.FromString,
+                _registered_method=True)
+        self.CreateReferralCode = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/CreateReferralCode',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateReferralCodeRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReferralCode.FromString,
+                _registered_method=True)
+        self.ListReferralCodes = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ListReferralCodes',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesResponse.FromString,
+                _registered_method=True)
+        self.ReconcileOrders = channel.unary_unary(
+                '/lms.payment.v1.PaymentService/ReconcileOrders',
+                request_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersRequest.SerializeToString,
+                response_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentServiceServicer:
     """PaymentService owns orders and their payments with external providers
-    (Stripe today; Razorpay next) and the provider webhooks that confirm them.
+    (Stripe and Razorpay), the providers' webhooks, refunds, coupons,
+    subscriptions, the earnings ledger, payouts and referral codes.
 
     A learner orders a paid course: the price is read from the course service
-    at that moment and frozen on the order, and a payment with the provider is
-    opened (its client secret is returned so the app can confirm it). The
-    provider's signed webhook marks the order paid; the service then enrols the
-    learner through the course service and marks the order fulfilled.
+    at that moment and frozen on the order (with the course's refund window),
+    a coupon and a referral code may apply, and a payment with the provider is
+    opened (Stripe: a PaymentIntent whose client secret the app confirms;
+    Razorpay: an order the app opens checkout for). The provider's signed
+    webhook (or, for Razorpay, the checkout signature) marks the order paid;
+    the service then enrols the learner through the course service and marks
+    the order fulfilled. If the course service refuses the enrolment (course
+    archived, prerequisite missing) the order is refunded automatically.
+
+    Money is integer minor units with an ISO 4217 currency; every sale, fee,
+    commission, refund and payout is a balanced transaction of the double-entry
+    ledger, so its entries always sum to zero.
 
     Errors carry google.rpc.ErrorInfo with domain "payment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -81,7 +254,9 @@ class PaymentServiceServicer:
     def CreateOrder(self, request, context):
         """CreateOrder orders a published paid course for the caller and opens a
         payment with the provider. Idempotent by `request_id`: a retry with the
-        same id returns the first call's order. Any signed-in user.
+        same id returns the first call's order. A coupon that covers the whole
+        price makes an order that is paid at once (provider FREE). Any signed-in
+        user.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -95,12 +270,275 @@ class PaymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListUserOrders(self, request, context):
+        """ListUserOrders lists a learner's orders, newest first. The learner and
+        administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchOrders(self, request, context):
+        """SearchOrders finds orders by state, provider, learner, course and
+        creation time, newest first. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReceipt(self, request, context):
+        """GetReceipt returns the receipt of a paid order: what was charged, the
+        discount, and the refunds since. Its learner and administrators may call
+        it; an unpaid order has no receipt (FAILED_PRECONDITION, ORDER_NOT_PAID).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmRazorpayPayment(self, request, context):
+        """ConfirmRazorpayPayment completes a Razorpay checkout: the app sends the
+        payment id and the checkout signature that Razorpay's checkout returned.
+        The signature (HMAC-SHA256 of "order_id|payment_id" with the key secret)
+        is verified and the payment is fetched from Razorpay before the order is
+        marked paid. Idempotent: confirming a paid order returns it. The order's
+        learner only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def HandleStripeWebhook(self, request, context):
         """HandleStripeWebhook receives Stripe's webhook events. The raw body and the
         `Stripe-Signature` header are checked with the endpoint's signing secret
         (a bad or stale signature: INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID,
         and nothing changes). Each event id is handled once; a replay answers
         success and does nothing. Called by Stripe, so no sign-in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleRazorpayWebhook(self, request, context):
+        """HandleRazorpayWebhook receives Razorpay's webhook events. The raw body is
+        checked against the `X-Razorpay-Signature` header (HMAC-SHA256 with the
+        webhook secret); each `X-Razorpay-Event-Id` is handled once. Same answers
+        as HandleStripeWebhook. Called by Razorpay, so no sign-in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefundOrder(self, request, context):
+        """RefundOrder refunds all or part of a paid order through its provider.
+        Administrators may refund any amount still refundable at any time; the
+        learner may ask for a full refund while the order's refund window is
+        open (otherwise FAILED_PRECONDITION, REFUND_WINDOW_CLOSED). Idempotent by
+        `request_id`. A full refund ends the enrolment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRefunds(self, request, context):
+        """ListRefunds lists an order's refunds, oldest first. The order's learner
+        and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCoupon(self, request, context):
+        """CreateCoupon creates a discount code. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCoupon(self, request, context):
+        """GetCoupon returns a coupon with its redemption count. Administrators
+        only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCoupons(self, request, context):
+        """ListCoupons lists coupons by code. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeactivateCoupon(self, request, context):
+        """DeactivateCoupon stops a coupon from being redeemed again (orders that
+        already used it keep their discount). Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewPrice(self, request, context):
+        """PreviewPrice shows what the caller would pay for a course with a coupon,
+        without redeeming it (a bad coupon: FAILED_PRECONDITION with the reason,
+        e.g. COUPON_EXPIRED). Any signed-in user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreatePlan(self, request, context):
+        """CreatePlan creates a subscription plan. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPlans(self, request, context):
+        """ListPlans lists the active subscription plans. Anyone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSubscription(self, request, context):
+        """CreateSubscription subscribes the caller to a plan with Stripe. The
+        subscription starts INCOMPLETE; the app confirms its first payment with
+        `client_secret`, and Stripe's events make it ACTIVE (then PAST_DUE or
+        CANCELED). Idempotent by `request_id`. Any signed-in user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSubscription(self, request, context):
+        """GetSubscription returns a subscription. Its subscriber and
+        administrators may call it (others: NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUserSubscriptions(self, request, context):
+        """ListUserSubscriptions lists a user's subscriptions, newest first. The
+        user and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelSubscription(self, request, context):
+        """CancelSubscription cancels a subscription at the end of its current
+        period (access lasts until then). Idempotent. Its subscriber and
+        administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckCourseAccess(self, request, context):
+        """CheckCourseAccess tells whether a user's subscriptions grant access to a
+        course now. Course service only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEarnings(self, request, context):
+        """GetEarnings returns a user's ledger balances: what the platform owes
+        them from course sales and referral commissions, what is on its way in
+        payouts, and what was paid out. The user and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLedgerEntries(self, request, context):
+        """ListLedgerEntries lists a user's ledger entries, newest first. The user
+        and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLedgerBalance(self, request, context):
+        """GetLedgerBalance returns the sum of every ledger entry per currency,
+        which is zero in every currency (double entry). Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetPayoutAccount(self, request, context):
+        """SetPayoutAccount stores the caller's bank details for payouts, encrypted
+        at rest. Only the user themselves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPayoutAccount(self, request, context):
+        """GetPayoutAccount returns the bank details with the account number
+        masked. The user and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreatePayout(self, request, context):
+        """CreatePayout asks for an amount of the caller's available earnings to be
+        paid out to their payout account. Idempotent by `request_id`. The user
+        themselves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPayouts(self, request, context):
+        """ListPayouts lists a user's payouts, newest first. The user and
+        administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreatePayoutBatch(self, request, context):
+        """CreatePayoutBatch gathers every requested payout of a currency into a
+        batch for the bank transfer run. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompletePayoutBatch(self, request, context):
+        """CompletePayoutBatch records the outcome of a batch's transfers: every
+        payout is PAID except those listed as failed, whose money returns to the
+        user's available earnings. Idempotent. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateReferralCode(self, request, context):
+        """CreateReferralCode gives the caller a referral code: orders placed with
+        it earn the caller a commission. Any signed-in user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReferralCodes(self, request, context):
+        """ListReferralCodes lists a user's referral codes with their use counts.
+        The user and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileOrders(self, request, context):
+        """ReconcileOrders asks the providers about orders pending longer than the
+        configured age and refunds that never reached the provider, and settles
+        them as a webhook would (the job also runs on a timer). Administrators
+        only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -119,10 +557,165 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetOrderRequest.FromString,
                     response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Order.SerializeToString,
             ),
+            'ListUserOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUserOrders,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersResponse.SerializeToString,
+            ),
+            'SearchOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchOrders,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersResponse.SerializeToString,
+            ),
+            'GetReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReceipt,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetReceiptRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Receipt.SerializeToString,
+            ),
+            'ConfirmRazorpayPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmRazorpayPayment,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ConfirmRazorpayPaymentRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Order.SerializeToString,
+            ),
             'HandleStripeWebhook': grpc.unary_unary_rpc_method_handler(
                     servicer.HandleStripeWebhook,
                     request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookRequest.FromString,
                     response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookResponse.SerializeToString,
+            ),
+            'HandleRazorpayWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleRazorpayWebhook,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookResponse.SerializeToString,
+            ),
+            'RefundOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefundOrder,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.RefundOrderRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Refund.SerializeToString,
+            ),
+            'ListRefunds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRefunds,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsResponse.SerializeToString,
+            ),
+            'CreateCoupon': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCoupon,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateCouponRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.SerializeToString,
+            ),
+            'GetCoupon': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCoupon,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetCouponRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.SerializeToString,
+            ),
+            'ListCoupons': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCoupons,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsResponse.SerializeToString,
+            ),
+            'DeactivateCoupon': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeactivateCoupon,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.DeactivateCouponRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.SerializeToString,
+            ),
+            'PreviewPrice': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewPrice,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.PreviewPriceRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PricePreview.SerializeToString,
+            ),
+            'CreatePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePlan,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePlanRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Plan.SerializeToString,
+            ),
+            'ListPlans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPlans,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansResponse.SerializeToString,
+            ),
+            'CreateSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSubscription,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateSubscriptionRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.SerializeToString,
+            ),
+            'GetSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSubscription,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetSubscriptionRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.SerializeToString,
+            ),
+            'ListUserSubscriptions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUserSubscriptions,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsResponse.SerializeToString,
+            ),
+            'CancelSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSubscription,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CancelSubscriptionRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.SerializeToString,
+            ),
+            'CheckCourseAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckCourseAccess,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessResponse.SerializeToString,
+            ),
+            'GetEarnings': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEarnings,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetEarningsRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Earnings.SerializeToString,
+            ),
+            'ListLedgerEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLedgerEntries,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesResponse.SerializeToString,
+            ),
+            'GetLedgerBalance': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLedgerBalance,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetLedgerBalanceRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.LedgerBalance.SerializeToString,
+            ),
+            'SetPayoutAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPayoutAccount,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.SetPayoutAccountRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.SerializeToString,
+            ),
+            'GetPayoutAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPayoutAccount,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.GetPayoutAccountRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.SerializeToString,
+            ),
+            'CreatePayout': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePayout,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.Payout.SerializeToString,
+            ),
+            'ListPayouts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPayouts,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsResponse.SerializeToString,
+            ),
+            'CreatePayoutBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePayoutBatch,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutBatchRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.SerializeToString,
+            ),
+            'CompletePayoutBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompletePayoutBatch,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CompletePayoutBatchRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.SerializeToString,
+            ),
+            'CreateReferralCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateReferralCode,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.CreateReferralCodeRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReferralCode.SerializeToString,
+            ),
+            'ListReferralCodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReferralCodes,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesResponse.SerializeToString,
+            ),
+            'ReconcileOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileOrders,
+                    request_deserializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersRequest.FromString,
+                    response_serializer=lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,13 +727,22 @@ def add_PaymentServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class PaymentService:
     """PaymentService owns orders and their payments with external providers
-    (Stripe today; Razorpay next) and the provider webhooks that confirm them.
+    (Stripe and Razorpay), the providers' webhooks, refunds, coupons,
+    subscriptions, the earnings ledger, payouts and referral codes.
 
     A learner orders a paid course: the price is read from the course service
-    at that moment and frozen on the order, and a payment with the provider is
-    opened (its client secret is returned so the app can confirm it). The
-    provider's signed webhook marks the order paid; the service then enrols the
-    learner through the course service and marks the order fulfilled.
+    at that moment and frozen on the order (with the course's refund window),
+    a coupon and a referral code may apply, and a payment with the provider is
+    opened (Stripe: a PaymentIntent whose client secret the app confirms;
+    Razorpay: an order the app opens checkout for). The provider's signed
+    webhook (or, for Razorpay, the checkout signature) marks the order paid;
+    the service then enrols the learner through the course service and marks
+    the order fulfilled. If the course service refuses the enrolment (course
+    archived, prerequisite missing) the order is refunded automatically.
+
+    Money is integer minor units with an ISO 4217 currency; every sale, fee,
+    commission, refund and payout is a balanced transaction of the double-entry
+    ledger, so its entries always sum to zero.
 
     Errors carry google.rpc.ErrorInfo with domain "payment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -202,6 +804,114 @@ class PaymentService:
             _registered_method=True)
 
     @staticmethod
+    def ListUserOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListUserOrders',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListUserOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/SearchOrders',
+            lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.SearchOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetReceipt',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetReceiptRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Receipt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmRazorpayPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ConfirmRazorpayPayment',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ConfirmRazorpayPaymentRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Order.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def HandleStripeWebhook(request,
             target,
             options=(),
@@ -218,6 +928,735 @@ class PaymentService:
             '/lms.payment.v1.PaymentService/HandleStripeWebhook',
             lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookRequest.SerializeToString,
             lms_dot_payment_dot_v1_dot_payment__pb2.HandleStripeWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleRazorpayWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/HandleRazorpayWebhook',
+            lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.HandleRazorpayWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefundOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/RefundOrder',
+            lms_dot_payment_dot_v1_dot_payment__pb2.RefundOrderRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Refund.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRefunds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListRefunds',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListRefundsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCoupon(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreateCoupon',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreateCouponRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCoupon(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetCoupon',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetCouponRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCoupons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListCoupons',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListCouponsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeactivateCoupon(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/DeactivateCoupon',
+            lms_dot_payment_dot_v1_dot_payment__pb2.DeactivateCouponRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Coupon.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewPrice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/PreviewPrice',
+            lms_dot_payment_dot_v1_dot_payment__pb2.PreviewPriceRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.PricePreview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreatePlan',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreatePlanRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPlans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListPlans',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListPlansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreateSubscription',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreateSubscriptionRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetSubscription',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetSubscriptionRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUserSubscriptions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListUserSubscriptions',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListUserSubscriptionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CancelSubscription',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CancelSubscriptionRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckCourseAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CheckCourseAccess',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.CheckCourseAccessResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEarnings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetEarnings',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetEarningsRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Earnings.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLedgerEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListLedgerEntries',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListLedgerEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLedgerBalance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetLedgerBalance',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetLedgerBalanceRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.LedgerBalance.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPayoutAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/SetPayoutAccount',
+            lms_dot_payment_dot_v1_dot_payment__pb2.SetPayoutAccountRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPayoutAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/GetPayoutAccount',
+            lms_dot_payment_dot_v1_dot_payment__pb2.GetPayoutAccountRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.PayoutAccount.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePayout(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreatePayout',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.Payout.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPayouts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListPayouts',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListPayoutsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePayoutBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreatePayoutBatch',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreatePayoutBatchRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompletePayoutBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CompletePayoutBatch',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CompletePayoutBatchRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.PayoutBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateReferralCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/CreateReferralCode',
+            lms_dot_payment_dot_v1_dot_payment__pb2.CreateReferralCodeRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ReferralCode.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReferralCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ListReferralCodes',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ListReferralCodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.payment.v1.PaymentService/ReconcileOrders',
+            lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersRequest.SerializeToString,
+            lms_dot_payment_dot_v1_dot_payment__pb2.ReconcileOrdersResponse.FromString,
             options,
             channel_credentials,
             insecure,
