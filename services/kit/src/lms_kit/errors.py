@@ -140,3 +140,14 @@ def internal_status() -> status_pb2.Status:
     status = status_pb2.Status(code=code_pb2.INTERNAL, message="internal error")
     status.details.add().Pack(error_details_pb2.ErrorInfo(reason="INTERNAL_ERROR", domain=PLATFORM_DOMAIN))
     return status
+
+
+def reason_of(error: grpc.aio.AioRpcError) -> str:
+    """The ErrorInfo reason a failed call (to another service) carried, or ""."""
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin" and isinstance(value, bytes):
+            for detail in status_pb2.Status.FromString(value).details:
+                info = error_details_pb2.ErrorInfo()
+                if detail.Unpack(info):
+                    return info.reason
+    return ""

@@ -4,8 +4,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms_payment.domain.errors import IllegalTransition
-from lms_payment.domain.model import Money, Order, OrderFulfilled, OrderPaid, OrderState, Provider
+from lms_payment.domain.errors import IllegalTransition, Precondition
+from lms_payment.domain.model import (
+    Money,
+    Order,
+    OrderFulfilled,
+    OrderPaid,
+    OrderRefunded,
+    OrderState,
+    Provider,
+    Referral,
+    RefundTooLarge,
+)
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 PRICE = Money(1999, "USD")
@@ -82,41 +92,98 @@ def test_a_failed_order_cannot_be_fulfilled_but_a_later_success_still_pays_it():
 def test_a_pending_order_cannot_be_fulfilled_or_refunded():
     with pytest.raises(IllegalTransition):
         pending().fulfil(NOW)
-    with pytest.raises(IllegalTransition):
-        pending().refund(NOW)
+    with pytest.raises(Precondition) as refused:
+        pending().reserve_refund(PRICE)
+    assert refused.value.reason == "ORDER_NOT_PAID"
 
 
-def test_paid_and_fulfilled_orders_can_be_refunded_once_and_then_nothing_else():
+def test_partial_refunds_never_return_more_than_was_paid_and_the_last_one_refunds_the_order():
     order = pending()
     order.mark_paid(PRICE, NOW)
-    assert order.refund(NOW) is True
-    assert order.refund(NOW) is False
+    order.reserve_refund(Money(999, "USD"))
+    with pytest.raises(RefundTooLarge) as too_large:
+        order.reserve_refund(Money(1001, "USD"))  # 999 pending + 1001 > 1999
+    assert too_large.value.refundable == Money(1000, "USD")
+    assert order.refund_succeeded("r1", Money(999, "USD"), NOW, reason="part", automatic=False) is False
+    assert order.state is OrderState.PAID and order.refunded == Money(999, "USD")
+    order.reserve_refund(Money(1000, "USD"))
+    assert order.refund_succeeded("r2", Money(1000, "USD"), NOW, reason="rest", automatic=False) is True
+    assert order.state is OrderState.REFUNDED and order.refundable == Money(0, "USD")
+    assert [e.full for e in order.events if isinstance(e, OrderRefunded)] == [False, True]
     with pytest.raises(IllegalTransition):
         order.fulfil(NOW)
 
 
-async def test_without_a_configured_provider_every_webhook_is_refused_before_any_write():
-    from lms_payment.domain.errors import WebhookRejected
-    from lms_payment.handlers import PaymentHandlers
+def test_a_failed_refund_makes_its_amount_refundable_again():
+    order = pending()
+    order.mark_paid(PRICE, NOW)
+    order.reserve_refund(PRICE)
+    assert order.refundable.is_zero
+    order.refund_failed("r1", PRICE, "insufficient balance", NOW)
+    assert order.refundable == PRICE and order.state is OrderState.PAID
+
+
+def test_a_coupon_that_covers_the_price_makes_a_free_order_paid_at_once():
+    order = Order.place(
+        order_id="o2",
+        user_id="u1",
+        course_id="c1",
+        price=PRICE,
+        discount=PRICE,
+        provider=Provider.STRIPE,
+        request_id="req-0002",
+        now=NOW,
+    )
+    assert order.provider is Provider.FREE and order.amount.is_zero
+    assert order.settle_free(NOW) is True
+    assert order.state is OrderState.PAID
+
+
+def test_a_payment_that_lands_after_expiry_still_pays_the_order():
+    order = pending()
+    assert order.expire(NOW) is True
+    assert order.mark_paid(PRICE, NOW) is True
+    assert order.state is OrderState.PAID
+
+
+def test_a_learner_cannot_refer_themselves():
+    with pytest.raises(ValueError):
+        Order.place(
+            order_id="o3",
+            user_id="u1",
+            course_id="c1",
+            price=PRICE,
+            provider=Provider.STRIPE,
+            request_id="req-0003",
+            now=NOW,
+            referral=Referral("CODE1", "u1", 1000),
+        )
+
+
+def deps_without_database(**gateways):
+    from lms_payment.handlers import Deps
 
     def no_database():
-        raise AssertionError("a refused webhook must not open a unit of work")
+        raise AssertionError("a refused request must not open a unit of work")
 
-    handlers = PaymentHandlers(no_database, catalog=None, gateways={})  # type: ignore[arg-type]
+    return Deps(uow=no_database, catalog=None, gateways=gateways)  # type: ignore[arg-type]
+
+
+async def test_without_a_configured_provider_every_webhook_is_refused_before_any_write():
+    from lms_payment.domain.errors import WebhookRejected
+    from lms_payment.handlers.webhooks import WebhookHandlers
+
     with pytest.raises(WebhookRejected):
-        await handlers.handle_webhook(Provider.STRIPE, b"{}", {"stripe-signature": "t=1,v1=00"})
+        await WebhookHandlers(deps_without_database()).handle(
+            Provider.STRIPE, b"{}", {"stripe-signature": "t=1,v1=00"}
+        )
 
 
 async def test_without_a_configured_provider_no_order_is_placed():
-    from lms_payment.domain.errors import Precondition
-    from lms_payment.handlers import PaymentHandlers
+    from lms_payment.handlers.orders import OrderHandlers
 
-    def no_database():
-        raise AssertionError("a refused order must not open a unit of work")
-
-    handlers = PaymentHandlers(no_database, catalog=None, gateways={})  # type: ignore[arg-type]
     with pytest.raises(Precondition) as refused:
-        await handlers.create_order(
+        await OrderHandlers(deps_without_database()).create_order(
             user_id="u1", course_id="c1", provider=Provider.STRIPE, request_id="req-0001"
         )
     assert refused.value.reason == "PROVIDER_NOT_CONFIGURED"

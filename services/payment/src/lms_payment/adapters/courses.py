@@ -1,4 +1,5 @@
-"""The course service, as the payment service uses it: a course's price, and paid enrolment."""
+"""The course service, as the payment service uses it: a course's price, owner and refund
+window; paid enrolment and its revocation."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from dataclasses import dataclass
 import grpc
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
-from lms_payment.domain.errors import CourseNotFound, UpstreamUnavailable
+from lms_kit.errors import reason_of
+from lms_payment.domain.errors import CourseNotFound, EnrolmentRefused, UpstreamUnavailable
 from lms_payment.domain.model import Money
 
 _UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+# The course service's final answers to EnrollPaid: retrying cannot change them.
+_REFUSED = {grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,12 @@ class CourseOffer:
     course_id: str
     price: Money | None  # None: free
     published: bool
+    teacher_id: str = ""
+    refund_window_days: int | None = None  # None: the platform default
+
+
+def _last_id(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
 
 
 class CourseCatalog:
@@ -39,12 +49,39 @@ class CourseCatalog:
         price = None
         if course.HasField("price") and course.price.amount_minor > 0:
             price = Money(course.price.amount_minor, course.price.currency_code.upper())
-        return CourseOffer(course_id, price, course.state == course_pb2.COURSE_STATE_PUBLISHED)
+        window = None
+        if "refund_window_days" in course.DESCRIPTOR.fields_by_name and course.HasField("refund_window_days"):
+            window = course.refund_window_days
+        return CourseOffer(
+            course_id,
+            price,
+            course.state == course_pb2.COURSE_STATE_PUBLISHED,
+            teacher_id=_last_id(course.owner),
+            refund_window_days=window,
+        )
 
     async def enroll_paid(self, *, course_id: str, user_id: str, order_id: str) -> None:
-        """Enrol the learner for a paid order; idempotent by order id in the course service."""
-        await self._stub.EnrollPaid(
-            course_pb2.EnrollPaidRequest(
-                course=f"courses/{course_id}", user=f"users/{user_id}", order_id=order_id
+        """Enrol the learner for a paid order; idempotent by order id in the course service.
+        A refusal (archived course, missing prerequisite) raises EnrolmentRefused; anything
+        else (the service is down) propagates, and the saga retries."""
+        try:
+            await self._stub.EnrollPaid(
+                course_pb2.EnrollPaidRequest(
+                    course=f"courses/{course_id}", user=f"users/{user_id}", order_id=order_id
+                )
             )
-        )
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in _REFUSED:
+                raise EnrolmentRefused(reason_of(exc) or exc.code().name, exc.details() or "") from exc
+            raise
+
+    async def revoke(self, *, order_id: str, reason: str) -> None:
+        """End the enrolment an order made (a full refund). No enrolment: nothing to do."""
+        try:
+            await self._stub.RevokeEnrollment(
+                course_pb2.RevokeEnrollmentRequest(order_id=order_id, reason=reason[:200])
+            )
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.NOT_FOUND:
+                return
+            raise

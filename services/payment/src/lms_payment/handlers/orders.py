@@ -1,0 +1,215 @@
+"""Use cases of orders: price a course, place an order, confirm a Razorpay checkout, read
+orders and receipts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lms_payment.domain.coupons import Coupon, normalise_code
+from lms_payment.domain.errors import (
+    CheckoutRejected,
+    CouponNotFound,
+    OrderNotFound,
+    Precondition,
+)
+from lms_payment.domain.model import Money, Order, OrderState, Provider, Referral, Refund, RefundStatus
+from lms_payment.domain.providers import CheckoutVerifier, PaymentStatus
+from lms_payment.handlers import settlement
+from lms_payment.handlers.common import Actor, Deps, log
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    list_price: Money
+    discount: Money
+    coupon: Coupon | None
+
+    @property
+    def amount(self) -> Money:
+        return self.list_price - self.discount
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    user_id: str = ""
+    course_id: str = ""
+    state: OrderState | None = None
+    provider: Provider | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+class OrderHandlers:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def _price(self, course_id: str, coupon_code: str, now: datetime) -> tuple[Price, object]:
+        offer = await self._deps.catalog.offer(course_id)
+        if not offer.published or offer.price is None:
+            raise Precondition("COURSE_NOT_PURCHASABLE", f"courses/{course_id} is not on sale")
+        coupon = None
+        discount = Money.zero(offer.price.currency)
+        if coupon_code:
+            code = normalise_code(coupon_code)
+            async with self._deps.uow() as uow:
+                coupon = await uow.coupons.get(code)
+            if coupon is None:
+                raise CouponNotFound(code)
+            discount = coupon.discount_for(offer.price, course_id, now)
+        return Price(offer.price, discount, coupon), offer
+
+    async def preview_price(self, course_id: str, coupon_code: str) -> Price:
+        price, _ = await self._price(course_id, coupon_code, self._deps.clock())
+        return price
+
+    async def create_order(
+        self,
+        *,
+        user_id: str,
+        course_id: str,
+        provider: Provider,
+        request_id: str,
+        coupon_code: str = "",
+        referral_code: str = "",
+    ) -> Order:
+        """A pending order at the course's current price less the coupon, with a payment opened
+        at the provider (or, when the coupon covers everything, an order paid at once).
+
+        Idempotent by (learner, request_id): a retry returns the same order; if the first call
+        stopped before the provider answered, the retry opens the payment with the same
+        idempotency key, so the provider still creates one payment. The coupon's redemption is
+        taken in the order's own transaction, so its limits hold under concurrent checkouts.
+        """
+        deps = self._deps
+        if provider is Provider.FREE:
+            raise Precondition("PROVIDER_NOT_CONFIGURED", "FREE is not a provider one can pay with")
+        deps.gateway(provider)  # an unconfigured provider is refused before any call or write
+        async with deps.uow() as uow:
+            order = await uow.orders.by_request(user_id, request_id)
+        if order is None:
+            order = await self._place(user_id, course_id, provider, request_id, coupon_code, referral_code)
+        if order.course_id != course_id:
+            raise Precondition("REQUEST_ID_REUSED", "request_id was used for another course")
+        if order.provider_payment_id or order.state is not OrderState.PENDING:
+            return order
+        opened = await deps.gateway(order.provider).open_payment(
+            order_id=order.id, amount=order.amount, user_id=user_id, idempotency_key=f"order-{order.id}"
+        )
+        async with deps.uow() as uow:
+            order = await uow.orders.get(order.id, for_update=True)
+            assert order is not None
+            if not order.provider_payment_id and order.state is OrderState.PENDING:
+                order.attach_payment(opened.provider_payment_id, opened.client_secret)
+                await uow.orders.save(order)
+                await uow.commit()
+        log.info("order_created order_id=%s course_id=%s user_id=%s", order.id, course_id, user_id)
+        return order
+
+    async def _place(
+        self,
+        user_id: str,
+        course_id: str,
+        provider: Provider,
+        request_id: str,
+        coupon_code: str,
+        referral_code: str,
+    ) -> Order:
+        deps = self._deps
+        now = deps.clock()
+        price, offer = await self._price(course_id, coupon_code, now)
+        window = offer.refund_window_days  # type: ignore[attr-defined]
+        if window is None:
+            window = deps.terms.default_refund_window_days
+        async with deps.uow() as uow:
+            referral = await self._referral(uow, referral_code, user_id)
+            candidate = Order.place(
+                order_id=str(uuid.uuid4()),
+                user_id=user_id,
+                course_id=course_id,
+                price=price.list_price,
+                discount=price.discount,
+                coupon_code=price.coupon.code if price.coupon else "",
+                referral=referral,
+                teacher_id=offer.teacher_id,  # type: ignore[attr-defined]
+                platform_fee_bps=deps.terms.platform_fee_bps,
+                refundable_until=now + timedelta(days=window) if window > 0 else None,
+                provider=provider,
+                request_id=request_id,
+                now=now,
+            )
+            if not await uow.orders.add(candidate):  # a concurrent retry placed it: use that one
+                existing = await uow.orders.by_request(user_id, request_id)
+                assert existing is not None
+                return existing
+            if price.coupon is not None:
+                await uow.coupons.redeem(price.coupon, order_id=candidate.id, user_id=user_id, now=now)
+            if candidate.provider is Provider.FREE:
+                await settlement.paid(uow, candidate, candidate.amount, now)
+            await uow.commit()
+        return candidate
+
+    @staticmethod
+    async def _referral(uow: object, code: str, user_id: str) -> Referral | None:
+        """Unknown codes and one's own code are ignored: the order goes through without one."""
+        if not code:
+            return None
+        found = await uow.referral_codes.get(normalise_code(code))  # type: ignore[attr-defined]
+        if found is None or found.owner_id == user_id:
+            return None
+        return Referral(found.code, found.owner_id, found.commission_bps)
+
+    async def confirm_razorpay(
+        self, actor: Actor, order_id: str, *, payment_id: str, signature: str
+    ) -> Order:
+        """Razorpay's checkout returned (payment id, signature): verify, fetch, mark paid."""
+        deps = self._deps
+        order = await self.get_order(order_id, actor)
+        if order.provider is not Provider.RAZORPAY:
+            raise Precondition("WRONG_PROVIDER", f"order {order_id} is paid with {order.provider}")
+        if order.state in (OrderState.PAID, OrderState.FULFILLED, OrderState.REFUNDED):
+            return order
+        gateway: CheckoutVerifier = deps.gateway(Provider.RAZORPAY)  # type: ignore[assignment]
+        state = await gateway.confirm_checkout(
+            provider_payment_id=order.provider_payment_id, transaction_id=payment_id, signature=signature
+        )
+        if state.status is not PaymentStatus.SUCCEEDED or state.amount is None:
+            raise CheckoutRejected(f"payment {payment_id} is {state.status}, not captured")
+        async with deps.uow() as uow:
+            order = await uow.orders.get(order_id, for_update=True)
+            assert order is not None
+            try:
+                await settlement.paid(uow, order, state.amount, deps.clock(), transaction_id=payment_id)
+            except ValueError as exc:
+                raise CheckoutRejected(f"payment {payment_id} is not this order's amount") from exc
+            await uow.commit()
+        return order
+
+    async def get_order(self, order_id: str, actor: Actor) -> Order:
+        async with self._deps.uow() as uow:
+            order = await uow.orders.get(order_id)
+        if order is None or not order.visible_to(actor.user_id, is_admin=actor.is_admin):
+            raise OrderNotFound(order_id)
+        return order
+
+    async def search(self, where: OrderFilter, after: tuple[datetime, str] | None, limit: int) -> list[Order]:
+        async with self._deps.uow() as uow:
+            return await uow.orders.search(
+                user_id=where.user_id,
+                course_id=where.course_id,
+                state=where.state,
+                provider=where.provider,
+                created_from=where.created_from,
+                created_to=where.created_to,
+                after=after,
+                limit=limit,
+            )
+
+    async def receipt(self, order_id: str, actor: Actor) -> tuple[Order, list[Refund]]:
+        order = await self.get_order(order_id, actor)
+        if order.paid_at is None:
+            raise Precondition("ORDER_NOT_PAID", f"order {order_id} is not paid: no receipt")
+        async with self._deps.uow() as uow:
+            refunds = await uow.refunds.for_order(order_id)
+        return order, [r for r in refunds if r.state is RefundStatus.SUCCEEDED]

@@ -1,0 +1,123 @@
+"""Plans and subscriptions (Stripe Billing). The provider's events drive a subscription's
+state (handlers/webhooks.py); these use cases create, read and cancel them and answer the
+course service's access checks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from lms_payment.adapters.repository import collect
+from lms_payment.domain.errors import NotFound, Precondition
+from lms_payment.domain.model import Provider
+from lms_payment.domain.providers import SubscriptionGateway
+from lms_payment.domain.subscriptions import Plan, Subscription
+from lms_payment.handlers.common import Actor, Deps, log
+
+# Subscriptions bill through Stripe; Razorpay subscriptions are not built (docs).
+SUBSCRIPTION_PROVIDER = Provider.STRIPE
+
+
+class SubscriptionHandlers:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def _gateway(self) -> SubscriptionGateway:
+        return self._deps.gateway(SUBSCRIPTION_PROVIDER)  # type: ignore[return-value]
+
+    async def create_plan(self, plan: Plan) -> Plan:
+        async with self._deps.uow() as uow:
+            await uow.plans.add(plan)
+            await uow.commit()
+        return plan
+
+    async def list_plans(self) -> list[Plan]:
+        async with self._deps.uow() as uow:
+            return await uow.plans.active()
+
+    async def subscribe(self, actor: Actor, plan_id: str, request_id: str) -> Subscription:
+        """Create the subscription at the provider, waiting for its first payment. Idempotent by
+        (user, request_id); the provider call uses the subscription's own key."""
+        deps = self._deps
+        gateway = self._gateway()
+        now = deps.clock()
+        async with deps.uow() as uow:
+            subscription = await uow.subscriptions.by_request(actor.user_id, request_id)
+            if subscription is None:
+                plan = await uow.plans.get(plan_id)
+                if plan is None or not plan.active:
+                    raise NotFound("PLAN_NOT_FOUND", f"plans/{plan_id}")
+                subscription = Subscription(
+                    id=str(uuid.uuid4()),
+                    user_id=actor.user_id,
+                    plan_id=plan_id,
+                    provider=SUBSCRIPTION_PROVIDER.value,
+                    request_id=request_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                if not await uow.subscriptions.add(subscription):
+                    subscription = await uow.subscriptions.by_request(actor.user_id, request_id)
+                await uow.commit()
+            plan = await uow.plans.get(subscription.plan_id)
+            earlier = [s for s in await uow.subscriptions.for_user(actor.user_id) if s.provider_customer_id]
+        if subscription.plan_id != plan_id:
+            raise Precondition("REQUEST_ID_REUSED", "request_id was used for another plan")
+        if subscription.provider_subscription_id:
+            return subscription
+        opened = await gateway.open_subscription(
+            subscription_id=subscription.id,
+            user_id=actor.user_id,
+            price_id=plan.stripe_price_id,
+            customer_id=earlier[0].provider_customer_id if earlier else "",
+            idempotency_key=f"subscription-{subscription.id}",
+        )
+        async with deps.uow() as uow:
+            subscription = await uow.subscriptions.get(subscription.id, for_update=True)
+            if not subscription.provider_subscription_id:
+                subscription.provider_subscription_id = opened.provider_subscription_id
+                subscription.provider_customer_id = opened.provider_customer_id
+                subscription.client_secret = opened.client_secret
+                subscription.apply(opened.status, opened.current_period_end, False, deps.clock())
+                subscription.events.clear()  # the provider's own events announce the changes
+                await uow.subscriptions.save(subscription)
+                await uow.commit()
+        log.info("subscription_created subscription_id=%s plan_id=%s", subscription.id, plan_id)
+        return subscription
+
+    async def get(self, actor: Actor, subscription_id: str) -> Subscription:
+        async with self._deps.uow() as uow:
+            subscription = await uow.subscriptions.get(subscription_id)
+        if subscription is None or not subscription.visible_to(actor.user_id, is_admin=actor.is_admin):
+            raise NotFound("SUBSCRIPTION_NOT_FOUND", f"subscriptions/{subscription_id}")
+        return subscription
+
+    async def list_for_user(self, user_id: str) -> list[Subscription]:
+        async with self._deps.uow() as uow:
+            return await uow.subscriptions.for_user(user_id)
+
+    async def cancel(self, actor: Actor, subscription_id: str) -> Subscription:
+        """Cancel at the end of the paid period. Idempotent."""
+        subscription = await self.get(actor, subscription_id)
+        if subscription.cancel_at_period_end or not subscription.provider_subscription_id:
+            return subscription
+        answer = await self._gateway().cancel_subscription(subscription.provider_subscription_id)
+        async with self._deps.uow() as uow:
+            subscription = await uow.subscriptions.get(subscription_id, for_update=True)
+            subscription.apply(answer.status, answer.current_period_end, True, self._deps.clock())
+            await uow.subscriptions.save(subscription)
+            collect(uow, subscription)
+            await uow.commit()
+        return subscription
+
+    async def check_access(self, user_id: str, course_id: str) -> tuple[Subscription, datetime | None] | None:
+        """The subscription that grants `user_id` access to `course_id` now, if any."""
+        now = self._deps.clock()
+        async with self._deps.uow() as uow:
+            candidates = [s for s in await uow.subscriptions.for_user(user_id) if s.grants_access(now)]
+            plans = await uow.plans.many([s.plan_id for s in candidates])
+        for subscription in candidates:
+            plan = plans.get(subscription.plan_id)
+            if plan is not None and plan.covers(course_id):
+                return subscription, subscription.current_period_end
+        return None
