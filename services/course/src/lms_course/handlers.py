@@ -54,7 +54,7 @@ from lms_course.domain.model import (
 )
 from lms_course.domain.progress import completion_percent, is_complete
 from lms_course.domain.search import SearchCriteria, SearchHit
-from lms_course.ports import UnitOfWork
+from lms_course.ports import SubscriptionAccess, UnitOfWork
 
 log = logging.getLogger("lms_course")
 
@@ -87,6 +87,10 @@ class NoSearchCache:
         return None
 
 
+def _not_free() -> Precondition:
+    return Precondition("COURSE_NOT_FREE", "this course is bought through the payment service")
+
+
 @dataclass(frozen=True, slots=True)
 class LectureRef:
     course_id: str
@@ -101,11 +105,15 @@ class CourseHandlers:
         *,
         cache: CourseCache | None = None,
         search_cache: SearchCache | None = None,
+        access: SubscriptionAccess | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        """`access`: the subscription check of paid courses at Enroll; None (no payment
+        service configured): paid courses are refused there, COURSE_NOT_FREE."""
         self._uow = uow
         self._cache = cache or NoCache()
         self._search_cache = search_cache or NoSearchCache()
+        self._access = access
         self._clock = clock
 
     async def _changed(self, course_id: str) -> None:
@@ -552,14 +560,35 @@ class CourseHandlers:
 
     # -- enrolment ---------------------------------------------------------------
 
-    async def enroll_free(self, actor: Actor, course_id: str) -> Enrollment:
-        """Enrol the caller in a free published course; enrolling twice returns the
-        existing enrolment."""
+    async def enroll(self, actor: Actor, course_id: str) -> Enrollment:
+        """Enrol the caller in a published course: a free one, or a paid one that a
+        subscription of theirs opens (when a subscription check is configured).
+        Enrolling twice returns the existing enrolment."""
         async with self._uow() as uow:
             course = await self._enrollable(uow, course_id, actor.user_id)
-            if not course.details.price.is_free:
-                raise Precondition("COURSE_NOT_FREE", "this course is bought through the payment service")
-            enrollment = await self._enroll(uow, course, actor.user_id, EnrollmentSource.FREE, "")
+            if course.details.price.is_free:
+                return await self._enroll(uow, course, actor.user_id, EnrollmentSource.FREE, "")
+            if self._access is None:
+                raise _not_free()
+            current = await uow.enrollments.get(course_id, actor.user_id)
+            if current is not None and current.is_active:  # a retry needs no payment service
+                return await self._with_progress(uow, current)
+        # Asked outside any transaction: no row lock or connection is held while the
+        # payment service answers (it may raise Unavailable: nothing is recorded).
+        access = await self._access.course_access(actor.user_id, course_id)
+        if not access.granted:
+            raise _not_free()
+        async with self._uow() as uow:
+            course = await self._enrollable(uow, course_id, actor.user_id)  # may have changed meanwhile
+            source = EnrollmentSource.FREE if course.details.price.is_free else EnrollmentSource.SUBSCRIPTION
+            enrollment = await self._enroll(uow, course, actor.user_id, source, "")
+        if source is EnrollmentSource.SUBSCRIPTION:
+            log.info(
+                "subscription_enrollment course_id=%s user_id=%s subscription_id=%s",
+                course_id,
+                actor.user_id,
+                access.subscription_id,
+            )
         return enrollment
 
     async def enroll_paid(self, course_id: str, user_id: str, order_id: str) -> Enrollment:
@@ -632,7 +661,13 @@ class CourseHandlers:
             if enrollment is None:
                 raise NotFound("ENROLLMENT_NOT_FOUND", f"order {order_id}")
             locked = await uow.enrollments.get(enrollment.course_id, enrollment.user_id, lock=True)
-            if locked is None or not locked.is_active or locked.order_id != order_id:
+            if (
+                locked is None
+                or not locked.is_active
+                or locked.order_id != order_id
+                # re-opened by a subscription since: that access is not the order's to end
+                or locked.source is EnrollmentSource.SUBSCRIPTION
+            ):
                 return locked or enrollment
             return await self._end(uow, locked, EnrollmentState.REVOKED)
 

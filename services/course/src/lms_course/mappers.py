@@ -71,6 +71,7 @@ ENROLLMENT_STATE_TO_PROTO = {
 SOURCE_TO_PROTO = {
     EnrollmentSource.FREE: course_pb2.ENROLLMENT_SOURCE_FREE,
     EnrollmentSource.PAID: course_pb2.ENROLLMENT_SOURCE_PAID,
+    EnrollmentSource.SUBSCRIPTION: course_pb2.ENROLLMENT_SOURCE_SUBSCRIPTION,
 }
 ORDER_FROM_PROTO = {
     course_pb2.SEARCH_ORDER_UNSPECIFIED: SearchOrder.RELEVANCE,
@@ -162,6 +163,7 @@ def details_from_proto(course: course_pb2.Course) -> CourseDetails:
         price=money_from_proto(course.price),
         instructor_ids=tuple(last_id(n) for n in course.instructors),
         prerequisite_ids=tuple(last_id(n) for n in course.prerequisites),
+        refund_window_days=(course.refund_window_days if course.HasField("refund_window_days") else None),
     )
 
 
@@ -191,6 +193,8 @@ def course_to_proto(course: Course) -> course_pb2.Course:
         update_time=timestamp(course.updated_at),
         publish_time=timestamp(course.published_at),
     )
+    if d.refund_window_days is not None:  # unset: the payment service's default
+        message.refund_window_days = d.refund_window_days
     return message
 
 
@@ -400,6 +404,8 @@ def to_rpc_error(error: domain.CourseDomainError) -> rpc.DomainError:
             return rpc.FailedPrecondition(error.reason, error.message, domain=DOMAIN)
         case domain.Conflict():
             return rpc.AlreadyExists(error.reason, error.message, domain=DOMAIN)
+        case domain.Unavailable():
+            return rpc.Unavailable(error.reason, error.message, domain=DOMAIN)
         case domain.InvalidField():
             return rpc.InvalidArgument([rpc.FieldViolation(error.field, error.message, error.code)])
         case domain.UpdateMaskInvalid():

@@ -13,6 +13,7 @@ from lms_course.domain.model import (
     Category,
     Chapter,
     Course,
+    CourseAccess,
     DomainEvent,
     Enrollment,
     Lecture,
@@ -122,6 +123,16 @@ class Search(Protocol):
     async def search(
         self, criteria: SearchCriteria, after: tuple[str, str] | None, limit: int
     ) -> list[SearchHit]: ...
+
+
+class SubscriptionAccess(Protocol):
+    """Whether a learner's subscriptions open a paid course (the payment service's
+    CheckCourseAccess; adapters/payment.PaymentAccess)."""
+
+    async def course_access(self, user_id: str, course_id: str) -> CourseAccess:
+        """Raises domain.errors.Unavailable (PAYMENT_UNAVAILABLE) when the payment
+        service does not answer."""
+        ...
 
 
 class UnitOfWork(Protocol):

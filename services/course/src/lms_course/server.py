@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
+from lms.payment.v1 import payment_pb2
 from lms_course import mappers
 from lms_course.adapters.cache import CacheInvalidator, InProcessCache, RedisCache, SearchResultCache
+from lms_course.adapters.payment import PaymentAccess
 from lms_course.adapters.repository import SqlUnitOfWork
 from lms_course.handlers import CourseHandlers
 from lms_course.migrations import MIGRATIONS_DIR
 from lms_course.servicer import CourseServicer
 from lms_course.settings import CourseSettings
+from lms_kit.auth.tokens import TokenSigner
+from lms_kit.clients import SigningTokenSource, TokenSource, connect
 from lms_kit.db import Database
 from lms_kit.events import EventRuntime
 from lms_kit.migrations import upgrade
@@ -43,11 +47,37 @@ def build_cache(settings: CourseSettings) -> Any:
     return InProcessCache(ttl_s=settings.course_cache_ttl_s, max_entries=settings.course_cache_max_entries)
 
 
-async def build(settings: CourseSettings) -> CourseApp:
+def service_tokens(settings: CourseSettings) -> SigningTokenSource | None:
+    if not settings.service_token_key_file:
+        return None
+    signer = TokenSigner.from_pem_file(
+        settings.service_token_key_file,
+        kid=settings.service_token_kid,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    return SigningTokenSource(signer, "course")
+
+
+async def build(settings: CourseSettings, *, tokens: TokenSource | None = None) -> CourseApp:
+    """The service; `tokens` overrides the service-token source for calls to the payment
+    service (tests)."""
     database = Database(settings.database_url, pool_size=settings.database_pool_size)
     cache = build_cache(settings)
     search_cache = SearchResultCache(ttl_s=settings.course_search_cache_ttl_s)
-    handlers = CourseHandlers(lambda: SqlUnitOfWork(database), cache=cache, search_cache=search_cache)
+    payment_channel = None
+    if settings.payment_service_target:  # else: no subscription check, paid courses need EnrollPaid
+        payment_channel = connect(
+            settings.payment_service_target,
+            [payment_pb2.DESCRIPTOR.services_by_name["PaymentService"]],
+            tokens=tokens or service_tokens(settings),
+        )
+    handlers = CourseHandlers(
+        lambda: SqlUnitOfWork(database),
+        cache=cache,
+        search_cache=search_cache,
+        access=PaymentAccess(payment_channel) if payment_channel is not None else None,
+    )
     events = EventRuntime(database, settings.nats_url, domain="course")
     if isinstance(cache, InProcessCache):
         # Other workers' writes reach this process's cache through their events.
@@ -55,6 +85,8 @@ async def build(settings: CourseSettings) -> CourseApp:
 
     async def close() -> None:
         await events.stop()
+        if payment_channel is not None:
+            await payment_channel.close()
         await cache.close()
         await database.dispose()
 

@@ -262,7 +262,7 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
     # -- enrolment --
 
     async def Enroll(self, request, context):
-        enrollment = await self._handlers.enroll_free(actor(), mappers.last_id(request.course))
+        enrollment = await self._handlers.enroll(actor(), mappers.last_id(request.course))
         return mappers.enrollment_to_proto(enrollment)
 
     async def EnrollPaid(self, request, context):

@@ -19,3 +19,9 @@ class CourseSettings(KitSettings):
         ge=0,
         description="How long a search result page may be served from the per-process cache (0 = off).",
     )
+    payment_service_target: str = Field(
+        "",
+        description="The payment service's gRPC address. Set: Enroll opens a paid course to a learner "
+        "whose subscription grants access (CheckCourseAccess). Empty: paid courses only through "
+        "EnrollPaid.",
+    )

@@ -204,3 +204,60 @@ async def test_price_money_round_trips_and_free_is_zero(service):
     free = await new_course(stub, teacher)
     assert (paid.price.currency_code, paid.price.amount_minor) == ("USD", 1999)
     assert free.price.amount_minor == 0
+
+
+async def test_refund_window_set_on_create_changed_by_a_mask_and_served_by_get_course_from_its_cache(
+    service,
+):
+    stub, mint, built = service
+    teacher = People(mint).teacher(uid())
+    course = await new_course(stub, teacher, refund_window_days=14)
+    default = await new_course(stub, teacher)
+    assert course.HasField("refund_window_days") and course.refund_window_days == 14
+    assert not default.HasField("refund_window_days")  # unset: the payment service's default
+
+    def update(paths, **fields):
+        return stub.UpdateCourse(
+            course_pb2.UpdateCourseRequest(
+                course=course_pb2.Course(name=course.name, **fields),
+                update_mask=field_mask_pb2.FieldMask(paths=paths),
+            ),
+            metadata=teacher,
+        )
+
+    assert (await update(["title"], title="Renamed", refund_window_days=99)).refund_window_days == 14
+    changed = await update(["refund_window_days"], refund_window_days=0)
+    assert changed.HasField("refund_window_days") and changed.refund_window_days == 0  # no refunds
+
+    chapter = await add_chapter(stub, teacher, course.name)
+    await add_lecture(stub, teacher, chapter.name)
+    await stub.PublishCourse(course_pb2.PublishCourseRequest(name=course.name), metadata=teacher)
+    request = course_pb2.GetCourseRequest(name=course.name)
+    filled = await stub.GetCourse(request)  # fills the cache
+    cached = course_pb2.Course.FromString(await built.cache.get(course.name.split("/")[1]))
+    served = await stub.GetCourse(request)
+    for answer in (filled, cached, served):
+        assert answer.HasField("refund_window_days") and answer.refund_window_days == 0
+
+    await update(["refund_window_days"])  # named, unset: back to the default
+    assert not (await stub.GetCourse(request)).HasField("refund_window_days")
+
+
+async def test_a_refund_window_over_365_days_is_a_field_violation_on_create_and_update(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    error = await fails(new_course(stub, teacher, refund_window_days=400))
+    assert (error.code(), error_reason(error)) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_FIELDS")
+    assert field_violations(error) == {"course.refund_window_days": "MAX"}
+
+    course = await new_course(stub, teacher)
+    error = await fails(
+        stub.UpdateCourse(
+            course_pb2.UpdateCourseRequest(
+                course=course_pb2.Course(name=course.name, refund_window_days=400),
+                update_mask=field_mask_pb2.FieldMask(paths=["refund_window_days"]),
+            ),
+            metadata=teacher,
+        )
+    )
+    assert field_violations(error) == {"course.refund_window_days": "MAX"}

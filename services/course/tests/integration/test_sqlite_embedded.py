@@ -61,7 +61,7 @@ async def test_search_progress_and_completion_work_on_sqlite():
             assert [h.course.id for h in advanced] == [rust]
             assert await handlers.search(SearchCriteria(query='"unbalanced OR ('), None, 10) == []
 
-            await handlers.enroll_free(LEARNER, rust)
+            await handlers.enroll(LEARNER, rust)
             for position in (50, 20, 80, 80, 10):
                 progress = await handlers.record_position(LEARNER, refs[0], position)
             assert progress.position_s == 80

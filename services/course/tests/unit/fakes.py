@@ -11,11 +11,13 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from lms_course.domain.errors import Conflict
+from lms_course.domain.errors import Conflict, Unavailable
 from lms_course.domain.model import (
+    NO_ACCESS,
     Category,
     Chapter,
     Course,
+    CourseAccess,
     CourseState,
     DomainEvent,
     Enrollment,
@@ -348,6 +350,26 @@ class FakeSearch:
         self, criteria: SearchCriteria, after: tuple[str, str] | None, limit: int
     ) -> list[SearchHit]:
         raise NotImplementedError("search is proved against PostgreSQL and SQLite (tests/grpc, integration)")
+
+
+class FakeSubscriptionAccess:
+    """The payment service's CheckCourseAccess (ports.SubscriptionAccess): grants what a
+    test arranges; `down` answers as an unreachable payment service does."""
+
+    def __init__(self) -> None:
+        self.grants: dict[tuple[str, str], str] = {}  # (user, course) -> subscription id
+        self.down = False
+        self.calls: list[tuple[str, str]] = []
+
+    def grant(self, user_id: str, course_id: str, subscription_id: str = "sub-1") -> None:
+        self.grants[(user_id, course_id)] = subscription_id
+
+    async def course_access(self, user_id: str, course_id: str) -> CourseAccess:
+        self.calls.append((user_id, course_id))
+        if self.down:
+            raise Unavailable("PAYMENT_UNAVAILABLE", "the payment service did not answer")
+        subscription = self.grants.get((user_id, course_id))
+        return CourseAccess(True, subscription) if subscription else NO_ACCESS
 
 
 class FakeStore:

@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lms_course.domain.errors import Conflict, CourseNotFound, Denied, Precondition, PrerequisitesNotMet
+from lms_course.domain.errors import (
+    Conflict,
+    CourseNotFound,
+    Denied,
+    InvalidField,
+    Precondition,
+    PrerequisitesNotMet,
+    Unavailable,
+)
 from lms_course.domain.model import (
     FREE,
     Actor,
@@ -18,6 +26,8 @@ from lms_course.domain.model import (
     CoursePublished,
     CourseState,
     EnrollmentCreated,
+    EnrollmentSource,
+    EnrollmentState,
     Lecture,
     LectureCompleted,
     LectureContent,
@@ -27,7 +37,7 @@ from lms_course.domain.model import (
 )
 from lms_course.handlers import CourseHandlers, LectureRef
 
-from .fakes import FakeStore
+from .fakes import FakeStore, FakeSubscriptionAccess
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TEACHER = Actor("t1")
@@ -134,18 +144,18 @@ async def test_enrolment_is_refused_until_every_prerequisite_is_completed(store,
     store.published(a_course("algebra"))
     store.published(a_course("calculus", prerequisite_ids=("basics", "algebra")))
     with pytest.raises(PrerequisitesNotMet) as caught:
-        await handlers.enroll_free(LEARNER, "calculus")
+        await handlers.enroll(LEARNER, "calculus")
     assert caught.value.missing == ["basics", "algebra"]
 
-    await handlers.enroll_free(LEARNER, "basics")
+    await handlers.enroll(LEARNER, "basics")
     await store.enrollments.mark_completed("basics", LEARNER.user_id, NOW)
     with pytest.raises(PrerequisitesNotMet) as caught:
         await handlers.enroll_paid("calculus", LEARNER.user_id, "order-1")
     assert caught.value.missing == ["algebra"]
 
-    await handlers.enroll_free(LEARNER, "algebra")
+    await handlers.enroll(LEARNER, "algebra")
     await store.enrollments.mark_completed("algebra", LEARNER.user_id, NOW)
-    enrollment = await handlers.enroll_free(LEARNER, "calculus")
+    enrollment = await handlers.enroll(LEARNER, "calculus")
     assert enrollment.is_active
 
 
@@ -170,8 +180,129 @@ async def test_an_order_id_cannot_enrol_another_learner(store, handlers):
 async def test_a_paid_course_is_not_enrolled_for_free(store, handlers):
     store.published(a_course(price=Money(4900, "EUR")))
     with pytest.raises(Precondition) as caught:
-        await handlers.enroll_free(LEARNER, "c1")
+        await handlers.enroll(LEARNER, "c1")
     assert caught.value.reason == "COURSE_NOT_FREE"
+
+
+# -- enrolment through a subscription ------------------------------------------------
+
+
+@pytest.fixture
+def access() -> FakeSubscriptionAccess:
+    return FakeSubscriptionAccess()
+
+
+@pytest.fixture
+def with_access(store: FakeStore, access: FakeSubscriptionAccess) -> CourseHandlers:
+    """The handlers of a deployment with a payment service (subscription check on)."""
+    return CourseHandlers(store.uow, access=access, clock=Clock())
+
+
+async def test_a_granting_subscription_enrols_in_a_paid_course_with_the_subscription_source(
+    store, access, with_access
+):
+    store.published(a_course(price=Money(4900, "EUR")))
+    access.grant(LEARNER.user_id, "c1")
+
+    enrollment = await with_access.enroll(LEARNER, "c1")
+
+    assert (enrollment.state, enrollment.source, enrollment.order_id) == (
+        EnrollmentState.ACTIVE,
+        EnrollmentSource.SUBSCRIPTION,
+        "",
+    )
+    assert access.calls == [(LEARNER.user_id, "c1")]
+    [created] = store.events(EnrollmentCreated)
+    assert (created.source, created.order_id) == (EnrollmentSource.SUBSCRIPTION, "")
+    assert store.courses.rows["c1"].enrollment_count == 1
+
+
+async def test_a_paid_course_no_subscription_grants_is_refused_as_not_free(store, access, with_access):
+    store.published(a_course(price=Money(4900, "EUR")))
+    access.grant("someone-else", "c1")
+    with pytest.raises(Precondition) as caught:
+        await with_access.enroll(LEARNER, "c1")
+    assert caught.value.reason == "COURSE_NOT_FREE"
+    assert store.enrollments.rows == {} and store.committed == []
+
+
+async def test_an_unanswered_subscription_check_is_unavailable_and_enrols_no_one(store, access, with_access):
+    store.published(a_course(price=Money(4900, "EUR")))
+    access.grant(LEARNER.user_id, "c1")
+    access.down = True
+    with pytest.raises(Unavailable) as caught:
+        await with_access.enroll(LEARNER, "c1")
+    assert caught.value.reason == "PAYMENT_UNAVAILABLE"
+    assert store.enrollments.rows == {} and store.committed == []
+
+
+async def test_free_courses_and_repeated_enrolments_do_not_ask_the_payment_service(
+    store, access, with_access
+):
+    store.published(a_course("free"))
+    store.published(a_course("paid", price=Money(4900, "EUR")))
+    access.grant(LEARNER.user_id, "paid")
+    assert (await with_access.enroll(LEARNER, "free")).source is EnrollmentSource.FREE
+    await with_access.enroll(LEARNER, "paid")
+    access.down = True  # a retry of an enrolment that exists needs no answer
+    again = await with_access.enroll(LEARNER, "paid")
+    assert again.source is EnrollmentSource.SUBSCRIPTION
+    assert access.calls == [(LEARNER.user_id, "paid")]
+    assert len(store.events(EnrollmentCreated)) == 2
+
+
+async def test_prerequisites_are_checked_before_the_payment_service_is_asked(store, access, with_access):
+    store.published(a_course("basics"))
+    store.published(a_course("c1", price=Money(4900, "EUR"), prerequisite_ids=("basics",)))
+    access.grant(LEARNER.user_id, "c1")
+    with pytest.raises(PrerequisitesNotMet):
+        await with_access.enroll(LEARNER, "c1")
+    assert access.calls == []
+
+
+async def test_revoking_an_old_order_leaves_an_enrolment_a_subscription_reopened(store, access, with_access):
+    store.published(a_course(price=Money(4900, "EUR")))
+    await with_access.enroll_paid("c1", LEARNER.user_id, "order-1")
+    await with_access.revoke("order-1")  # refunded
+    access.grant(LEARNER.user_id, "c1")
+    reopened = await with_access.enroll(LEARNER, "c1")
+    assert reopened.source is EnrollmentSource.SUBSCRIPTION
+
+    again = await with_access.revoke("order-1")  # the payment service retrying the refund hook
+
+    assert again.is_active
+    assert store.enrollments.rows[("c1", LEARNER.user_id)].state is EnrollmentState.ACTIVE
+
+
+# -- refund window -------------------------------------------------------------------
+
+
+async def test_the_refund_window_is_set_on_create_and_reset_to_the_default_by_a_mask_without_value(
+    store, handlers
+):
+    course = await handlers.create_course(TEACHER, CourseDetails(title="Refundable", refund_window_days=14))
+    assert store.courses.rows[course.id].details.refund_window_days == 14
+
+    await handlers.update_course(
+        course.id, TEACHER, {"refund_window_days"}, CourseDetails(refund_window_days=0)
+    )
+    assert store.courses.rows[course.id].details.refund_window_days == 0
+    await handlers.update_course(course.id, TEACHER, {"title"}, CourseDetails(title="Renamed"))
+    assert store.courses.rows[course.id].details.refund_window_days == 0  # not in the mask: kept
+    await handlers.update_course(course.id, TEACHER, {"refund_window_days"}, CourseDetails())
+    assert store.courses.rows[course.id].details.refund_window_days is None
+
+
+async def test_a_refund_window_beyond_a_year_is_refused_without_the_contract_too(store, handlers):
+    with pytest.raises(InvalidField) as caught:
+        await handlers.create_course(TEACHER, CourseDetails(title="Long", refund_window_days=400))
+    assert (caught.value.field, caught.value.code) == ("course.refund_window_days", "MAX")
+    store.courses.put(a_course())
+    with pytest.raises(InvalidField) as caught:
+        await handlers.update_course(
+            "c1", TEACHER, {"refund_window_days"}, CourseDetails(refund_window_days=-1)
+        )
+    assert caught.value.code == "MIN"
 
 
 # -- progress ------------------------------------------------------------------------
@@ -180,7 +311,7 @@ async def test_a_paid_course_is_not_enrolled_for_free(store, handlers):
 async def test_completion_percent_rounds_down_and_course_completed_is_recorded_once(store, handlers):
     store.published(a_course())
     refs = lectures(store, "c1", 3)
-    await handlers.enroll_free(LEARNER, "c1")
+    await handlers.enroll(LEARNER, "c1")
 
     first = await handlers.complete_lecture(LEARNER, refs[0])
     assert (first.course_completion_percent, first.course_completed) == (33, False)
@@ -213,7 +344,7 @@ async def test_a_learner_who_is_not_enrolled_cannot_complete_a_lecture(store, ha
 async def test_video_position_never_moves_backwards_and_is_capped_at_the_duration(store, handlers):
     store.published(a_course())
     refs = lectures(store, "c1", 1)
-    await handlers.enroll_free(LEARNER, "c1")
+    await handlers.enroll(LEARNER, "c1")
     assert (await handlers.record_position(LEARNER, refs[0], 120)).position_s == 120
     assert (await handlers.record_position(LEARNER, refs[0], 60)).position_s == 120
     assert (await handlers.record_position(LEARNER, refs[0], 5000)).position_s == 600
@@ -229,7 +360,7 @@ async def test_only_enrolled_learners_may_review(store, handlers):
     assert caught.value.reason == "NOT_ENROLLED"
     assert store.reviews.rows == {}
 
-    await handlers.enroll_free(LEARNER, "c1")
+    await handlers.enroll(LEARNER, "c1")
     await handlers.unenroll(LEARNER, "c1")
     with pytest.raises(Denied):
         await handlers.create_review(LEARNER, "c1", 5, "great")
@@ -237,7 +368,7 @@ async def test_only_enrolled_learners_may_review(store, handlers):
 
 async def test_an_enrolled_learners_review_updates_the_aggregate_and_is_one_per_course(store, handlers):
     store.published(a_course())
-    await handlers.enroll_free(LEARNER, "c1")
+    await handlers.enroll(LEARNER, "c1")
     await handlers.create_review(LEARNER, "c1", 4, "good")
     with pytest.raises(Conflict) as caught:
         await handlers.create_review(LEARNER, "c1", 5, "again")
@@ -250,7 +381,7 @@ async def test_an_enrolled_learners_review_updates_the_aggregate_and_is_one_per_
 
 async def test_only_the_author_may_edit_a_review(store, handlers):
     store.published(a_course())
-    await handlers.enroll_free(LEARNER, "c1")
+    await handlers.enroll(LEARNER, "c1")
     await handlers.create_review(LEARNER, "c1", 4, "good")
     with pytest.raises(Denied) as caught:
         await handlers.update_review(STRANGER, "c1", LEARNER.user_id, {"text"}, rating=0, text="x")

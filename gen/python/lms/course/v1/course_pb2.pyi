@@ -42,6 +42,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REQUEST_ID_REUSED: _ClassVar[ErrorReason]
     ORDER_ID_REUSED: _ClassVar[ErrorReason]
     LECTURE_NOT_VIDEO: _ClassVar[ErrorReason]
+    PAYMENT_UNAVAILABLE: _ClassVar[ErrorReason]
 
 class CourseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -78,6 +79,7 @@ class EnrollmentSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ENROLLMENT_SOURCE_UNSPECIFIED: _ClassVar[EnrollmentSource]
     ENROLLMENT_SOURCE_FREE: _ClassVar[EnrollmentSource]
     ENROLLMENT_SOURCE_PAID: _ClassVar[EnrollmentSource]
+    ENROLLMENT_SOURCE_SUBSCRIPTION: _ClassVar[EnrollmentSource]
 
 class SearchOrder(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -110,6 +112,7 @@ UPDATE_MASK_INVALID: ErrorReason
 REQUEST_ID_REUSED: ErrorReason
 ORDER_ID_REUSED: ErrorReason
 LECTURE_NOT_VIDEO: ErrorReason
+PAYMENT_UNAVAILABLE: ErrorReason
 COURSE_STATE_UNSPECIFIED: CourseState
 COURSE_STATE_DRAFT: CourseState
 COURSE_STATE_PUBLISHED: CourseState
@@ -131,6 +134,7 @@ ENROLLMENT_STATE_REVOKED: EnrollmentState
 ENROLLMENT_SOURCE_UNSPECIFIED: EnrollmentSource
 ENROLLMENT_SOURCE_FREE: EnrollmentSource
 ENROLLMENT_SOURCE_PAID: EnrollmentSource
+ENROLLMENT_SOURCE_SUBSCRIPTION: EnrollmentSource
 SEARCH_ORDER_UNSPECIFIED: SearchOrder
 SEARCH_ORDER_RELEVANCE: SearchOrder
 SEARCH_ORDER_NEWEST: SearchOrder
@@ -164,7 +168,7 @@ class RatingSummary(_message.Message):
     def __init__(self, count: _Optional[int] = ..., average: _Optional[float] = ..., histogram: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Course(_message.Message):
-    __slots__ = ("name", "title", "subtitle", "description", "category", "level", "language", "tags", "thumbnail", "price", "state", "owner", "instructors", "prerequisites", "chapters", "lecture_count", "total_duration_seconds", "rating", "enrollment_count", "create_time", "update_time", "publish_time")
+    __slots__ = ("name", "title", "subtitle", "description", "category", "level", "language", "tags", "thumbnail", "price", "state", "owner", "instructors", "prerequisites", "chapters", "lecture_count", "total_duration_seconds", "rating", "enrollment_count", "create_time", "update_time", "publish_time", "refund_window_days")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SUBTITLE_FIELD_NUMBER: _ClassVar[int]
@@ -187,6 +191,7 @@ class Course(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    REFUND_WINDOW_DAYS_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     subtitle: str
@@ -209,7 +214,8 @@ class Course(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     publish_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., subtitle: _Optional[str] = ..., description: _Optional[str] = ..., category: _Optional[str] = ..., level: _Optional[_Union[CourseLevel, str]] = ..., language: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., thumbnail: _Optional[str] = ..., price: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[CourseState, str]] = ..., owner: _Optional[str] = ..., instructors: _Optional[_Iterable[str]] = ..., prerequisites: _Optional[_Iterable[str]] = ..., chapters: _Optional[_Iterable[_Union[Chapter, _Mapping]]] = ..., lecture_count: _Optional[int] = ..., total_duration_seconds: _Optional[int] = ..., rating: _Optional[_Union[RatingSummary, _Mapping]] = ..., enrollment_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    refund_window_days: int
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., subtitle: _Optional[str] = ..., description: _Optional[str] = ..., category: _Optional[str] = ..., level: _Optional[_Union[CourseLevel, str]] = ..., language: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., thumbnail: _Optional[str] = ..., price: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[CourseState, str]] = ..., owner: _Optional[str] = ..., instructors: _Optional[_Iterable[str]] = ..., prerequisites: _Optional[_Iterable[str]] = ..., chapters: _Optional[_Iterable[_Union[Chapter, _Mapping]]] = ..., lecture_count: _Optional[int] = ..., total_duration_seconds: _Optional[int] = ..., rating: _Optional[_Union[RatingSummary, _Mapping]] = ..., enrollment_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refund_window_days: _Optional[int] = ...) -> None: ...
 
 class Chapter(_message.Message):
     __slots__ = ("name", "title", "position", "lectures")

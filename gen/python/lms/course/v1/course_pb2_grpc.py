@@ -34,8 +34,8 @@ class CourseServiceStub:
     co-instructors) and administrators can see and edit. Publishing makes it
     visible to everyone; archiving hides it from search while enrolled
     learners keep access. Free courses are joined with `Enroll`; paid courses
-    only through `EnrollPaid`, which the payment service calls after a
-    successful order.
+    through `EnrollPaid`, which the payment service calls after a successful
+    order, or with `Enroll` when a subscription grants access to them.
 
     Errors carry google.rpc.ErrorInfo with domain "course.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -224,8 +224,8 @@ class CourseServiceServicer:
     co-instructors) and administrators can see and edit. Publishing makes it
     visible to everyone; archiving hides it from search while enrolled
     learners keep access. Free courses are joined with `Enroll`; paid courses
-    only through `EnrollPaid`, which the payment service calls after a
-    successful order.
+    through `EnrollPaid`, which the payment service calls after a successful
+    order, or with `Enroll` when a subscription grants access to them.
 
     Errors carry google.rpc.ErrorInfo with domain "course.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -401,7 +401,11 @@ class CourseServiceServicer:
     def Enroll(self, request, context):
         """Enroll enrols the caller in a free published course. Enrolling twice
         returns the existing enrolment. A paid course is refused
-        (FAILED_PRECONDITION, COURSE_NOT_FREE); missing prerequisites are refused
+        (FAILED_PRECONDITION, COURSE_NOT_FREE) unless the deployment checks
+        subscriptions and one of the caller's subscriptions grants access to it
+        (the enrolment's source is then ENROLLMENT_SOURCE_SUBSCRIPTION); if the
+        payment service does not answer that check, nothing is recorded
+        (UNAVAILABLE, PAYMENT_UNAVAILABLE). Missing prerequisites are refused
         (FAILED_PRECONDITION, PREREQUISITES_NOT_MET, with a
         google.rpc.PreconditionFailure naming each missing course and ErrorInfo
         metadata `missing` listing them comma-separated).
@@ -705,8 +709,8 @@ class CourseService:
     co-instructors) and administrators can see and edit. Publishing makes it
     visible to everyone; archiving hides it from search while enrolled
     learners keep access. Free courses are joined with `Enroll`; paid courses
-    only through `EnrollPaid`, which the payment service calls after a
-    successful order.
+    through `EnrollPaid`, which the payment service calls after a successful
+    order, or with `Enroll` when a subscription grants access to them.
 
     Errors carry google.rpc.ErrorInfo with domain "course.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain

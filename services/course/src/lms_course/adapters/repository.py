@@ -290,6 +290,7 @@ def _course_row(course: Course) -> dict[str, Any]:
         "price_currency": d.price.currency,
         "state": course.state.value,
         "instructor_ids": list(d.instructor_ids),
+        "refund_window_days": d.refund_window_days,
         "updated_at": course.updated_at,
         "published_at": course.published_at,
     }
@@ -311,6 +312,7 @@ def course_from_row(row: Any, prerequisite_ids: tuple[str, ...] = ()) -> Course:
             price=Money(row["price_amount_minor"], row["price_currency"]),
             instructor_ids=tuple(row["instructor_ids"]),
             prerequisite_ids=prerequisite_ids,
+            refund_window_days=row["refund_window_days"],
         ),
         state=CourseState(row["state"]),
         created_at=row["created_at"],

@@ -64,6 +64,8 @@ courses = sa.Table(
     # Mean rating x 1000, rounded down: an integer sort key for "top rated".
     sa.Column("rating_score", sa.Integer, nullable=False, server_default="0"),
     sa.Column("enrollment_count", sa.BigInteger, nullable=False, server_default="0"),
+    # Learner refund window in days; NULL: the payment service's default (migration 0002).
+    sa.Column("refund_window_days", sa.Integer, nullable=True),
     sa.UniqueConstraint("create_request_id", name="courses_create_request_id_key"),
     sa.Index("ix_courses_owner_id", "owner_id"),
     sa.Index("ix_courses_category_id", "category_id"),

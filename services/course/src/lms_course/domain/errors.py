@@ -56,6 +56,14 @@ class Conflict(CourseDomainError):
         self.reason = reason
 
 
+class Unavailable(CourseDomainError):
+    """A service this one must ask did not answer; nothing was changed (UNAVAILABLE)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class InvalidField(CourseDomainError):
     """A value breaks a rule the contract cannot express; `field` names it."""
 

@@ -46,6 +46,7 @@ class EnrollmentState(enum.Enum):
 class EnrollmentSource(enum.Enum):
     FREE = "free"
     PAID = "paid"
+    SUBSCRIPTION = "subscription"  # a paid course a subscription of the learner's opens
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ COURSE_FIELDS = (
     "price",
     "instructors",
     "prerequisites",
+    "refund_window_days",
 )
 OWNER_ONLY_FIELDS = frozenset({"instructors"})
 
@@ -200,6 +202,12 @@ class CourseDetails:
     price: Money = FREE
     instructor_ids: tuple[str, ...] = ()
     prerequisite_ids: tuple[str, ...] = ()
+    # Days after purchase a learner may ask for a full refund; None: the payment
+    # service's default; 0: no learner refunds.
+    refund_window_days: int | None = None
+
+
+MAX_REFUND_WINDOW_DAYS = 365
 
 
 @dataclass(slots=True)
@@ -295,6 +303,7 @@ _DETAIL_ATTRIBUTE = {
     "price": "price",
     "instructors": "instructor_ids",
     "prerequisites": "prerequisite_ids",
+    "refund_window_days": "refund_window_days",
 }
 
 
@@ -308,6 +317,15 @@ def check_details(details: CourseDetails, fields: set[str]) -> None:
             raise InvalidField("course.price.currency_code", "REQUIRED", "a price needs a currency")
     if "tags" in fields and len({t.lower() for t in details.tags}) != len(details.tags):
         raise InvalidField("course.tags", "DUPLICATE", "tags must be distinct")
+    if "refund_window_days" in fields and details.refund_window_days is not None:
+        # The contract states the same bounds; this keeps the rule for callers without it.
+        days = details.refund_window_days
+        if days < 0:
+            raise InvalidField("course.refund_window_days", "MIN", "must be at least 0")
+        if days > MAX_REFUND_WINDOW_DAYS:
+            raise InvalidField(
+                "course.refund_window_days", "MAX", f"must be at most {MAX_REFUND_WINDOW_DAYS}"
+            )
 
 
 # -- structure --------------------------------------------------------------------
@@ -377,6 +395,18 @@ class Enrollment:
     @property
     def is_active(self) -> bool:
         return self.state is EnrollmentState.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class CourseAccess:
+    """The payment service's answer: does a subscription of the learner's open this course?"""
+
+    granted: bool
+    subscription_id: str = ""
+    until: datetime | None = None
+
+
+NO_ACCESS = CourseAccess(False)
 
 
 @dataclass(slots=True)

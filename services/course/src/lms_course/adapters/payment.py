@@ -1,0 +1,49 @@
+"""The payment service, as the course service uses it: does a learner's subscription
+open a paid course (CheckCourseAccess, course service only)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+
+import grpc
+
+from lms.payment.v1 import payment_pb2, payment_pb2_grpc
+from lms_course.domain.errors import Unavailable
+from lms_course.domain.model import CourseAccess
+
+log = logging.getLogger("lms_course")
+
+# Down, unreachable or too slow: the learner may retry. Anything else (a refused
+# service token, an RPC the payment service does not serve yet) is a deployment
+# fault: it is logged and surfaces as INTERNAL.
+_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
+class PaymentAccess:
+    """Calls PaymentService over a kit channel (service token, deadline, retries on
+    UNAVAILABLE: the RPC is NO_SIDE_EFFECTS)."""
+
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self._stub = payment_pb2_grpc.PaymentServiceStub(channel)
+
+    async def course_access(self, user_id: str, course_id: str) -> CourseAccess:
+        request = payment_pb2.CheckCourseAccessRequest(user=f"users/{user_id}", course=f"courses/{course_id}")
+        try:
+            reply = await self._stub.CheckCourseAccess(request)
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in _UNAVAILABLE:
+                raise Unavailable(
+                    "PAYMENT_UNAVAILABLE",
+                    "the payment service did not answer the subscription check; nothing was recorded, retry",
+                ) from exc
+            log.error(
+                "subscription_check_failed course_id=%s user_id=%s code=%s details=%s",
+                course_id,
+                user_id,
+                exc.code().name,
+                exc.details(),
+            )
+            raise
+        until = reply.access_until.ToDatetime(tzinfo=UTC) if reply.HasField("access_until") else None
+        return CourseAccess(reply.granted, reply.subscription.rsplit("/", 1)[-1], until)
