@@ -229,12 +229,16 @@ def ensure_dev_secrets(keys_dir: Path) -> dict[str, str]:
     from cryptography.fernet import Fernet
 
     path = keys_dir / "dev-secrets.json"
-    if not path.exists():
-        secrets = {"LMS_SIGNING_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    secrets = json.loads(path.read_text()) if path.exists() else {}
+    wanted = ("LMS_SIGNING_KEY_ENCRYPTION_KEYS", "LMS_PAYOUT_ENCRYPTION_KEYS")
+    missing = [name for name in wanted if name not in secrets]
+    if missing:  # a data dir from before a secret existed gets it added; kept ones never change
+        secrets.update({name: Fernet.generate_key().decode() for name in missing})
+        fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(secrets, handle)
-    return json.loads(path.read_text())
+        os.replace(path.with_suffix(".tmp"), path)
+    return secrets
 
 
 def _jwk_thumbprint(jwk: dict) -> str:
@@ -435,6 +439,11 @@ class Mesh:
             "LMS_SERVICE_TOKEN_KID": kid,
             "LMS_LOG_JSON": "true",
             **ensure_dev_secrets(self.data / "keys"),
+            # Where each service finds the others (LMS_COURSE_SERVICE_TARGET, ...).
+            **{
+                f"LMS_{spec.name.upper()}_SERVICE_TARGET": f"127.0.0.1:{spec.grpc_port}"
+                for spec in self.services
+            },
         }
         # All services start at once (each applies its own migrations), then are waited for.
         for spec in self.services:

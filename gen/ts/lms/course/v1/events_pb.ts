@@ -107,7 +107,7 @@ export type EnrollmentCreated = Message<"lms.course.v1.EnrollmentCreated"> & {
   userId: string;
 
   /**
-   * "free" or "paid".
+   * "free", "paid" or "subscription".
    *
    * @generated from field: string source = 3;
    */

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/payment/v1/events.proto.
  */
 export const file_lms_payment_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtsbXMvcGF5bWVudC92MS9ldmVudHMucHJvdG8SDmxtcy5wYXltZW50LnYxIqUBCglPcmRlclBhaWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgljb3Vyc2VfaWQYAyABKAkSIgoGYW1vdW50GAQgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSEAoIcHJvdmlkZXIYBSABKAkSLAoIcGF5X3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIngKDk9yZGVyRnVsZmlsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEjAKDGZ1bGZpbGxfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiggEKC09yZGVyRmFpbGVkEhAKCG9yZGVyX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEg4KBnJlYXNvbhgEIAEoCRItCglmYWlsX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_lms_type_v1_money]);
+  fileDesc("ChtsbXMvcGF5bWVudC92MS9ldmVudHMucHJvdG8SDmxtcy5wYXltZW50LnYxIqUBCglPcmRlclBhaWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgljb3Vyc2VfaWQYAyABKAkSIgoGYW1vdW50GAQgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSEAoIcHJvdmlkZXIYBSABKAkSLAoIcGF5X3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIngKDk9yZGVyRnVsZmlsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEjAKDGZ1bGZpbGxfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiggEKC09yZGVyRmFpbGVkEhAKCG9yZGVyX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEg4KBnJlYXNvbhgEIAEoCRItCglmYWlsX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInUKDE9yZGVyRXhwaXJlZBIQCghvcmRlcl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhEKCWNvdXJzZV9pZBgDIAEoCRIvCgtleHBpcmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiigIKDU9yZGVyUmVmdW5kZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgljb3Vyc2VfaWQYAyABKAkSEQoJcmVmdW5kX2lkGAQgASgJEiIKBmFtb3VudBgFIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EioKDnRvdGFsX3JlZnVuZGVkGAYgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSDAoEZnVsbBgHIAEoCBIOCgZyZWFzb24YCCABKAkSEQoJYXV0b21hdGljGAkgASgIEi8KC3JlZnVuZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKWAQoMUmVmdW5kRmFpbGVkEhAKCG9yZGVyX2lkGAEgASgJEhEKCXJlZnVuZF9pZBgCIAEoCRIiCgZhbW91bnQYAyABKAsyEi5sbXMudHlwZS52MS5Nb25leRIOCgZyZWFzb24YBCABKAkSLQoJZmFpbF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLIAQoTU3Vic2NyaXB0aW9uQ2hhbmdlZBIXCg9zdWJzY3JpcHRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIPCgdwbGFuX2lkGAMgASgJEg0KBXN0YXRlGAQgASgJEjYKEmN1cnJlbnRfcGVyaW9kX2VuZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrIBCg9QYXlvdXRDb21wbGV0ZWQSEQoJcGF5b3V0X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSIgoGYW1vdW50GAMgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSDAoEcGFpZBgEIAEoCBIWCg5mYWlsdXJlX3JlYXNvbhgFIAEoCRIxCg1jb21wbGV0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_lms_type_v1_money]);
 
 /**
  * OrderPaid: the provider confirmed an order's payment (once per order).
@@ -162,4 +162,294 @@ export type OrderFailed = Message<"lms.payment.v1.OrderFailed"> & {
  */
 export const OrderFailedSchema: GenMessage<OrderFailed> = /*@__PURE__*/
   messageDesc(file_lms_payment_v1_events, 2);
+
+/**
+ * OrderExpired: a pending order was not paid in time (its coupon redemption
+ * is given back).
+ *
+ * @generated from message lms.payment.v1.OrderExpired
+ */
+export type OrderExpired = Message<"lms.payment.v1.OrderExpired"> & {
+  /**
+   * The order id.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * When it expired.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 4;
+   */
+  expireTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.OrderExpired.
+ * Use `create(OrderExpiredSchema)` to create a new message.
+ */
+export const OrderExpiredSchema: GenMessage<OrderExpired> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_events, 3);
+
+/**
+ * OrderRefunded: a refund of an order succeeded at the provider (once per
+ * refund).
+ *
+ * @generated from message lms.payment.v1.OrderRefunded
+ */
+export type OrderRefunded = Message<"lms.payment.v1.OrderRefunded"> & {
+  /**
+   * The order id.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * The refund id.
+   *
+   * @generated from field: string refund_id = 4;
+   */
+  refundId: string;
+
+  /**
+   * This refund's amount.
+   *
+   * @generated from field: lms.type.v1.Money amount = 5;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Everything refunded on the order so far, this refund included.
+   *
+   * @generated from field: lms.type.v1.Money total_refunded = 6;
+   */
+  totalRefunded?: Money | undefined;
+
+  /**
+   * True when the whole payment has now been returned (the enrolment ends).
+   *
+   * @generated from field: bool full = 7;
+   */
+  full: boolean;
+
+  /**
+   * Why, as given by the requester or the service.
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+
+  /**
+   * True when the service refunded on its own (the enrolment was refused);
+   * the learner should be told `reason`.
+   *
+   * @generated from field: bool automatic = 9;
+   */
+  automatic: boolean;
+
+  /**
+   * When the provider confirmed it.
+   *
+   * @generated from field: google.protobuf.Timestamp refund_time = 10;
+   */
+  refundTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.OrderRefunded.
+ * Use `create(OrderRefundedSchema)` to create a new message.
+ */
+export const OrderRefundedSchema: GenMessage<OrderRefunded> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_events, 4);
+
+/**
+ * RefundFailed: the provider refused a refund; the amount is refundable again.
+ *
+ * @generated from message lms.payment.v1.RefundFailed
+ */
+export type RefundFailed = Message<"lms.payment.v1.RefundFailed"> & {
+  /**
+   * The order id.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The refund id.
+   *
+   * @generated from field: string refund_id = 2;
+   */
+  refundId: string;
+
+  /**
+   * The amount that was not refunded.
+   *
+   * @generated from field: lms.type.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * The provider's reason.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * When it was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp fail_time = 5;
+   */
+  failTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.RefundFailed.
+ * Use `create(RefundFailedSchema)` to create a new message.
+ */
+export const RefundFailedSchema: GenMessage<RefundFailed> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_events, 5);
+
+/**
+ * SubscriptionChanged: a subscription's state or period changed.
+ *
+ * @generated from message lms.payment.v1.SubscriptionChanged
+ */
+export type SubscriptionChanged = Message<"lms.payment.v1.SubscriptionChanged"> & {
+  /**
+   * The subscription id.
+   *
+   * @generated from field: string subscription_id = 1;
+   */
+  subscriptionId: string;
+
+  /**
+   * The subscriber's user id.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The plan id.
+   *
+   * @generated from field: string plan_id = 3;
+   */
+  planId: string;
+
+  /**
+   * The new state: "incomplete", "active", "past_due" or "canceled".
+   *
+   * @generated from field: string state = 4;
+   */
+  state: string;
+
+  /**
+   * The end of the period paid for.
+   *
+   * @generated from field: google.protobuf.Timestamp current_period_end = 5;
+   */
+  currentPeriodEnd?: Timestamp | undefined;
+
+  /**
+   * When the change was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp change_time = 6;
+   */
+  changeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.SubscriptionChanged.
+ * Use `create(SubscriptionChangedSchema)` to create a new message.
+ */
+export const SubscriptionChangedSchema: GenMessage<SubscriptionChanged> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_events, 6);
+
+/**
+ * PayoutCompleted: a payout was transferred, or its transfer failed.
+ *
+ * @generated from message lms.payment.v1.PayoutCompleted
+ */
+export type PayoutCompleted = Message<"lms.payment.v1.PayoutCompleted"> & {
+  /**
+   * The payout id.
+   *
+   * @generated from field: string payout_id = 1;
+   */
+  payoutId: string;
+
+  /**
+   * The user paid.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The amount.
+   *
+   * @generated from field: lms.type.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * True when paid; false when the transfer failed.
+   *
+   * @generated from field: bool paid = 4;
+   */
+  paid: boolean;
+
+  /**
+   * Why it failed, when it did.
+   *
+   * @generated from field: string failure_reason = 5;
+   */
+  failureReason: string;
+
+  /**
+   * When the outcome was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 6;
+   */
+  completeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.PayoutCompleted.
+ * Use `create(PayoutCompletedSchema)` to create a new message.
+ */
+export const PayoutCompletedSchema: GenMessage<PayoutCompleted> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_events, 7);
 

@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/payment/v1/payment.proto.
  */
 export const file_lms_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("ChxsbXMvcGF5bWVudC92MS9wYXltZW50LnByb3RvEg5sbXMucGF5bWVudC52MSLaAwoFT3JkZXISEgoEbmFtZRgBIAEoCUIE4kEBCBIUCgZjb3Vyc2UYAiABKAlCBOJBAQMSEgoEdXNlchgDIAEoCUIE4kEBAxIoCgZhbW91bnQYBCABKAsyEi5sbXMudHlwZS52MS5Nb25leUIE4kEBAxIvCgVzdGF0ZRgFIAEoDjIaLmxtcy5wYXltZW50LnYxLk9yZGVyU3RhdGVCBOJBAQMSNwoIcHJvdmlkZXIYBiABKA4yHy5sbXMucGF5bWVudC52MS5QYXltZW50UHJvdmlkZXJCBOJBAQMSIQoTcHJvdmlkZXJfcGF5bWVudF9pZBgHIAEoCUIE4kEBAxIbCg1jbGllbnRfc2VjcmV0GAggASgJQgTiQQEDEhwKDmZhaWx1cmVfcmVhc29uGAkgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIyCghwYXlfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMZnVsZmlsbF90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyKSAQoSQ3JlYXRlT3JkZXJSZXF1ZXN0EikKBmNvdXJzZRgBIAEoCUIZ4kEBAqq7GBEIASINY291cnNlcy9bXi9dKxIxCghwcm92aWRlchgCIAEoDjIfLmxtcy5wYXltZW50LnYxLlBheW1lbnRQcm92aWRlchIeCgpyZXF1ZXN0X2lkGAMgASgJQgqquxgGCAEQCBhAIjkKD0dldE9yZGVyUmVxdWVzdBImCgRuYW1lGAEgASgJQhjiQQECqrsYEAgBIgxvcmRlcnMvW14vXSsiQAoaSGFuZGxlU3RyaXBlV2ViaG9va1JlcXVlc3QSIgoEYm9keRgBIAEoCzIULmdvb2dsZS5hcGkuSHR0cEJvZHkiLgobSGFuZGxlU3RyaXBlV2ViaG9va1Jlc3BvbnNlEg8KB2hhbmRsZWQYASABKAgqvgEKCk9yZGVyU3RhdGUSGwoXT1JERVJfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNPUkRFUl9TVEFURV9QRU5ESU5HEAESFAoQT1JERVJfU1RBVEVfUEFJRBACEhkKFU9SREVSX1NUQVRFX0ZVTEZJTExFRBADEhYKEk9SREVSX1NUQVRFX0ZBSUxFRBAEEhcKE09SREVSX1NUQVRFX0VYUElSRUQQBRIYChRPUkRFUl9TVEFURV9SRUZVTkRFRBAGKlAKD1BheW1lbnRQcm92aWRlchIgChxQQVlNRU5UX1BST1ZJREVSX1VOU1BFQ0lGSUVEEAASGwoXUEFZTUVOVF9QUk9WSURFUl9TVFJJUEUQASrfAQoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASEwoPT1JERVJfTk9UX0ZPVU5EEAESFAoQQ09VUlNFX05PVF9GT1VORBACEhoKFkNPVVJTRV9OT1RfUFVSQ0hBU0FCTEUQAxIdChlXRUJIT09LX1NJR05BVFVSRV9JTlZBTElEEAQSGAoUVVBTVFJFQU1fVU5BVkFJTEFCTEUQBRIVChFSRVFVRVNUX0lEX1JFVVNFRBAGEhsKF1BST1ZJREVSX05PVF9DT05GSUdVUkVEEAcy+wIKDlBheW1lbnRTZXJ2aWNlEmUKC0NyZWF0ZU9yZGVyEiIubG1zLnBheW1lbnQudjEuQ3JlYXRlT3JkZXJSZXF1ZXN0GhUubG1zLnBheW1lbnQudjEuT3JkZXIiG6K7GAIQAYLT5JMCDzoBKiIKL3YxL29yZGVycxJoCghHZXRPcmRlchIfLmxtcy5wYXltZW50LnYxLkdldE9yZGVyUmVxdWVzdBoVLmxtcy5wYXltZW50LnYxLk9yZGVyIiSQAgGiuxgCEAGC0+STAhUSEy92MS97bmFtZT1vcmRlcnMvKn0SlwEKE0hhbmRsZVN0cmlwZVdlYmhvb2sSKi5sbXMucGF5bWVudC52MS5IYW5kbGVTdHJpcGVXZWJob29rUmVxdWVzdBorLmxtcy5wYXltZW50LnYxLkhhbmRsZVN0cmlwZVdlYmhvb2tSZXNwb25zZSInorsYAggBgtPkkwIbOgRib2R5IhMvdjEvd2ViaG9va3Mvc3RyaXBlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_timestamp, file_lms_options_v1_options, file_lms_type_v1_money]);
+  fileDesc("ChxsbXMvcGF5bWVudC92MS9wYXltZW50LnByb3RvEg5sbXMucGF5bWVudC52MSK4BgoFT3JkZXISEgoEbmFtZRgBIAEoCUIE4kEBCBIUCgZjb3Vyc2UYAiABKAlCBOJBAQMSEgoEdXNlchgDIAEoCUIE4kEBAxIoCgZhbW91bnQYBCABKAsyEi5sbXMudHlwZS52MS5Nb25leUIE4kEBAxIvCgVzdGF0ZRgFIAEoDjIaLmxtcy5wYXltZW50LnYxLk9yZGVyU3RhdGVCBOJBAQMSNwoIcHJvdmlkZXIYBiABKA4yHy5sbXMucGF5bWVudC52MS5QYXltZW50UHJvdmlkZXJCBOJBAQMSIQoTcHJvdmlkZXJfcGF5bWVudF9pZBgHIAEoCUIE4kEBAxIbCg1jbGllbnRfc2VjcmV0GAggASgJQgTiQQEDEhwKDmZhaWx1cmVfcmVhc29uGAkgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIyCghwYXlfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMZnVsZmlsbF90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIsCgpsaXN0X3ByaWNlGA0gASgLMhIubG1zLnR5cGUudjEuTW9uZXlCBOJBAQMSKgoIZGlzY291bnQYDiABKAsyEi5sbXMudHlwZS52MS5Nb25leUIE4kEBAxIUCgZjb3Vwb24YDyABKAlCBOJBAQMSGwoNcmVmZXJyYWxfY29kZRgQIAEoCUIE4kEBAxIdCg9wcm92aWRlcl9rZXlfaWQYESABKAlCBOJBAQMSJQoXcHJvdmlkZXJfdHJhbnNhY3Rpb25faWQYEiABKAlCBOJBAQMSMQoPcmVmdW5kZWRfYW1vdW50GBMgASgLMhIubG1zLnR5cGUudjEuTW9uZXlCBOJBAQMSOgoQcmVmdW5kYWJsZV91bnRpbBgUIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSGgoMc3RhdGVfcmVhc29uGBUgASgJQgTiQQEDIv0BChJDcmVhdGVPcmRlclJlcXVlc3QSKQoGY291cnNlGAEgASgJQhniQQECqrsYEQgBIg1jb3Vyc2VzL1teL10rEjkKCHByb3ZpZGVyGAIgASgOMh8ubG1zLnBheW1lbnQudjEuUGF5bWVudFByb3ZpZGVyQgaquxgCWAESHgoKcmVxdWVzdF9pZBgDIAEoCUIKqrsYBggBEAgYQBItCgtjb3Vwb25fY29kZRgEIAEoCUIYqrsYFCIQW0EtWjAtOV8tXXszLDMyfXgBEjIKDXJlZmVycmFsX2NvZGUYBSABKAlCG6q7GBciE1tBLVphLXowLTlfLV17MywzMn14ASI5Cg9HZXRPcmRlclJlcXVlc3QSJgoEbmFtZRgBIAEoCUIY4kEBAqq7GBAIASIMb3JkZXJzL1teL10rInAKFUxpc3RVc2VyT3JkZXJzUmVxdWVzdBInCgZwYXJlbnQYASABKAlCF+JBAQKquxgPCAEiC3VzZXJzL1teL10rEhEKCXBhZ2Vfc2l6ZRgCIAEoBRIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIIlgKFkxpc3RVc2VyT3JkZXJzUmVzcG9uc2USJQoGb3JkZXJzGAEgAygLMhUubG1zLnBheW1lbnQudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIucCChNTZWFyY2hPcmRlcnNSZXF1ZXN0EjEKBXN0YXRlGAEgASgOMhoubG1zLnBheW1lbnQudjEuT3JkZXJTdGF0ZUIGqrsYAlgBEjkKCHByb3ZpZGVyGAIgASgOMh8ubG1zLnBheW1lbnQudjEuUGF5bWVudFByb3ZpZGVyQgaquxgCWAESIQoEdXNlchgDIAEoCUITqrsYDyILdXNlcnMvW14vXSt4ARIlCgZjb3Vyc2UYBCABKAlCFaq7GBEiDWNvdXJzZXMvW14vXSt4ARI0ChBjcmVhdGVfdGltZV9mcm9tGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVfdGltZV90bxgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcGFnZV9zaXplGAcgASgFEhsKCnBhZ2VfdG9rZW4YCCABKAlCB6q7GAMYgAgiVgoUU2VhcmNoT3JkZXJzUmVzcG9uc2USJQoGb3JkZXJzGAEgAygLMhUubG1zLnBheW1lbnQudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkMKEUdldFJlY2VpcHRSZXF1ZXN0Ei4KBG5hbWUYASABKAlCIOJBAQKquxgYCAEiFG9yZGVycy9bXi9dKy9yZWNlaXB0IrEDCgdSZWNlaXB0EhIKBG5hbWUYASABKAlCBOJBAQgSFgoOcmVjZWlwdF9udW1iZXIYAiABKAkSDQoFb3JkZXIYAyABKAkSDgoGY291cnNlGAQgASgJEgwKBHVzZXIYBSABKAkSJgoKbGlzdF9wcmljZRgGIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EiQKCGRpc2NvdW50GAcgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSJwoLYW1vdW50X3BhaWQYCCABKAsyEi5sbXMudHlwZS52MS5Nb25leRIrCg9hbW91bnRfcmVmdW5kZWQYCSABKAsyEi5sbXMudHlwZS52MS5Nb25leRIxCghwcm92aWRlchgKIAEoDjIfLmxtcy5wYXltZW50LnYxLlBheW1lbnRQcm92aWRlchIfChdwcm92aWRlcl90cmFuc2FjdGlvbl9pZBgLIAEoCRIsCghwYXlfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoHcmVmdW5kcxgNIAMoCzIWLmxtcy5wYXltZW50LnYxLlJlZnVuZCKdAQodQ29uZmlybVJhem9ycGF5UGF5bWVudFJlcXVlc3QSJgoEbmFtZRgBIAEoCUIY4kEBAqq7GBAIASIMb3JkZXJzL1teL10rEikKE3Jhem9ycGF5X3BheW1lbnRfaWQYAiABKAlCDOJBAQKquxgECAEYQBIpChJyYXpvcnBheV9zaWduYXR1cmUYAyABKAlCDeJBAQKquxgFCAEYgAEiQAoaSGFuZGxlU3RyaXBlV2ViaG9va1JlcXVlc3QSIgoEYm9keRgBIAEoCzIULmdvb2dsZS5hcGkuSHR0cEJvZHkiLgobSGFuZGxlU3RyaXBlV2ViaG9va1Jlc3BvbnNlEg8KB2hhbmRsZWQYASABKAgiQgocSGFuZGxlUmF6b3JwYXlXZWJob29rUmVxdWVzdBIiCgRib2R5GAEgASgLMhQuZ29vZ2xlLmFwaS5IdHRwQm9keSIwCh1IYW5kbGVSYXpvcnBheVdlYmhvb2tSZXNwb25zZRIPCgdoYW5kbGVkGAEgASgIIrkCCgZSZWZ1bmQSEgoEbmFtZRgBIAEoCUIE4kEBCBIoCgZhbW91bnQYAiABKAsyEi5sbXMudHlwZS52MS5Nb25leUIE4kEBAxIwCgVzdGF0ZRgDIAEoDjIbLmxtcy5wYXltZW50LnYxLlJlZnVuZFN0YXRlQgTiQQEDEhQKBnJlYXNvbhgEIAEoCUIE4kEBAxIXCglyZXF1ZXN0ZXIYBSABKAlCBOJBAQMSIAoScHJvdmlkZXJfcmVmdW5kX2lkGAYgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyKZAQoSUmVmdW5kT3JkZXJSZXF1ZXN0EiYKBG5hbWUYASABKAlCGOJBAQKquxgQCAEiDG9yZGVycy9bXi9dKxIiCgZhbW91bnQYAiABKAsyEi5sbXMudHlwZS52MS5Nb25leRIXCgZyZWFzb24YAyABKAlCB6q7GAMY9AMSHgoKcmVxdWVzdF9pZBgEIAEoCUIKqrsYBggBEAgYQCI+ChJMaXN0UmVmdW5kc1JlcXVlc3QSKAoGcGFyZW50GAEgASgJQhjiQQECqrsYEAgBIgxvcmRlcnMvW14vXSsiPgoTTGlzdFJlZnVuZHNSZXNwb25zZRInCgdyZWZ1bmRzGAEgAygLMhYubG1zLnBheW1lbnQudjEuUmVmdW5kIqYDCgZDb3Vwb24SEgoEbmFtZRgBIAEoCUIE4kEBCBIVCgtwZXJjZW50X29mZhgCIAEoBUgAEigKCmFtb3VudF9vZmYYAyABKAsyEi5sbXMudHlwZS52MS5Nb25leUgAEiUKBmNvdXJzZRgEIAEoCUIVqrsYESINY291cnNlcy9bXi9dK3gBEi4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIfCg9tYXhfcmVkZW1wdGlvbnMYByABKAVCBqq7GAJIARIoChhtYXhfcmVkZW1wdGlvbnNfcGVyX3VzZXIYCCABKAVCBqq7GAJIARIeChByZWRlbXB0aW9uX2NvdW50GAkgASgFQgTiQQEDEhQKBmFjdGl2ZRgKIAEoCEIE4kEBAxI1CgtjcmVhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQNCCgoIZGlzY291bnQiSQoTQ3JlYXRlQ291cG9uUmVxdWVzdBIyCgZjb3Vwb24YASABKAsyFi5sbXMucGF5bWVudC52MS5Db3Vwb25CCuJBAQKquxgCCAEiOwoQR2V0Q291cG9uUmVxdWVzdBInCgRuYW1lGAEgASgJQhniQQECqrsYEQgBIg1jb3Vwb25zL1teL10rIkQKEkxpc3RDb3Vwb25zUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSGwoKcGFnZV90b2tlbhgCIAEoCUIHqrsYAxiACCJXChNMaXN0Q291cG9uc1Jlc3BvbnNlEicKB2NvdXBvbnMYASADKAsyFi5sbXMucGF5bWVudC52MS5Db3Vwb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkIKF0RlYWN0aXZhdGVDb3Vwb25SZXF1ZXN0EicKBG5hbWUYASABKAlCGeJBAQKquxgRCAEiDWNvdXBvbnMvW14vXSsicgoTUHJldmlld1ByaWNlUmVxdWVzdBIpCgZjb3Vyc2UYASABKAlCGeJBAQKquxgRCAEiDWNvdXJzZXMvW14vXSsSMAoLY291cG9uX2NvZGUYAiABKAlCG6q7GBciE1tBLVphLXowLTlfLV17MywzMn14ASKAAQoMUHJpY2VQcmV2aWV3EiYKCmxpc3RfcHJpY2UYASABKAsyEi5sbXMudHlwZS52MS5Nb25leRIkCghkaXNjb3VudBgCIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EiIKBmFtb3VudBgDIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5IuECCgRQbGFuEhIKBG5hbWUYASABKAlCBOJBAQgSIgoMZGlzcGxheV9uYW1lGAIgASgJQgziQQECqrsYBAgBGGQSPwoIaW50ZXJ2YWwYAyABKA4yHy5sbXMucGF5bWVudC52MS5CaWxsaW5nSW50ZXJ2YWxCDOJBAQKquxgECAFYARItCgVwcmljZRgEIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5QgriQQECqrsYAggBEicKB2NvdXJzZXMYBSADKAlCFqq7GBIiDWNvdXJzZXMvW14vXSto6AcSEwoLYWxsX2NvdXJzZXMYBiABKAgSJgoPc3RyaXBlX3ByaWNlX2lkGAcgASgJQg3iQQECqrsYBQgBGP8BEhQKBmFjdGl2ZRgIIAEoCEIE4kEBAxI1CgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMicQoRQ3JlYXRlUGxhblJlcXVlc3QSLgoEcGxhbhgBIAEoCzIULmxtcy5wYXltZW50LnYxLlBsYW5CCuJBAQKquxgCCAESLAoHcGxhbl9pZBgCIAEoCUIb4kEBAqq7GBMIASIPW2EtejAtOS1dezMsNDB9IhIKEExpc3RQbGFuc1JlcXVlc3QiOAoRTGlzdFBsYW5zUmVzcG9uc2USIwoFcGxhbnMYASADKAsyFC5sbXMucGF5bWVudC52MS5QbGFuIuACCgxTdWJzY3JpcHRpb24SEgoEbmFtZRgBIAEoCUIE4kEBCBISCgR1c2VyGAIgASgJQgTiQQEDEhIKBHBsYW4YAyABKAlCBOJBAQMSNgoFc3RhdGUYBCABKA4yIS5sbXMucGF5bWVudC52MS5TdWJzY3JpcHRpb25TdGF0ZUIE4kEBAxImChhwcm92aWRlcl9zdWJzY3JpcHRpb25faWQYBSABKAlCBOJBAQMSGwoNY2xpZW50X3NlY3JldBgGIAEoCUIE4kEBAxI8ChJjdXJyZW50X3BlcmlvZF9lbmQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEiIKFGNhbmNlbF9hdF9wZXJpb2RfZW5kGAggASgIQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJiChlDcmVhdGVTdWJzY3JpcHRpb25SZXF1ZXN0EiUKBHBsYW4YASABKAlCF+JBAQKquxgPCAEiC3BsYW5zL1teL10rEh4KCnJlcXVlc3RfaWQYAiABKAlCCqq7GAYIARAIGEAiRwoWR2V0U3Vic2NyaXB0aW9uUmVxdWVzdBItCgRuYW1lGAEgASgJQh/iQQECqrsYFwgBIhNzdWJzY3JpcHRpb25zL1teL10rIkcKHExpc3RVc2VyU3Vic2NyaXB0aW9uc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKyJUCh1MaXN0VXNlclN1YnNjcmlwdGlvbnNSZXNwb25zZRIzCg1zdWJzY3JpcHRpb25zGAEgAygLMhwubG1zLnBheW1lbnQudjEuU3Vic2NyaXB0aW9uIkoKGUNhbmNlbFN1YnNjcmlwdGlvblJlcXVlc3QSLQoEbmFtZRgBIAEoCUIf4kEBAqq7GBcIASITc3Vic2NyaXB0aW9ucy9bXi9dKyJsChhDaGVja0NvdXJzZUFjY2Vzc1JlcXVlc3QSJQoEdXNlchgBIAEoCUIX4kEBAqq7GA8IASILdXNlcnMvW14vXSsSKQoGY291cnNlGAIgASgJQhniQQECqrsYEQgBIg1jb3Vyc2VzL1teL10rInQKGUNoZWNrQ291cnNlQWNjZXNzUmVzcG9uc2USDwoHZ3JhbnRlZBgBIAEoCBIUCgxzdWJzY3JpcHRpb24YAiABKAkSMAoMYWNjZXNzX3VudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJEChJHZXRFYXJuaW5nc1JlcXVlc3QSLgoEbmFtZRgBIAEoCUIg4kEBAqq7GBgIASIUdXNlcnMvW14vXSsvZWFybmluZ3MiUQoIRWFybmluZ3MSEgoEbmFtZRgBIAEoCUIE4kEBCBIxCghiYWxhbmNlcxgCIAMoCzIfLmxtcy5wYXltZW50LnYxLkVhcm5pbmdzQmFsYW5jZSKFAQoPRWFybmluZ3NCYWxhbmNlEiUKCWF2YWlsYWJsZRgBIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EiUKCWluX3BheW91dBgCIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EiQKCHBhaWRfb3V0GAMgASgLMhIubG1zLnR5cGUudjEuTW9uZXkizQEKC0xlZGdlckVudHJ5EhYKDnRyYW5zYWN0aW9uX2lkGAEgASgJEg8KB2FjY291bnQYAiABKAkSIgoGYW1vdW50GAMgASgLMhIubG1zLnR5cGUudjEuTW9uZXkSLQoEa2luZBgEIAEoDjIfLmxtcy5wYXltZW50LnYxLkxlZGdlckVudHJ5S2luZBIRCglyZWZlcmVuY2UYBSABKAkSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKGExpc3RMZWRnZXJFbnRyaWVzUmVxdWVzdBInCgZwYXJlbnQYASABKAlCF+JBAQKquxgPCAEiC3VzZXJzL1teL10rEhEKCXBhZ2Vfc2l6ZRgCIAEoBRIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIImIKGUxpc3RMZWRnZXJFbnRyaWVzUmVzcG9uc2USLAoHZW50cmllcxgBIAMoCzIbLmxtcy5wYXltZW50LnYxLkxlZGdlckVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIZChdHZXRMZWRnZXJCYWxhbmNlUmVxdWVzdCJICg1MZWRnZXJCYWxhbmNlEiIKBnRvdGFscxgBIAMoCzISLmxtcy50eXBlLnYxLk1vbmV5EhMKC2VudHJ5X2NvdW50GAIgASgDIswCCg1QYXlvdXRBY2NvdW50EjMKBG5hbWUYASABKAlCJeJBAQiquxgdCAEiGXVzZXJzL1teL10rL3BheW91dEFjY291bnQSHgoLaG9sZGVyX25hbWUYAiABKAlCCaq7GAUIARjIARI1Cg5hY2NvdW50X251bWJlchgDIAEoCUId4kEBBKq7GBUIASIRW0EtWmEtejAtOV17NCwzNH0SLAoJYmFua19jb2RlGAQgASgJQhmquxgVCAEiEVtBLVphLXowLTldezEsMjB9EiYKDGNvdW50cnlfY29kZRgFIAEoCUIQqrsYDAgBIghbQS1aXXsyfRIiChRhY2NvdW50X251bWJlcl9sYXN0NBgGIAEoCUIE4kEBAxI1Cgt1cGRhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiVQoXU2V0UGF5b3V0QWNjb3VudFJlcXVlc3QSOgoHYWNjb3VudBgBIAEoCzIdLmxtcy5wYXltZW50LnYxLlBheW91dEFjY291bnRCCuJBAQKquxgCCAEiTgoXR2V0UGF5b3V0QWNjb3VudFJlcXVlc3QSMwoEbmFtZRgBIAEoCUIl4kEBAqq7GB0IASIZdXNlcnMvW14vXSsvcGF5b3V0QWNjb3VudCKbAgoGUGF5b3V0EhIKBG5hbWUYASABKAlCBOJBAQgSKAoGYW1vdW50GAIgASgLMhIubG1zLnR5cGUudjEuTW9uZXlCBOJBAQMSMAoFc3RhdGUYAyABKA4yGy5sbXMucGF5bWVudC52MS5QYXlvdXRTdGF0ZUIE4kEBAxITCgViYXRjaBgEIAEoCUIE4kEBAxIcCg5mYWlsdXJlX3JlYXNvbhgFIAEoCUIE4kEBAxI1CgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNwoNY29tcGxldGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMijgEKE0NyZWF0ZVBheW91dFJlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxIuCgZhbW91bnQYAiABKAsyEi5sbXMudHlwZS52MS5Nb25leUIK4kEBAqq7GAIIARIeCgpyZXF1ZXN0X2lkGAMgASgJQgqquxgGCAEQCBhAIm0KEkxpc3RQYXlvdXRzUmVxdWVzdBInCgZwYXJlbnQYASABKAlCF+JBAQKquxgPCAEiC3VzZXJzL1teL10rEhEKCXBhZ2Vfc2l6ZRgCIAEoBRIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIIlcKE0xpc3RQYXlvdXRzUmVzcG9uc2USJwoHcGF5b3V0cxgBIAMoCzIWLmxtcy5wYXltZW50LnYxLlBheW91dBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkivQIKC1BheW91dEJhdGNoEhIKBG5hbWUYASABKAlCBOJBAQgSGwoNY3VycmVuY3lfY29kZRgCIAEoCUIE4kEBAxInCgV0b3RhbBgDIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5QgTiQQEDEi0KB3BheW91dHMYBCADKAsyFi5sbXMucGF5bWVudC52MS5QYXlvdXRCBOJBAQMSNQoFc3RhdGUYBSABKA4yIC5sbXMucGF5bWVudC52MS5QYXlvdXRCYXRjaFN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJbChhDcmVhdGVQYXlvdXRCYXRjaFJlcXVlc3QSHwoNY3VycmVuY3lfY29kZRgBIAEoCUIIqrsYBAgBcAESHgoKcmVxdWVzdF9pZBgCIAEoCUIKqrsYBggBEAgYQCKCAQoaQ29tcGxldGVQYXlvdXRCYXRjaFJlcXVlc3QSLQoEbmFtZRgBIAEoCUIf4kEBAqq7GBcIASITcGF5b3V0QmF0Y2hlcy9bXi9dKxI1CgZmYWlsZWQYAiADKAsyHC5sbXMucGF5bWVudC52MS5GYWlsZWRQYXlvdXRCB6q7GANo6AciWgoMRmFpbGVkUGF5b3V0EjEKBnBheW91dBgBIAEoCUIhqrsYHQgBIhl1c2Vycy9bXi9dKy9wYXlvdXRzL1teL10rEhcKBnJlYXNvbhgCIAEoCUIHqrsYAxj0AyKsAQoMUmVmZXJyYWxDb2RlEhIKBG5hbWUYASABKAlCBOJBAQgSEwoFb3duZXIYAiABKAlCBOJBAQMSHAoOY29tbWlzc2lvbl9icHMYAyABKAVCBOJBAQMSHgoQcGFpZF9vcmRlcl9jb3VudBgEIAEoBUIE4kEBAxI1CgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiRgoZQ3JlYXRlUmVmZXJyYWxDb2RlUmVxdWVzdBIpCgRjb2RlGAEgASgJQhuquxgXIhNbQS1aYS16MC05Xy1dezMsMzJ9eAEiQwoYTGlzdFJlZmVycmFsQ29kZXNSZXF1ZXN0EicKBnBhcmVudBgBIAEoCUIX4kEBAqq7GA8IASILdXNlcnMvW14vXSsiUQoZTGlzdFJlZmVycmFsQ29kZXNSZXNwb25zZRI0Cg5yZWZlcnJhbF9jb2RlcxgBIAMoCzIcLmxtcy5wYXltZW50LnYxLlJlZmVycmFsQ29kZSI5ChZSZWNvbmNpbGVPcmRlcnNSZXF1ZXN0Eh8KD21pbl9hZ2Vfc2Vjb25kcxgBIAEoBUIGqrsYAkgBInIKF1JlY29uY2lsZU9yZGVyc1Jlc3BvbnNlEg8KB2NoZWNrZWQYASABKAUSDAoEcGFpZBgCIAEoBRIOCgZmYWlsZWQYAyABKAUSDwoHZXhwaXJlZBgEIAEoBRIXCg9yZWZ1bmRzX3NldHRsZWQYBSABKAUqvgEKCk9yZGVyU3RhdGUSGwoXT1JERVJfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNPUkRFUl9TVEFURV9QRU5ESU5HEAESFAoQT1JERVJfU1RBVEVfUEFJRBACEhkKFU9SREVSX1NUQVRFX0ZVTEZJTExFRBADEhYKEk9SREVSX1NUQVRFX0ZBSUxFRBAEEhcKE09SREVSX1NUQVRFX0VYUElSRUQQBRIYChRPUkRFUl9TVEFURV9SRUZVTkRFRBAGKooBCg9QYXltZW50UHJvdmlkZXISIAocUEFZTUVOVF9QUk9WSURFUl9VTlNQRUNJRklFRBAAEhsKF1BBWU1FTlRfUFJPVklERVJfU1RSSVBFEAESHQoZUEFZTUVOVF9QUk9WSURFUl9SQVpPUlBBWRACEhkKFVBBWU1FTlRfUFJPVklERVJfRlJFRRADKnoKC1JlZnVuZFN0YXRlEhwKGFJFRlVORF9TVEFURV9VTlNQRUNJRklFRBAAEhgKFFJFRlVORF9TVEFURV9QRU5ESU5HEAESGgoWUkVGVU5EX1NUQVRFX1NVQ0NFRURFRBACEhcKE1JFRlVORF9TVEFURV9GQUlMRUQQAypuCg9CaWxsaW5nSW50ZXJ2YWwSIAocQklMTElOR19JTlRFUlZBTF9VTlNQRUNJRklFRBAAEhwKGEJJTExJTkdfSU5URVJWQUxfTU9OVEhMWRABEhsKF0JJTExJTkdfSU5URVJWQUxfWUVBUkxZEAIquwEKEVN1YnNjcmlwdGlvblN0YXRlEiIKHlNVQlNDUklQVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEiEKHVNVQlNDUklQVElPTl9TVEFURV9JTkNPTVBMRVRFEAESHQoZU1VCU0NSSVBUSU9OX1NUQVRFX0FDVElWRRACEh8KG1NVQlNDUklQVElPTl9TVEFURV9QQVNUX0RVRRADEh8KG1NVQlNDUklQVElPTl9TVEFURV9DQU5DRUxFRBAEKp8CCg9MZWRnZXJFbnRyeUtpbmQSIQodTEVER0VSX0VOVFJZX0tJTkRfVU5TUEVDSUZJRUQQABIaChZMRURHRVJfRU5UUllfS0lORF9TQUxFEAESIgoeTEVER0VSX0VOVFJZX0tJTkRfUExBVEZPUk1fRkVFEAISIAocTEVER0VSX0VOVFJZX0tJTkRfQ09NTUlTU0lPThADEiUKIUxFREdFUl9FTlRSWV9LSU5EX1JFRlVORF9SRVZFUlNBTBAEEhwKGExFREdFUl9FTlRSWV9LSU5EX1BBWU9VVBAFEiIKHkxFREdFUl9FTlRSWV9LSU5EX1NVQlNDUklQVElPThAGEh4KGkxFREdFUl9FTlRSWV9LSU5EX1BST1ZJREVSEAcqkQEKC1BheW91dFN0YXRlEhwKGFBBWU9VVF9TVEFURV9VTlNQRUNJRklFRBAAEhoKFlBBWU9VVF9TVEFURV9SRVFVRVNURUQQARIYChRQQVlPVVRfU1RBVEVfQkFUQ0hFRBACEhUKEVBBWU9VVF9TVEFURV9QQUlEEAMSFwoTUEFZT1VUX1NUQVRFX0ZBSUxFRBAEKnsKEFBheW91dEJhdGNoU3RhdGUSIgoeUEFZT1VUX0JBVENIX1NUQVRFX1VOU1BFQ0lGSUVEEAASIQodUEFZT1VUX0JBVENIX1NUQVRFX1BST0NFU1NJTkcQARIgChxQQVlPVVRfQkFUQ0hfU1RBVEVfQ09NUExFVEVEEAIq6AQKC0Vycm9yUmVhc29uEhwKGEVSUk9SX1JFQVNPTl9VTlNQRUNJRklFRBAAEhMKD09SREVSX05PVF9GT1VORBABEhQKEENPVVJTRV9OT1RfRk9VTkQQAhIaChZDT1VSU0VfTk9UX1BVUkNIQVNBQkxFEAMSHQoZV0VCSE9PS19TSUdOQVRVUkVfSU5WQUxJRBAEEhgKFFVQU1RSRUFNX1VOQVZBSUxBQkxFEAUSFQoRUkVRVUVTVF9JRF9SRVVTRUQQBhIbChdQUk9WSURFUl9OT1RfQ09ORklHVVJFRBAHEhIKDk9SREVSX05PVF9QQUlEEAgSGAoUUkVGVU5EX1dJTkRPV19DTE9TRUQQCRIaChZSRUZVTkRfRVhDRUVEU19QQVlNRU5UEAoSFAoQQ09VUE9OX05PVF9GT1VORBALEhIKDkNPVVBPTl9FWFBJUkVEEAwSGQoVQ09VUE9OX05PVF9BUFBMSUNBQkxFEA0SFAoQQ09VUE9OX0VYSEFVU1RFRBAOEhIKDkFMUkVBRFlfRVhJU1RTEA8SEgoOUExBTl9OT1RfRk9VTkQQEBIaChZTVUJTQ1JJUFRJT05fTk9UX0ZPVU5EEBESGQoVSU5TVUZGSUNJRU5UX0VBUk5JTkdTEBISGgoWUEFZT1VUX0FDQ09VTlRfTUlTU0lORxATEhoKFlBBWU9VVF9CQVRDSF9OT1RfRk9VTkQQFBIXChNQQVlPVVRfTk9UX0lOX0JBVENIEBUSHgoaQ0hFQ0tPVVRfU0lHTkFUVVJFX0lOVkFMSUQQFhISCg5XUk9OR19QUk9WSURFUhAXMsckCg5QYXltZW50U2VydmljZRJrCgtDcmVhdGVPcmRlchIiLmxtcy5wYXltZW50LnYxLkNyZWF0ZU9yZGVyUmVxdWVzdBoVLmxtcy5wYXltZW50LnYxLk9yZGVyIiGiuxgCEAHyuxgCCB6C0+STAg86ASoiCi92MS9vcmRlcnMSaAoIR2V0T3JkZXISHy5sbXMucGF5bWVudC52MS5HZXRPcmRlclJlcXVlc3QaFS5sbXMucGF5bWVudC52MS5PcmRlciIkkAIBorsYAhABgtPkkwIVEhMvdjEve25hbWU9b3JkZXJzLyp9EpYBCg5MaXN0VXNlck9yZGVycxIlLmxtcy5wYXltZW50LnYxLkxpc3RVc2VyT3JkZXJzUmVxdWVzdBomLmxtcy5wYXltZW50LnYxLkxpc3RVc2VyT3JkZXJzUmVzcG9uc2UiNZACAaK7GAsaAQMiBnBhcmVudILT5JMCHRIbL3YxL3twYXJlbnQ9dXNlcnMvKn0vb3JkZXJzEn4KDFNlYXJjaE9yZGVycxIjLmxtcy5wYXltZW50LnYxLlNlYXJjaE9yZGVyc1JlcXVlc3QaJC5sbXMucGF5bWVudC52MS5TZWFyY2hPcmRlcnNSZXNwb25zZSIjkAIBorsYAxoBA4LT5JMCExIRL3YxL29yZGVyczpzZWFyY2gSdgoKR2V0UmVjZWlwdBIhLmxtcy5wYXltZW50LnYxLkdldFJlY2VpcHRSZXF1ZXN0GhcubG1zLnBheW1lbnQudjEuUmVjZWlwdCIskAIBorsYAhABgtPkkwIdEhsvdjEve25hbWU9b3JkZXJzLyovcmVjZWlwdH0SngEKFkNvbmZpcm1SYXpvcnBheVBheW1lbnQSLS5sbXMucGF5bWVudC52MS5Db25maXJtUmF6b3JwYXlQYXltZW50UmVxdWVzdBoVLmxtcy5wYXltZW50LnYxLk9yZGVyIj6QAgKiuxgCEAGC0+STAi86ASoiKi92MS97bmFtZT1vcmRlcnMvKn06Y29uZmlybVJhem9ycGF5UGF5bWVudBKXAQoTSGFuZGxlU3RyaXBlV2ViaG9vaxIqLmxtcy5wYXltZW50LnYxLkhhbmRsZVN0cmlwZVdlYmhvb2tSZXF1ZXN0GisubG1zLnBheW1lbnQudjEuSGFuZGxlU3RyaXBlV2ViaG9va1Jlc3BvbnNlIieiuxgCCAGC0+STAhs6BGJvZHkiEy92MS93ZWJob29rcy9zdHJpcGUSnwEKFUhhbmRsZVJhem9ycGF5V2ViaG9vaxIsLmxtcy5wYXltZW50LnYxLkhhbmRsZVJhem9ycGF5V2ViaG9va1JlcXVlc3QaLS5sbXMucGF5bWVudC52MS5IYW5kbGVSYXpvcnBheVdlYmhvb2tSZXNwb25zZSIporsYAggBgtPkkwIdOgRib2R5IhUvdjEvd2ViaG9va3MvcmF6b3JwYXkSdgoLUmVmdW5kT3JkZXISIi5sbXMucGF5bWVudC52MS5SZWZ1bmRPcmRlclJlcXVlc3QaFi5sbXMucGF5bWVudC52MS5SZWZ1bmQiK6K7GAIQAYLT5JMCHzoBKiIaL3YxL3tuYW1lPW9yZGVycy8qfTpyZWZ1bmQShgEKC0xpc3RSZWZ1bmRzEiIubG1zLnBheW1lbnQudjEuTGlzdFJlZnVuZHNSZXF1ZXN0GiMubG1zLnBheW1lbnQudjEuTGlzdFJlZnVuZHNSZXNwb25zZSIukAIBorsYAhABgtPkkwIfEh0vdjEve3BhcmVudD1vcmRlcnMvKn0vcmVmdW5kcxJvCgxDcmVhdGVDb3Vwb24SIy5sbXMucGF5bWVudC52MS5DcmVhdGVDb3Vwb25SZXF1ZXN0GhYubG1zLnBheW1lbnQudjEuQ291cG9uIiKiuxgDGgEDgtPkkwIVOgZjb3Vwb24iCy92MS9jb3Vwb25zEm0KCUdldENvdXBvbhIgLmxtcy5wYXltZW50LnYxLkdldENvdXBvblJlcXVlc3QaFi5sbXMucGF5bWVudC52MS5Db3Vwb24iJpACAaK7GAMaAQOC0+STAhYSFC92MS97bmFtZT1jb3Vwb25zLyp9EnUKC0xpc3RDb3Vwb25zEiIubG1zLnBheW1lbnQudjEuTGlzdENvdXBvbnNSZXF1ZXN0GiMubG1zLnBheW1lbnQudjEuTGlzdENvdXBvbnNSZXNwb25zZSIdkAIBorsYAxoBA4LT5JMCDRILL3YxL2NvdXBvbnMSiQEKEERlYWN0aXZhdGVDb3Vwb24SJy5sbXMucGF5bWVudC52MS5EZWFjdGl2YXRlQ291cG9uUmVxdWVzdBoWLmxtcy5wYXltZW50LnYxLkNvdXBvbiI0kAICorsYAxoBA4LT5JMCJDoBKiIfL3YxL3tuYW1lPWNvdXBvbnMvKn06ZGVhY3RpdmF0ZRKHAQoMUHJldmlld1ByaWNlEiMubG1zLnBheW1lbnQudjEuUHJldmlld1ByaWNlUmVxdWVzdBocLmxtcy5wYXltZW50LnYxLlByaWNlUHJldmlldyI0kAIBorsYAhABgtPkkwIlEiMvdjEve2NvdXJzZT1jb3Vyc2VzLyp9OnByZXZpZXdQcmljZRJlCgpDcmVhdGVQbGFuEiEubG1zLnBheW1lbnQudjEuQ3JlYXRlUGxhblJlcXVlc3QaFC5sbXMucGF5bWVudC52MS5QbGFuIh6iuxgDGgEDgtPkkwIROgRwbGFuIgkvdjEvcGxhbnMSbAoJTGlzdFBsYW5zEiAubG1zLnBheW1lbnQudjEuTGlzdFBsYW5zUmVxdWVzdBohLmxtcy5wYXltZW50LnYxLkxpc3RQbGFuc1Jlc3BvbnNlIhqQAgGiuxgCCAGC0+STAgsSCS92MS9wbGFucxKBAQoSQ3JlYXRlU3Vic2NyaXB0aW9uEikubG1zLnBheW1lbnQudjEuQ3JlYXRlU3Vic2NyaXB0aW9uUmVxdWVzdBocLmxtcy5wYXltZW50LnYxLlN1YnNjcmlwdGlvbiIiorsYAhABgtPkkwIWOgEqIhEvdjEvc3Vic2NyaXB0aW9ucxKEAQoPR2V0U3Vic2NyaXB0aW9uEiYubG1zLnBheW1lbnQudjEuR2V0U3Vic2NyaXB0aW9uUmVxdWVzdBocLmxtcy5wYXltZW50LnYxLlN1YnNjcmlwdGlvbiIrkAIBorsYAhABgtPkkwIcEhovdjEve25hbWU9c3Vic2NyaXB0aW9ucy8qfRKyAQoVTGlzdFVzZXJTdWJzY3JpcHRpb25zEiwubG1zLnBheW1lbnQudjEuTGlzdFVzZXJTdWJzY3JpcHRpb25zUmVxdWVzdBotLmxtcy5wYXltZW50LnYxLkxpc3RVc2VyU3Vic2NyaXB0aW9uc1Jlc3BvbnNlIjyQAgGiuxgLGgEDIgZwYXJlbnSC0+STAiQSIi92MS97cGFyZW50PXVzZXJzLyp9L3N1YnNjcmlwdGlvbnMSlAEKEkNhbmNlbFN1YnNjcmlwdGlvbhIpLmxtcy5wYXltZW50LnYxLkNhbmNlbFN1YnNjcmlwdGlvblJlcXVlc3QaHC5sbXMucGF5bWVudC52MS5TdWJzY3JpcHRpb24iNZACAqK7GAIQAYLT5JMCJjoBKiIhL3YxL3tuYW1lPXN1YnNjcmlwdGlvbnMvKn06Y2FuY2VsEnkKEUNoZWNrQ291cnNlQWNjZXNzEigubG1zLnBheW1lbnQudjEuQ2hlY2tDb3Vyc2VBY2Nlc3NSZXF1ZXN0GikubG1zLnBheW1lbnQudjEuQ2hlY2tDb3Vyc2VBY2Nlc3NSZXNwb25zZSIPkAIBorsYCCoGY291cnNlEoABCgtHZXRFYXJuaW5ncxIiLmxtcy5wYXltZW50LnYxLkdldEVhcm5pbmdzUmVxdWVzdBoYLmxtcy5wYXltZW50LnYxLkVhcm5pbmdzIjOQAgGiuxgJGgEDIgRuYW1lgtPkkwIdEhsvdjEve25hbWU9dXNlcnMvKi9lYXJuaW5nc30SpgEKEUxpc3RMZWRnZXJFbnRyaWVzEigubG1zLnBheW1lbnQudjEuTGlzdExlZGdlckVudHJpZXNSZXF1ZXN0GikubG1zLnBheW1lbnQudjEuTGlzdExlZGdlckVudHJpZXNSZXNwb25zZSI8kAIBorsYCxoBAyIGcGFyZW50gtPkkwIkEiIvdjEve3BhcmVudD11c2Vycy8qfS9sZWRnZXJFbnRyaWVzEoABChBHZXRMZWRnZXJCYWxhbmNlEicubG1zLnBheW1lbnQudjEuR2V0TGVkZ2VyQmFsYW5jZVJlcXVlc3QaHS5sbXMucGF5bWVudC52MS5MZWRnZXJCYWxhbmNlIiSQAgGiuxgDGgEDgtPkkwIUEhIvdjEvbGVkZ2VyOmJhbGFuY2USqgEKEFNldFBheW91dEFjY291bnQSJy5sbXMucGF5bWVudC52MS5TZXRQYXlvdXRBY2NvdW50UmVxdWVzdBodLmxtcy5wYXltZW50LnYxLlBheW91dEFjY291bnQiTpACAqK7GA4iDGFjY291bnQubmFtZYLT5JMCMzoHYWNjb3VudBooL3YxL3thY2NvdW50Lm5hbWU9dXNlcnMvKi9wYXlvdXRBY2NvdW50fRKUAQoQR2V0UGF5b3V0QWNjb3VudBInLmxtcy5wYXltZW50LnYxLkdldFBheW91dEFjY291bnRSZXF1ZXN0Gh0ubG1zLnBheW1lbnQudjEuUGF5b3V0QWNjb3VudCI4kAIBorsYCRoBAyIEbmFtZYLT5JMCIhIgL3YxL3tuYW1lPXVzZXJzLyovcGF5b3V0QWNjb3VudH0SgAEKDENyZWF0ZVBheW91dBIjLmxtcy5wYXltZW50LnYxLkNyZWF0ZVBheW91dFJlcXVlc3QaFi5sbXMucGF5bWVudC52MS5QYXlvdXQiM6K7GAgiBnBhcmVudILT5JMCIToBKiIcL3YxL3twYXJlbnQ9dXNlcnMvKn0vcGF5b3V0cxKOAQoLTGlzdFBheW91dHMSIi5sbXMucGF5bWVudC52MS5MaXN0UGF5b3V0c1JlcXVlc3QaIy5sbXMucGF5bWVudC52MS5MaXN0UGF5b3V0c1Jlc3BvbnNlIjaQAgGiuxgLGgEDIgZwYXJlbnSC0+STAh4SHC92MS97cGFyZW50PXVzZXJzLyp9L3BheW91dHMSfwoRQ3JlYXRlUGF5b3V0QmF0Y2gSKC5sbXMucGF5bWVudC52MS5DcmVhdGVQYXlvdXRCYXRjaFJlcXVlc3QaGy5sbXMucGF5bWVudC52MS5QYXlvdXRCYXRjaCIjorsYAxoBA4LT5JMCFjoBKiIRL3YxL3BheW91dEJhdGNoZXMSmAEKE0NvbXBsZXRlUGF5b3V0QmF0Y2gSKi5sbXMucGF5bWVudC52MS5Db21wbGV0ZVBheW91dEJhdGNoUmVxdWVzdBobLmxtcy5wYXltZW50LnYxLlBheW91dEJhdGNoIjiQAgKiuxgDGgEDgtPkkwIoOgEqIiMvdjEve25hbWU9cGF5b3V0QmF0Y2hlcy8qfTpjb21wbGV0ZRKBAQoSQ3JlYXRlUmVmZXJyYWxDb2RlEikubG1zLnBheW1lbnQudjEuQ3JlYXRlUmVmZXJyYWxDb2RlUmVxdWVzdBocLmxtcy5wYXltZW50LnYxLlJlZmVycmFsQ29kZSIiorsYAhABgtPkkwIWOgEqIhEvdjEvcmVmZXJyYWxDb2RlcxKmAQoRTGlzdFJlZmVycmFsQ29kZXMSKC5sbXMucGF5bWVudC52MS5MaXN0UmVmZXJyYWxDb2Rlc1JlcXVlc3QaKS5sbXMucGF5bWVudC52MS5MaXN0UmVmZXJyYWxDb2Rlc1Jlc3BvbnNlIjyQAgGiuxgLGgEDIgZwYXJlbnSC0+STAiQSIi92MS97cGFyZW50PXVzZXJzLyp9L3JlZmVycmFsQ29kZXMSigEKD1JlY29uY2lsZU9yZGVycxImLmxtcy5wYXltZW50LnYxLlJlY29uY2lsZU9yZGVyc1JlcXVlc3QaJy5sbXMucGF5bWVudC52MS5SZWNvbmNpbGVPcmRlcnNSZXNwb25zZSImorsYAxoBA4LT5JMCGToBKiIUL3YxL29yZGVyczpyZWNvbmNpbGViBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_timestamp, file_lms_options_v1_options, file_lms_type_v1_money]);
 
 /**
  * Order is one learner's purchase of one course.
@@ -49,7 +49,8 @@ export type Order = Message<"lms.payment.v1.Order"> & {
   user: string;
 
   /**
-   * The price at order time, frozen: later price changes do not affect it.
+   * What the learner pays: the price at order time (frozen: later price
+   * changes do not affect it) less the coupon's discount.
    *
    * @generated from field: lms.type.v1.Money amount = 4;
    */
@@ -70,7 +71,8 @@ export type Order = Message<"lms.payment.v1.Order"> & {
   provider: PaymentProvider;
 
   /**
-   * The provider's payment id (Stripe: the PaymentIntent id).
+   * The provider's payment id (Stripe: the PaymentIntent id `pi_...`;
+   * Razorpay: the order id `order_...`).
    *
    * @generated from field: string provider_payment_id = 7;
    */
@@ -111,6 +113,72 @@ export type Order = Message<"lms.payment.v1.Order"> & {
    * @generated from field: google.protobuf.Timestamp fulfill_time = 12;
    */
   fulfillTime?: Timestamp | undefined;
+
+  /**
+   * The course's price at order time, before the discount.
+   *
+   * @generated from field: lms.type.v1.Money list_price = 13;
+   */
+  listPrice?: Money | undefined;
+
+  /**
+   * The discount the coupon gave (zero without a coupon).
+   *
+   * @generated from field: lms.type.v1.Money discount = 14;
+   */
+  discount?: Money | undefined;
+
+  /**
+   * The coupon used, `coupons/{code}`, or empty.
+   *
+   * @generated from field: string coupon = 15;
+   */
+  coupon: string;
+
+  /**
+   * The referral code the order was placed with, or empty.
+   *
+   * @generated from field: string referral_code = 16;
+   */
+  referralCode: string;
+
+  /**
+   * The provider's public key the app opens checkout with (Razorpay:
+   * `key_id`; empty for Stripe, whose publishable key the app ships).
+   *
+   * @generated from field: string provider_key_id = 17;
+   */
+  providerKeyId: string;
+
+  /**
+   * The provider's id of the captured payment (Razorpay: `pay_...`; Stripe:
+   * the PaymentIntent id again).
+   *
+   * @generated from field: string provider_transaction_id = 18;
+   */
+  providerTransactionId: string;
+
+  /**
+   * How much has been refunded so far.
+   *
+   * @generated from field: lms.type.v1.Money refunded_amount = 19;
+   */
+  refundedAmount?: Money | undefined;
+
+  /**
+   * Until when the learner may ask for a refund (unset: no learner refunds).
+   *
+   * @generated from field: google.protobuf.Timestamp refundable_until = 20;
+   */
+  refundableUntil?: Timestamp | undefined;
+
+  /**
+   * Why the order was refunded or expired, when the service did it (e.g.
+   * "enrolment refused: PREREQUISITES_NOT_MET").
+   *
+   * @generated from field: string state_reason = 21;
+   */
+  stateReason: string;
 };
 
 /**
@@ -134,7 +202,7 @@ export type CreateOrderRequest = Message<"lms.payment.v1.CreateOrderRequest"> & 
   course: string;
 
   /**
-   * The provider to pay with (unset: Stripe).
+   * The provider to pay with (unset: Stripe). FREE is not accepted.
    *
    * @generated from field: lms.payment.v1.PaymentProvider provider = 2;
    */
@@ -147,6 +215,21 @@ export type CreateOrderRequest = Message<"lms.payment.v1.CreateOrderRequest"> & 
    * @generated from field: string request_id = 3;
    */
   requestId: string;
+
+  /**
+   * A coupon code to apply, or empty.
+   *
+   * @generated from field: string coupon_code = 4;
+   */
+  couponCode: string;
+
+  /**
+   * A referral code the learner arrived with, or empty. Unknown codes and
+   * the learner's own codes are ignored (the order is placed without one).
+   *
+   * @generated from field: string referral_code = 5;
+   */
+  referralCode: string;
 };
 
 /**
@@ -178,6 +261,328 @@ export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
   messageDesc(file_lms_payment_v1_payment, 2);
 
 /**
+ * ListUserOrdersRequest lists a learner's orders.
+ *
+ * @generated from message lms.payment.v1.ListUserOrdersRequest
+ */
+export type ListUserOrdersRequest = Message<"lms.payment.v1.ListUserOrdersRequest"> & {
+  /**
+   * The learner `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListUserOrdersRequest.
+ * Use `create(ListUserOrdersRequestSchema)` to create a new message.
+ */
+export const ListUserOrdersRequestSchema: GenMessage<ListUserOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 3);
+
+/**
+ * ListUserOrdersResponse is one page of a learner's orders.
+ *
+ * @generated from message lms.payment.v1.ListUserOrdersResponse
+ */
+export type ListUserOrdersResponse = Message<"lms.payment.v1.ListUserOrdersResponse"> & {
+  /**
+   * The orders, newest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Order orders = 1;
+   */
+  orders: Order[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListUserOrdersResponse.
+ * Use `create(ListUserOrdersResponseSchema)` to create a new message.
+ */
+export const ListUserOrdersResponseSchema: GenMessage<ListUserOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 4);
+
+/**
+ * SearchOrdersRequest filters orders (every filter optional; they combine).
+ *
+ * @generated from message lms.payment.v1.SearchOrdersRequest
+ */
+export type SearchOrdersRequest = Message<"lms.payment.v1.SearchOrdersRequest"> & {
+  /**
+   * Only orders in this state.
+   *
+   * @generated from field: lms.payment.v1.OrderState state = 1;
+   */
+  state: OrderState;
+
+  /**
+   * Only orders with this provider.
+   *
+   * @generated from field: lms.payment.v1.PaymentProvider provider = 2;
+   */
+  provider: PaymentProvider;
+
+  /**
+   * Only this learner's orders, `users/{user}`.
+   *
+   * @generated from field: string user = 3;
+   */
+  user: string;
+
+  /**
+   * Only orders of this course, `courses/{course}`.
+   *
+   * @generated from field: string course = 4;
+   */
+  course: string;
+
+  /**
+   * Only orders created at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time_from = 5;
+   */
+  createTimeFrom?: Timestamp | undefined;
+
+  /**
+   * Only orders created before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time_to = 6;
+   */
+  createTimeTo?: Timestamp | undefined;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 7;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page (with the same filters).
+   *
+   * @generated from field: string page_token = 8;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.SearchOrdersRequest.
+ * Use `create(SearchOrdersRequestSchema)` to create a new message.
+ */
+export const SearchOrdersRequestSchema: GenMessage<SearchOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 5);
+
+/**
+ * SearchOrdersResponse is one page of matching orders.
+ *
+ * @generated from message lms.payment.v1.SearchOrdersResponse
+ */
+export type SearchOrdersResponse = Message<"lms.payment.v1.SearchOrdersResponse"> & {
+  /**
+   * The orders, newest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Order orders = 1;
+   */
+  orders: Order[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.SearchOrdersResponse.
+ * Use `create(SearchOrdersResponseSchema)` to create a new message.
+ */
+export const SearchOrdersResponseSchema: GenMessage<SearchOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 6);
+
+/**
+ * GetReceiptRequest names an order's receipt.
+ *
+ * @generated from message lms.payment.v1.GetReceiptRequest
+ */
+export type GetReceiptRequest = Message<"lms.payment.v1.GetReceiptRequest"> & {
+  /**
+   * `orders/{order}/receipt`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.GetReceiptRequest.
+ * Use `create(GetReceiptRequestSchema)` to create a new message.
+ */
+export const GetReceiptRequestSchema: GenMessage<GetReceiptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 7);
+
+/**
+ * Receipt is what a learner keeps for a paid order.
+ *
+ * @generated from message lms.payment.v1.Receipt
+ */
+export type Receipt = Message<"lms.payment.v1.Receipt"> & {
+  /**
+   * `orders/{order}/receipt`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * A human-readable receipt number, stable for the order.
+   *
+   * @generated from field: string receipt_number = 2;
+   */
+  receiptNumber: string;
+
+  /**
+   * The order.
+   *
+   * @generated from field: string order = 3;
+   */
+  order: string;
+
+  /**
+   * The course bought, `courses/{course}`.
+   *
+   * @generated from field: string course = 4;
+   */
+  course: string;
+
+  /**
+   * The learner, `users/{user}`.
+   *
+   * @generated from field: string user = 5;
+   */
+  user: string;
+
+  /**
+   * The price before the discount.
+   *
+   * @generated from field: lms.type.v1.Money list_price = 6;
+   */
+  listPrice?: Money | undefined;
+
+  /**
+   * The discount.
+   *
+   * @generated from field: lms.type.v1.Money discount = 7;
+   */
+  discount?: Money | undefined;
+
+  /**
+   * The amount charged.
+   *
+   * @generated from field: lms.type.v1.Money amount_paid = 8;
+   */
+  amountPaid?: Money | undefined;
+
+  /**
+   * The amount refunded so far.
+   *
+   * @generated from field: lms.type.v1.Money amount_refunded = 9;
+   */
+  amountRefunded?: Money | undefined;
+
+  /**
+   * The provider that took the payment.
+   *
+   * @generated from field: lms.payment.v1.PaymentProvider provider = 10;
+   */
+  provider: PaymentProvider;
+
+  /**
+   * The provider's id of the payment.
+   *
+   * @generated from field: string provider_transaction_id = 11;
+   */
+  providerTransactionId: string;
+
+  /**
+   * When the payment was confirmed.
+   *
+   * @generated from field: google.protobuf.Timestamp pay_time = 12;
+   */
+  payTime?: Timestamp | undefined;
+
+  /**
+   * The refunds that succeeded, oldest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Refund refunds = 13;
+   */
+  refunds: Refund[];
+};
+
+/**
+ * Describes the message lms.payment.v1.Receipt.
+ * Use `create(ReceiptSchema)` to create a new message.
+ */
+export const ReceiptSchema: GenMessage<Receipt> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 8);
+
+/**
+ * ConfirmRazorpayPaymentRequest carries what Razorpay's checkout returned.
+ *
+ * @generated from message lms.payment.v1.ConfirmRazorpayPaymentRequest
+ */
+export type ConfirmRazorpayPaymentRequest = Message<"lms.payment.v1.ConfirmRazorpayPaymentRequest"> & {
+  /**
+   * `orders/{order}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * `razorpay_payment_id` from checkout (`pay_...`).
+   *
+   * @generated from field: string razorpay_payment_id = 2;
+   */
+  razorpayPaymentId: string;
+
+  /**
+   * `razorpay_signature` from checkout (hex HMAC-SHA256).
+   *
+   * @generated from field: string razorpay_signature = 3;
+   */
+  razorpaySignature: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ConfirmRazorpayPaymentRequest.
+ * Use `create(ConfirmRazorpayPaymentRequestSchema)` to create a new message.
+ */
+export const ConfirmRazorpayPaymentRequestSchema: GenMessage<ConfirmRazorpayPaymentRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 9);
+
+/**
  * HandleStripeWebhookRequest carries a Stripe webhook delivery byte for byte.
  *
  * @generated from message lms.payment.v1.HandleStripeWebhookRequest
@@ -197,7 +602,7 @@ export type HandleStripeWebhookRequest = Message<"lms.payment.v1.HandleStripeWeb
  * Use `create(HandleStripeWebhookRequestSchema)` to create a new message.
  */
 export const HandleStripeWebhookRequestSchema: GenMessage<HandleStripeWebhookRequest> = /*@__PURE__*/
-  messageDesc(file_lms_payment_v1_payment, 3);
+  messageDesc(file_lms_payment_v1_payment, 10);
 
 /**
  * HandleStripeWebhookResponse acknowledges a webhook delivery.
@@ -219,7 +624,1737 @@ export type HandleStripeWebhookResponse = Message<"lms.payment.v1.HandleStripeWe
  * Use `create(HandleStripeWebhookResponseSchema)` to create a new message.
  */
 export const HandleStripeWebhookResponseSchema: GenMessage<HandleStripeWebhookResponse> = /*@__PURE__*/
-  messageDesc(file_lms_payment_v1_payment, 4);
+  messageDesc(file_lms_payment_v1_payment, 11);
+
+/**
+ * HandleRazorpayWebhookRequest carries a Razorpay webhook delivery byte for
+ * byte.
+ *
+ * @generated from message lms.payment.v1.HandleRazorpayWebhookRequest
+ */
+export type HandleRazorpayWebhookRequest = Message<"lms.payment.v1.HandleRazorpayWebhookRequest"> & {
+  /**
+   * The raw request body (JSON, as Razorpay signed it). The signature comes
+   * in `X-Razorpay-Signature`, the event id in `X-Razorpay-Event-Id` (gRPC
+   * metadata `x-razorpay-signature`, `x-razorpay-event-id`).
+   *
+   * @generated from field: google.api.HttpBody body = 1;
+   */
+  body?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.HandleRazorpayWebhookRequest.
+ * Use `create(HandleRazorpayWebhookRequestSchema)` to create a new message.
+ */
+export const HandleRazorpayWebhookRequestSchema: GenMessage<HandleRazorpayWebhookRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 12);
+
+/**
+ * HandleRazorpayWebhookResponse acknowledges a webhook delivery.
+ *
+ * @generated from message lms.payment.v1.HandleRazorpayWebhookResponse
+ */
+export type HandleRazorpayWebhookResponse = Message<"lms.payment.v1.HandleRazorpayWebhookResponse"> & {
+  /**
+   * True when this delivery changed something; false for a replay or an
+   * event type the service ignores.
+   *
+   * @generated from field: bool handled = 1;
+   */
+  handled: boolean;
+};
+
+/**
+ * Describes the message lms.payment.v1.HandleRazorpayWebhookResponse.
+ * Use `create(HandleRazorpayWebhookResponseSchema)` to create a new message.
+ */
+export const HandleRazorpayWebhookResponseSchema: GenMessage<HandleRazorpayWebhookResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 13);
+
+/**
+ * Refund returns all or part of an order's payment.
+ *
+ * @generated from message lms.payment.v1.Refund
+ */
+export type Refund = Message<"lms.payment.v1.Refund"> & {
+  /**
+   * Resource name `orders/{order}/refunds/{refund}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The amount returned.
+   *
+   * @generated from field: lms.type.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Where the refund is.
+   *
+   * @generated from field: lms.payment.v1.RefundState state = 3;
+   */
+  state: RefundState;
+
+  /**
+   * Why it was made.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * Who asked for it, `users/{user}`, or `services/payment` when the
+   * service refunded on its own (enrolment refused).
+   *
+   * @generated from field: string requester = 5;
+   */
+  requester: string;
+
+  /**
+   * The provider's refund id (`re_...`, `rfnd_...`), once it has one.
+   *
+   * @generated from field: string provider_refund_id = 6;
+   */
+  providerRefundId: string;
+
+  /**
+   * When it was asked for.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 7;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When the provider confirmed (or refused) it.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 8;
+   */
+  completeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.Refund.
+ * Use `create(RefundSchema)` to create a new message.
+ */
+export const RefundSchema: GenMessage<Refund> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 14);
+
+/**
+ * RefundOrderRequest asks for a refund.
+ *
+ * @generated from message lms.payment.v1.RefundOrderRequest
+ */
+export type RefundOrderRequest = Message<"lms.payment.v1.RefundOrderRequest"> & {
+  /**
+   * `orders/{order}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * How much to refund; unset: everything still refundable. Learners may
+   * only ask for everything. Same currency as the order.
+   *
+   * @generated from field: lms.type.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Why (shown on the receipt), at most 500 characters.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * Client-chosen idempotency key: a retry returns the first call's refund.
+   *
+   * @generated from field: string request_id = 4;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.RefundOrderRequest.
+ * Use `create(RefundOrderRequestSchema)` to create a new message.
+ */
+export const RefundOrderRequestSchema: GenMessage<RefundOrderRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 15);
+
+/**
+ * ListRefundsRequest lists an order's refunds.
+ *
+ * @generated from message lms.payment.v1.ListRefundsRequest
+ */
+export type ListRefundsRequest = Message<"lms.payment.v1.ListRefundsRequest"> & {
+  /**
+   * `orders/{order}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListRefundsRequest.
+ * Use `create(ListRefundsRequestSchema)` to create a new message.
+ */
+export const ListRefundsRequestSchema: GenMessage<ListRefundsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 16);
+
+/**
+ * ListRefundsResponse is every refund of an order.
+ *
+ * @generated from message lms.payment.v1.ListRefundsResponse
+ */
+export type ListRefundsResponse = Message<"lms.payment.v1.ListRefundsResponse"> & {
+  /**
+   * The refunds, oldest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Refund refunds = 1;
+   */
+  refunds: Refund[];
+};
+
+/**
+ * Describes the message lms.payment.v1.ListRefundsResponse.
+ * Use `create(ListRefundsResponseSchema)` to create a new message.
+ */
+export const ListRefundsResponseSchema: GenMessage<ListRefundsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 17);
+
+/**
+ * Coupon is a discount code.
+ *
+ * @generated from message lms.payment.v1.Coupon
+ */
+export type Coupon = Message<"lms.payment.v1.Coupon"> & {
+  /**
+   * Resource name `coupons/{code}`; the code is 3 to 32 characters of A-Z,
+   * 0-9, '-' and '_' (learners' input is upper-cased).
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The discount: a percentage or a fixed amount.
+   *
+   * @generated from oneof lms.payment.v1.Coupon.discount
+   */
+  discount: {
+    /**
+     * Percent off the price, 1 to 100.
+     *
+     * @generated from field: int32 percent_off = 2;
+     */
+    value: number;
+    case: "percentOff";
+  } | {
+    /**
+     * A fixed amount off (never below zero); only for prices in its currency.
+     *
+     * @generated from field: lms.type.v1.Money amount_off = 3;
+     */
+    value: Money;
+    case: "amountOff";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * The course it applies to, `courses/{course}`; empty: every course.
+   *
+   * @generated from field: string course = 4;
+   */
+  course: string;
+
+  /**
+   * Redeemable from this time (unset: at once).
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 5;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Redeemable until this time (unset: no end).
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 6;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * How many orders may use it in all; 0: no limit.
+   *
+   * @generated from field: int32 max_redemptions = 7;
+   */
+  maxRedemptions: number;
+
+  /**
+   * How many orders one learner may use it for; 0: no limit.
+   *
+   * @generated from field: int32 max_redemptions_per_user = 8;
+   */
+  maxRedemptionsPerUser: number;
+
+  /**
+   * Orders holding a redemption now (an order that failed or expired gives
+   * its redemption back).
+   *
+   * @generated from field: int32 redemption_count = 9;
+   */
+  redemptionCount: number;
+
+  /**
+   * False once deactivated.
+   *
+   * @generated from field: bool active = 10;
+   */
+  active: boolean;
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 11;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.Coupon.
+ * Use `create(CouponSchema)` to create a new message.
+ */
+export const CouponSchema: GenMessage<Coupon> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 18);
+
+/**
+ * CreateCouponRequest creates a coupon.
+ *
+ * @generated from message lms.payment.v1.CreateCouponRequest
+ */
+export type CreateCouponRequest = Message<"lms.payment.v1.CreateCouponRequest"> & {
+  /**
+   * The coupon; `name` carries the code.
+   *
+   * @generated from field: lms.payment.v1.Coupon coupon = 1;
+   */
+  coupon?: Coupon | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreateCouponRequest.
+ * Use `create(CreateCouponRequestSchema)` to create a new message.
+ */
+export const CreateCouponRequestSchema: GenMessage<CreateCouponRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 19);
+
+/**
+ * GetCouponRequest names a coupon.
+ *
+ * @generated from message lms.payment.v1.GetCouponRequest
+ */
+export type GetCouponRequest = Message<"lms.payment.v1.GetCouponRequest"> & {
+  /**
+   * `coupons/{code}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.GetCouponRequest.
+ * Use `create(GetCouponRequestSchema)` to create a new message.
+ */
+export const GetCouponRequestSchema: GenMessage<GetCouponRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 20);
+
+/**
+ * ListCouponsRequest lists coupons.
+ *
+ * @generated from message lms.payment.v1.ListCouponsRequest
+ */
+export type ListCouponsRequest = Message<"lms.payment.v1.ListCouponsRequest"> & {
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListCouponsRequest.
+ * Use `create(ListCouponsRequestSchema)` to create a new message.
+ */
+export const ListCouponsRequestSchema: GenMessage<ListCouponsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 21);
+
+/**
+ * ListCouponsResponse is one page of coupons.
+ *
+ * @generated from message lms.payment.v1.ListCouponsResponse
+ */
+export type ListCouponsResponse = Message<"lms.payment.v1.ListCouponsResponse"> & {
+  /**
+   * The coupons, by code.
+   *
+   * @generated from field: repeated lms.payment.v1.Coupon coupons = 1;
+   */
+  coupons: Coupon[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListCouponsResponse.
+ * Use `create(ListCouponsResponseSchema)` to create a new message.
+ */
+export const ListCouponsResponseSchema: GenMessage<ListCouponsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 22);
+
+/**
+ * DeactivateCouponRequest names the coupon to stop.
+ *
+ * @generated from message lms.payment.v1.DeactivateCouponRequest
+ */
+export type DeactivateCouponRequest = Message<"lms.payment.v1.DeactivateCouponRequest"> & {
+  /**
+   * `coupons/{code}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.DeactivateCouponRequest.
+ * Use `create(DeactivateCouponRequestSchema)` to create a new message.
+ */
+export const DeactivateCouponRequestSchema: GenMessage<DeactivateCouponRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 23);
+
+/**
+ * PreviewPriceRequest asks for a course's price with a coupon.
+ *
+ * @generated from message lms.payment.v1.PreviewPriceRequest
+ */
+export type PreviewPriceRequest = Message<"lms.payment.v1.PreviewPriceRequest"> & {
+  /**
+   * `courses/{course}`.
+   *
+   * @generated from field: string course = 1;
+   */
+  course: string;
+
+  /**
+   * The coupon code, or empty for the plain price.
+   *
+   * @generated from field: string coupon_code = 2;
+   */
+  couponCode: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.PreviewPriceRequest.
+ * Use `create(PreviewPriceRequestSchema)` to create a new message.
+ */
+export const PreviewPriceRequestSchema: GenMessage<PreviewPriceRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 24);
+
+/**
+ * PricePreview is what an order would cost now.
+ *
+ * @generated from message lms.payment.v1.PricePreview
+ */
+export type PricePreview = Message<"lms.payment.v1.PricePreview"> & {
+  /**
+   * The course's price.
+   *
+   * @generated from field: lms.type.v1.Money list_price = 1;
+   */
+  listPrice?: Money | undefined;
+
+  /**
+   * The coupon's discount (zero without one).
+   *
+   * @generated from field: lms.type.v1.Money discount = 2;
+   */
+  discount?: Money | undefined;
+
+  /**
+   * What the learner would pay.
+   *
+   * @generated from field: lms.type.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.PricePreview.
+ * Use `create(PricePreviewSchema)` to create a new message.
+ */
+export const PricePreviewSchema: GenMessage<PricePreview> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 25);
+
+/**
+ * Plan is a subscription plan: a price per period for access to a set of
+ * courses.
+ *
+ * @generated from message lms.payment.v1.Plan
+ */
+export type Plan = Message<"lms.payment.v1.Plan"> & {
+  /**
+   * Resource name `plans/{plan}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The name shown to learners, 1 to 100 characters.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * How often it bills.
+   *
+   * @generated from field: lms.payment.v1.BillingInterval interval = 3;
+   */
+  interval: BillingInterval;
+
+  /**
+   * The price per period.
+   *
+   * @generated from field: lms.type.v1.Money price = 4;
+   */
+  price?: Money | undefined;
+
+  /**
+   * The courses it grants, `courses/{course}` (at most 1000); ignored when
+   * `all_courses` is set.
+   *
+   * @generated from field: repeated string courses = 5;
+   */
+  courses: string[];
+
+  /**
+   * Access to every course of the catalogue.
+   *
+   * @generated from field: bool all_courses = 6;
+   */
+  allCourses: boolean;
+
+  /**
+   * The Stripe Price (`price_...`) that bills this plan, made in Stripe.
+   *
+   * @generated from field: string stripe_price_id = 7;
+   */
+  stripePriceId: string;
+
+  /**
+   * False when retired (no new subscriptions).
+   *
+   * @generated from field: bool active = 8;
+   */
+  active: boolean;
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 9;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.Plan.
+ * Use `create(PlanSchema)` to create a new message.
+ */
+export const PlanSchema: GenMessage<Plan> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 26);
+
+/**
+ * CreatePlanRequest creates a plan.
+ *
+ * @generated from message lms.payment.v1.CreatePlanRequest
+ */
+export type CreatePlanRequest = Message<"lms.payment.v1.CreatePlanRequest"> & {
+  /**
+   * The plan.
+   *
+   * @generated from field: lms.payment.v1.Plan plan = 1;
+   */
+  plan?: Plan | undefined;
+
+  /**
+   * The plan id (`plans/{plan_id}`): 3 to 40 of a-z, 0-9 and '-'.
+   *
+   * @generated from field: string plan_id = 2;
+   */
+  planId: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreatePlanRequest.
+ * Use `create(CreatePlanRequestSchema)` to create a new message.
+ */
+export const CreatePlanRequestSchema: GenMessage<CreatePlanRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 27);
+
+/**
+ * ListPlansRequest lists the active plans.
+ *
+ * @generated from message lms.payment.v1.ListPlansRequest
+ */
+export type ListPlansRequest = Message<"lms.payment.v1.ListPlansRequest"> & {
+};
+
+/**
+ * Describes the message lms.payment.v1.ListPlansRequest.
+ * Use `create(ListPlansRequestSchema)` to create a new message.
+ */
+export const ListPlansRequestSchema: GenMessage<ListPlansRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 28);
+
+/**
+ * ListPlansResponse is every active plan.
+ *
+ * @generated from message lms.payment.v1.ListPlansResponse
+ */
+export type ListPlansResponse = Message<"lms.payment.v1.ListPlansResponse"> & {
+  /**
+   * The plans, by id.
+   *
+   * @generated from field: repeated lms.payment.v1.Plan plans = 1;
+   */
+  plans: Plan[];
+};
+
+/**
+ * Describes the message lms.payment.v1.ListPlansResponse.
+ * Use `create(ListPlansResponseSchema)` to create a new message.
+ */
+export const ListPlansResponseSchema: GenMessage<ListPlansResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 29);
+
+/**
+ * Subscription is one user's subscription to a plan.
+ *
+ * @generated from message lms.payment.v1.Subscription
+ */
+export type Subscription = Message<"lms.payment.v1.Subscription"> & {
+  /**
+   * Resource name `subscriptions/{subscription}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The subscriber, `users/{user}`.
+   *
+   * @generated from field: string user = 2;
+   */
+  user: string;
+
+  /**
+   * The plan, `plans/{plan}`.
+   *
+   * @generated from field: string plan = 3;
+   */
+  plan: string;
+
+  /**
+   * Its state, as the provider's events set it.
+   *
+   * @generated from field: lms.payment.v1.SubscriptionState state = 4;
+   */
+  state: SubscriptionState;
+
+  /**
+   * The provider's subscription id (`sub_...`).
+   *
+   * @generated from field: string provider_subscription_id = 5;
+   */
+  providerSubscriptionId: string;
+
+  /**
+   * The secret the app confirms the first payment with; only while
+   * INCOMPLETE.
+   *
+   * @generated from field: string client_secret = 6;
+   */
+  clientSecret: string;
+
+  /**
+   * The end of the period paid for.
+   *
+   * @generated from field: google.protobuf.Timestamp current_period_end = 7;
+   */
+  currentPeriodEnd?: Timestamp | undefined;
+
+  /**
+   * True when it ends at `current_period_end` instead of renewing.
+   *
+   * @generated from field: bool cancel_at_period_end = 8;
+   */
+  cancelAtPeriodEnd: boolean;
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 9;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.Subscription.
+ * Use `create(SubscriptionSchema)` to create a new message.
+ */
+export const SubscriptionSchema: GenMessage<Subscription> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 30);
+
+/**
+ * CreateSubscriptionRequest subscribes the caller.
+ *
+ * @generated from message lms.payment.v1.CreateSubscriptionRequest
+ */
+export type CreateSubscriptionRequest = Message<"lms.payment.v1.CreateSubscriptionRequest"> & {
+  /**
+   * The plan, `plans/{plan}`.
+   *
+   * @generated from field: string plan = 1;
+   */
+  plan: string;
+
+  /**
+   * Client-chosen idempotency key: a retry returns the same subscription.
+   *
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreateSubscriptionRequest.
+ * Use `create(CreateSubscriptionRequestSchema)` to create a new message.
+ */
+export const CreateSubscriptionRequestSchema: GenMessage<CreateSubscriptionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 31);
+
+/**
+ * GetSubscriptionRequest names a subscription.
+ *
+ * @generated from message lms.payment.v1.GetSubscriptionRequest
+ */
+export type GetSubscriptionRequest = Message<"lms.payment.v1.GetSubscriptionRequest"> & {
+  /**
+   * `subscriptions/{subscription}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.GetSubscriptionRequest.
+ * Use `create(GetSubscriptionRequestSchema)` to create a new message.
+ */
+export const GetSubscriptionRequestSchema: GenMessage<GetSubscriptionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 32);
+
+/**
+ * ListUserSubscriptionsRequest lists a user's subscriptions.
+ *
+ * @generated from message lms.payment.v1.ListUserSubscriptionsRequest
+ */
+export type ListUserSubscriptionsRequest = Message<"lms.payment.v1.ListUserSubscriptionsRequest"> & {
+  /**
+   * The user `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListUserSubscriptionsRequest.
+ * Use `create(ListUserSubscriptionsRequestSchema)` to create a new message.
+ */
+export const ListUserSubscriptionsRequestSchema: GenMessage<ListUserSubscriptionsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 33);
+
+/**
+ * ListUserSubscriptionsResponse is every subscription of a user.
+ *
+ * @generated from message lms.payment.v1.ListUserSubscriptionsResponse
+ */
+export type ListUserSubscriptionsResponse = Message<"lms.payment.v1.ListUserSubscriptionsResponse"> & {
+  /**
+   * The subscriptions, newest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Subscription subscriptions = 1;
+   */
+  subscriptions: Subscription[];
+};
+
+/**
+ * Describes the message lms.payment.v1.ListUserSubscriptionsResponse.
+ * Use `create(ListUserSubscriptionsResponseSchema)` to create a new message.
+ */
+export const ListUserSubscriptionsResponseSchema: GenMessage<ListUserSubscriptionsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 34);
+
+/**
+ * CancelSubscriptionRequest names the subscription to cancel.
+ *
+ * @generated from message lms.payment.v1.CancelSubscriptionRequest
+ */
+export type CancelSubscriptionRequest = Message<"lms.payment.v1.CancelSubscriptionRequest"> & {
+  /**
+   * `subscriptions/{subscription}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CancelSubscriptionRequest.
+ * Use `create(CancelSubscriptionRequestSchema)` to create a new message.
+ */
+export const CancelSubscriptionRequestSchema: GenMessage<CancelSubscriptionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 35);
+
+/**
+ * CheckCourseAccessRequest asks whether a user may study a course through a
+ * subscription.
+ *
+ * @generated from message lms.payment.v1.CheckCourseAccessRequest
+ */
+export type CheckCourseAccessRequest = Message<"lms.payment.v1.CheckCourseAccessRequest"> & {
+  /**
+   * The user `users/{user}`.
+   *
+   * @generated from field: string user = 1;
+   */
+  user: string;
+
+  /**
+   * The course `courses/{course}`.
+   *
+   * @generated from field: string course = 2;
+   */
+  course: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CheckCourseAccessRequest.
+ * Use `create(CheckCourseAccessRequestSchema)` to create a new message.
+ */
+export const CheckCourseAccessRequestSchema: GenMessage<CheckCourseAccessRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 36);
+
+/**
+ * CheckCourseAccessResponse is the answer.
+ *
+ * @generated from message lms.payment.v1.CheckCourseAccessResponse
+ */
+export type CheckCourseAccessResponse = Message<"lms.payment.v1.CheckCourseAccessResponse"> & {
+  /**
+   * Whether a subscription grants access now.
+   *
+   * @generated from field: bool granted = 1;
+   */
+  granted: boolean;
+
+  /**
+   * The subscription that grants it, `subscriptions/{subscription}`.
+   *
+   * @generated from field: string subscription = 2;
+   */
+  subscription: string;
+
+  /**
+   * Until when (the end of its paid period).
+   *
+   * @generated from field: google.protobuf.Timestamp access_until = 3;
+   */
+  accessUntil?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.CheckCourseAccessResponse.
+ * Use `create(CheckCourseAccessResponseSchema)` to create a new message.
+ */
+export const CheckCourseAccessResponseSchema: GenMessage<CheckCourseAccessResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 37);
+
+/**
+ * GetEarningsRequest names a user's earnings.
+ *
+ * @generated from message lms.payment.v1.GetEarningsRequest
+ */
+export type GetEarningsRequest = Message<"lms.payment.v1.GetEarningsRequest"> & {
+  /**
+   * `users/{user}/earnings`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.GetEarningsRequest.
+ * Use `create(GetEarningsRequestSchema)` to create a new message.
+ */
+export const GetEarningsRequestSchema: GenMessage<GetEarningsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 38);
+
+/**
+ * Earnings are a user's ledger balances, one line per currency.
+ *
+ * @generated from message lms.payment.v1.Earnings
+ */
+export type Earnings = Message<"lms.payment.v1.Earnings"> & {
+  /**
+   * `users/{user}/earnings`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * One line per currency the user has earned in.
+   *
+   * @generated from field: repeated lms.payment.v1.EarningsBalance balances = 2;
+   */
+  balances: EarningsBalance[];
+};
+
+/**
+ * Describes the message lms.payment.v1.Earnings.
+ * Use `create(EarningsSchema)` to create a new message.
+ */
+export const EarningsSchema: GenMessage<Earnings> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 39);
+
+/**
+ * EarningsBalance is a user's balances in one currency.
+ *
+ * @generated from message lms.payment.v1.EarningsBalance
+ */
+export type EarningsBalance = Message<"lms.payment.v1.EarningsBalance"> & {
+  /**
+   * Owed to the user and not yet asked for (payout requests draw on it).
+   *
+   * @generated from field: lms.type.v1.Money available = 1;
+   */
+  available?: Money | undefined;
+
+  /**
+   * In payouts requested or batched, not yet paid.
+   *
+   * @generated from field: lms.type.v1.Money in_payout = 2;
+   */
+  inPayout?: Money | undefined;
+
+  /**
+   * Paid out so far.
+   *
+   * @generated from field: lms.type.v1.Money paid_out = 3;
+   */
+  paidOut?: Money | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.EarningsBalance.
+ * Use `create(EarningsBalanceSchema)` to create a new message.
+ */
+export const EarningsBalanceSchema: GenMessage<EarningsBalance> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 40);
+
+/**
+ * LedgerEntry is one leg of a balanced ledger transaction, seen from one
+ * account.
+ *
+ * @generated from message lms.payment.v1.LedgerEntry
+ */
+export type LedgerEntry = Message<"lms.payment.v1.LedgerEntry"> & {
+  /**
+   * The transaction id; its entries sum to zero.
+   *
+   * @generated from field: string transaction_id = 1;
+   */
+  transactionId: string;
+
+  /**
+   * The account, e.g. `earnings:users/{user}`, `platform:fees`,
+   * `provider:stripe`.
+   *
+   * @generated from field: string account = 2;
+   */
+  account: string;
+
+  /**
+   * Debit positive, credit negative.
+   *
+   * @generated from field: lms.type.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * What happened.
+   *
+   * @generated from field: lms.payment.v1.LedgerEntryKind kind = 4;
+   */
+  kind: LedgerEntryKind;
+
+  /**
+   * The order, payout or subscription it belongs to.
+   *
+   * @generated from field: string reference = 5;
+   */
+  reference: string;
+
+  /**
+   * When it was booked.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 6;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.LedgerEntry.
+ * Use `create(LedgerEntrySchema)` to create a new message.
+ */
+export const LedgerEntrySchema: GenMessage<LedgerEntry> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 41);
+
+/**
+ * ListLedgerEntriesRequest lists a user's ledger entries.
+ *
+ * @generated from message lms.payment.v1.ListLedgerEntriesRequest
+ */
+export type ListLedgerEntriesRequest = Message<"lms.payment.v1.ListLedgerEntriesRequest"> & {
+  /**
+   * The user `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Page size: default 50, at most 200.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListLedgerEntriesRequest.
+ * Use `create(ListLedgerEntriesRequestSchema)` to create a new message.
+ */
+export const ListLedgerEntriesRequestSchema: GenMessage<ListLedgerEntriesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 42);
+
+/**
+ * ListLedgerEntriesResponse is one page of entries.
+ *
+ * @generated from message lms.payment.v1.ListLedgerEntriesResponse
+ */
+export type ListLedgerEntriesResponse = Message<"lms.payment.v1.ListLedgerEntriesResponse"> & {
+  /**
+   * The entries, newest first.
+   *
+   * @generated from field: repeated lms.payment.v1.LedgerEntry entries = 1;
+   */
+  entries: LedgerEntry[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListLedgerEntriesResponse.
+ * Use `create(ListLedgerEntriesResponseSchema)` to create a new message.
+ */
+export const ListLedgerEntriesResponseSchema: GenMessage<ListLedgerEntriesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 43);
+
+/**
+ * GetLedgerBalanceRequest asks for the ledger's totals.
+ *
+ * @generated from message lms.payment.v1.GetLedgerBalanceRequest
+ */
+export type GetLedgerBalanceRequest = Message<"lms.payment.v1.GetLedgerBalanceRequest"> & {
+};
+
+/**
+ * Describes the message lms.payment.v1.GetLedgerBalanceRequest.
+ * Use `create(GetLedgerBalanceRequestSchema)` to create a new message.
+ */
+export const GetLedgerBalanceRequestSchema: GenMessage<GetLedgerBalanceRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 44);
+
+/**
+ * LedgerBalance is the sum of all entries, per currency.
+ *
+ * @generated from message lms.payment.v1.LedgerBalance
+ */
+export type LedgerBalance = Message<"lms.payment.v1.LedgerBalance"> & {
+  /**
+   * One total per currency; each is zero when the books balance.
+   *
+   * @generated from field: repeated lms.type.v1.Money totals = 1;
+   */
+  totals: Money[];
+
+  /**
+   * Number of entries summed.
+   *
+   * @generated from field: int64 entry_count = 2;
+   */
+  entryCount: bigint;
+};
+
+/**
+ * Describes the message lms.payment.v1.LedgerBalance.
+ * Use `create(LedgerBalanceSchema)` to create a new message.
+ */
+export const LedgerBalanceSchema: GenMessage<LedgerBalance> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 45);
+
+/**
+ * PayoutAccount is where a user's payouts go.
+ *
+ * @generated from message lms.payment.v1.PayoutAccount
+ */
+export type PayoutAccount = Message<"lms.payment.v1.PayoutAccount"> & {
+  /**
+   * `users/{user}/payoutAccount`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The account holder's name, 1 to 200 characters.
+   *
+   * @generated from field: string holder_name = 2;
+   */
+  holderName: string;
+
+  /**
+   * The account number or IBAN, 4 to 34 letters and digits. Write only:
+   * reads return it masked (`account_number_last4`).
+   *
+   * @generated from field: string account_number = 3;
+   */
+  accountNumber: string;
+
+  /**
+   * The bank's routing code (IFSC, sort code, routing number, BIC), 1 to 20
+   * letters and digits.
+   *
+   * @generated from field: string bank_code = 4;
+   */
+  bankCode: string;
+
+  /**
+   * ISO 3166-1 alpha-2 country of the bank, e.g. "IN", "US".
+   *
+   * @generated from field: string country_code = 5;
+   */
+  countryCode: string;
+
+  /**
+   * The last four characters of the account number.
+   *
+   * @generated from field: string account_number_last4 = 6;
+   */
+  accountNumberLast4: string;
+
+  /**
+   * When it was last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 7;
+   */
+  updateTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.PayoutAccount.
+ * Use `create(PayoutAccountSchema)` to create a new message.
+ */
+export const PayoutAccountSchema: GenMessage<PayoutAccount> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 46);
+
+/**
+ * SetPayoutAccountRequest stores bank details.
+ *
+ * @generated from message lms.payment.v1.SetPayoutAccountRequest
+ */
+export type SetPayoutAccountRequest = Message<"lms.payment.v1.SetPayoutAccountRequest"> & {
+  /**
+   * The account; `name` is `users/{user}/payoutAccount` of the caller.
+   *
+   * @generated from field: lms.payment.v1.PayoutAccount account = 1;
+   */
+  account?: PayoutAccount | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.SetPayoutAccountRequest.
+ * Use `create(SetPayoutAccountRequestSchema)` to create a new message.
+ */
+export const SetPayoutAccountRequestSchema: GenMessage<SetPayoutAccountRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 47);
+
+/**
+ * GetPayoutAccountRequest names a payout account.
+ *
+ * @generated from message lms.payment.v1.GetPayoutAccountRequest
+ */
+export type GetPayoutAccountRequest = Message<"lms.payment.v1.GetPayoutAccountRequest"> & {
+  /**
+   * `users/{user}/payoutAccount`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.GetPayoutAccountRequest.
+ * Use `create(GetPayoutAccountRequestSchema)` to create a new message.
+ */
+export const GetPayoutAccountRequestSchema: GenMessage<GetPayoutAccountRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 48);
+
+/**
+ * Payout is money paid out of a user's earnings.
+ *
+ * @generated from message lms.payment.v1.Payout
+ */
+export type Payout = Message<"lms.payment.v1.Payout"> & {
+  /**
+   * Resource name `users/{user}/payouts/{payout}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The amount.
+   *
+   * @generated from field: lms.type.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Where it is.
+   *
+   * @generated from field: lms.payment.v1.PayoutState state = 3;
+   */
+  state: PayoutState;
+
+  /**
+   * The batch it travels in, `payoutBatches/{batch}`, once batched.
+   *
+   * @generated from field: string batch = 4;
+   */
+  batch: string;
+
+  /**
+   * Why it failed, when FAILED.
+   *
+   * @generated from field: string failure_reason = 5;
+   */
+  failureReason: string;
+
+  /**
+   * When it was asked for.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 6;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When it was paid or failed.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 7;
+   */
+  completeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.Payout.
+ * Use `create(PayoutSchema)` to create a new message.
+ */
+export const PayoutSchema: GenMessage<Payout> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 49);
+
+/**
+ * CreatePayoutRequest asks for a payout.
+ *
+ * @generated from message lms.payment.v1.CreatePayoutRequest
+ */
+export type CreatePayoutRequest = Message<"lms.payment.v1.CreatePayoutRequest"> & {
+  /**
+   * The user `users/{user}` (the caller).
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * How much; at most the available earnings in that currency.
+   *
+   * @generated from field: lms.type.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Client-chosen idempotency key: a retry returns the first call's payout.
+   *
+   * @generated from field: string request_id = 3;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreatePayoutRequest.
+ * Use `create(CreatePayoutRequestSchema)` to create a new message.
+ */
+export const CreatePayoutRequestSchema: GenMessage<CreatePayoutRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 50);
+
+/**
+ * ListPayoutsRequest lists a user's payouts.
+ *
+ * @generated from message lms.payment.v1.ListPayoutsRequest
+ */
+export type ListPayoutsRequest = Message<"lms.payment.v1.ListPayoutsRequest"> & {
+  /**
+   * The user `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListPayoutsRequest.
+ * Use `create(ListPayoutsRequestSchema)` to create a new message.
+ */
+export const ListPayoutsRequestSchema: GenMessage<ListPayoutsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 51);
+
+/**
+ * ListPayoutsResponse is one page of payouts.
+ *
+ * @generated from message lms.payment.v1.ListPayoutsResponse
+ */
+export type ListPayoutsResponse = Message<"lms.payment.v1.ListPayoutsResponse"> & {
+  /**
+   * The payouts, newest first.
+   *
+   * @generated from field: repeated lms.payment.v1.Payout payouts = 1;
+   */
+  payouts: Payout[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListPayoutsResponse.
+ * Use `create(ListPayoutsResponseSchema)` to create a new message.
+ */
+export const ListPayoutsResponseSchema: GenMessage<ListPayoutsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 52);
+
+/**
+ * PayoutBatch is one run of bank transfers.
+ *
+ * @generated from message lms.payment.v1.PayoutBatch
+ */
+export type PayoutBatch = Message<"lms.payment.v1.PayoutBatch"> & {
+  /**
+   * Resource name `payoutBatches/{batch}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The currency of its payouts.
+   *
+   * @generated from field: string currency_code = 2;
+   */
+  currencyCode: string;
+
+  /**
+   * The sum of its payouts.
+   *
+   * @generated from field: lms.type.v1.Money total = 3;
+   */
+  total?: Money | undefined;
+
+  /**
+   * Its payouts.
+   *
+   * @generated from field: repeated lms.payment.v1.Payout payouts = 4;
+   */
+  payouts: Payout[];
+
+  /**
+   * Where it is.
+   *
+   * @generated from field: lms.payment.v1.PayoutBatchState state = 5;
+   */
+  state: PayoutBatchState;
+
+  /**
+   * When it was made.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 6;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When its outcome was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 7;
+   */
+  completeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.PayoutBatch.
+ * Use `create(PayoutBatchSchema)` to create a new message.
+ */
+export const PayoutBatchSchema: GenMessage<PayoutBatch> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 53);
+
+/**
+ * CreatePayoutBatchRequest batches the requested payouts of a currency.
+ *
+ * @generated from message lms.payment.v1.CreatePayoutBatchRequest
+ */
+export type CreatePayoutBatchRequest = Message<"lms.payment.v1.CreatePayoutBatchRequest"> & {
+  /**
+   * The currency, e.g. "USD".
+   *
+   * @generated from field: string currency_code = 1;
+   */
+  currencyCode: string;
+
+  /**
+   * Client-chosen idempotency key: a retry returns the same batch.
+   *
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreatePayoutBatchRequest.
+ * Use `create(CreatePayoutBatchRequestSchema)` to create a new message.
+ */
+export const CreatePayoutBatchRequestSchema: GenMessage<CreatePayoutBatchRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 54);
+
+/**
+ * CompletePayoutBatchRequest records a batch's outcome.
+ *
+ * @generated from message lms.payment.v1.CompletePayoutBatchRequest
+ */
+export type CompletePayoutBatchRequest = Message<"lms.payment.v1.CompletePayoutBatchRequest"> & {
+  /**
+   * `payoutBatches/{batch}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The payouts whose transfer failed; every other payout is PAID.
+   *
+   * @generated from field: repeated lms.payment.v1.FailedPayout failed = 2;
+   */
+  failed: FailedPayout[];
+};
+
+/**
+ * Describes the message lms.payment.v1.CompletePayoutBatchRequest.
+ * Use `create(CompletePayoutBatchRequestSchema)` to create a new message.
+ */
+export const CompletePayoutBatchRequestSchema: GenMessage<CompletePayoutBatchRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 55);
+
+/**
+ * FailedPayout names a payout whose transfer failed.
+ *
+ * @generated from message lms.payment.v1.FailedPayout
+ */
+export type FailedPayout = Message<"lms.payment.v1.FailedPayout"> & {
+  /**
+   * `users/{user}/payouts/{payout}`.
+   *
+   * @generated from field: string payout = 1;
+   */
+  payout: string;
+
+  /**
+   * Why, at most 500 characters.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.FailedPayout.
+ * Use `create(FailedPayoutSchema)` to create a new message.
+ */
+export const FailedPayoutSchema: GenMessage<FailedPayout> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 56);
+
+/**
+ * ReferralCode earns its owner a commission on orders placed with it.
+ *
+ * @generated from message lms.payment.v1.ReferralCode
+ */
+export type ReferralCode = Message<"lms.payment.v1.ReferralCode"> & {
+  /**
+   * Resource name `referralCodes/{code}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The owner, `users/{user}`.
+   *
+   * @generated from field: string owner = 2;
+   */
+  owner: string;
+
+  /**
+   * The commission, in basis points of the amount paid (1000 = 10%).
+   *
+   * @generated from field: int32 commission_bps = 3;
+   */
+  commissionBps: number;
+
+  /**
+   * Orders paid with it.
+   *
+   * @generated from field: int32 paid_order_count = 4;
+   */
+  paidOrderCount: number;
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 5;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.payment.v1.ReferralCode.
+ * Use `create(ReferralCodeSchema)` to create a new message.
+ */
+export const ReferralCodeSchema: GenMessage<ReferralCode> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 57);
+
+/**
+ * CreateReferralCodeRequest makes a referral code for the caller.
+ *
+ * @generated from message lms.payment.v1.CreateReferralCodeRequest
+ */
+export type CreateReferralCodeRequest = Message<"lms.payment.v1.CreateReferralCodeRequest"> & {
+  /**
+   * The code wanted (3 to 32 of A-Z, a-z, 0-9, '-', '_'); empty: one is
+   * generated. A taken code: ALREADY_EXISTS.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.CreateReferralCodeRequest.
+ * Use `create(CreateReferralCodeRequestSchema)` to create a new message.
+ */
+export const CreateReferralCodeRequestSchema: GenMessage<CreateReferralCodeRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 58);
+
+/**
+ * ListReferralCodesRequest lists a user's referral codes.
+ *
+ * @generated from message lms.payment.v1.ListReferralCodesRequest
+ */
+export type ListReferralCodesRequest = Message<"lms.payment.v1.ListReferralCodesRequest"> & {
+  /**
+   * The user `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.payment.v1.ListReferralCodesRequest.
+ * Use `create(ListReferralCodesRequestSchema)` to create a new message.
+ */
+export const ListReferralCodesRequestSchema: GenMessage<ListReferralCodesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 59);
+
+/**
+ * ListReferralCodesResponse is every referral code of a user.
+ *
+ * @generated from message lms.payment.v1.ListReferralCodesResponse
+ */
+export type ListReferralCodesResponse = Message<"lms.payment.v1.ListReferralCodesResponse"> & {
+  /**
+   * The codes, oldest first.
+   *
+   * @generated from field: repeated lms.payment.v1.ReferralCode referral_codes = 1;
+   */
+  referralCodes: ReferralCode[];
+};
+
+/**
+ * Describes the message lms.payment.v1.ListReferralCodesResponse.
+ * Use `create(ListReferralCodesResponseSchema)` to create a new message.
+ */
+export const ListReferralCodesResponseSchema: GenMessage<ListReferralCodesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 60);
+
+/**
+ * ReconcileOrdersRequest runs the reconciliation job once.
+ *
+ * @generated from message lms.payment.v1.ReconcileOrdersRequest
+ */
+export type ReconcileOrdersRequest = Message<"lms.payment.v1.ReconcileOrdersRequest"> & {
+  /**
+   * Look at orders pending at least this many seconds (0: the configured
+   * age).
+   *
+   * @generated from field: int32 min_age_seconds = 1;
+   */
+  minAgeSeconds: number;
+};
+
+/**
+ * Describes the message lms.payment.v1.ReconcileOrdersRequest.
+ * Use `create(ReconcileOrdersRequestSchema)` to create a new message.
+ */
+export const ReconcileOrdersRequestSchema: GenMessage<ReconcileOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 61);
+
+/**
+ * ReconcileOrdersResponse says what the run did.
+ *
+ * @generated from message lms.payment.v1.ReconcileOrdersResponse
+ */
+export type ReconcileOrdersResponse = Message<"lms.payment.v1.ReconcileOrdersResponse"> & {
+  /**
+   * Orders asked about.
+   *
+   * @generated from field: int32 checked = 1;
+   */
+  checked: number;
+
+  /**
+   * Orders found paid at the provider and marked paid.
+   *
+   * @generated from field: int32 paid = 2;
+   */
+  paid: number;
+
+  /**
+   * Orders found failed at the provider.
+   *
+   * @generated from field: int32 failed = 3;
+   */
+  failed: number;
+
+  /**
+   * Orders expired (not paid in time).
+   *
+   * @generated from field: int32 expired = 4;
+   */
+  expired: number;
+
+  /**
+   * Refunds sent again or settled.
+   *
+   * @generated from field: int32 refunds_settled = 5;
+   */
+  refundsSettled: number;
+};
+
+/**
+ * Describes the message lms.payment.v1.ReconcileOrdersResponse.
+ * Use `create(ReconcileOrdersResponseSchema)` to create a new message.
+ */
+export const ReconcileOrdersResponseSchema: GenMessage<ReconcileOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_lms_payment_v1_payment, 62);
 
 /**
  * OrderState: pending -> paid -> fulfilled, or failed / expired / refunded.
@@ -249,7 +2384,8 @@ export enum OrderState {
   PAID = 2,
 
   /**
-   * The learner is enrolled.
+   * The learner is enrolled. A partial refund leaves an order FULFILLED
+   * with `refunded_amount` set.
    *
    * @generated from enum value: ORDER_STATE_FULFILLED = 3;
    */
@@ -270,7 +2406,7 @@ export enum OrderState {
   EXPIRED = 5,
 
   /**
-   * The payment was returned to the learner.
+   * The whole payment was returned to the learner.
    *
    * @generated from enum value: ORDER_STATE_REFUNDED = 6;
    */
@@ -302,6 +2438,20 @@ export enum PaymentProvider {
    * @generated from enum value: PAYMENT_PROVIDER_STRIPE = 1;
    */
   STRIPE = 1,
+
+  /**
+   * Razorpay orders and checkout.
+   *
+   * @generated from enum value: PAYMENT_PROVIDER_RAZORPAY = 2;
+   */
+  RAZORPAY = 2,
+
+  /**
+   * No provider: a coupon covered the whole price (output only).
+   *
+   * @generated from enum value: PAYMENT_PROVIDER_FREE = 3;
+   */
+  FREE = 3,
 }
 
 /**
@@ -309,6 +2459,281 @@ export enum PaymentProvider {
  */
 export const PaymentProviderSchema: GenEnum<PaymentProvider> = /*@__PURE__*/
   enumDesc(file_lms_payment_v1_payment, 1);
+
+/**
+ * RefundState: pending -> succeeded | failed.
+ *
+ * @generated from enum lms.payment.v1.RefundState
+ */
+export enum RefundState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: REFUND_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Sent (or being sent) to the provider.
+   *
+   * @generated from enum value: REFUND_STATE_PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * The provider returned the money.
+   *
+   * @generated from enum value: REFUND_STATE_SUCCEEDED = 2;
+   */
+  SUCCEEDED = 2,
+
+  /**
+   * The provider refused it; the amount is refundable again.
+   *
+   * @generated from enum value: REFUND_STATE_FAILED = 3;
+   */
+  FAILED = 3,
+}
+
+/**
+ * Describes the enum lms.payment.v1.RefundState.
+ */
+export const RefundStateSchema: GenEnum<RefundState> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 2);
+
+/**
+ * BillingInterval is a plan's billing period.
+ *
+ * @generated from enum lms.payment.v1.BillingInterval
+ */
+export enum BillingInterval {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: BILLING_INTERVAL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Every month.
+   *
+   * @generated from enum value: BILLING_INTERVAL_MONTHLY = 1;
+   */
+  MONTHLY = 1,
+
+  /**
+   * Every year.
+   *
+   * @generated from enum value: BILLING_INTERVAL_YEARLY = 2;
+   */
+  YEARLY = 2,
+}
+
+/**
+ * Describes the enum lms.payment.v1.BillingInterval.
+ */
+export const BillingIntervalSchema: GenEnum<BillingInterval> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 3);
+
+/**
+ * SubscriptionState follows the provider's subscription status.
+ *
+ * @generated from enum lms.payment.v1.SubscriptionState
+ */
+export enum SubscriptionState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: SUBSCRIPTION_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Created; the first payment is not confirmed yet. No access.
+   *
+   * @generated from enum value: SUBSCRIPTION_STATE_INCOMPLETE = 1;
+   */
+  INCOMPLETE = 1,
+
+  /**
+   * Paid up. Access.
+   *
+   * @generated from enum value: SUBSCRIPTION_STATE_ACTIVE = 2;
+   */
+  ACTIVE = 2,
+
+  /**
+   * A renewal payment failed; the provider retries. Access continues until
+   * the provider cancels it.
+   *
+   * @generated from enum value: SUBSCRIPTION_STATE_PAST_DUE = 3;
+   */
+  PAST_DUE = 3,
+
+  /**
+   * Ended. No access.
+   *
+   * @generated from enum value: SUBSCRIPTION_STATE_CANCELED = 4;
+   */
+  CANCELED = 4,
+}
+
+/**
+ * Describes the enum lms.payment.v1.SubscriptionState.
+ */
+export const SubscriptionStateSchema: GenEnum<SubscriptionState> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 4);
+
+/**
+ * LedgerEntryKind says why money moved.
+ *
+ * @generated from enum lms.payment.v1.LedgerEntryKind
+ */
+export enum LedgerEntryKind {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A course sale: the teacher's share.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_SALE = 1;
+   */
+  SALE = 1,
+
+  /**
+   * A course sale: the platform's fee.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_PLATFORM_FEE = 2;
+   */
+  PLATFORM_FEE = 2,
+
+  /**
+   * A course sale: the referrer's commission.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_COMMISSION = 3;
+   */
+  COMMISSION = 3,
+
+  /**
+   * A refund taking back a share, fee or commission.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_REFUND_REVERSAL = 4;
+   */
+  REFUND_REVERSAL = 4,
+
+  /**
+   * Money moved to or from a payout.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_PAYOUT = 5;
+   */
+  PAYOUT = 5,
+
+  /**
+   * A subscription payment.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_SUBSCRIPTION = 6;
+   */
+  SUBSCRIPTION = 6,
+
+  /**
+   * Money received at or returned through a provider.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_PROVIDER = 7;
+   */
+  PROVIDER = 7,
+}
+
+/**
+ * Describes the enum lms.payment.v1.LedgerEntryKind.
+ */
+export const LedgerEntryKindSchema: GenEnum<LedgerEntryKind> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 5);
+
+/**
+ * PayoutState: requested -> batched -> paid | failed.
+ *
+ * @generated from enum lms.payment.v1.PayoutState
+ */
+export enum PayoutState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: PAYOUT_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Asked for; the amount is held from the available earnings.
+   *
+   * @generated from enum value: PAYOUT_STATE_REQUESTED = 1;
+   */
+  REQUESTED = 1,
+
+  /**
+   * In a batch being transferred.
+   *
+   * @generated from enum value: PAYOUT_STATE_BATCHED = 2;
+   */
+  BATCHED = 2,
+
+  /**
+   * Transferred.
+   *
+   * @generated from enum value: PAYOUT_STATE_PAID = 3;
+   */
+  PAID = 3,
+
+  /**
+   * The transfer failed; the amount is available again.
+   *
+   * @generated from enum value: PAYOUT_STATE_FAILED = 4;
+   */
+  FAILED = 4,
+}
+
+/**
+ * Describes the enum lms.payment.v1.PayoutState.
+ */
+export const PayoutStateSchema: GenEnum<PayoutState> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 6);
+
+/**
+ * PayoutBatchState: processing -> completed.
+ *
+ * @generated from enum lms.payment.v1.PayoutBatchState
+ */
+export enum PayoutBatchState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: PAYOUT_BATCH_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Handed to the bank; outcome not recorded yet.
+   *
+   * @generated from enum value: PAYOUT_BATCH_STATE_PROCESSING = 1;
+   */
+  PROCESSING = 1,
+
+  /**
+   * Every payout in it is PAID or FAILED.
+   *
+   * @generated from enum value: PAYOUT_BATCH_STATE_COMPLETED = 2;
+   */
+  COMPLETED = 2,
+}
+
+/**
+ * Describes the enum lms.payment.v1.PayoutBatchState.
+ */
+export const PayoutBatchStateSchema: GenEnum<PayoutBatchState> = /*@__PURE__*/
+  enumDesc(file_lms_payment_v1_payment, 7);
 
 /**
  * ErrorReason lists the `ErrorInfo.reason` values of domain "payment.lms".
@@ -379,23 +2804,166 @@ export enum ErrorReason {
    * @generated from enum value: PROVIDER_NOT_CONFIGURED = 7;
    */
   PROVIDER_NOT_CONFIGURED = 7,
+
+  /**
+   * FAILED_PRECONDITION: the order is not paid (no receipt, no refund).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ORDER_NOT_PAID = 8;
+   */
+  ORDER_NOT_PAID = 8,
+
+  /**
+   * FAILED_PRECONDITION: the learner's refund window has closed, or a
+   * learner asked for part of the amount.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: REFUND_WINDOW_CLOSED = 9;
+   */
+  REFUND_WINDOW_CLOSED = 9,
+
+  /**
+   * FAILED_PRECONDITION: the refund is larger than what is still refundable
+   * (metadata `refundable` in minor units).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: REFUND_EXCEEDS_PAYMENT = 10;
+   */
+  REFUND_EXCEEDS_PAYMENT = 10,
+
+  /**
+   * NOT_FOUND: no coupon with this code.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: COUPON_NOT_FOUND = 11;
+   */
+  COUPON_NOT_FOUND = 11,
+
+  /**
+   * FAILED_PRECONDITION: the coupon's validity window has not started or has
+   * ended, or it was deactivated.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: COUPON_EXPIRED = 12;
+   */
+  COUPON_EXPIRED = 12,
+
+  /**
+   * FAILED_PRECONDITION: the coupon is for another course or currency.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: COUPON_NOT_APPLICABLE = 13;
+   */
+  COUPON_NOT_APPLICABLE = 13,
+
+  /**
+   * FAILED_PRECONDITION: the coupon has no redemptions left in all, or none
+   * left for this learner.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: COUPON_EXHAUSTED = 14;
+   */
+  COUPON_EXHAUSTED = 14,
+
+  /**
+   * ALREADY_EXISTS: a coupon, plan or referral code with this id exists.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ALREADY_EXISTS = 15;
+   */
+  ALREADY_EXISTS = 15,
+
+  /**
+   * NOT_FOUND: no plan with this name, or it is retired.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PLAN_NOT_FOUND = 16;
+   */
+  PLAN_NOT_FOUND = 16,
+
+  /**
+   * NOT_FOUND: no subscription with this name is visible to the caller.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SUBSCRIPTION_NOT_FOUND = 17;
+   */
+  SUBSCRIPTION_NOT_FOUND = 17,
+
+  /**
+   * FAILED_PRECONDITION: the payout is more than the available earnings
+   * (metadata `available` in minor units).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: INSUFFICIENT_EARNINGS = 18;
+   */
+  INSUFFICIENT_EARNINGS = 18,
+
+  /**
+   * FAILED_PRECONDITION: no payout account is set.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PAYOUT_ACCOUNT_MISSING = 19;
+   */
+  PAYOUT_ACCOUNT_MISSING = 19,
+
+  /**
+   * NOT_FOUND: no payout batch with this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PAYOUT_BATCH_NOT_FOUND = 20;
+   */
+  PAYOUT_BATCH_NOT_FOUND = 20,
+
+  /**
+   * FAILED_PRECONDITION: a listed payout is not in this batch.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PAYOUT_NOT_IN_BATCH = 21;
+   */
+  PAYOUT_NOT_IN_BATCH = 21,
+
+  /**
+   * FAILED_PRECONDITION: the Razorpay checkout signature does not match, or
+   * the payment is not captured for this order's amount.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: CHECKOUT_SIGNATURE_INVALID = 22;
+   */
+  CHECKOUT_SIGNATURE_INVALID = 22,
+
+  /**
+   * FAILED_PRECONDITION: the order was placed with another provider.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: WRONG_PROVIDER = 23;
+   */
+  WRONG_PROVIDER = 23,
 }
 
 /**
  * Describes the enum lms.payment.v1.ErrorReason.
  */
 export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
-  enumDesc(file_lms_payment_v1_payment, 2);
+  enumDesc(file_lms_payment_v1_payment, 8);
 
 /**
  * PaymentService owns orders and their payments with external providers
- * (Stripe today; Razorpay next) and the provider webhooks that confirm them.
+ * (Stripe and Razorpay), the providers' webhooks, refunds, coupons,
+ * subscriptions, the earnings ledger, payouts and referral codes.
  *
  * A learner orders a paid course: the price is read from the course service
- * at that moment and frozen on the order, and a payment with the provider is
- * opened (its client secret is returned so the app can confirm it). The
- * provider's signed webhook marks the order paid; the service then enrols the
- * learner through the course service and marks the order fulfilled.
+ * at that moment and frozen on the order (with the course's refund window),
+ * a coupon and a referral code may apply, and a payment with the provider is
+ * opened (Stripe: a PaymentIntent whose client secret the app confirms;
+ * Razorpay: an order the app opens checkout for). The provider's signed
+ * webhook (or, for Razorpay, the checkout signature) marks the order paid;
+ * the service then enrols the learner through the course service and marks
+ * the order fulfilled. If the course service refuses the enrolment (course
+ * archived, prerequisite missing) the order is refunded automatically.
+ *
+ * Money is integer minor units with an ISO 4217 currency; every sale, fee,
+ * commission, refund and payout is a balanced transaction of the double-entry
+ * ledger, so its entries always sum to zero.
  *
  * Errors carry google.rpc.ErrorInfo with domain "payment.lms" and a reason
  * from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -407,7 +2975,9 @@ export const PaymentService: GenService<{
   /**
    * CreateOrder orders a published paid course for the caller and opens a
    * payment with the provider. Idempotent by `request_id`: a retry with the
-   * same id returns the first call's order. Any signed-in user.
+   * same id returns the first call's order. A coupon that covers the whole
+   * price makes an order that is paid at once (provider FREE). Any signed-in
+   * user.
    *
    * @generated from rpc lms.payment.v1.PaymentService.CreateOrder
    */
@@ -428,6 +2998,55 @@ export const PaymentService: GenService<{
     output: typeof OrderSchema;
   },
   /**
+   * ListUserOrders lists a learner's orders, newest first. The learner and
+   * administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListUserOrders
+   */
+  listUserOrders: {
+    methodKind: "unary";
+    input: typeof ListUserOrdersRequestSchema;
+    output: typeof ListUserOrdersResponseSchema;
+  },
+  /**
+   * SearchOrders finds orders by state, provider, learner, course and
+   * creation time, newest first. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.SearchOrders
+   */
+  searchOrders: {
+    methodKind: "unary";
+    input: typeof SearchOrdersRequestSchema;
+    output: typeof SearchOrdersResponseSchema;
+  },
+  /**
+   * GetReceipt returns the receipt of a paid order: what was charged, the
+   * discount, and the refunds since. Its learner and administrators may call
+   * it; an unpaid order has no receipt (FAILED_PRECONDITION, ORDER_NOT_PAID).
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetReceipt
+   */
+  getReceipt: {
+    methodKind: "unary";
+    input: typeof GetReceiptRequestSchema;
+    output: typeof ReceiptSchema;
+  },
+  /**
+   * ConfirmRazorpayPayment completes a Razorpay checkout: the app sends the
+   * payment id and the checkout signature that Razorpay's checkout returned.
+   * The signature (HMAC-SHA256 of "order_id|payment_id" with the key secret)
+   * is verified and the payment is fetched from Razorpay before the order is
+   * marked paid. Idempotent: confirming a paid order returns it. The order's
+   * learner only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ConfirmRazorpayPayment
+   */
+  confirmRazorpayPayment: {
+    methodKind: "unary";
+    input: typeof ConfirmRazorpayPaymentRequestSchema;
+    output: typeof OrderSchema;
+  },
+  /**
    * HandleStripeWebhook receives Stripe's webhook events. The raw body and the
    * `Stripe-Signature` header are checked with the endpoint's signing secret
    * (a bad or stale signature: INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID,
@@ -440,6 +3059,313 @@ export const PaymentService: GenService<{
     methodKind: "unary";
     input: typeof HandleStripeWebhookRequestSchema;
     output: typeof HandleStripeWebhookResponseSchema;
+  },
+  /**
+   * HandleRazorpayWebhook receives Razorpay's webhook events. The raw body is
+   * checked against the `X-Razorpay-Signature` header (HMAC-SHA256 with the
+   * webhook secret); each `X-Razorpay-Event-Id` is handled once. Same answers
+   * as HandleStripeWebhook. Called by Razorpay, so no sign-in.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.HandleRazorpayWebhook
+   */
+  handleRazorpayWebhook: {
+    methodKind: "unary";
+    input: typeof HandleRazorpayWebhookRequestSchema;
+    output: typeof HandleRazorpayWebhookResponseSchema;
+  },
+  /**
+   * RefundOrder refunds all or part of a paid order through its provider.
+   * Administrators may refund any amount still refundable at any time; the
+   * learner may ask for a full refund while the order's refund window is
+   * open (otherwise FAILED_PRECONDITION, REFUND_WINDOW_CLOSED). Idempotent by
+   * `request_id`. A full refund ends the enrolment.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.RefundOrder
+   */
+  refundOrder: {
+    methodKind: "unary";
+    input: typeof RefundOrderRequestSchema;
+    output: typeof RefundSchema;
+  },
+  /**
+   * ListRefunds lists an order's refunds, oldest first. The order's learner
+   * and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListRefunds
+   */
+  listRefunds: {
+    methodKind: "unary";
+    input: typeof ListRefundsRequestSchema;
+    output: typeof ListRefundsResponseSchema;
+  },
+  /**
+   * CreateCoupon creates a discount code. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreateCoupon
+   */
+  createCoupon: {
+    methodKind: "unary";
+    input: typeof CreateCouponRequestSchema;
+    output: typeof CouponSchema;
+  },
+  /**
+   * GetCoupon returns a coupon with its redemption count. Administrators
+   * only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetCoupon
+   */
+  getCoupon: {
+    methodKind: "unary";
+    input: typeof GetCouponRequestSchema;
+    output: typeof CouponSchema;
+  },
+  /**
+   * ListCoupons lists coupons by code. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListCoupons
+   */
+  listCoupons: {
+    methodKind: "unary";
+    input: typeof ListCouponsRequestSchema;
+    output: typeof ListCouponsResponseSchema;
+  },
+  /**
+   * DeactivateCoupon stops a coupon from being redeemed again (orders that
+   * already used it keep their discount). Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.DeactivateCoupon
+   */
+  deactivateCoupon: {
+    methodKind: "unary";
+    input: typeof DeactivateCouponRequestSchema;
+    output: typeof CouponSchema;
+  },
+  /**
+   * PreviewPrice shows what the caller would pay for a course with a coupon,
+   * without redeeming it (a bad coupon: FAILED_PRECONDITION with the reason,
+   * e.g. COUPON_EXPIRED). Any signed-in user.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.PreviewPrice
+   */
+  previewPrice: {
+    methodKind: "unary";
+    input: typeof PreviewPriceRequestSchema;
+    output: typeof PricePreviewSchema;
+  },
+  /**
+   * CreatePlan creates a subscription plan. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreatePlan
+   */
+  createPlan: {
+    methodKind: "unary";
+    input: typeof CreatePlanRequestSchema;
+    output: typeof PlanSchema;
+  },
+  /**
+   * ListPlans lists the active subscription plans. Anyone.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListPlans
+   */
+  listPlans: {
+    methodKind: "unary";
+    input: typeof ListPlansRequestSchema;
+    output: typeof ListPlansResponseSchema;
+  },
+  /**
+   * CreateSubscription subscribes the caller to a plan with Stripe. The
+   * subscription starts INCOMPLETE; the app confirms its first payment with
+   * `client_secret`, and Stripe's events make it ACTIVE (then PAST_DUE or
+   * CANCELED). Idempotent by `request_id`. Any signed-in user.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreateSubscription
+   */
+  createSubscription: {
+    methodKind: "unary";
+    input: typeof CreateSubscriptionRequestSchema;
+    output: typeof SubscriptionSchema;
+  },
+  /**
+   * GetSubscription returns a subscription. Its subscriber and
+   * administrators may call it (others: NOT_FOUND).
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetSubscription
+   */
+  getSubscription: {
+    methodKind: "unary";
+    input: typeof GetSubscriptionRequestSchema;
+    output: typeof SubscriptionSchema;
+  },
+  /**
+   * ListUserSubscriptions lists a user's subscriptions, newest first. The
+   * user and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListUserSubscriptions
+   */
+  listUserSubscriptions: {
+    methodKind: "unary";
+    input: typeof ListUserSubscriptionsRequestSchema;
+    output: typeof ListUserSubscriptionsResponseSchema;
+  },
+  /**
+   * CancelSubscription cancels a subscription at the end of its current
+   * period (access lasts until then). Idempotent. Its subscriber and
+   * administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CancelSubscription
+   */
+  cancelSubscription: {
+    methodKind: "unary";
+    input: typeof CancelSubscriptionRequestSchema;
+    output: typeof SubscriptionSchema;
+  },
+  /**
+   * CheckCourseAccess tells whether a user's subscriptions grant access to a
+   * course now. Course service only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CheckCourseAccess
+   */
+  checkCourseAccess: {
+    methodKind: "unary";
+    input: typeof CheckCourseAccessRequestSchema;
+    output: typeof CheckCourseAccessResponseSchema;
+  },
+  /**
+   * GetEarnings returns a user's ledger balances: what the platform owes
+   * them from course sales and referral commissions, what is on its way in
+   * payouts, and what was paid out. The user and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetEarnings
+   */
+  getEarnings: {
+    methodKind: "unary";
+    input: typeof GetEarningsRequestSchema;
+    output: typeof EarningsSchema;
+  },
+  /**
+   * ListLedgerEntries lists a user's ledger entries, newest first. The user
+   * and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListLedgerEntries
+   */
+  listLedgerEntries: {
+    methodKind: "unary";
+    input: typeof ListLedgerEntriesRequestSchema;
+    output: typeof ListLedgerEntriesResponseSchema;
+  },
+  /**
+   * GetLedgerBalance returns the sum of every ledger entry per currency,
+   * which is zero in every currency (double entry). Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetLedgerBalance
+   */
+  getLedgerBalance: {
+    methodKind: "unary";
+    input: typeof GetLedgerBalanceRequestSchema;
+    output: typeof LedgerBalanceSchema;
+  },
+  /**
+   * SetPayoutAccount stores the caller's bank details for payouts, encrypted
+   * at rest. Only the user themselves.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.SetPayoutAccount
+   */
+  setPayoutAccount: {
+    methodKind: "unary";
+    input: typeof SetPayoutAccountRequestSchema;
+    output: typeof PayoutAccountSchema;
+  },
+  /**
+   * GetPayoutAccount returns the bank details with the account number
+   * masked. The user and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.GetPayoutAccount
+   */
+  getPayoutAccount: {
+    methodKind: "unary";
+    input: typeof GetPayoutAccountRequestSchema;
+    output: typeof PayoutAccountSchema;
+  },
+  /**
+   * CreatePayout asks for an amount of the caller's available earnings to be
+   * paid out to their payout account. Idempotent by `request_id`. The user
+   * themselves.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreatePayout
+   */
+  createPayout: {
+    methodKind: "unary";
+    input: typeof CreatePayoutRequestSchema;
+    output: typeof PayoutSchema;
+  },
+  /**
+   * ListPayouts lists a user's payouts, newest first. The user and
+   * administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListPayouts
+   */
+  listPayouts: {
+    methodKind: "unary";
+    input: typeof ListPayoutsRequestSchema;
+    output: typeof ListPayoutsResponseSchema;
+  },
+  /**
+   * CreatePayoutBatch gathers every requested payout of a currency into a
+   * batch for the bank transfer run. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreatePayoutBatch
+   */
+  createPayoutBatch: {
+    methodKind: "unary";
+    input: typeof CreatePayoutBatchRequestSchema;
+    output: typeof PayoutBatchSchema;
+  },
+  /**
+   * CompletePayoutBatch records the outcome of a batch's transfers: every
+   * payout is PAID except those listed as failed, whose money returns to the
+   * user's available earnings. Idempotent. Administrators only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CompletePayoutBatch
+   */
+  completePayoutBatch: {
+    methodKind: "unary";
+    input: typeof CompletePayoutBatchRequestSchema;
+    output: typeof PayoutBatchSchema;
+  },
+  /**
+   * CreateReferralCode gives the caller a referral code: orders placed with
+   * it earn the caller a commission. Any signed-in user.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.CreateReferralCode
+   */
+  createReferralCode: {
+    methodKind: "unary";
+    input: typeof CreateReferralCodeRequestSchema;
+    output: typeof ReferralCodeSchema;
+  },
+  /**
+   * ListReferralCodes lists a user's referral codes with their use counts.
+   * The user and administrators may call it.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ListReferralCodes
+   */
+  listReferralCodes: {
+    methodKind: "unary";
+    input: typeof ListReferralCodesRequestSchema;
+    output: typeof ListReferralCodesResponseSchema;
+  },
+  /**
+   * ReconcileOrders asks the providers about orders pending longer than the
+   * configured age and refunds that never reached the provider, and settles
+   * them as a webhook would (the job also runs on a timer). Administrators
+   * only.
+   *
+   * @generated from rpc lms.payment.v1.PaymentService.ReconcileOrders
+   */
+  reconcileOrders: {
+    methodKind: "unary";
+    input: typeof ReconcileOrdersRequestSchema;
+    output: typeof ReconcileOrdersResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_payment_v1_payment, 0);

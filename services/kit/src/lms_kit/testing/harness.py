@@ -59,15 +59,15 @@ class TokenMint:
 
 
 def settings_for(mint: TokenMint, service_name: str, cls: type[KitSettings] = KitSettings, **extra: object):
-    return cls(
-        service_name=service_name,
-        grpc_host="127.0.0.1",
-        grpc_port=0,
-        jwks_url=mint.jwks_url,
-        jwt_issuer=ISSUER,
-        jwt_audience=AUDIENCE,
-        **extra,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "service_name": service_name,
+        "grpc_host": "127.0.0.1",
+        "grpc_port": 0,
+        "jwks_url": mint.jwks_url,
+        "jwt_issuer": ISSUER,
+        "jwt_audience": AUDIENCE,
+    }
+    return cls(**{**values, **extra})  # type: ignore[arg-type]
 
 
 @dataclass

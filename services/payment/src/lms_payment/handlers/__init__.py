@@ -26,6 +26,7 @@ class Handlers:
     subscriptions: SubscriptionHandlers
     earnings: EarningsHandlers
     reconciler: Reconciler
+    deps: Deps
 
     @classmethod
     def build(cls, deps: Deps) -> Handlers:
@@ -39,6 +40,7 @@ class Handlers:
             subscriptions=SubscriptionHandlers(deps),
             earnings=EarningsHandlers(deps),
             reconciler=Reconciler(deps, refunds),
+            deps=deps,
         )
 
 
