@@ -14,6 +14,7 @@ from lms_course.testing import fails
 from lms_kit.testing.harness import error_reason
 from lms_payment.adapters.repository import SqlPayoutAccounts
 from lms_payment.adapters.tables import ledger_balances, ledger_entries, payout_accounts
+from lms_payment.rotate_keys import rotate
 
 from ..conftest import PAYOUT_KEY
 from .support import bought, earnings, ledger_totals, paid_course, uid, usd
@@ -183,13 +184,12 @@ async def test_bank_details_are_encrypted_at_rest_masked_on_read_and_survive_key
         )
     assert "000123456789" not in stored and "Ada" not in stored
 
-    new_key = Fernet.generate_key()
-    rotated = MultiFernet([Fernet(new_key), Fernet(PAYOUT_KEY.encode())])
-    async with mesh.database.session() as session, session.begin():
-        assert await SqlPayoutAccounts(session, rotated).rotate() >= 1
+    new_key = Fernet.generate_key().decode()
+    rotated = mesh.settings.model_copy(update={"payout_encryption_keys": f"{new_key},{PAYOUT_KEY}"})
+    assert await rotate(rotated) >= 1  # what `python -m lms_payment.rotate_keys` runs
     async with mesh.database.session() as session:
-        only_new = SqlPayoutAccounts(session, MultiFernet([Fernet(new_key)]))
+        only_new = SqlPayoutAccounts(session, MultiFernet([Fernet(new_key.encode())]))
         assert (await only_new.get(user)).account_number == "000123456789"
     # Rotate back: the running service holds only the original key.
-    async with mesh.database.session() as session, session.begin():
-        await SqlPayoutAccounts(session, MultiFernet([Fernet(PAYOUT_KEY.encode()), Fernet(new_key)])).rotate()
+    back = mesh.settings.model_copy(update={"payout_encryption_keys": f"{PAYOUT_KEY},{new_key}"})
+    await rotate(back)
