@@ -91,7 +91,9 @@ async def events_of(mesh, event_type, **match) -> list:
     async with mesh.database.session() as session:
         rows = (
             await session.execute(
-                sa.select(outbox.c.payload).where(outbox.c.subject == event_type.DESCRIPTOR.full_name)
+                sa.select(outbox.c.payload)
+                .where(outbox.c.subject == event_type.DESCRIPTOR.full_name)
+                .order_by(outbox.c.sequence)
             )
         ).scalars()
         found = map(event_type.FromString, rows)
