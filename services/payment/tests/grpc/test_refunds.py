@@ -10,8 +10,9 @@ import grpc
 
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import events_pb2, payment_pb2
+from lms.type.v1 import money_pb2
 from lms_course.testing import fails
-from lms_kit.testing.harness import error_reason
+from lms_kit.testing.harness import error_reason, field_violations
 
 from .support import (
     bought,
@@ -151,3 +152,19 @@ async def test_an_unpaid_order_cannot_be_refunded_and_has_no_receipt(mesh):
         )
     )
     assert (error.code(), error_reason(error)) == (grpc.StatusCode.FAILED_PRECONDITION, "ORDER_NOT_PAID")
+
+
+async def test_refunds_of_nothing_or_in_another_currency_are_refused_with_the_field_named(mesh):
+    course, _, _ = await paid_course(mesh, price=2_000)
+    order = await bought(mesh, f"learner-{uid()}", course.name)
+    for amount in (usd(0), usd(-5), money_pb2.Money(currency_code="EUR", amount_minor=100)):
+        error = await fails(
+            mesh.payments.RefundOrder(
+                payment_pb2.RefundOrderRequest(name=order.name, amount=amount, request_id=uid()),
+                metadata=mesh.admin(),
+            )
+        )
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "amount" in field_violations(error)
+    await refund(mesh, order.name, mesh.admin())
+    nothing_left = await fails(refund(mesh, order.name, mesh.admin()))
+    assert error_reason(nothing_left) == "REFUND_EXCEEDS_PAYMENT"

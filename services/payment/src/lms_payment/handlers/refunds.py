@@ -13,8 +13,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from lms_kit import errors as rpc
 from lms_payment.domain.errors import OrderNotFound, Precondition, UpstreamUnavailable
-from lms_payment.domain.model import SERVICE_REQUESTER, Money, Order, Refund, RefundStatus
+from lms_payment.domain.model import SERVICE_REQUESTER, Money, Order, Refund, RefundStatus, RefundTooLarge
 from lms_payment.domain.providers import RefundState
 from lms_payment.handlers import settlement
 from lms_payment.handlers.common import Actor, Deps, log
@@ -41,7 +42,13 @@ class RefundHandlers:
                 return existing
             if not actor.is_admin:
                 self._check_learner_refund(order, amount, now)
+            if amount is not None and (amount.amount_minor <= 0 or amount.currency != order.amount.currency):
+                raise rpc.InvalidArgument(
+                    [rpc.FieldViolation("amount", f"a positive amount in {order.amount.currency}", "RANGE")]
+                )
             wanted = amount or order.refundable
+            if wanted.is_zero and order.paid_at is not None:  # a FREE order, or all refunded
+                raise RefundTooLarge(order.refundable)
             order.reserve_refund(wanted)
             refund = Refund(
                 id=str(uuid.uuid4()),
