@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import math
@@ -45,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -159,9 +161,10 @@ def _tree_cpu(root: int, children: dict[int, list[int]]) -> float:
 
 
 class CpuMeter:
-    def __init__(self, roots: dict[str, int], standin: StandIn) -> None:
+    def __init__(self, roots: dict[str, int], standin: StandIn, pg_port: int = 0) -> None:
         self._roots = roots
         self.standin = standin
+        self.pg_port = pg_port
 
     def snapshot(self) -> dict[str, float]:
         table = _process_table()
@@ -171,8 +174,27 @@ class CpuMeter:
         return cpu
 
 
+WAITS = """select datname, wait_event_type, left(query, 60) from pg_stat_activity
+           where datname like 'lms_%' and state = 'active' and wait_event_type = 'Lock'"""
+
+
+def sample_lock_waits(port: int, stop: threading.Event, counts: collections.Counter) -> None:
+    """Every 20 ms: the sessions waiting for a lock (a row another transaction holds)."""
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        while not stop.is_set():
+            for database, _, query in conn.execute(WAITS):
+                counts[f"{database}: {query}"] += 1
+            counts[""] += 1  # the number of samples
+            stop.wait(0.02)
+
+
 class Phase:
-    """Wall time and CPU per component of one measured run."""
+    """Wall time, CPU per component, calls to the stand-in and, on PostgreSQL, lock waits
+    of one measured run."""
 
     def __init__(self, meter: CpuMeter, ops: int) -> None:
         self._meter = meter
@@ -180,9 +202,16 @@ class Phase:
         self.cpu: dict[str, float] = {}
         self.wall = 0.0
         self.standin_calls = 0
+        self.lock_waits: collections.Counter = collections.Counter()
 
     def __enter__(self) -> Phase:
         self._calls = self._meter.standin.calls()
+        self._stop = threading.Event()
+        if self._meter.pg_port:
+            self._sampler = threading.Thread(
+                target=sample_lock_waits, args=(self._meter.pg_port, self._stop, self.lock_waits), daemon=True
+            )
+            self._sampler.start()
         self._before = self._meter.snapshot()
         self._started = time.perf_counter()
         return self
@@ -191,6 +220,9 @@ class Phase:
         self.wall = time.perf_counter() - self._started
         after = self._meter.snapshot()
         self.cpu = {name: after[name] - self._before[name] for name in after}
+        self._stop.set()
+        if self._meter.pg_port:
+            self._sampler.join()
         self.standin_calls = self._meter.standin.calls() - self._calls
 
 
@@ -246,11 +278,12 @@ class Mesh:
 Check = Callable[[httpx.Response], str | None]
 
 
-async def drive(client: httpx.AsyncClient, calls: int, concurrency: int, make, check: Check | None = None):  # type: ignore[no-untyped-def]
+async def drive(clients: list[httpx.AsyncClient], calls: int, make, check: Check | None = None):  # type: ignore[no-untyped-def]
+    """`calls` requests `make(i)` over the clients, one request in flight per client."""
     latencies: list[float] = []
     queue = iter(range(calls))
 
-    async def worker() -> None:
+    async def worker(client: httpx.AsyncClient) -> None:
         for i in queue:
             method, url, kwargs = make(i)
             started = time.perf_counter()
@@ -263,7 +296,7 @@ async def drive(client: httpx.AsyncClient, calls: int, concurrency: int, make, c
                 raise SystemExit(f"{method} {url}: {wrong}: {response.text[:200]}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(client) for client in clients))
     return calls / (time.perf_counter() - started), latencies
 
 
@@ -349,11 +382,18 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
     roots["stand-in"] = standin.process.pid
     if args.pg_pid:
         roots["postgres"] = args.pg_pid
-    meter = CpuMeter(roots, standin)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    meter = CpuMeter(roots, standin, args.pg_port)
     phases: dict[str, Phase] = {}
     figures: dict[str, float] = {}
-    async with httpx.AsyncClient(base_url=mesh.rest, timeout=60, trust_env=False, limits=limits) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        # One client (one connection) per concurrent caller: a shared httpx pool of 16
+        # connections costs the load generator twice the CPU per request.
+        client, *clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=mesh.rest, timeout=60, trust_env=False)
+            )
+            for _ in range(1 + concurrency)
+        ]
         # Set-up: a teacher with paid published courses; learners with a token each.
         admin = mesh.admin()
         teacher_name, email = await sign_up(client, "teacher")
@@ -381,8 +421,8 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
         def offset(make, by: int):  # type: ignore[no-untyped-def]
             return lambda i: make(i + by)
 
-        await drive(client, sizes["warmup"], concurrency, echo)
-        await drive(client, sizes["warmup"], concurrency, checkout, pending_order)
+        await drive(clients, sizes["warmup"], echo)
+        await drive(clients, sizes["warmup"], checkout, pending_order)
         results: dict[str, tuple[float, list[float]]] = {}
         for name, make, calls, check in (
             ("echo (before)", echo, sizes["echoes"], None),
@@ -390,7 +430,7 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
             ("echo (after)", echo, sizes["echoes"], None),
         ):
             with Phase(meter, calls) as phases[name]:
-                results[name] = await drive(client, calls, concurrency, make, check)
+                results[name] = await drive(clients, calls, make, check)
         for name, (rate, latencies) in results.items():
             figures[f"{name} per_s"] = rate
             figures[f"{name} p50_ms"] = statistics.median(latencies) * 1000
@@ -432,12 +472,12 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
         async def ignored_run(name: str) -> None:
             make = post_webhooks(standin.event("payment_intent.created", intents))
             with Phase(meter, len(intents)) as phases[name]:
-                rate, latencies = await drive(client, len(intents), concurrency, make, handled(False))
+                rate, latencies = await drive(clients, len(intents), make, handled(False))
             figures[f"{name} per_s"] = rate
             figures[f"{name} p50_ms"] = statistics.median(latencies) * 1000
             figures[f"{name} p99_ms"] = percentile(latencies, 99) * 1000
 
-        await drive(client, min(50, len(intents)), concurrency, post_webhooks(standin.event("payment_intent.created", intents)), handled(False))  # fmt: skip
+        await drive(clients, min(50, len(intents)), post_webhooks(standin.event("payment_intent.created", intents)), handled(False))  # fmt: skip
         await ignored_run("ignored webhooks (before)")
 
         make = post_webhooks(standin.pay(intents))
@@ -445,7 +485,7 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
         name = "succeeded webhooks, end to end"
         with Phase(meter, len(intents)) as phases[name]:
             started = time.perf_counter()
-            rate, latencies = await drive(client, len(intents), concurrency, make, handled(True))
+            rate, latencies = await drive(clients, len(intents), make, handled(True))
             answered = time.perf_counter()
             while True:
                 page = ok(await client.get(
@@ -489,6 +529,16 @@ def report_cpu(phases: dict[str, Phase]) -> None:
         print(f"  {name}: total {total:.2f}; " + ", ".join(cells))
 
 
+def report_lock_waits(phases: dict[str, Phase]) -> None:
+    print("\nPostgreSQL sessions waiting for a lock, on average over the run (sampled every 20 ms):")
+    for name, phase in phases.items():
+        samples = phase.lock_waits.get("", 0) or 1
+        waits = [(n, what) for what, n in phase.lock_waits.most_common() if what]
+        total = sum(n for n, _ in waits) / samples
+        top = "; ".join(f"{n / samples:.1f} at {what}" for n, what in waits[:2])
+        print(f"  {name}: {total:.1f}" + (f" ({top})" if top else ""))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -511,6 +561,7 @@ def main() -> int:
         stack.callback(standin.stop)
         pg_port = stack.enter_context(throwaway_postgres(Path(data))) if args.postgres else 0
         args.pg_pid = int((Path(data) / "pg" / "postmaster.pid").read_text().split()[0]) if pg_port else 0
+        args.pg_port = pg_port
         env = {
             "LMS_STRIPE_API_KEY": standin.api_key,
             "LMS_STRIPE_WEBHOOK_SECRET": standin.webhook_secret,
@@ -546,6 +597,8 @@ def main() -> int:
           f"= {f['end_to_end per_s'] / ignored:.2f}x ignored events; {f['tail_s']:.1f} s after the last POST; "
           f"pay -> fulfil per order p50 {f['saga p50_ms']:.0f} ms, p99 {f['saga p99_ms']:.0f} ms")  # fmt: skip
     report_cpu(phases)
+    if args.postgres:
+        report_lock_waits(phases)
     print("PASS  every checkout 200 PENDING with a PaymentIntent; every webhook 200; every order FULFILLED")
     return 0
 
