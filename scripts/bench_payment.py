@@ -24,9 +24,14 @@ generator's GIL; its CPU is measured). Every call goes over REST through Envoy.
    the same number of signed `payment_intent.created` events for the same intents (verified
    and recorded, no order change, no saga), run before and after.
 
-Per phase it prints the CPU each component used per operation (from /proc), which says
-where the time goes. Every call must succeed (HTTP 200, the expected answer), or the script
-stops with exit 1. There is no numeric target: exit 0 when every check passed.
+Where the time goes, per measured run: the CPU each component used per operation (from
+/proc: the services with their workers, Envoy, nats-server, PostgreSQL, the stand-in and
+this load generator), the kernel's count of connections refused by a full accept queue
+(the stand-in's is 5 deep), and with --postgres the sessions waiting for a row lock
+(pg_stat_activity, sampled every 20 ms).
+
+Every call must succeed (HTTP 200, the expected answer), or the script prints the services'
+last errors and stops with exit 1. There is no numeric target: exit 0 when every check passed.
 """
 
 from __future__ import annotations
@@ -174,6 +179,13 @@ class CpuMeter:
         return cpu
 
 
+def listen_overflows() -> int:
+    """The kernel's count of connections dropped because a listening socket's accept queue
+    was full (all sockets of the machine: TcpExt ListenOverflows)."""
+    header, values = [line.split() for line in Path("/proc/net/netstat").read_text().splitlines()[:2]]
+    return int(dict(zip(header, values, strict=True))["ListenOverflows"])
+
+
 WAITS = """select datname, wait_event_type, left(query, 60) from pg_stat_activity
            where datname like 'lms_%' and state = 'active' and wait_event_type = 'Lock'"""
 
@@ -203,9 +215,11 @@ class Phase:
         self.wall = 0.0
         self.standin_calls = 0
         self.lock_waits: collections.Counter = collections.Counter()
+        self.overflows = 0
 
     def __enter__(self) -> Phase:
         self._calls = self._meter.standin.calls()
+        self._overflows = listen_overflows()
         self._stop = threading.Event()
         if self._meter.pg_port:
             self._sampler = threading.Thread(
@@ -224,6 +238,7 @@ class Phase:
         if self._meter.pg_port:
             self._sampler.join()
         self.standin_calls = self._meter.standin.calls() - self._calls
+        self.overflows = listen_overflows() - self._overflows
 
 
 # The mesh
@@ -264,6 +279,24 @@ class Mesh:
         )
         return {"authorization": f"Bearer {signer.sign('bench-admin', roles=['admin'])}"}
 
+    def print_errors(self, limit: int = 3) -> None:
+        """The last errors the services logged (the data directory goes away with the run)."""
+        for log in sorted((self.data_dir / "logs").glob("*.log")):
+            errors = [
+                line for line in log.read_text(errors="replace").splitlines() if '"level": "error"' in line
+            ]
+            for line in errors[-limit:]:
+                record = json.loads(line)
+                cause = [
+                    x
+                    for x in record.get("exc", "").splitlines()
+                    if re.match(r"^[\w.]+(Error|Exception)\b", x)
+                ]
+                print(
+                    f"{log.name}: {record['ts']} {record['msg']} {' '.join(cause[-1:])[:500]}",
+                    file=sys.stderr,
+                )
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -273,6 +306,10 @@ class Mesh:
 
 
 # Load
+
+
+class CheckFailed(Exception):
+    """A call did not answer as it must: the run stops."""
 
 
 Check = Callable[[httpx.Response], str | None]
@@ -290,20 +327,30 @@ async def drive(clients: list[httpx.AsyncClient], calls: int, make, check: Check
             response = await client.request(method, url, **kwargs)
             latencies.append(time.perf_counter() - started)
             if response.status_code != 200:
-                raise SystemExit(f"{method} {url} -> {response.status_code} {response.text[:200]}")
+                raise CheckFailed(f"{method} {url} -> {response.status_code} {response.text[:200]}")
             wrong = check(response) if check else None
             if wrong:
-                raise SystemExit(f"{method} {url}: {wrong}: {response.text[:200]}")
+                raise CheckFailed(f"{method} {url}: {wrong}: {response.text[:200]}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker(client) for client in clients))
+    await cancelling_gather([worker(client) for client in clients])
     return calls / (time.perf_counter() - started), latencies
 
 
 def ok(response: httpx.Response) -> dict:
     if response.status_code != 200:
-        raise SystemExit(f"{response.request.method} {response.request.url} -> {response.status_code} {response.text[:300]}")  # fmt: skip
+        raise CheckFailed(f"{response.request.method} {response.request.url} -> {response.status_code} {response.text[:300]}")  # fmt: skip
     return response.json()
+
+
+async def cancelling_gather(coroutines: list) -> list:  # type: ignore[type-arg]
+    """asyncio.gather that cancels the others when one fails (no stray requests, no noise)."""
+    tasks = [asyncio.ensure_future(c) for c in coroutines]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def gathered(concurrency: int, jobs) -> list:  # type: ignore[no-untyped-def]
@@ -313,7 +360,7 @@ async def gathered(concurrency: int, jobs) -> list:  # type: ignore[no-untyped-d
         async with gate:
             return await job
 
-    return await asyncio.gather(*(one(job) for job in jobs))
+    return await cancelling_gather([one(job) for job in jobs])
 
 
 async def sign_up(client: httpx.AsyncClient, label: str) -> tuple[str, str]:
@@ -444,7 +491,7 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
         ])  # fmt: skip
         orders = [ok(r) for r in responses]
         if any(pending_order(r) for r in responses):
-            raise SystemExit("webhook set-up: an order is not pending with a PaymentIntent")
+            raise CheckFailed("webhook set-up: an order is not pending with a PaymentIntent")
         names = [o["name"] for o in orders]
         intents = [o["providerPaymentId"] for o in orders]
         print(f"set-up: {len(names)} pending orders for the webhook runs", flush=True)
@@ -494,13 +541,13 @@ async def bench_mesh(mesh: Mesh, standin: StandIn, args: argparse.Namespace, siz
                 if not page.get("orders"):
                     break
                 if time.perf_counter() - started > deadline:
-                    raise SystemExit(f"orders still PAID after {deadline:.0f} s: the saga did not keep up")
+                    raise CheckFailed(f"orders still PAID after {deadline:.0f} s: the saga did not keep up")
                 await asyncio.sleep(0.05)
             fulfilled_at = time.perf_counter()
         fulfilled = {o["name"]: o for o in await search(client, admin, "ORDER_STATE_FULFILLED")}
         missing = [n for n in names if n not in fulfilled]
         if missing:
-            raise SystemExit(f"{len(missing)} of {len(names)} orders are not FULFILLED, e.g. {missing[0]}")
+            raise CheckFailed(f"{len(missing)} of {len(names)} orders are not FULFILLED, e.g. {missing[0]}")
         saga = [
             (_time(fulfilled[n]["fulfillTime"]) - _time(fulfilled[n]["payTime"])).total_seconds()
             for n in names
@@ -527,6 +574,10 @@ def report_cpu(phases: dict[str, Phase]) -> None:
         ]
         total = sum(phase.cpu.values()) / ops * 1000
         print(f"  {name}: total {total:.2f}; " + ", ".join(cells))
+    print(
+        "TCP connections refused by a full accept queue (kernel ListenOverflows; the client retries after 1 s):"
+    )
+    print("  " + ", ".join(f"{name} {phase.overflows}" for name, phase in phases.items()))
 
 
 def report_lock_waits(phases: dict[str, Phase]) -> None:
@@ -571,6 +622,10 @@ def main() -> int:
         mesh = Mesh(Path(data) / "mesh", args.workers, env, pg_port=pg_port)
         try:
             measured = asyncio.run(bench_mesh(mesh, standin, args, sizes))
+        except CheckFailed as failure:
+            mesh.print_errors()
+            print(f"FAIL  {failure}")
+            return 1
         finally:
             mesh.stop()
 
@@ -596,6 +651,10 @@ def main() -> int:
     print(f"webhooks end to end (until every order is FULFILLED): {f['end_to_end per_s']:.1f}/s "
           f"= {f['end_to_end per_s'] / ignored:.2f}x ignored events; {f['tail_s']:.1f} s after the last POST; "
           f"pay -> fulfil per order p50 {f['saga p50_ms']:.0f} ms, p99 {f['saga p99_ms']:.0f} ms")  # fmt: skip
+    client_share = max(phases[n].cpu["client"] / phases[n].wall for n in ("echo (before)", "echo (after)"))
+    if client_share > 0.8:
+        print(f"note: this load generator used {client_share:.0%} of a core during the echo runs: the echo figure "
+              "is the client's limit, so checkout vs echo is an upper bound of checkout vs the mesh's echo")  # fmt: skip
     report_cpu(phases)
     if args.postgres:
         report_lock_waits(phases)
