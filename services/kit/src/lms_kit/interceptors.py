@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 import grpc
+import sqlalchemy.exc
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
@@ -332,6 +333,13 @@ class _MethodPipeline:
         mapped = self.owner._map_error(error) if self.owner._map_error is not None else None
         if mapped is not None:
             await _abort(context, call, mapped)
+        if is_transient_database_error(error):
+            log.warning("rpc_database_busy method=%s error=%s", self.method, type(error).__name__)
+            await _abort(
+                context,
+                call,
+                Unavailable("DATABASE_UNAVAILABLE", "the database is busy or unreachable; retry"),
+            )
         log.exception("rpc_failed method=%s", self.method, exc_info=error)
         await _abort_internal(context, call)
 
@@ -361,6 +369,26 @@ class _MethodPipeline:
         if request is not None:
             validate(request)
         call.principal_token = set_current_principal(principal)
+
+
+# SQLSTATE classes a retry can cure: connection exceptions, serialization failures and
+# deadlocks, operator intervention (a restart).
+_TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "57P")
+
+
+def is_transient_database_error(error: BaseException) -> bool:
+    """A database error that retrying may cure (SQLite busy, PostgreSQL down, a deadlock):
+    the caller gets UNAVAILABLE, which clients and the mesh retry, instead of INTERNAL."""
+    if not isinstance(error, sqlalchemy.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    if sqlstate.startswith(_TRANSIENT_SQLSTATES):
+        return True
+    return isinstance(error, sqlalchemy.exc.OperationalError) and (
+        "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+    )
 
 
 async def _validated(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -80,7 +80,10 @@ def contract_limits(
                 per_minute = options.Extensions[options_pb2.rate_limit].per_user_per_minute
                 if per_minute:
                     limits[path] = per_minute
+    served = {path.rsplit("/", 1)[0] for path in known}
     for path, per_minute in (overrides or {}).items():
+        if path.rsplit("/", 1)[0] not in served:
+            continue  # another service's method: one LMS_RATE_LIMITS may serve a whole mesh
         if path not in known:
             raise ValueError(f"LMS_RATE_LIMITS names {path!r}, which this service does not serve")
         if per_minute < 0:

@@ -109,8 +109,11 @@ def test_caller_keys() -> None:
 def test_overrides_add_change_and_remove_limits_and_must_name_served_methods() -> None:
     assert contract_limits([PROBE]) == {}
     assert contract_limits([PROBE], {ECHO: 5, WHOAMI: 0}) == {ECHO: 5}
+    # One LMS_RATE_LIMITS for a whole mesh: other services' methods are theirs to check...
+    assert contract_limits([PROBE], {"/lms.nope.v1.X/Y": 1, ECHO: 2}) == {ECHO: 2}
+    # ...but a method this service's own services do not have is a typo.
     with pytest.raises(ValueError, match="does not serve"):
-        contract_limits([PROBE], {"/lms.nope.v1.X/Y": 1})
+        contract_limits([PROBE], {ECHO.rsplit("/", 1)[0] + "/Ehco": 1})
     with pytest.raises(ValueError, match=">= 0"):
         contract_limits([PROBE], {ECHO: -1})
 

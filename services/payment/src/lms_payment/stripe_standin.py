@@ -196,6 +196,12 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(12)}"
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 refuses connections under a benchmark's load.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 @dataclass
 class StripeStandIn:
     api_key: str = "sk_test_standin"
@@ -252,7 +258,7 @@ class StripeStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

@@ -146,7 +146,7 @@ class EventConsumer:
             self._fetching = True
             try:
                 messages = await sub.fetch(self._batch_size, timeout=self._fetch_timeout_s)
-            except nats.errors.TimeoutError:
+            except (nats.errors.TimeoutError, TimeoutError):  # nats-py raises either when nothing came
                 continue
             except Exception:
                 log.exception("event_fetch_failed consumer=%s", self.durable)

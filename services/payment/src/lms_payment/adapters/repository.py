@@ -5,14 +5,15 @@ statement or a row lock, never by a read-then-write in Python:
 - one order per (learner, request id), one refund per (order, request id): ON CONFLICT;
 - a coupon's global limit: one conditional UPDATE of its count; the learner's limit is
   counted while that UPDATE holds the coupon's row lock;
-- a ledger transaction is booked once per key (ON CONFLICT on `key`), with its balances;
-- a payout never exceeds the user's balance: the balance row is locked, then checked.
+- a ledger transaction is booked once per key (ON CONFLICT on `key`); balances are sums of
+  entries, so a sale locks no row shared with other sales;
+- a payout never exceeds the user's earnings: the user's payout account row is locked (one
+  user's payouts queue there), then the entries are summed.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
@@ -28,7 +29,6 @@ from lms_payment import mappers
 from lms_payment.adapters.tables import (
     coupon_redemptions,
     coupons,
-    ledger_balances,
     ledger_entries,
     ledger_transactions,
     orders,
@@ -544,22 +544,6 @@ class SqlLedger:
                 for e in transaction.entries
             ],
         )
-        moves: dict[tuple[str, str], int] = defaultdict(int)
-        for e in transaction.entries:
-            moves[(e.account, e.amount.currency)] += e.amount.amount_minor
-        # Sorted, so that two transactions touching the same accounts lock them in one order.
-        for (account, currency), delta in sorted(moves.items()):
-            statement = _insert(self.session, ledger_balances).values(
-                account=account, currency=currency, balance_minor=delta
-            )
-            await self.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["account", "currency"],
-                    set_={
-                        "balance_minor": ledger_balances.c.balance_minor + statement.excluded.balance_minor
-                    },
-                )
-            )
         return True
 
     async def entries_of(self, key: str) -> list[Entry]:
@@ -575,17 +559,24 @@ class SqlLedger:
             for account, currency, amount, kind in await self.session.execute(query)
         ]
 
-    async def balance(self, account: str, currency: str, *, for_update: bool = False) -> int:
-        query = sa.select(ledger_balances.c.balance_minor).where(
-            ledger_balances.c.account == account, ledger_balances.c.currency == currency
+    async def balance(self, account: str, currency: str) -> int:
+        """The sum of the account's entries in `currency` (debit positive)."""
+        e = ledger_entries.c
+        query = sa.select(sa.func.coalesce(sa.func.sum(e.amount_minor), 0)).where(
+            e.account == account, e.currency == currency
         )
-        if for_update:
-            query = query.with_for_update()
-        return (await self.session.scalar(query)) or 0
+        return int(await self.session.scalar(query) or 0)
 
     async def balances(self, accounts: Sequence[str]) -> dict[tuple[str, str], int]:
-        query = sa.select(ledger_balances).where(ledger_balances.c.account.in_(accounts))
-        return {(row.account, row.currency): row.balance_minor for row in await self.session.execute(query)}
+        e = ledger_entries.c
+        query = (
+            sa.select(e.account, e.currency, sa.func.sum(e.amount_minor))
+            .where(e.account.in_(accounts))
+            .group_by(e.account, e.currency)
+        )
+        return {
+            (account, currency): int(total) for account, currency, total in await self.session.execute(query)
+        }
 
     async def totals(self) -> tuple[dict[str, int], int]:
         """Sum of all entries per currency (zero when the books balance) and the entry count."""
@@ -806,8 +797,11 @@ class SqlPayoutAccounts:
             updated_at=row.updated_at,
         )
 
-    async def exists(self, user_id: str) -> bool:
-        query = sa.select(sa.literal(1)).where(payout_accounts.c.user_id == user_id)
+    async def lock(self, user_id: str) -> bool:
+        """Lock the user's account row (payouts of one user queue here); False if none is set."""
+        query = (
+            sa.select(payout_accounts.c.user_id).where(payout_accounts.c.user_id == user_id).with_for_update()
+        )
         return (await self.session.scalar(query)) is not None
 
     async def rotate(self) -> int:

@@ -98,8 +98,9 @@ class EarningsHandlers:
     # Payouts
 
     async def request_payout(self, user_id: str, amount: Money, request_id: str) -> Payout:
-        """Hold `amount` of the user's available earnings for a payout. The balance row is
-        locked while it is checked, so concurrent requests cannot overdraw it."""
+        """Hold `amount` of the user's available earnings for a payout. The user's payout
+        account row is locked while the earnings are summed, so concurrent requests cannot
+        overdraw them."""
         if amount.amount_minor <= 0:
             raise ValueError("a payout needs a positive amount")
         now = self._deps.clock()
@@ -107,11 +108,9 @@ class EarningsHandlers:
             existing = await uow.payouts.by_request(user_id, request_id)
             if existing is not None:
                 return existing
-            if not await uow.payout_accounts.exists(user_id):
+            if not await uow.payout_accounts.lock(user_id):
                 raise Precondition("PAYOUT_ACCOUNT_MISSING", "set a payout account first")
-            owed = -await uow.ledger.balance(
-                ledger.earnings_account(user_id), amount.currency, for_update=True
-            )
+            owed = -await uow.ledger.balance(ledger.earnings_account(user_id), amount.currency)
             if amount.amount_minor > owed:
                 raise InsufficientEarnings(max(owed, 0), amount.currency)
             payout = Payout(str(uuid.uuid4()), user_id, amount, request_id, now)

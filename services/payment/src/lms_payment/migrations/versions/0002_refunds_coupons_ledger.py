@@ -112,16 +112,6 @@ sa.Table(
     sa.Index("ix_ledger_entries_transaction", "transaction_id"),
 )
 
-# Running balance per account and currency, updated in the same transaction as its entries;
-# a payout's "enough earnings?" check is one conditional UPDATE of this row.
-sa.Table(
-    "ledger_balances",
-    metadata,
-    sa.Column("account", sa.String(120), primary_key=True),
-    sa.Column("currency", sa.String(3), primary_key=True),
-    sa.Column("balance_minor", sa.BigInteger, nullable=False),
-)
-
 sa.Table(
     "payout_batches",
     metadata,
