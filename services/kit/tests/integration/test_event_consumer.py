@@ -259,3 +259,34 @@ async def test_handler_continues_the_trace_and_its_events_commit_with_its_writes
         ).first()
     assert follow_up.event_type == f"lms.{domain.name}.v1.WidgetRenamed"
     assert follow_up.headers["traceparent"].split("-")[1] == f"{trace_id:032x}"
+
+
+async def test_concurrent_handling_overlaps_slow_handlers_and_still_has_each_effect_once(
+    database, js, domain, eventually
+):
+    in_flight = peak = 0
+
+    async def slow(event, ctx: EventContext) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.2)  # a saga step waiting on another service
+        await record_effect(event, ctx)
+        in_flight -= 1
+
+    same = Envelope.new(domain.WidgetCreated(widget_id="twice"))
+    await publish(js, same, msg_id="a")
+    await publish(js, same, msg_id="b")  # the same event twice, in one batch
+    for i in range(6):
+        await publish(js, Envelope.new(domain.WidgetCreated(widget_id=f"w{i}")))
+    consumer = EventConsumer(
+        js, database, durable=durable(), handlers={domain.WidgetCreated: slow}, concurrency=4, **FAST
+    )
+    await consumer.start()
+    try:
+        await eventually(all_acked(js, consumer, 8))
+    finally:
+        await consumer.stop()
+
+    assert peak > 1  # handled side by side
+    assert await effects(database) == 7  # the duplicate once

@@ -123,6 +123,8 @@ async def build(settings: PaymentSettings, *, tokens=None) -> PaymentApp:
             handlers={events_pb2.OrderPaid: on_order_paid, events_pb2.OrderRefunded: on_order_refunded},
             max_deliver=settings.enrolment_max_deliver,
             backoff_s=settings.enrolment_backoff_s,
+            batch_size=max(10, settings.enrolment_concurrency),
+            concurrency=settings.enrolment_concurrency,
         )
     )
 

@@ -47,6 +47,9 @@ class PaymentSettings(KitSettings):
     enrolment_durable: str = Field(
         "payment-enrolment", description="JetStream durable of the enrolment saga."
     )
+    enrolment_concurrency: int = Field(
+        8, ge=1, le=64, description="Saga steps one process runs at once (each waits on the course service)."
+    )
     enrolment_max_deliver: int = Field(8, ge=1, description="Attempts to enrol a paid order before the DLQ.")
     enrolment_backoff_s: tuple[float, ...] = Field(
         (1.0, 5.0, 30.0, 120.0, 600.0), description="Delays between enrolment attempts (last one repeats)."

@@ -91,11 +91,14 @@ class EventConsumer:
         batch_size: int = 10,
         fetch_timeout_s: float = 5.0,
         dead_letter_prefix: str = DLQ_PREFIX,
+        concurrency: int = 1,
     ) -> None:
         if not _DURABLE.match(durable):
             raise ValueError(f"bad durable name {durable!r}: letters, digits, '-' and '_' only")
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         if not handlers:
             raise ValueError("a consumer needs at least one handler")
         self.durable = durable
@@ -112,6 +115,9 @@ class EventConsumer:
         self._ack_wait_s = ack_wait_s
         self._batch_size = batch_size
         self._fetch_timeout_s = fetch_timeout_s
+        # Events handled at once by this process (1: in delivery order). Handlers that wait on
+        # other services (a saga step) gain from more; the inbox keeps each event's effect once.
+        self._concurrency = concurrency
         self.dead_letter_subject = f"{dead_letter_prefix}.{durable}"
         self._sub: JetStreamContext.PullSubscription | None = None
         self._task: asyncio.Task[None] | None = None
@@ -154,15 +160,32 @@ class EventConsumer:
                 continue
             finally:
                 self._fetching = False
+            if self._concurrency > 1:
+                await self._handle_concurrently(messages)
+                continue
             for index, msg in enumerate(messages):
                 if self._stopping:  # the rest are redelivered after ack_wait
                     break
                 if index:  # restart the ack timer of messages that waited for earlier ones
                     await msg.in_progress()
-                try:
-                    await self.handle(msg)
-                except Exception:  # e.g. the connection dropped while acking: redelivery follows
-                    log.exception("event_handling_failed consumer=%s", self.durable)
+                await self._handle_logged(msg)
+
+    async def _handle_logged(self, msg: Msg) -> None:
+        try:
+            await self.handle(msg)
+        except Exception:  # e.g. the connection dropped while acking: redelivery follows
+            log.exception("event_handling_failed consumer=%s", self.durable)
+
+    async def _handle_concurrently(self, messages: Sequence[Msg]) -> None:
+        """Up to `concurrency` messages of the batch at once (no order between them)."""
+        slots = asyncio.Semaphore(self._concurrency)
+
+        async def one(msg: Msg) -> None:
+            async with slots:
+                if not self._stopping:  # else redelivered after ack_wait
+                    await self._handle_logged(msg)
+
+        await asyncio.gather(*(one(msg) for msg in messages))
 
     async def handle(self, msg: Msg) -> None:
         """Handle one delivered message completely: ack, nak or dead-letter it."""
