@@ -7,6 +7,7 @@ policy and checked the field rules of the contract before a method runs.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,8 @@ from lms_course.domain.search import SearchCriteria
 from lms_course.handlers import CourseHandlers
 from lms_kit.auth import current_principal
 from lms_kit.paging import decode_page_token, encode_page_token, fingerprint, page_size
+
+log = logging.getLogger("lms_course")
 
 
 def actor() -> Actor:
@@ -69,6 +72,7 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         self._cache = cache
         self._search_cache = search_cache
         self._searching: dict[bytes, asyncio.Future] = {}
+        self._refreshing: set[asyncio.Task] = set()
 
     # -- categories --
 
@@ -144,7 +148,15 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         key = request.SerializeToString(deterministic=True) if cache is not None and cache.enabled else b""
         if not key:
             return await self._search(request)
-        if (cached := cache.get(key)) is not None:
+        cached, fresh = cache.lookup(key)
+        if cached is not None:
+            if not fresh and key not in self._searching:
+                # Answer with the stale page and refresh it in the background: under load an
+                # expiring entry never makes callers wait for a query.
+                self._searching[key] = asyncio.get_running_loop().create_future()
+                task = asyncio.create_task(self._refresh(key, request))
+                self._refreshing.add(task)
+                task.add_done_callback(self._refreshing.discard)
             return cached
         # One search per page at a time: callers that miss together (an entry just
         # expired under load) wait for the first one's result instead of all querying.
@@ -161,6 +173,19 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
             response = await self._search(request)
             cache.put(key, response)
             return response
+        finally:
+            del self._searching[key]
+            future.set_result(response)
+
+    async def _refresh(self, key: bytes, request) -> None:
+        """Search again for a stale page (its future is in `_searching` already)."""
+        future = self._searching[key]
+        response = None
+        try:
+            response = await self._search(request)
+            self._search_cache.put(key, response)
+        except Exception:  # the stale page stays until it ages out; the next caller retries
+            log.warning("search_refresh_failed", exc_info=True)
         finally:
             del self._searching[key]
             future.set_result(response)

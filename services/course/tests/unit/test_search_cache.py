@@ -58,3 +58,35 @@ async def test_with_a_zero_time_to_live_every_search_queries():
     for _ in range(2):
         await servicer.SearchCourses(course_pb2.SearchCoursesRequest(query="python"), None)
     assert handlers.calls == 2
+
+
+async def test_an_expired_page_is_served_while_one_background_search_refreshes_it():
+    handlers = CountingSearch()
+    handlers.release.set()
+    cache = SearchResultCache(ttl_s=0.05)
+    servicer = CourseServicer(handlers, cache=None, search_cache=cache)  # type: ignore[arg-type]
+    request = course_pb2.SearchCoursesRequest(query="python")
+    await servicer.SearchCourses(request, None)
+    await asyncio.sleep(0.06)  # past its time-to-live, inside the stale window
+
+    handlers.release.clear()  # the refresh will hang until released
+    answers = [await servicer.SearchCourses(request, None) for _ in range(5)]
+    await asyncio.sleep(0)  # let the background refresh start
+
+    assert handlers.calls == 2  # one refresh for five stale hits, none of which waited
+    handlers.release.set()
+    await asyncio.sleep(0.01)
+    assert cache.lookup(request.SerializeToString(deterministic=True))[1] is True
+    assert all(a == answers[0] for a in answers)
+
+
+async def test_a_page_older_than_twice_its_time_to_live_is_not_served():
+    handlers = CountingSearch()
+    handlers.release.set()
+    cache = SearchResultCache(ttl_s=0.02)
+    servicer = CourseServicer(handlers, cache=None, search_cache=cache)  # type: ignore[arg-type]
+    request = course_pb2.SearchCoursesRequest(query="python")
+    await servicer.SearchCourses(request, None)
+    await asyncio.sleep(0.05)
+    await servicer.SearchCourses(request, None)
+    assert handlers.calls == 2 and cache.get(request.SerializeToString(deterministic=True)) is not None

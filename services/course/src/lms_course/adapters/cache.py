@@ -63,8 +63,9 @@ class SearchResultCache:
     deterministic bytes (query, filters, order, page size and token). Safe to share
     between callers: search shows only published courses and nothing about the caller.
     This process's writes clear it (CourseHandlers); other processes' writes show
-    after at most `ttl_s` (or at once with the in-process detail cache, whose event
-    subscription clears it too). Values are response messages, never mutated."""
+    after at most 2 x `ttl_s` (a stale page is served while it is refreshed), or at once
+    with the in-process detail cache, whose event subscription clears it too. Values are
+    response messages, never mutated."""
 
     def __init__(self, *, ttl_s: float = 5.0, max_entries: int = 2_000) -> None:
         self._ttl_s = ttl_s
@@ -76,13 +77,21 @@ class SearchResultCache:
         return self._ttl_s > 0
 
     def get(self, key: bytes) -> Any | None:
+        value, fresh = self.lookup(key)
+        return value if fresh else None
+
+    def lookup(self, key: bytes) -> tuple[Any | None, bool]:
+        """(page, fresh). A page past its time-to-live is still returned (not fresh) for one
+        more time-to-live, so a caller can answer with it while one refresh runs; older
+        pages are dropped."""
         entry = self._entries.get(key)
         if entry is None:
-            return None
-        if entry[0] < time.monotonic():
+            return None, False
+        now = time.monotonic()
+        if entry[0] + self._ttl_s < now:
             self._entries.pop(key, None)
-            return None
-        return entry[1]
+            return None, False
+        return entry[1], entry[0] >= now
 
     def put(self, key: bytes, value: Any) -> None:
         if not self.enabled:
