@@ -17,6 +17,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RATE_LIMITED: _ClassVar[ErrorReason]
     INTERNAL_ERROR: _ClassVar[ErrorReason]
     SERVICE_UNAVAILABLE: _ClassVar[ErrorReason]
+    DATABASE_UNAVAILABLE: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 TOKEN_MISSING: ErrorReason
 TOKEN_EXPIRED: ErrorReason
@@ -28,3 +29,4 @@ PAGE_TOKEN_INVALID: ErrorReason
 RATE_LIMITED: ErrorReason
 INTERNAL_ERROR: ErrorReason
 SERVICE_UNAVAILABLE: ErrorReason
+DATABASE_UNAVAILABLE: ErrorReason
