@@ -27,9 +27,10 @@ import urllib.error
 import urllib.request
 from base64 import b64decode
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from lms_payment.standin_http import JsonApiServer
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
@@ -90,12 +91,6 @@ def _check_notes(notes: Any) -> Reply | None:
     return None
 
 
-class _Server(ThreadingHTTPServer):
-    # The default backlog of 5 refuses connections under a benchmark's load.
-    request_queue_size = 256
-    daemon_threads = True
-
-
 @dataclass
 class RazorpayStandIn:
     key_id: str = "rzp_test_standin"
@@ -110,43 +105,23 @@ class RazorpayStandIn:
     requests: list[dict[str, Any]] = field(default_factory=list)
     _idempotency: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
+    _server: JsonApiServer | None = None
 
     @property
     def api_base(self) -> str:
         assert self._server is not None, "start() first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.base_url
 
     def start(self) -> RazorpayStandIn:
-        standin = self
+        def handle(method: str, path: str, headers: dict[str, str], body: bytes):
+            return (*self._handle(method, path, headers, body), {})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                self._send(*standin._handle("POST", self.path, dict(self.headers), self.rfile.read(length)))
-
-            def do_GET(self) -> None:
-                self._send(*standin._handle("GET", self.path, dict(self.headers), b""))
-
-            def _send(self, status: int, reply: dict[str, Any]) -> None:
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = JsonApiServer(handle).start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     # The API
 

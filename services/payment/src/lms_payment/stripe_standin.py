@@ -34,9 +34,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from lms_payment.standin_http import JsonApiServer
 
 # The API version whose object shapes the stand-in produces (period on subscription items,
 # invoice.parent, invoice.confirmation_secret).
@@ -196,12 +197,6 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(12)}"
 
 
-class _Server(ThreadingHTTPServer):
-    # The default backlog of 5 refuses connections under a benchmark's load.
-    request_queue_size = 256
-    daemon_threads = True
-
-
 @dataclass
 class StripeStandIn:
     api_key: str = "sk_test_standin"
@@ -222,50 +217,24 @@ class StripeStandIn:
     outage: int | None = None
     _idempotency: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    _server: ThreadingHTTPServer | None = None
+    _server: JsonApiServer | None = None
 
     @property
     def api_base(self) -> str:
         assert self._server is not None, "start() first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.base_url
 
     def start(self) -> StripeStandIn:
-        standin = self
+        def handle(method: str, path: str, headers: dict[str, str], body: bytes):
+            status, reply, extra = self._handle(method, path, headers, body.decode())
+            return status, reply, {"Request-Id": f"req_{secrets.token_hex(6)}", **extra}
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
-                self._send(*standin._handle("POST", self.path, dict(self.headers), body))
-
-            def do_GET(self) -> None:
-                self._send(*standin._handle("GET", self.path, dict(self.headers), ""))
-
-            def do_DELETE(self) -> None:
-                self._send(*standin._handle("DELETE", self.path, dict(self.headers), ""))
-
-            def _send(self, status: int, reply: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Request-Id", f"req_{secrets.token_hex(6)}")
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = JsonApiServer(handle).start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     # Set-up
 
