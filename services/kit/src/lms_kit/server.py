@@ -235,7 +235,7 @@ def run(
 
 def _supervise(workers: list[multiprocessing.process.BaseProcess], grace_s: float) -> int:
     """Forward SIGTERM/SIGINT to workers; if one dies on its own, stop the rest."""
-    stopping = False
+    stopping = requested = False
 
     def forward(signum: int, _frame: object) -> None:
         nonlocal stopping
@@ -244,8 +244,13 @@ def _supervise(workers: list[multiprocessing.process.BaseProcess], grace_s: floa
             if worker.is_alive() and worker.pid:
                 os.kill(worker.pid, signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal requested
+        requested = True
+        forward(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     from multiprocessing.connection import wait
 
     alive = list(workers)
@@ -260,4 +265,7 @@ def _supervise(workers: list[multiprocessing.process.BaseProcess], grace_s: floa
     for worker in workers:
         worker.join(timeout=grace_s + 5)
     codes = [w.exitcode for w in workers]
-    return 0 if all(code == 0 for code in codes) else 1
+    # A worker still starting when the stop was asked for dies of the SIGTERM itself, before
+    # its loop handles the signal: after a requested stop that is a clean exit too.
+    clean = (0, -signal.SIGTERM) if requested else (0,)
+    return 0 if all(code in clean for code in codes) else 1
