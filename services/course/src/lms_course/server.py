@@ -20,8 +20,7 @@ from lms_course.handlers import CourseHandlers
 from lms_course.migrations import MIGRATIONS_DIR
 from lms_course.servicer import CourseServicer
 from lms_course.settings import CourseSettings
-from lms_kit.auth.tokens import TokenSigner
-from lms_kit.clients import SigningTokenSource, TokenSource, connect
+from lms_kit.clients import TokenSource, connect, service_token_source
 from lms_kit.db import Database
 from lms_kit.events import EventRuntime
 from lms_kit.migrations import upgrade
@@ -47,18 +46,6 @@ def build_cache(settings: CourseSettings) -> Any:
     return InProcessCache(ttl_s=settings.course_cache_ttl_s, max_entries=settings.course_cache_max_entries)
 
 
-def service_tokens(settings: CourseSettings) -> SigningTokenSource | None:
-    if not settings.service_token_key_file:
-        return None
-    signer = TokenSigner.from_pem_file(
-        settings.service_token_key_file,
-        kid=settings.service_token_kid,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-    )
-    return SigningTokenSource(signer, "course")
-
-
 async def build(settings: CourseSettings, *, tokens: TokenSource | None = None) -> CourseApp:
     """The service; `tokens` overrides the service-token source for calls to the payment
     service (tests)."""
@@ -70,7 +57,7 @@ async def build(settings: CourseSettings, *, tokens: TokenSource | None = None) 
         payment_channel = connect(
             settings.payment_service_target,
             [payment_pb2.DESCRIPTOR.services_by_name["PaymentService"]],
-            tokens=tokens or service_tokens(settings),
+            tokens=tokens or service_token_source(settings, "course"),
         )
     handlers = CourseHandlers(
         lambda: SqlUnitOfWork(database),

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from google.protobuf.message import Message
@@ -22,7 +21,7 @@ from lms_course.domain.model import Actor, CourseState
 from lms_course.domain.search import SearchCriteria
 from lms_course.handlers import CourseHandlers
 from lms_kit.auth import current_principal
-from lms_kit.paging import decode_page_token, encode_page_token, fingerprint, page_size
+from lms_kit.paging import Pager
 
 log = logging.getLogger("lms_course")
 
@@ -47,23 +46,6 @@ def _is_set(message: Message, field: str) -> bool:
     if descriptor.message_type is not None and descriptor.label != descriptor.LABEL_REPEATED:
         return message.HasField(field)
     return bool(getattr(message, field))
-
-
-class Pager:
-    """Keyset page tokens bound to the request (lms_kit.paging)."""
-
-    def __init__(self, request: Message) -> None:
-        self.size = page_size(request.page_size)
-        self._fingerprint = fingerprint(request)
-        self.after = decode_page_token(request.page_token, self._fingerprint)
-
-    def after_time(self) -> tuple[datetime, str] | None:
-        return (datetime.fromisoformat(self.after[0]), self.after[1]) if self.after else None
-
-    def next_token(self, items: list, key: Callable[[Any], Sequence[str]]) -> str:
-        if len(items) <= self.size:
-            return ""
-        return encode_page_token(list(key(items[self.size - 1])), self._fingerprint)
 
 
 class CourseServicer(course_pb2_grpc.CourseServiceServicer):

@@ -28,6 +28,7 @@ from lms_kit.auth.principal import current_principal
 from lms_kit.auth.tokens import TokenSigner
 from lms_kit.interceptors import AUTHORIZATION, ON_BEHALF_OF
 from lms_kit.observability.tracing import inject_into
+from lms_kit.settings import KitSettings
 
 DEFAULT_TIMEOUT_S = 5.0
 RETRY_ATTEMPTS = 4
@@ -58,6 +59,20 @@ class SigningTokenSource:
             self._token = self._signer.sign_service(self._service, ttl_s=self._ttl_s)
             self._renew_at = now + self._ttl_s * 0.8
         return self._token
+
+
+def service_token_source(settings: KitSettings, service: str) -> SigningTokenSource | None:
+    """Service tokens for `service`, signed with LMS_SERVICE_TOKEN_KEY_FILE (None when unset:
+    the mesh's mTLS identity, or client credentials, stand in)."""
+    if not settings.service_token_key_file:
+        return None
+    signer = TokenSigner.from_pem_file(
+        settings.service_token_key_file,
+        kid=settings.service_token_kid,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    return SigningTokenSource(signer, service)
 
 
 class ClientCredentialsTokenSource:

@@ -15,8 +15,10 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
 
+import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy import event, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -94,6 +96,13 @@ def _enable_wal(cursor: Any) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
         time.sleep(0.01)  # only ever on a brand-new file, while a peer creates it
+
+
+def dialect_insert(bind: AsyncSession | str, table: sa.Table) -> Any:
+    """An INSERT for the database in use (a session, or a dialect name) that supports
+    ON CONFLICT DO NOTHING / DO UPDATE on both PostgreSQL and SQLite."""
+    dialect = bind if isinstance(bind, str) else bind.bind.dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class Database:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from google.protobuf.message import DecodeError, Message
 
@@ -65,3 +67,28 @@ def _invalid(description: str) -> InvalidArgument:
     return InvalidArgument(
         [FieldViolation("page_token", description, "PAGE_TOKEN_INVALID")], reason="PAGE_TOKEN_INVALID"
     )
+
+
+class Pager:
+    """One List/Search request's paging: its size, where the previous page ended, and the
+    next page's token. Keys are tuples of strings; `after_time` reads the common
+    (ISO time, id) key of newest-first lists.
+
+        pager = Pager(request)
+        found = repo.list(after=pager.after_time(), limit=pager.size + 1)
+        return Response(items=found[: pager.size], next_page_token=pager.next_token(found, key))
+    """
+
+    def __init__(self, request: Message, *, default: int = 20, maximum: int = 100) -> None:
+        self.size = page_size(request.page_size, default=default, maximum=maximum)  # type: ignore[attr-defined]
+        self._fingerprint = fingerprint(request)
+        self.after = decode_page_token(request.page_token, self._fingerprint)  # type: ignore[attr-defined]
+
+    def after_time(self) -> tuple[datetime, str] | None:
+        return (datetime.fromisoformat(self.after[0]), self.after[1]) if self.after else None
+
+    def next_token(self, items: Sequence[Any], key: Callable[[Any], Sequence[str]]) -> str:
+        """The token after `items` (fetched with limit size + 1), or "" on the last page."""
+        if len(items) <= self.size:
+            return ""
+        return encode_page_token(list(key(items[self.size - 1])), self._fingerprint)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms_course.adapters.search import SqlSearch
@@ -44,14 +44,8 @@ from lms_course.domain.model import (
     Review,
 )
 from lms_course.mappers import event_to_proto
-from lms_kit.db import Database
+from lms_kit.db import Database, dialect_insert
 from lms_kit.db import UnitOfWork as KitUnitOfWork
-
-
-def _insert(session: AsyncSession, table: sa.Table) -> Any:
-    """A dialect INSERT that supports ON CONFLICT."""
-    dialect = session.bind.dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 async def _inserted(session: AsyncSession, statement: Any, column: Any) -> bool:
@@ -77,7 +71,7 @@ class SqlCategories:
             )
 
     async def add(self, category: Category) -> None:
-        statement = _insert(self._session, categories).values(**_category_row(category))
+        statement = dialect_insert(self._session, categories).values(**_category_row(category))
         if not await _inserted(self._session, statement.on_conflict_do_nothing(), categories.c.id):
             raise Conflict("CATEGORY_SLUG_TAKEN", f"the slug {category.slug!r} is taken")
 
@@ -141,7 +135,7 @@ class SqlCourses:
     async def add(self, course: Course, *, request_id: str | None = None) -> bool:
         """Insert; False if a course with this create request id already exists."""
         row = _course_row(course)
-        statement = _insert(self._session, courses).values(
+        statement = dialect_insert(self._session, courses).values(
             **row, create_request_id=request_id, created_at=course.created_at
         )
         if not await _inserted(self._session, statement.on_conflict_do_nothing(), courses.c.id):
@@ -473,7 +467,7 @@ class SqlEnrollments:
     async def add_if_absent(self, enrollment: Enrollment) -> bool:
         """Insert unless this learner already has a row for the course (or the order id
         is taken): False then. Never fails on a concurrent insert."""
-        statement = _insert(self._session, enrollments).values(**_enrollment_row(enrollment))
+        statement = dialect_insert(self._session, enrollments).values(**_enrollment_row(enrollment))
         return await _inserted(self._session, statement.on_conflict_do_nothing(), enrollments.c.course_id)
 
     async def save(self, enrollment: Enrollment) -> None:
@@ -576,7 +570,7 @@ class SqlProgress:
         """Raise the stored position to `position_s` if that is further (one upsert:
         duplicates and late heartbeats cannot move it back). Returns (position, completed_at)."""
         p = lecture_progress
-        statement = _insert(self._session, p).values(
+        statement = dialect_insert(self._session, p).values(
             user_id=user_id,
             course_id=course_id,
             lecture_id=lecture_id,
@@ -598,7 +592,7 @@ class SqlProgress:
         """Mark the lecture completed; True only for the call that completed it."""
         p = lecture_progress
         await self._session.execute(
-            _insert(self._session, p)
+            dialect_insert(self._session, p)
             .values(
                 user_id=user_id,
                 course_id=course_id,
@@ -667,7 +661,7 @@ class SqlReviews:
         self._session = session
 
     async def add(self, review: Review) -> None:
-        statement = _insert(self._session, reviews).values(**_review_row(review))
+        statement = dialect_insert(self._session, reviews).values(**_review_row(review))
         if not await _inserted(self._session, statement.on_conflict_do_nothing(), reviews.c.course_id):
             raise Conflict("REVIEW_ALREADY_EXISTS", "you already reviewed this course; edit your review")
 

@@ -92,6 +92,7 @@ class EventConsumer:
         fetch_timeout_s: float = 5.0,
         dead_letter_prefix: str = DLQ_PREFIX,
         concurrency: int = 1,
+        unit_of_work: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         if not _DURABLE.match(durable):
             raise ValueError(f"bad durable name {durable!r}: letters, digits, '-' and '_' only")
@@ -118,6 +119,8 @@ class EventConsumer:
         # Events handled at once by this process (1: in delivery order). Handlers that wait on
         # other services (a saga step) gain from more; the inbox keeps each event's effect once.
         self._concurrency = concurrency
+        # The service's own unit of work (with its repositories), or the kit's plain one.
+        self._unit_of_work = unit_of_work or database.unit_of_work
         self.dead_letter_subject = f"{dead_letter_prefix}.{durable}"
         self._sub: JetStreamContext.PullSubscription | None = None
         self._task: asyncio.Task[None] | None = None
@@ -251,7 +254,7 @@ class EventConsumer:
         handler: Handler,
     ) -> bool:
         """Run the handler in one transaction with the inbox row; False if already handled."""
-        async with self._db.unit_of_work() as uow:
+        async with self._unit_of_work() as uow:
             if not await _claim(uow.session, self._db.dialect, self.durable, event_id, type_name):
                 return False  # leaving without commit rolls back; nothing was written
             occurred = headers.get(OCCURRED_AT)

@@ -23,12 +23,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import MultiFernet
 from cryptography.hazmat.primitives import serialization
 
 from lms_kit.auth.principal import SERVICE_SUBJECT_PREFIX
 from lms_kit.auth.tokens import TokenSigner, new_ed25519_signer, private_key_pem
 from lms_kit.db import Database
+from lms_kit.secrets import multi_fernet
 from lms_user.adapters.tables import signing_keys
 from lms_user.domain.keys import KeySchedule, KeyTimes, key_schedule, rotation_due
 from lms_user.domain.model import User
@@ -55,9 +56,10 @@ class StoredKey:
 
 def fernet_from_keys(keys: list[str]) -> MultiFernet:
     """The first key encrypts; all of them decrypt (so the encryption key can rotate too)."""
-    if not keys:
-        raise ValueError("no signing-key encryption key configured")
-    return MultiFernet([Fernet(k.encode("ascii")) for k in keys])
+    try:
+        return multi_fernet(keys)
+    except ValueError:
+        raise ValueError("no signing-key encryption key configured") from None
 
 
 class SigningKeyStore:

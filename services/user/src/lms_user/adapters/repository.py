@@ -9,11 +9,10 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from cryptography.fernet import MultiFernet
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms_kit.db import Database
+from lms_kit.db import Database, dialect_insert
 from lms_kit.db import UnitOfWork as KitUnitOfWork
 from lms_user.adapters.tables import (
     audit_log,
@@ -332,7 +331,7 @@ class SqlMfa:
             "confirmed_at": factor.confirmed_at,
             "last_used_step": factor.last_used_step,
         }
-        insert = _insert(self._dialect, totp_factors).values(user_id=factor.user_id, **values)
+        insert = dialect_insert(self._dialect, totp_factors).values(user_id=factor.user_id, **values)
         await self._session.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_=values))
 
     async def delete_totp(self, user_id: str) -> None:
@@ -389,11 +388,6 @@ def _challenge_row(challenge: MfaChallenge) -> dict[str, Any]:
     }
 
 
-def _insert(dialect: str, table: sa.Table) -> Any:
-    """INSERT with ON CONFLICT support for the database in use."""
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 class SqlFollows:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
@@ -401,7 +395,7 @@ class SqlFollows:
 
     async def add(self, follower_id: str, followee_id: str, now: datetime) -> bool:
         statement = (
-            _insert(self._dialect, follows)
+            dialect_insert(self._dialect, follows)
             .values(follower_id=follower_id, followee_id=followee_id, created_at=now)
             .on_conflict_do_nothing(index_elements=["follower_id", "followee_id"])
             .returning(follows.c.follower_id)
@@ -496,7 +490,7 @@ class SqlServiceClients:
 
     async def upsert(self, client_id: str, service: str, secret_hash: str, now: datetime) -> None:
         values = {"service": service, "secret_hash": secret_hash, "updated_at": now}
-        statement = _insert(self._dialect, service_clients).values(client_id=client_id, **values)
+        statement = dialect_insert(self._dialect, service_clients).values(client_id=client_id, **values)
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=["client_id"], set_=values)
         )
