@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import timestamp_pb2
@@ -13,7 +13,14 @@ from lms.type.v1 import money_pb2
 from lms_kit import errors as rpc
 from lms_payment.domain import errors as domain
 from lms_payment.domain.coupons import Coupon
-from lms_payment.domain.earnings import Payout, PayoutAccount, PayoutBatch, PayoutState, ReferralCode
+from lms_payment.domain.earnings import (
+    BatchState,
+    Payout,
+    PayoutAccount,
+    PayoutBatch,
+    PayoutState,
+    ReferralCode,
+)
 from lms_payment.domain.ledger import EntryKind
 from lms_payment.domain.model import (
     Money,
@@ -102,8 +109,6 @@ def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
 def from_timestamp(message: Any, field: str) -> datetime | None:
     if not message.HasField(field):
         return None
-    from datetime import UTC
-
     return getattr(message, field).ToDatetime(tzinfo=UTC)
 
 
@@ -321,8 +326,6 @@ def payout_to_proto(payout: Payout) -> payment_pb2.Payout:
 
 
 def batch_to_proto(batch: PayoutBatch, members: list[Payout]) -> payment_pb2.PayoutBatch:
-    from lms_payment.domain.earnings import BatchState
-
     message = payment_pb2.PayoutBatch(
         name=f"payoutBatches/{batch.id}",
         currency_code=batch.currency,
@@ -465,12 +468,12 @@ def map_error(error: Exception) -> rpc.DomainError | None:
             return rpc.FailedPrecondition(
                 error.reason, error.message, domain=DOMAIN, metadata={"available": str(error.available_minor)}
             )
-        case domain.Precondition() if hasattr(error, "refundable"):
+        case domain.RefundTooLarge():
             return rpc.FailedPrecondition(
                 error.reason,
                 error.message,
                 domain=DOMAIN,
-                metadata={"refundable": str(error.refundable.amount_minor)},  # type: ignore[attr-defined]
+                metadata={"refundable": str(error.refundable_minor)},
             )
         case (
             domain.Precondition()

@@ -9,16 +9,16 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import MultiFernet
 
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import events_pb2, payment_pb2, payment_pb2_grpc
-from lms_kit.auth.tokens import TokenSigner
-from lms_kit.clients import SigningTokenSource, connect
+from lms_kit.clients import connect, service_token_source
 from lms_kit.db import Database
 from lms_kit.events import EventRuntime
 from lms_kit.events.consumer import EventConsumer, EventContext
 from lms_kit.migrations import upgrade
+from lms_kit.secrets import multi_fernet
 from lms_kit.server import App, Service, run
 from lms_kit.settings import load
 from lms_payment import mappers
@@ -44,21 +44,9 @@ class PaymentApp:
     events: EventRuntime
 
 
-def service_tokens(settings: PaymentSettings) -> SigningTokenSource | None:
-    if not settings.service_token_key_file:
-        return None
-    signer = TokenSigner.from_pem_file(
-        settings.service_token_key_file,
-        kid=settings.service_token_kid,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-    )
-    return SigningTokenSource(signer, "payment")
-
-
 def payout_keys(settings: PaymentSettings) -> MultiFernet | None:
-    keys = [k.strip() for k in settings.payout_encryption_keys.split(",") if k.strip()]
-    return MultiFernet([Fernet(k.encode("ascii")) for k in keys]) if keys else None
+    """The bank-details keys, or None when none are set (payout accounts are then refused)."""
+    return multi_fernet(settings.payout_encryption_keys) if settings.payout_encryption_keys.strip() else None
 
 
 def gateways(settings: PaymentSettings) -> dict[Provider, PaymentGateway]:
@@ -97,7 +85,7 @@ async def build(settings: PaymentSettings, *, tokens=None) -> PaymentApp:
     channel = connect(
         settings.course_service_target,
         [course_pb2.DESCRIPTOR.services_by_name["CourseService"]],
-        tokens=tokens or service_tokens(settings),
+        tokens=tokens or service_token_source(settings, "payment"),
     )
     fernet = payout_keys(settings)
     deps = Deps(
@@ -123,6 +111,7 @@ async def build(settings: PaymentSettings, *, tokens=None) -> PaymentApp:
             handlers={events_pb2.OrderPaid: on_order_paid, events_pb2.OrderRefunded: on_order_refunded},
             max_deliver=settings.enrolment_max_deliver,
             backoff_s=settings.enrolment_backoff_s,
+            unit_of_work=deps.uow,
             batch_size=max(10, settings.enrolment_concurrency),
             concurrency=settings.enrolment_concurrency,
         )

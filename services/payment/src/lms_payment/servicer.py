@@ -5,16 +5,16 @@ handlers' to check."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from lms.options.v1 import options_pb2
 from lms.payment.v1 import payment_pb2, payment_pb2_grpc
 from lms_kit import errors as rpc
 from lms_kit.auth.principal import current_principal
-from lms_kit.paging import decode_page_token, encode_page_token, fingerprint, page_size
+from lms_kit.paging import Pager
 from lms_payment import mappers
 from lms_payment.domain.earnings import PayoutAccount
-from lms_payment.domain.model import Provider
+from lms_payment.domain.model import Money, Provider
 from lms_payment.handlers import Actor, Handlers, OrderFilter
 from lms_payment.handlers.common import Clock, utcnow
 from lms_payment.mappers import last_id, money, money_from_proto
@@ -25,20 +25,6 @@ RAZORPAY_HEADERS = ("x-razorpay-signature", "x-razorpay-event-id")
 def actor() -> Actor:
     principal = current_principal()
     return Actor(principal.user_id, principal.has_role(options_pb2.ROLE_ADMIN))
-
-
-def _time_key(request, size: int, *, default: int = 20, maximum: int = 100):
-    """(page size, keyset key after which to continue) for newest-first lists."""
-    limit = page_size(size, default=default, maximum=maximum)
-    key = decode_page_token(request.page_token, fingerprint(request))
-    after = (datetime.fromisoformat(key[0]), key[1]) if key else None
-    return limit, after
-
-
-def _next_token(request, items, limit: int, key) -> str:
-    if len(items) <= limit:
-        return ""
-    return encode_page_token(key(items[limit - 1]), fingerprint(request))
 
 
 def _by_time(item) -> tuple[str, str]:
@@ -71,15 +57,17 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         return self._order(await self._h.orders.get_order(last_id(request.name), actor()))
 
     async def ListUserOrders(self, request, context):
-        limit, after = _time_key(request, request.page_size)
-        found = await self._h.orders.search(OrderFilter(user_id=last_id(request.parent)), after, limit + 1)
+        pager = Pager(request)
+        found = await self._h.orders.search(
+            OrderFilter(user_id=last_id(request.parent)), pager.after_time(), pager.size + 1
+        )
         return payment_pb2.ListUserOrdersResponse(
-            orders=[self._order(o) for o in found[:limit]],
-            next_page_token=_next_token(request, found, limit, _by_time),
+            orders=[self._order(o) for o in found[: pager.size]],
+            next_page_token=pager.next_token(found, _by_time),
         )
 
     async def SearchOrders(self, request, context):
-        limit, after = _time_key(request, request.page_size)
+        pager = Pager(request)
         where = OrderFilter(
             user_id=last_id(request.user) if request.user else "",
             course_id=last_id(request.course) if request.course else "",
@@ -88,10 +76,10 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
             created_from=mappers.from_timestamp(request, "create_time_from"),
             created_to=mappers.from_timestamp(request, "create_time_to"),
         )
-        found = await self._h.orders.search(where, after, limit + 1)
+        found = await self._h.orders.search(where, pager.after_time(), pager.size + 1)
         return payment_pb2.SearchOrdersResponse(
-            orders=[self._order(o) for o in found[:limit]],
-            next_page_token=_next_token(request, found, limit, _by_time),
+            orders=[self._order(o) for o in found[: pager.size]],
+            next_page_token=pager.next_token(found, _by_time),
         )
 
     async def GetReceipt(self, request, context):
@@ -152,12 +140,12 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         return mappers.coupon_to_proto(await self._h.coupons.get(last_id(request.name).upper()))
 
     async def ListCoupons(self, request, context):
-        limit = page_size(request.page_size)
-        key = decode_page_token(request.page_token, fingerprint(request))
-        found = await self._h.coupons.list(key[0] if key else None, limit + 1)
+        pager = Pager(request)
+        key = pager.after
+        found = await self._h.coupons.list(key[0] if key else None, pager.size + 1)
         return payment_pb2.ListCouponsResponse(
-            coupons=[mappers.coupon_to_proto(c) for c in found[:limit]],
-            next_page_token=_next_token(request, found, limit, lambda c: (c.code,)),
+            coupons=[mappers.coupon_to_proto(c) for c in found[: pager.size]],
+            next_page_token=pager.next_token(found, lambda c: (c.code,)),
         )
 
     async def DeactivateCoupon(self, request, context):
@@ -214,19 +202,19 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
             name=request.name,
             balances=[
                 payment_pb2.EarningsBalance(
-                    available=money(mappers.Money(b.available, b.currency)),
-                    in_payout=money(mappers.Money(b.in_payout, b.currency)),
-                    paid_out=money(mappers.Money(b.paid_out, b.currency)),
+                    available=money(Money(b.available, b.currency)),
+                    in_payout=money(Money(b.in_payout, b.currency)),
+                    paid_out=money(Money(b.paid_out, b.currency)),
                 )
                 for b in balances
             ],
         )
 
     async def ListLedgerEntries(self, request, context):
-        limit = page_size(request.page_size, default=50, maximum=200)
-        key = decode_page_token(request.page_token, fingerprint(request))
+        pager = Pager(request, default=50, maximum=200)
+        key = pager.after
         found = await self._h.earnings.entries(
-            last_id(request.parent), int(key[0]) if key else None, limit + 1
+            last_id(request.parent), int(key[0]) if key else None, pager.size + 1
         )
         return payment_pb2.ListLedgerEntriesResponse(
             entries=[
@@ -238,15 +226,15 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
                     reference=e.reference,
                     create_time=mappers.timestamp(e.at),
                 )
-                for e in found[:limit]
+                for e in found[: pager.size]
             ],
-            next_page_token=_next_token(request, found, limit, lambda e: (str(e.entry_id),)),
+            next_page_token=pager.next_token(found, lambda e: (str(e.entry_id),)),
         )
 
     async def GetLedgerBalance(self, request, context):
         totals, count = await self._h.earnings.totals()
         return payment_pb2.LedgerBalance(
-            totals=[money(mappers.Money(total, currency)) for currency, total in totals.items()],
+            totals=[money(Money(total, currency)) for currency, total in totals.items()],
             entry_count=count,
         )
 
@@ -275,11 +263,11 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         return mappers.payout_to_proto(payout)
 
     async def ListPayouts(self, request, context):
-        limit, after = _time_key(request, request.page_size)
-        found = await self._h.earnings.payouts(last_id(request.parent), after, limit + 1)
+        pager = Pager(request)
+        found = await self._h.earnings.payouts(last_id(request.parent), pager.after_time(), pager.size + 1)
         return payment_pb2.ListPayoutsResponse(
-            payouts=[mappers.payout_to_proto(p) for p in found[:limit]],
-            next_page_token=_next_token(request, found, limit, _by_time),
+            payouts=[mappers.payout_to_proto(p) for p in found[: pager.size]],
+            next_page_token=pager.next_token(found, _by_time),
         )
 
     async def CreatePayoutBatch(self, request, context):

@@ -12,13 +12,12 @@ from cryptography.fernet import Fernet, MultiFernet
 from lms_kit.db import Database
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database, sqlite_database
-from lms_payment.adapters.courses import CourseOffer
 from lms_payment.adapters.repository import SqlUnitOfWork
 from lms_payment.adapters.stripe_gateway import StripeGateway
 from lms_payment.adapters.tables import metadata
 from lms_payment.domain.coupons import Coupon
 from lms_payment.domain.earnings import PayoutAccount
-from lms_payment.domain.model import Money, OrderState, Provider
+from lms_payment.domain.model import CourseOffer, Money, OrderState, Provider
 from lms_payment.handlers import Actor, Deps, Handlers
 from lms_payment.migrations import MIGRATIONS_DIR
 
@@ -90,7 +89,7 @@ async def test_a_sale_with_a_coupon_a_refund_and_a_payout_balance_the_books_on_s
             payload = stripe_standin.pay(order.provider_payment_id)
             headers = {"stripe-signature": stripe_standin.sign(payload)}
             assert await handlers.webhooks.handle(Provider.STRIPE, payload, headers) is True
-            async with database.unit_of_work() as uow:
+            async with SqlUnitOfWork(database, keys) as uow:
                 assert await handlers.saga.fulfil(order.id, uow) is True
                 await uow.commit()
             assert catalog.enrolled == [order.id]

@@ -3,27 +3,16 @@ window; paid enrolment and its revocation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import grpc
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
 from lms_kit.errors import reason_of
 from lms_payment.domain.errors import CourseNotFound, EnrolmentRefused, UpstreamUnavailable
-from lms_payment.domain.model import Money
+from lms_payment.domain.model import CourseOffer, Money
 
 _UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 # The course service's final answers to EnrollPaid: retrying cannot change them.
 _REFUSED = {grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
-
-
-@dataclass(frozen=True, slots=True)
-class CourseOffer:
-    course_id: str
-    price: Money | None  # None: free
-    published: bool
-    teacher_id: str = ""
-    refund_window_days: int | None = None  # None: the platform default
 
 
 def _last_id(name: str) -> str:
@@ -49,9 +38,7 @@ class CourseCatalog:
         price = None
         if course.HasField("price") and course.price.amount_minor > 0:
             price = Money(course.price.amount_minor, course.price.currency_code.upper())
-        window = None
-        if "refund_window_days" in course.DESCRIPTOR.fields_by_name and course.HasField("refund_window_days"):
-            window = course.refund_window_days
+        window = course.refund_window_days if course.HasField("refund_window_days") else None
         return CourseOffer(
             course_id,
             price,

@@ -20,10 +20,9 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from cryptography.fernet import MultiFernet
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms_kit.db import Database
+from lms_kit.db import Database, dialect_insert
 from lms_kit.db import UnitOfWork as KitUnitOfWork
 from lms_payment import mappers
 from lms_payment.adapters.tables import (
@@ -57,11 +56,6 @@ from lms_payment.domain.providers import SubscriptionStatus
 from lms_payment.domain.subscriptions import BillingInterval, Plan, Subscription
 
 Key = tuple[datetime, str]  # keyset paging: (created_at, id), newest first
-
-
-def _insert(session: AsyncSession, table: sa.Table) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
 
 
 def _before(table: sa.Table, after: Key | None) -> Any:
@@ -142,7 +136,7 @@ class SqlOrders:
     async def add(self, order: Order) -> bool:
         """Insert `order`; False if the learner already has an order with its request id."""
         statement = (
-            _insert(self.session, orders)
+            dialect_insert(self.session, orders)
             .values(
                 id=order.id,
                 user_id=order.user_id,
@@ -250,7 +244,7 @@ class SqlProviderEvents:
         """Store the event id; False if it was stored before (a replay). A concurrent duplicate
         waits on the first one's row lock and then sees it."""
         statement = (
-            _insert(self.session, provider_events)
+            dialect_insert(self.session, provider_events)
             .values(
                 provider=provider.value,
                 event_id=event_id,
@@ -303,7 +297,7 @@ class SqlRefunds:
     async def add(self, refund: Refund) -> bool:
         """Insert; False if the order already has a refund with this request id."""
         statement = (
-            _insert(self.session, refunds)
+            dialect_insert(self.session, refunds)
             .values(
                 id=refund.id,
                 order_id=refund.order_id,
@@ -395,7 +389,7 @@ class SqlCoupons:
 
     async def add(self, coupon: Coupon) -> None:
         statement = (
-            _insert(self.session, coupons)
+            dialect_insert(self.session, coupons)
             .values(
                 code=coupon.code,
                 percent_off=coupon.percent_off,
@@ -515,7 +509,7 @@ class SqlLedger:
         """Write a balanced transaction and move the balances; False if its key was booked
         before (nothing written)."""
         inserted = await self.session.execute(
-            _insert(self.session, ledger_transactions)
+            dialect_insert(self.session, ledger_transactions)
             .values(
                 id=transaction.id,
                 key=transaction.key,
@@ -645,7 +639,7 @@ class SqlPayouts:
 
     async def add(self, payout: Payout) -> bool:
         statement = (
-            _insert(self.session, payouts)
+            dialect_insert(self.session, payouts)
             .values(
                 id=payout.id,
                 user_id=payout.user_id,
@@ -714,7 +708,7 @@ class SqlPayouts:
 
     async def add_batch(self, batch: PayoutBatch) -> bool:
         statement = (
-            _insert(self.session, payout_batches)
+            dialect_insert(self.session, payout_batches)
             .values(
                 id=batch.id,
                 currency=batch.currency,
@@ -778,7 +772,7 @@ class SqlPayoutAccounts:
             "country_code": account.country_code,
             "updated_at": account.updated_at,
         }
-        statement = _insert(self.session, payout_accounts).values(user_id=account.user_id, **values)
+        statement = dialect_insert(self.session, payout_accounts).values(user_id=account.user_id, **values)
         await self.session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
 
     async def get(self, user_id: str) -> PayoutAccount | None:
@@ -825,7 +819,7 @@ class SqlReferralCodes:
 
     async def add(self, code: ReferralCode) -> bool:
         statement = (
-            _insert(self.session, referral_codes)
+            dialect_insert(self.session, referral_codes)
             .values(
                 code=code.code,
                 owner_id=code.owner_id,
@@ -896,7 +890,7 @@ class SqlPlans:
 
     async def add(self, plan: Plan) -> None:
         statement = (
-            _insert(self.session, plans)
+            dialect_insert(self.session, plans)
             .values(
                 id=plan.id,
                 display_name=plan.display_name,
@@ -936,7 +930,7 @@ class SqlSubscriptions:
 
     async def add(self, subscription: Subscription) -> bool:
         statement = (
-            _insert(self.session, subscriptions)
+            dialect_insert(self.session, subscriptions)
             .values(
                 id=subscription.id,
                 user_id=subscription.user_id,
@@ -1029,23 +1023,18 @@ class SqlUnitOfWork(KitUnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        bind(self, self._fernet)
+        session = self.session
+        self.orders = SqlOrders(session)
+        self.provider_events = SqlProviderEvents(session)
+        self.refunds = SqlRefunds(session)
+        self.coupons = SqlCoupons(session)
+        self.ledger = SqlLedger(session)
+        self.payouts = SqlPayouts(session)
+        self.payout_accounts = SqlPayoutAccounts(session, self._fernet)
+        self.referral_codes = SqlReferralCodes(session)
+        self.plans = SqlPlans(session)
+        self.subscriptions = SqlSubscriptions(session)
         return self
-
-
-def bind(uow: KitUnitOfWork, fernet: MultiFernet | None = None) -> None:
-    """Attach this service's repositories to a kit unit of work (also the consumer's)."""
-    session = uow.session
-    uow.orders = SqlOrders(session)  # type: ignore[attr-defined]
-    uow.provider_events = SqlProviderEvents(session)  # type: ignore[attr-defined]
-    uow.refunds = SqlRefunds(session)  # type: ignore[attr-defined]
-    uow.coupons = SqlCoupons(session)  # type: ignore[attr-defined]
-    uow.ledger = SqlLedger(session)  # type: ignore[attr-defined]
-    uow.payouts = SqlPayouts(session)  # type: ignore[attr-defined]
-    uow.payout_accounts = SqlPayoutAccounts(session, fernet)  # type: ignore[attr-defined]
-    uow.referral_codes = SqlReferralCodes(session)  # type: ignore[attr-defined]
-    uow.plans = SqlPlans(session)  # type: ignore[attr-defined]
-    uow.subscriptions = SqlSubscriptions(session)  # type: ignore[attr-defined]
 
 
 def collect(uow: KitUnitOfWork, aggregate: Any) -> None:

@@ -66,6 +66,16 @@ class CheckoutRejected(PaymentDomainError):
     reason = "CHECKOUT_SIGNATURE_INVALID"
 
 
+class RefundTooLarge(Precondition):
+    """More than what is still refundable (paid, less refunded and pending refunds)."""
+
+    def __init__(self, refundable_minor: int, currency: str) -> None:
+        super().__init__(
+            "REFUND_EXCEEDS_PAYMENT", f"at most {refundable_minor} {currency} (minor units) can be refunded"
+        )
+        self.refundable_minor = refundable_minor
+
+
 class CouponNotFound(PaymentDomainError):
     reason = "COUPON_NOT_FOUND"
 

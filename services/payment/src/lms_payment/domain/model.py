@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lms_payment.domain.errors import IllegalTransition, Precondition
+from lms_payment.domain.errors import IllegalTransition, Precondition, RefundTooLarge
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -87,6 +87,17 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     OrderState.EXPIRED: frozenset({OrderState.PAID}),
     OrderState.REFUNDED: frozenset(),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class CourseOffer:
+    """A course as the order logic needs it, read from the course service at order time."""
+
+    course_id: str
+    price: Money | None  # None: free
+    published: bool
+    teacher_id: str = ""
+    refund_window_days: int | None = None  # None: the platform default
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +218,7 @@ class Order:
     ) -> Order:
         """A new pending order at `price` less `discount` (both frozen: the course's later
         price changes do not touch it). A discount that covers the whole price makes an
-        order with provider FREE, paid at once (see `settle_free`)."""
+        order with provider FREE, paid at once."""
         if price.amount_minor <= 0:
             raise ValueError("an order needs a positive price")
         discount = discount or Money.zero(price.currency)
@@ -291,12 +302,6 @@ class Order:
         self.events.append(OrderPaid(self.id, self.user_id, self.course_id, self.amount, self.provider, now))
         return True
 
-    def settle_free(self, now: datetime) -> bool:
-        """A FREE order (the coupon covered everything) is paid the moment it is placed."""
-        if self.provider is not Provider.FREE:
-            raise IllegalTransition(self.id, self.state, "settled without a payment")
-        return self.mark_paid(self.amount, now)
-
     def fail(self, reason: str, now: datetime) -> bool:
         """The provider reported a failed payment. Late failures (the order was paid since:
         a retry succeeded) change nothing."""
@@ -337,7 +342,7 @@ class Order:
         if amount.amount_minor <= 0:
             raise ValueError("a refund needs a positive amount")
         if amount.amount_minor > self.refundable.amount_minor:
-            raise RefundTooLarge(self.refundable)
+            raise RefundTooLarge(self.refundable.amount_minor, self.amount.currency)
         self.refund_pending_minor += amount.amount_minor
 
     def refund_succeeded(
@@ -380,15 +385,6 @@ class Order:
 
     def visible_to(self, user_id: str, *, is_admin: bool) -> bool:
         return is_admin or user_id == self.user_id
-
-
-class RefundTooLarge(Precondition):
-    def __init__(self, refundable: Money) -> None:
-        super().__init__(
-            "REFUND_EXCEEDS_PAYMENT",
-            f"at most {refundable.amount_minor} {refundable.currency} (minor units) can be refunded",
-        )
-        self.refundable = refundable
 
 
 class RefundStatus(enum.StrEnum):

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from lms_payment.domain.errors import Precondition
-from lms_payment.domain.model import Provider
+from lms_payment.domain.model import CourseOffer, Provider
 from lms_payment.domain.providers import PaymentGateway
 
 log = logging.getLogger("lms_payment")
@@ -42,7 +42,7 @@ class Terms:
 
 
 class Catalog(Protocol):
-    async def offer(self, course_id: str) -> Any: ...
+    async def offer(self, course_id: str) -> CourseOffer: ...
     async def enroll_paid(self, *, course_id: str, user_id: str, order_id: str) -> None: ...
     async def revoke(self, *, order_id: str, reason: str) -> None: ...
 

@@ -12,7 +12,6 @@ from lms_payment.domain.earnings import (
     Payout,
     PayoutAccount,
     PayoutBatch,
-    PayoutState,
     ReferralCode,
     new_referral_code,
 )
@@ -202,6 +201,3 @@ class EarningsHandlers:
             ReferralCode(c.code, c.owner_id, c.commission_bps, c.created_at, counts.get(c.code, 0))
             for c in codes
         ]
-
-
-__all__ = ["Balance", "BookedEntry", "EarningsHandlers", "PayoutState"]

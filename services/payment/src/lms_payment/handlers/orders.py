@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from lms_payment.domain.coupons import Coupon, normalise_code
 from lms_payment.domain.errors import (
@@ -14,7 +15,16 @@ from lms_payment.domain.errors import (
     OrderNotFound,
     Precondition,
 )
-from lms_payment.domain.model import Money, Order, OrderState, Provider, Referral, Refund, RefundStatus
+from lms_payment.domain.model import (
+    CourseOffer,
+    Money,
+    Order,
+    OrderState,
+    Provider,
+    Referral,
+    Refund,
+    RefundStatus,
+)
 from lms_payment.domain.providers import CheckoutVerifier, PaymentStatus
 from lms_payment.handlers import settlement
 from lms_payment.handlers.common import Actor, Deps, log
@@ -45,7 +55,7 @@ class OrderHandlers:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
 
-    async def _price(self, course_id: str, coupon_code: str, now: datetime) -> tuple[Price, object]:
+    async def _price(self, course_id: str, coupon_code: str, now: datetime) -> tuple[Price, CourseOffer]:
         offer = await self._deps.catalog.offer(course_id)
         if not offer.published or offer.price is None:
             raise Precondition("COURSE_NOT_PURCHASABLE", f"courses/{course_id} is not on sale")
@@ -119,7 +129,7 @@ class OrderHandlers:
         deps = self._deps
         now = deps.clock()
         price, offer = await self._price(course_id, coupon_code, now)
-        window = offer.refund_window_days  # type: ignore[attr-defined]
+        window = offer.refund_window_days
         if window is None:
             window = deps.terms.default_refund_window_days
         async with deps.uow() as uow:
@@ -132,7 +142,7 @@ class OrderHandlers:
                 discount=price.discount,
                 coupon_code=price.coupon.code if price.coupon else "",
                 referral=referral,
-                teacher_id=offer.teacher_id,  # type: ignore[attr-defined]
+                teacher_id=offer.teacher_id,
                 platform_fee_bps=deps.terms.platform_fee_bps,
                 refundable_until=now + timedelta(days=window) if window > 0 else None,
                 provider=provider,
@@ -151,11 +161,11 @@ class OrderHandlers:
         return candidate
 
     @staticmethod
-    async def _referral(uow: object, code: str, user_id: str) -> Referral | None:
+    async def _referral(uow: Any, code: str, user_id: str) -> Referral | None:
         """Unknown codes and one's own code are ignored: the order goes through without one."""
         if not code:
             return None
-        found = await uow.referral_codes.get(normalise_code(code))  # type: ignore[attr-defined]
+        found = await uow.referral_codes.get(normalise_code(code))
         if found is None or found.owner_id == user_id:
             return None
         return Referral(found.code, found.owner_id, found.commission_bps)

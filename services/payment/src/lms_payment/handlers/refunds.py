@@ -14,8 +14,8 @@ import uuid
 from typing import Any
 
 from lms_kit import errors as rpc
-from lms_payment.domain.errors import OrderNotFound, Precondition, UpstreamUnavailable
-from lms_payment.domain.model import SERVICE_REQUESTER, Money, Order, Refund, RefundStatus, RefundTooLarge
+from lms_payment.domain.errors import OrderNotFound, Precondition, RefundTooLarge, UpstreamUnavailable
+from lms_payment.domain.model import SERVICE_REQUESTER, Money, Order, Refund, RefundStatus
 from lms_payment.domain.providers import RefundState
 from lms_payment.handlers import settlement
 from lms_payment.handlers.common import Actor, Deps, log
@@ -48,7 +48,7 @@ class RefundHandlers:
                 )
             wanted = amount or order.refundable
             if wanted.is_zero and order.paid_at is not None:  # a FREE order, or all refunded
-                raise RefundTooLarge(order.refundable)
+                raise RefundTooLarge(order.refundable.amount_minor, order.amount.currency)
             order.reserve_refund(wanted)
             refund = Refund(
                 id=str(uuid.uuid4()),

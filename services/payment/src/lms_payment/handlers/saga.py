@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lms_payment.adapters.repository import bind, collect
+from lms_payment.adapters.repository import collect
 from lms_payment.domain.errors import EnrolmentRefused
 from lms_payment.domain.model import Money, OrderState
 from lms_payment.handlers.common import Deps, log
@@ -28,8 +28,8 @@ class EnrolmentSaga:
         self._refunds = refunds
 
     async def fulfil(self, order_id: str, uow: Any) -> bool:
-        """Enrol the learner of a paid order and mark it fulfilled. True if it was fulfilled."""
-        bind(uow)
+        """Enrol the learner of a paid order and mark it fulfilled, in the consumer's unit of
+        work (the service's own, built by Deps.uow). True if it was fulfilled."""
         order = await uow.orders.get(order_id, for_update=True)
         if order is None:  # not this database's order (e.g. a shared stream in tests)
             log.warning("fulfil_unknown_order order_id=%s", order_id)
@@ -61,7 +61,6 @@ class EnrolmentSaga:
         return True
 
     async def revoke_if_fully_refunded(self, order_id: str, full: bool, uow: Any) -> None:
-        bind(uow)
         order = await uow.orders.get(order_id)
         if order is None or not full:
             return
