@@ -61,6 +61,12 @@ class SigningTokenSource:
         return self._token
 
 
+def upstream_unavailable(error: grpc.aio.AioRpcError) -> bool:
+    """The called service was down, unreachable or too slow (after the channel's own
+    retries): the caller's own caller may retry. Anything else is an answer."""
+    return error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
 def service_token_source(settings: KitSettings, service: str) -> SigningTokenSource | None:
     """Service tokens for `service`, signed with LMS_SERVICE_TOKEN_KEY_FILE (None when unset:
     the mesh's mTLS identity, or client credentials, stand in)."""

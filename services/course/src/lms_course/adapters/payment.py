@@ -11,13 +11,9 @@ import grpc
 from lms.payment.v1 import payment_pb2, payment_pb2_grpc
 from lms_course.domain.errors import Unavailable
 from lms_course.domain.model import CourseAccess
+from lms_kit.clients import upstream_unavailable
 
 log = logging.getLogger("lms_course")
-
-# Down, unreachable or too slow: the learner may retry. Anything else (a refused
-# service token, an RPC the payment service does not serve yet) is a deployment
-# fault: it is logged and surfaces as INTERNAL.
-_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 
 
 class PaymentAccess:
@@ -32,7 +28,7 @@ class PaymentAccess:
         try:
             reply = await self._stub.CheckCourseAccess(request)
         except grpc.aio.AioRpcError as exc:
-            if exc.code() in _UNAVAILABLE:
+            if upstream_unavailable(exc):
                 raise Unavailable(
                     "PAYMENT_UNAVAILABLE",
                     "the payment service did not answer the subscription check; nothing was recorded, retry",

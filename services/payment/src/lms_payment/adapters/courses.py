@@ -6,11 +6,11 @@ from __future__ import annotations
 import grpc
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
+from lms_kit.clients import upstream_unavailable
 from lms_kit.errors import reason_of
 from lms_payment.domain.errors import CourseNotFound, EnrolmentRefused, UpstreamUnavailable
 from lms_payment.domain.model import CourseOffer, Money
 
-_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 # The course service's final answers to EnrollPaid: retrying cannot change them.
 _REFUSED = {grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
 
@@ -32,7 +32,7 @@ class CourseCatalog:
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.NOT_FOUND:
                 raise CourseNotFound(course_id) from exc
-            if exc.code() in _UNAVAILABLE:
+            if upstream_unavailable(exc):
                 raise UpstreamUnavailable("the course service did not answer; retry") from exc
             raise
         price = None
