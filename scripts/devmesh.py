@@ -494,6 +494,9 @@ class Mesh:
         )
 
     def start_envoy(self, dev_jwks: Path) -> None:
+        # A restarted mesh starts with an empty edge cache (answers of a former run may be stale).
+        shutil.rmtree(self.data / "edge-cache", ignore_errors=True)
+        (self.data / "edge-cache").mkdir()
         # The edge trusts the dev issuer's keys too (tokens minted for manual calls and tests).
         gateway = replace(self.options.gateway, jwks_files=(*self.options.gateway.jwks_files, str(dev_jwks)))
         openapi = self.options.openapi_file or gen_envoy.OPENAPI_FILE
@@ -503,7 +506,7 @@ class Mesh:
             admin_port=self.admin_port,
             descriptor_path=gen_envoy.DESCRIPTOR.resolve(),
             access_log_path=str(self.logs / "envoy-access.log"),
-            options=gateway,
+            options=replace(gateway, edge_cache_dir=str(self.data / "edge-cache")),
             openapi_file=openapi.resolve() if openapi.exists() else None,
         )
         config_path = self.data / "envoy.yaml"

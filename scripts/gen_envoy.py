@@ -28,13 +28,20 @@ What the config enforces:
   `{"code", "message", "details": [ErrorInfo{reason, domain: "gateway.lms"}]}`,
   the same shape as a service's google.rpc.Status.
 - GET /openapi.json serves gen/openapi/lms.openapi.json when that file exists.
+- Edge cache: anonymous GETs of RPCs marked `(lms.options.v1.edge_cache)` go
+  through Envoy's HTTP cache (on disk, bounded); the service's `cache-control`
+  answer header decides what is kept and for how long. Misses reach an internal
+  listener that transcodes them, because the cache filter fetches a miss itself
+  and skips every filter after it (the transcoder included).
 See docs/gateway.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +89,9 @@ JWT_SUBJECT_HEADER = "x-lms-user-id"
 STRIPPED_REQUEST_HEADERS = (JWT_PAYLOAD_HEADER, JWT_SUBJECT_HEADER, "x-lms-user-authorization")
 DEFAULT_CORS_ORIGINS = ("http://localhost:3000",)
 COMPRESSION_MIN_BYTES = 1024
+DEFAULT_EDGE_CACHE_DIR = ".cache/gateway-edge-cache"
+EDGE_CACHE_MAX_BYTES = 512 * 1024 * 1024
+EDGE_CACHE_MAX_ENTRY_BYTES = 1024 * 1024
 ERROR_DOMAIN = "gateway.lms"
 OWN_PACKAGE_PREFIX = "lms."
 KIT_DIR_NAME = "kit"
@@ -185,6 +195,10 @@ class GatewayOptions:
     # Fetch the user service's JWKS through the gateway itself (when it is deployed).
     remote_jwks: bool = True
     jwks_cache_s: int = 60
+    # The edge cache's directory (it must exist when Envoy starts; relative: to Envoy's
+    # working directory) and its bound on disk. None: no edge cache.
+    edge_cache_dir: str | None = DEFAULT_EDGE_CACHE_DIR
+    edge_cache_max_bytes: int = EDGE_CACHE_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,8 @@ class ClientMethod:
     name: str
     streaming: bool
     anonymous: bool  # (lms.options.v1.access).anonymous: no token needed at the edge
+    edge_cache: bool = False  # (lms.options.v1.edge_cache): anonymous GETs may be cached at the edge
+    get_template: str = ""  # the google.api.http `get` path template, if the binding is a GET
 
 
 @dataclass(frozen=True)
@@ -213,6 +229,8 @@ def load_grpc_services(descriptor_path: Path) -> list[GrpcService]:
                     name=method.name,
                     streaming=method.client_streaming or method.server_streaming,
                     anonymous=method.options.Extensions[options_pb2.access].anonymous,
+                    edge_cache=method.options.Extensions[options_pb2.edge_cache],
+                    get_template=method.options.Extensions[annotations_pb2.http].get,
                 )
                 for method in service.method
                 if method.options.HasExtension(annotations_pb2.http)
@@ -264,6 +282,9 @@ def render(
     routes: list[dict] = []
     transcoded: list[str] = []
     clusters: list[dict] = []
+    edge_routes: list[dict] = []  # the REST paths of edge-cached RPCs, before transcoding
+    origin_routes: list[dict] = []  # their gRPC routes, on the edge cache's origin listener
+    edge_services: list[str] = []
     for spec in sorted(services, key=lambda s: s.name):
         owned = _owned(spec, all_grpc)
         for grpc_service in owned:
@@ -273,7 +294,13 @@ def render(
                 path = f"/{grpc_service.full_name}/{method.name}"
                 served.add(path)
                 limit = options.route_limits.get(path, options.route_limit)
-                routes.append(_route(path, spec.name, method, limit))
+                route = _route(path, spec.name, method, limit)
+                routes.append(route)
+                if method.edge_cache and options.edge_cache_dir is not None:
+                    edge_routes.append(_edge_route(path, method))
+                    origin_routes.append(copy.deepcopy(route))
+                    if grpc_service.full_name not in edge_services:
+                        edge_services.append(grpc_service.full_name)
         # The health check names a gRPC service this deployable must serve, so a
         # stray process on the port (serving something else) never counts as healthy.
         health_name = owned[0].full_name if owned else ""
@@ -289,6 +316,7 @@ def render(
     extra_routes = []
     if openapi_file is not None:
         extra_routes.append(_openapi_route(str(openapi_file)))
+    extra_routes.extend(edge_routes)
     # Last: anything else. A real route (CORS needs one to find the virtual host's
     # policy, e.g. for a preflight to a REST path) that is always answered 404 by
     # the fault filter, so it never reaches a cluster; a native gRPC call to an
@@ -323,30 +351,61 @@ def render(
             },
         },
     ]
+    after_buffer = []
     if transcoded:  # Envoy refuses a transcoder with no services
-        http_filters.append(_transcoder_filter(str(descriptor_path), transcoded))
-    http_filters.append(
+        after_buffer.append(_transcoder_filter(str(descriptor_path), transcoded))
+    after_buffer.append(
         {"name": RATELIMIT_FILTER, "typed_config": {"@type": _T_RATELIMIT, "stat_prefix": "route_limit"}}
     )
     if providers:
-        http_filters.append(_jwt_filter(providers))
-    http_filters.append({"name": FAULT_FILTER, "typed_config": {"@type": _T_FAULT}})
-    http_filters.append(
+        after_buffer.append(_jwt_filter(providers))
+    after_buffer.append({"name": FAULT_FILTER, "typed_config": {"@type": _T_FAULT}})
+    after_buffer.append(
         {
             "name": "envoy.filters.http.router",
             "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
         }
     )
+    listeners = []
+    bootstrap_extensions = []
+    if edge_routes:
+        assert options.edge_cache_dir is not None
+        # After the compressors (so a hit is compressed per client), before the transcoder.
+        http_filters.insert(len(http_filters) - 1, _edge_cache_filter(options))
+        edge_route_ids = {id(route) for route in edge_routes}
+        for route in routes + extra_routes:
+            if id(route) not in edge_route_ids:
+                route.setdefault("typed_per_filter_config", {})[EDGE_CACHE_FILTER] = {
+                    "@type": _T_FILTER_CONFIG,
+                    "disabled": True,
+                }
+        origin_filters = [
+            _transcoder_filter(str(descriptor_path), edge_services),
+            *[f for f in after_buffer if f["name"] != TRANSCODER_FILTER],
+        ]
+        listeners.append(_edge_origin_listener(origin_routes, origin_filters))
+        clusters.append(_edge_origin_cluster())
+        bootstrap_extensions.append(
+            {
+                "name": "envoy.bootstrap.internal_listener",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.bootstrap.internal_listener.v3.InternalListener"
+                },
+            }
+        )
+    http_filters.extend(after_buffer)
     virtual_host = {
         "name": "lms",
         "domains": ["*"],
         "routes": routes + extra_routes,
         "typed_per_filter_config": {CORS_FILTER: _cors_policy(options.cors_origins)},
     }
-    return {
-        "admin": {"address": _address("127.0.0.1", admin_port)},
+    config: dict = {"admin": {"address": _address("127.0.0.1", admin_port)}}
+    if bootstrap_extensions:
+        config["bootstrap_extensions"] = bootstrap_extensions
+    return config | {
         "static_resources": {
-            "listeners": [_listener(http_port, virtual_host, http_filters, access_log_path)],
+            "listeners": [_listener(http_port, virtual_host, http_filters, access_log_path), *listeners],
             "clusters": clusters,
         },
         # Bounds what one gateway holds open (and silences Envoy's edge warning).
@@ -370,6 +429,8 @@ RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit"
 JWT_FILTER = "envoy.filters.http.jwt_authn"
 TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
 FAULT_FILTER = "envoy.filters.http.fault"
+EDGE_CACHE_FILTER = "envoy.filters.http.cache"
+EDGE_ORIGIN = "edge_origin"  # the internal listener (and its cluster) that transcodes cache misses
 JWKS_CLUSTER = "gateway_jwks"
 UNROUTED_CLUSTER = "unrouted"  # no endpoints: the catch-all route never gets that far
 _T_FAULT = "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault"
@@ -402,6 +463,120 @@ def _route(path: str, cluster: str, method: ClientMethod, limit: RouteLimit | No
     if limit is not None:
         per_filter[RATELIMIT_FILTER] = _route_limit(limit)
     return {"match": {"path": path}, "route": action, "typed_per_filter_config": per_filter}
+
+
+def path_template_regex(template: str) -> str:
+    """An RE2 regex for the paths a google.api.http path template matches.
+
+    `{var}` and `*` match one segment, `**` any number; the optional `:verb` is literal."""
+    parts = []
+    for literal, variable in re.findall(r"([^{]+)|\{([^}]*)\}", template):
+        if literal:
+            parts.append(_segments_regex(literal))
+        else:
+            _, _, pattern = variable.partition("=")
+            parts.append(_segments_regex(pattern or "*"))
+    return "^" + "".join(parts) + "$"
+
+
+def _segments_regex(text: str) -> str:
+    out = []
+    for token in re.split(r"(\*\*|\*)", text):
+        if token == "**":
+            out.append(".+")
+        elif token == "*":
+            out.append("[^/]+")
+        elif token:
+            out.append(re.escape(token))
+    return "".join(out)
+
+
+def _edge_route(grpc_path: str, method: ClientMethod) -> dict:
+    """The REST path of an edge-cached RPC, matched before transcoding: its cache misses
+    go to the origin listener (the cache filter fetches them, past the transcoder)."""
+    if not method.anonymous or not method.get_template:
+        raise ConfigError(f"{grpc_path}: edge_cache needs anonymous access and a GET binding")
+    return {
+        "match": {
+            "safe_regex": {"regex": path_template_regex(method.get_template)},
+            "headers": [{"name": ":method", "string_match": {"exact": "GET"}}],
+        },
+        "route": {"cluster": EDGE_ORIGIN, "timeout": UNARY_TIMEOUT},
+    }
+
+
+def _edge_cache_filter(options: GatewayOptions) -> dict:
+    return {
+        "name": EDGE_CACHE_FILTER,
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.cache.v3.CacheConfig",
+            # Bounded, evicting, shared by Envoy's workers (the in-memory cache never evicts).
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.http.cache."
+                "file_system_http_cache.v3.FileSystemHttpCacheConfig",
+                "manager_config": {"thread_pool": {"thread_count": 1}},
+                # Must exist when Envoy starts (create_cache_path does not make it in 1.40).
+                "cache_path": options.edge_cache_dir,
+                "max_cache_size_bytes": options.edge_cache_max_bytes,
+                "max_individual_cache_entry_size_bytes": EDGE_CACHE_MAX_ENTRY_BYTES,
+            },
+        },
+    }
+
+
+def _edge_origin_listener(routes: list[dict], http_filters: list[dict]) -> dict:
+    manager = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network."
+        "http_connection_manager.v3.HttpConnectionManager",
+        "stat_prefix": EDGE_ORIGIN,
+        "local_reply_config": _local_reply_config(),
+        "route_config": {
+            "name": EDGE_ORIGIN,
+            "virtual_hosts": [
+                {
+                    "name": EDGE_ORIGIN,
+                    "domains": ["*"],
+                    "routes": [
+                        *routes,
+                        {
+                            "match": {"prefix": "/"},
+                            "route": {"cluster": UNROUTED_CLUSTER},
+                            "typed_per_filter_config": {FAULT_FILTER: _not_found_fault()},
+                        },
+                    ],
+                }
+            ],
+        },
+        "http_filters": http_filters,
+    }
+    return {
+        "name": EDGE_ORIGIN,
+        "internal_listener": {},
+        "filter_chains": [
+            {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": manager}]}
+        ],
+    }
+
+
+def _edge_origin_cluster() -> dict:
+    return {
+        "name": EDGE_ORIGIN,
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": EDGE_ORIGIN,
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {
+                            "endpoint": {
+                                "address": {"envoy_internal_address": {"server_listener_name": EDGE_ORIGIN}}
+                            }
+                        }
+                    ]
+                }
+            ],
+        },
+    }
 
 
 def _route_limit(limit: RouteLimit) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from typing import TYPE_CHECKING
 
@@ -162,3 +163,119 @@ async def _completed(js, course_id: str) -> list[str]:
                 found.append(event.user_id)
     finally:
         await sub.unsubscribe()
+
+
+# -- the gateway's edge cache (GetCourse and SearchCourses carry (lms.options.v1.edge_cache)) --
+
+
+def dev_bearer(mesh: RunningMesh, subject: str, *roles: str) -> dict[str, str]:
+    keys = mesh.data_dir / "keys"
+    kid = json.loads((keys / "jwks.json").read_text())["keys"][0]["kid"]
+    signer = TokenSigner.from_pem_file(
+        str(keys / "dev-issuer.pem"), kid=kid, issuer="lms.user", audience="lms"
+    )
+    return {"authorization": f"Bearer {signer.sign(subject, roles=list(roles))}"}
+
+
+def course_with_a_lecture(mesh: RunningMesh, rest: httpx.Client, *, publish: bool) -> tuple[str, dict]:
+    """(course name, the teacher's headers) for a new course with one lecture."""
+    teacher = dev_bearer(mesh, f"teacher-{uuid.uuid4().hex[:8]}", "teacher")
+    # Long enough (> 1 KiB of JSON) for the gateway to compress it.
+    course = ok(
+        rest.post(
+            "/v1/courses",
+            json={"title": "Edge cached optics", "description": "Light and lenses. " * 100},
+            headers=teacher,
+        )
+    )
+    chapter = ok(rest.post(f"/v1/{course['name']}/chapters", json={"title": "Light"}, headers=teacher))
+    ok(
+        rest.post(
+            f"/v1/{chapter['name']}/lectures",
+            json={"title": "Lenses", "video": {"asset": "videos/lens", "durationSeconds": 60}},
+            headers=teacher,
+        )
+    )
+    if publish:
+        ok(rest.post(f"/v1/{course['name']}:publish", json={}, headers=teacher))
+    return course["name"], teacher
+
+
+def rename(rest: httpx.Client, name: str, title: str, teacher: dict) -> None:
+    ok(rest.patch(f"/v1/{name}", params={"updateMask": "title"}, json={"title": title}, headers=teacher))
+
+
+def test_anonymous_course_detail_is_served_by_the_edge_and_signed_in_callers_see_edits_at_once(
+    devmesh: RunningMesh, rest: httpx.Client
+) -> None:
+    name, teacher = course_with_a_lecture(devmesh, rest, publish=True)
+    first = rest.get(f"/v1/{name}")
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert "age" not in first.headers  # from the service
+
+    rename(rest, name, "Optics, renamed", teacher)
+    again = rest.get(f"/v1/{name}")
+    # The edge's copy: the service was not asked (it would have answered with the new title).
+    assert "age" in again.headers
+    assert again.json()["title"] == "Edge cached optics"
+    compressed = rest.get(f"/v1/{name}", headers={"accept-encoding": "gzip"})
+    assert compressed.headers["content-encoding"] == "gzip" and "age" in compressed.headers
+    assert compressed.json() == again.json()
+
+    signed_in = rest.get(f"/v1/{name}", headers=dev_bearer(devmesh, "someone-else"))
+    assert signed_in.json()["title"] == "Optics, renamed"
+    assert "age" not in signed_in.headers and "cache-control" not in signed_in.headers
+    assert rest.get(f"/v1/{name}", headers=teacher).json()["title"] == "Optics, renamed"
+
+
+def test_drafts_errors_and_other_rpcs_are_never_kept_at_the_edge(
+    devmesh: RunningMesh, rest: httpx.Client
+) -> None:
+    name, teacher = course_with_a_lecture(devmesh, rest, publish=False)
+    for _ in range(2):
+        hidden = rest.get(f"/v1/{name}")
+        assert hidden.status_code == 404 and "age" not in hidden.headers
+    draft = rest.get(f"/v1/{name}", headers=teacher)
+    assert draft.status_code == 200 and "cache-control" not in draft.headers
+
+    # Published now: the anonymous 404s above were not kept, so anonymous callers see it at once.
+    ok(rest.post(f"/v1/{name}:publish", json={}, headers=teacher))
+    assert rest.get(f"/v1/{name}").status_code == 200
+
+    for _ in range(2):  # an anonymous GET of an RPC without edge_cache always reaches the service
+        echo = rest.get("/v1/testing/echo", params={"text": "fresh"})
+        assert echo.json() == {"text": "fresh"} and "age" not in echo.headers
+    bad = rest.get("/v1/courses:search", params={"pageSize": -1})
+    assert bad.status_code == 400 and "cache-control" not in bad.headers
+
+
+def test_anonymous_search_pages_are_kept_for_seconds(rest: httpx.Client) -> None:
+    params = {"query": f"nebula{uuid.uuid4().hex[:6]}"}
+    first = rest.get("/v1/courses:search", params=params)
+    assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=5"
+    assert "age" in rest.get("/v1/courses:search", params=params).headers
+    signed_in = rest.get("/v1/courses:search", params=params, headers={"authorization": "Bearer x"})
+    assert signed_in.status_code == 401  # a token that is sent is verified, never answered from the cache
+
+
+def test_an_edit_reaches_anonymous_callers_once_the_max_age_has_passed(
+    start_mesh, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    mesh = start_mesh(
+        tmp_path_factory.mktemp("edge") / "data", "--only", "course", env={"LMS_COURSE_EDGE_MAX_AGE_S": "1"}
+    )
+    try:
+        with httpx.Client(base_url=mesh.rest, timeout=10.0, trust_env=False) as rest:
+            name, teacher = course_with_a_lecture(mesh, rest, publish=True)
+            assert rest.get(f"/v1/{name}").headers["cache-control"] == "public, max-age=1"
+            rename(rest, name, "Optics, second edition", teacher)
+            titles = []
+            for _ in range(50):  # the edge's copy lives one second
+                titles.append(rest.get(f"/v1/{name}").json()["title"])
+                if titles[-1] == "Optics, second edition":
+                    break
+                time.sleep(0.1)
+            assert titles[-1] == "Optics, second edition", titles
+    finally:
+        mesh.terminate()

@@ -97,3 +97,78 @@ def test_remote_jwks_only_with_the_user_service() -> None:
     user = [s for s in gen_envoy.discover_services() if s.name == "user"]
     assert providers(PROBE_ONLY) == {"jwks_file_0"}
     assert providers(PROBE_ONLY + user) == {"user_service", "jwks_file_0"}
+
+
+def test_path_templates_become_anchored_regexes() -> None:
+    regex = gen_envoy.path_template_regex
+    assert regex("/v1/{name=courses/*}") == r"^/v1/courses/[^/]+$"
+    assert regex("/v1/courses:search") == r"^/v1/courses:search$"
+    assert (
+        regex("/v1/{parent=courses/*/chapters/*}/lectures") == r"^/v1/courses/[^/]+/chapters/[^/]+/lectures$"
+    )
+    assert regex("/v1/{id}") == r"^/v1/[^/]+$"
+    assert regex("/v1/{path=files/**}") == r"^/v1/files/.+$"
+
+
+def edge_config(**options: object) -> dict:
+    return gen_envoy.render(gen_envoy.discover_services(), options=gen_envoy.GatewayOptions(**options))
+
+
+def front_manager(config: dict) -> dict:
+    return config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+
+
+def test_edge_cached_rpcs_reach_the_cache_before_the_transcoder_and_misses_go_to_the_origin() -> None:
+    config = edge_config(edge_cache_dir="/var/cache/lms-edge")
+    manager = front_manager(config)
+    names = [f["name"] for f in manager["http_filters"]]
+    assert names.index("envoy.filters.http.compressor.gzip") < names.index(gen_envoy.EDGE_CACHE_FILTER)
+    assert names.index(gen_envoy.EDGE_CACHE_FILTER) < names.index(gen_envoy.TRANSCODER_FILTER)
+    [cache] = [f for f in manager["http_filters"] if f["name"] == gen_envoy.EDGE_CACHE_FILTER]
+    assert cache["typed_config"]["typed_config"]["cache_path"] == "/var/cache/lms-edge"
+
+    routes = manager["route_config"]["virtual_hosts"][0]["routes"]
+    edge = [r for r in routes if r["route"].get("cluster") == gen_envoy.EDGE_ORIGIN]
+    # Exactly the RPCs marked (lms.options.v1.edge_cache): GetCourse and SearchCourses, GET only.
+    assert sorted(r["match"]["safe_regex"]["regex"] for r in edge) == [
+        r"^/v1/courses/[^/]+$",
+        r"^/v1/courses:search$",
+    ]
+    assert all(r["match"]["headers"][0]["string_match"] == {"exact": "GET"} for r in edge)
+    # Every other route turns the cache off: an anonymous GET of any other RPC is never kept.
+    for route in routes:
+        if route not in edge:
+            assert route["typed_per_filter_config"][gen_envoy.EDGE_CACHE_FILTER]["disabled"] is True
+
+    origin = config["static_resources"]["listeners"][1]
+    assert origin["name"] == gen_envoy.EDGE_ORIGIN and "internal_listener" in origin
+    origin_manager = origin["filter_chains"][0]["filters"][0]["typed_config"]
+    [transcoder] = [f for f in origin_manager["http_filters"] if f["name"] == gen_envoy.TRANSCODER_FILTER]
+    assert transcoder["typed_config"]["services"] == ["lms.course.v1.CourseService"]
+    origin_paths = [
+        r["match"].get("path") for r in origin_manager["route_config"]["virtual_hosts"][0]["routes"]
+    ]
+    assert origin_paths == [
+        "/lms.course.v1.CourseService/GetCourse",
+        "/lms.course.v1.CourseService/SearchCourses",
+        None,  # the catch-all 404
+    ]
+    assert any(e["name"] == "envoy.bootstrap.internal_listener" for e in config["bootstrap_extensions"])
+
+
+def test_no_edge_cache_when_no_directory_is_given() -> None:
+    config = edge_config(edge_cache_dir=None)
+    manager = front_manager(config)
+    assert gen_envoy.EDGE_CACHE_FILTER not in [f["name"] for f in manager["http_filters"]]
+    assert len(config["static_resources"]["listeners"]) == 1 and "bootstrap_extensions" not in config
+
+
+def test_edge_cache_needs_anonymous_access_and_a_get_binding() -> None:
+    signed_in = gen_envoy.ClientMethod(
+        "GetNote", False, anonymous=False, edge_cache=True, get_template="/v1/x"
+    )
+    with pytest.raises(gen_envoy.ConfigError, match="anonymous access and a GET binding"):
+        gen_envoy._edge_route("/lms.x.v1.X/GetNote", signed_in)
+    post_only = gen_envoy.ClientMethod("Make", False, anonymous=True, edge_cache=True, get_template="")
+    with pytest.raises(gen_envoy.ConfigError):
+        gen_envoy._edge_route("/lms.x.v1.X/Make", post_only)

@@ -82,7 +82,13 @@ async def build(settings: CourseSettings, *, tokens: TokenSource | None = None) 
             Service(
                 course_pb2.DESCRIPTOR.services_by_name["CourseService"],
                 course_pb2_grpc.add_CourseServiceServicer_to_server,
-                CourseServicer(handlers, cache, search_cache),
+                CourseServicer(
+                    handlers,
+                    cache,
+                    search_cache,
+                    edge_max_age_s=settings.course_edge_max_age_s,
+                    search_edge_max_age_s=settings.course_search_edge_max_age_s,
+                ),
             )
         ],
         on_start=[events.start],

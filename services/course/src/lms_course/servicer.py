@@ -21,6 +21,7 @@ from lms_course.domain.model import Actor, CourseState
 from lms_course.domain.search import SearchCriteria
 from lms_course.handlers import CourseHandlers
 from lms_kit.auth import current_principal
+from lms_kit.edge import allow_edge_cache
 from lms_kit.paging import Pager
 
 log = logging.getLogger("lms_course")
@@ -49,10 +50,21 @@ def _is_set(message: Message, field: str) -> bool:
 
 
 class CourseServicer(course_pb2_grpc.CourseServiceServicer):
-    def __init__(self, handlers: CourseHandlers, cache: Any, search_cache: Any = None) -> None:
+    def __init__(
+        self,
+        handlers: CourseHandlers,
+        cache: Any,
+        search_cache: Any = None,
+        *,
+        edge_max_age_s: int = 0,
+        search_edge_max_age_s: int = 0,
+    ) -> None:
         self._handlers = handlers
         self._cache = cache
         self._search_cache = search_cache
+        # How long the gateway may reuse an anonymous answer (Cache-Control max-age).
+        self._edge_max_age_s = edge_max_age_s
+        self._search_edge_max_age_s = search_edge_max_age_s
         self._searching: dict[bytes, asyncio.Future] = {}
         self._refreshing: set[asyncio.Task] = set()
 
@@ -98,11 +110,13 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         course_id = mappers.last_id(request.name)
         cached = await self._cache.get(course_id)
         if cached is not None:
+            await allow_edge_cache(context, self._edge_max_age_s)
             return course_pb2.Course.FromString(cached)
         outline = await self._handlers.get_course(course_id, actor())
         message = mappers.outline_to_proto(outline)
         if outline.course.state is not CourseState.DRAFT:
             await self._cache.set(course_id, message.SerializeToString())
+            await allow_edge_cache(context, self._edge_max_age_s)
         return message
 
     async def UpdateCourse(self, request, context):
@@ -125,6 +139,11 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         )
 
     async def SearchCourses(self, request, context):
+        response = await self._search_through_cache(request)
+        await allow_edge_cache(context, self._search_edge_max_age_s)
+        return response
+
+    async def _search_through_cache(self, request):
         # The same request gives everyone the same page: recent pages come from a short cache.
         cache = self._search_cache
         key = request.SerializeToString(deterministic=True) if cache is not None and cache.enabled else b""

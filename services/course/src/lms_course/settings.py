@@ -19,6 +19,18 @@ class CourseSettings(KitSettings):
         ge=0,
         description="How long a search result page may be served from the per-process cache (0 = off).",
     )
+    course_edge_max_age_s: int = Field(
+        60,
+        ge=0,
+        description="How long the gateway's edge cache (and browsers) may reuse an anonymous answer "
+        "for a published course's detail, in seconds (Cache-Control max-age; 0 = never). Edits reach "
+        "signed-in callers at once and anonymous ones within this time.",
+    )
+    course_search_edge_max_age_s: int = Field(
+        5,
+        ge=0,
+        description="The same for an anonymous search result page (0 = never).",
+    )
     payment_service_target: str = Field(
         "",
         description="The payment service's gRPC address. Set: Enroll opens a paid course to a learner "

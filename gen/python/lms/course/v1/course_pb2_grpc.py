@@ -279,7 +279,9 @@ class CourseServiceServicer:
         """GetCourse returns a course with its structure (chapters and lectures,
         without lecture content). A published or archived course is visible to
         anyone; a draft only to its teachers and administrators (others get
-        NOT_FOUND, COURSE_NOT_FOUND).
+        NOT_FOUND, COURSE_NOT_FOUND). An anonymous answer for a published or
+        archived course may be served by the gateway's cache for up to the
+        service's configured max-age (LMS_COURSE_EDGE_MAX_AGE_S, 60 s by default).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -318,7 +320,8 @@ class CourseServiceServicer:
         """SearchCourses searches the published catalogue: full text over title,
         subtitle, description and tags (with a highlighted snippet), filters and
         a sort order. Pages are keyset-based and stay stable while courses are
-        added.
+        added. Anonymous pages may be served by the gateway's cache for up to
+        LMS_COURSE_SEARCH_EDGE_MAX_AGE_S (5 s by default).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -24,6 +24,8 @@ RATE_LIMIT_FIELD_NUMBER: _ClassVar[int]
 rate_limit: _descriptor.FieldDescriptor
 FIELD_FIELD_NUMBER: _ClassVar[int]
 field: _descriptor.FieldDescriptor
+EDGE_CACHE_FIELD_NUMBER: _ClassVar[int]
+edge_cache: _descriptor.FieldDescriptor
 
 class AccessPolicy(_message.Message):
     __slots__ = ("anonymous", "authenticated", "roles", "owner_field", "services")
