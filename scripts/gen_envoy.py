@@ -429,7 +429,7 @@ RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit"
 JWT_FILTER = "envoy.filters.http.jwt_authn"
 TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
 FAULT_FILTER = "envoy.filters.http.fault"
-EDGE_CACHE_FILTER = "envoy.filters.http.cache"
+EDGE_CACHE_FILTER = "envoy.filters.http.cache_v2"
 EDGE_ORIGIN = "edge_origin"  # the internal listener (and its cluster) that transcodes cache misses
 JWKS_CLUSTER = "gateway_jwks"
 UNROUTED_CLUSTER = "unrouted"  # no endpoints: the catch-all route never gets that far
@@ -508,14 +508,17 @@ def _edge_route(grpc_path: str, method: ClientMethod) -> dict:
 def _edge_cache_filter(options: GatewayOptions) -> dict:
     return {
         "name": EDGE_CACHE_FILTER,
+        # cache_v2, not cache: v2 lets the requests that miss one entry together share one
+        # upstream fetch (cache sessions); with v1 each expiry sent the whole burst upstream,
+        # and at 64 connections the search p99 went from 8 ms to 60-290 ms.
         "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.http.cache.v3.CacheConfig",
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.cache_v2.v3.CacheV2Config",
             # Bounded, evicting, shared by Envoy's workers (the in-memory cache never evicts).
             "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.http.cache."
-                "file_system_http_cache.v3.FileSystemHttpCacheConfig",
+                "@type": "type.googleapis.com/envoy.extensions.http.cache_v2."
+                "file_system_http_cache.v3.FileSystemHttpCacheV2Config",
                 "manager_config": {"thread_pool": {"thread_count": 1}},
-                # Must exist when Envoy starts (create_cache_path does not make it in 1.40).
+                # Must exist when Envoy starts.
                 "cache_path": options.edge_cache_dir,
                 "max_cache_size_bytes": options.edge_cache_max_bytes,
                 "max_individual_cache_entry_size_bytes": EDGE_CACHE_MAX_ENTRY_BYTES,

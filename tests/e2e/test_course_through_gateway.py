@@ -201,6 +201,13 @@ def course_with_a_lecture(mesh: RunningMesh, rest: httpx.Client, *, publish: boo
     return course["name"], teacher
 
 
+def max_age(response: httpx.Response) -> int:
+    """The `public, max-age=N` the service set; N is the configured value less up to 20% jitter."""
+    public, _, age = response.headers["cache-control"].partition(", max-age=")
+    assert public == "public", response.headers["cache-control"]
+    return int(age)
+
+
 def rename(rest: httpx.Client, name: str, title: str, teacher: dict) -> None:
     ok(rest.patch(f"/v1/{name}", params={"updateMask": "title"}, json={"title": title}, headers=teacher))
 
@@ -211,7 +218,7 @@ def test_anonymous_course_detail_is_served_by_the_edge_and_signed_in_callers_see
     name, teacher = course_with_a_lecture(devmesh, rest, publish=True)
     first = rest.get(f"/v1/{name}")
     assert first.status_code == 200
-    assert first.headers["cache-control"] == "public, max-age=60"
+    assert 48 <= max_age(first) <= 60  # LMS_COURSE_EDGE_MAX_AGE_S's default, with jitter
     assert "age" not in first.headers  # from the service
 
     rename(rest, name, "Optics, renamed", teacher)
@@ -253,7 +260,7 @@ def test_drafts_errors_and_other_rpcs_are_never_kept_at_the_edge(
 def test_anonymous_search_pages_are_kept_for_seconds(rest: httpx.Client) -> None:
     params = {"query": f"nebula{uuid.uuid4().hex[:6]}"}
     first = rest.get("/v1/courses:search", params=params)
-    assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=5"
+    assert first.status_code == 200 and 12 <= max_age(first) <= 15
     assert "age" in rest.get("/v1/courses:search", params=params).headers
     signed_in = rest.get("/v1/courses:search", params=params, headers={"authorization": "Bearer x"})
     assert signed_in.status_code == 401  # a token that is sent is verified, never answered from the cache
@@ -268,7 +275,7 @@ def test_an_edit_reaches_anonymous_callers_once_the_max_age_has_passed(
     try:
         with httpx.Client(base_url=mesh.rest, timeout=10.0, trust_env=False) as rest:
             name, teacher = course_with_a_lecture(mesh, rest, publish=True)
-            assert rest.get(f"/v1/{name}").headers["cache-control"] == "public, max-age=1"
+            assert max_age(rest.get(f"/v1/{name}")) == 1
             rename(rest, name, "Optics, second edition", teacher)
             titles = []
             for _ in range(50):  # the edge's copy lives one second

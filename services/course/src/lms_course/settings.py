@@ -27,7 +27,7 @@ class CourseSettings(KitSettings):
         "signed-in callers at once and anonymous ones within this time.",
     )
     course_search_edge_max_age_s: int = Field(
-        5,
+        15,
         ge=0,
         description="The same for an anonymous search result page (0 = never).",
     )

@@ -321,7 +321,7 @@ class CourseServiceServicer:
         subtitle, description and tags (with a highlighted snippet), filters and
         a sort order. Pages are keyset-based and stay stable while courses are
         added. Anonymous pages may be served by the gateway's cache for up to
-        LMS_COURSE_SEARCH_EDGE_MAX_AGE_S (5 s by default).
+        LMS_COURSE_SEARCH_EDGE_MAX_AGE_S (15 s by default).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
