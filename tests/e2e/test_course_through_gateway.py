@@ -26,14 +26,18 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery staple"
 
 
-def admin_bearer(mesh: RunningMesh) -> dict[str, str]:
-    """An administrator's token signed with the dev issuer key (as docs/devmesh.md shows)."""
+def dev_bearer(mesh: RunningMesh, subject: str, *roles: str) -> dict[str, str]:
+    """A token signed with the dev issuer key (as docs/devmesh.md shows)."""
     keys = mesh.data_dir / "keys"
     kid = json.loads((keys / "jwks.json").read_text())["keys"][0]["kid"]
     signer = TokenSigner.from_pem_file(
         str(keys / "dev-issuer.pem"), kid=kid, issuer="lms.user", audience="lms"
     )
-    return {"authorization": f"Bearer {signer.sign('e2e-admin', roles=['admin'])}"}
+    return {"authorization": f"Bearer {signer.sign(subject, roles=list(roles))}"}
+
+
+def admin_bearer(mesh: RunningMesh) -> dict[str, str]:
+    return dev_bearer(mesh, "e2e-admin", "admin")
 
 
 def sign_up(rest: httpx.Client, name: str) -> tuple[str, str]:
@@ -166,15 +170,6 @@ async def _completed(js, course_id: str) -> list[str]:
 
 
 # -- the gateway's edge cache (GetCourse and SearchCourses carry (lms.options.v1.edge_cache)) --
-
-
-def dev_bearer(mesh: RunningMesh, subject: str, *roles: str) -> dict[str, str]:
-    keys = mesh.data_dir / "keys"
-    kid = json.loads((keys / "jwks.json").read_text())["keys"][0]["kid"]
-    signer = TokenSigner.from_pem_file(
-        str(keys / "dev-issuer.pem"), kid=kid, issuer="lms.user", audience="lms"
-    )
-    return {"authorization": f"Bearer {signer.sign(subject, roles=list(roles))}"}
 
 
 def course_with_a_lecture(mesh: RunningMesh, rest: httpx.Client, *, publish: bool) -> tuple[str, dict]:
