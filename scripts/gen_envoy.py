@@ -296,8 +296,10 @@ def render(
                 limit = options.route_limits.get(path, options.route_limit)
                 route = _route(path, spec.name, method, limit)
                 routes.append(route)
+                if method.edge_cache:
+                    check_edge_cache(path, method)  # a contract error even when the cache is off
                 if method.edge_cache and options.edge_cache_dir is not None:
-                    edge_routes.append(_edge_route(path, method))
+                    edge_routes.append(_edge_route(method))
                     origin_routes.append(copy.deepcopy(route))
                     if grpc_service.full_name not in edge_services:
                         edge_services.append(grpc_service.full_name)
@@ -491,11 +493,15 @@ def _segments_regex(text: str) -> str:
     return "".join(out)
 
 
-def _edge_route(grpc_path: str, method: ClientMethod) -> dict:
+def check_edge_cache(grpc_path: str, method: ClientMethod) -> None:
+    """`(lms.options.v1.edge_cache)` fits only a unary RPC that anyone may call over GET."""
+    if not method.anonymous or not method.get_template or method.streaming:
+        raise ConfigError(f"{grpc_path}: edge_cache needs anonymous access, a GET binding and a unary RPC")
+
+
+def _edge_route(method: ClientMethod) -> dict:
     """The REST path of an edge-cached RPC, matched before transcoding: its cache misses
     go to the origin listener (the cache filter fetches them, past the transcoder)."""
-    if not method.anonymous or not method.get_template:
-        raise ConfigError(f"{grpc_path}: edge_cache needs anonymous access and a GET binding")
     return {
         "match": {
             "safe_regex": {"regex": path_template_regex(method.get_template)},

@@ -163,12 +163,12 @@ def test_no_edge_cache_when_no_directory_is_given() -> None:
     assert len(config["static_resources"]["listeners"]) == 1 and "bootstrap_extensions" not in config
 
 
-def test_edge_cache_needs_anonymous_access_and_a_get_binding() -> None:
-    signed_in = gen_envoy.ClientMethod(
-        "GetNote", False, anonymous=False, edge_cache=True, get_template="/v1/x"
-    )
-    with pytest.raises(gen_envoy.ConfigError, match="anonymous access and a GET binding"):
-        gen_envoy._edge_route("/lms.x.v1.X/GetNote", signed_in)
-    post_only = gen_envoy.ClientMethod("Make", False, anonymous=True, edge_cache=True, get_template="")
-    with pytest.raises(gen_envoy.ConfigError):
-        gen_envoy._edge_route("/lms.x.v1.X/Make", post_only)
+def test_edge_cache_needs_anonymous_access_a_get_binding_and_a_unary_rpc() -> None:
+    def method(**fields: object) -> gen_envoy.ClientMethod:
+        defaults: dict = {"streaming": False, "anonymous": True, "edge_cache": True, "get_template": "/v1/x"}
+        return gen_envoy.ClientMethod("M", **(defaults | fields))
+
+    gen_envoy.check_edge_cache("/lms.x.v1.X/M", method())
+    for bad in (method(anonymous=False), method(get_template=""), method(streaming=True)):
+        with pytest.raises(gen_envoy.ConfigError, match="anonymous access, a GET binding and a unary RPC"):
+            gen_envoy.check_edge_cache("/lms.x.v1.X/M", bad)

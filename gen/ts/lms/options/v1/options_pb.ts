@@ -291,7 +291,8 @@ export const field: GenExtension<FieldOptions, FieldRules> = /*@__PURE__*/
  * the service, for as long as the answer's `cache-control` header allows.
  * The service decides per answer: only an answer that is the same for every
  * anonymous caller carries `cache-control: public, max-age=N`; anything else
- * is never stored. Only for RPCs with anonymous access and a GET binding.
+ * is never stored. Only for unary RPCs with anonymous access and a GET
+ * binding.
  *
  * @generated from extension: bool edge_cache = 50120;
  */
