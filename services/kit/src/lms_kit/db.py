@@ -1,24 +1,22 @@
-"""One service's database: an async SQLAlchemy engine, sessions and a unit of work.
+"""One service's database: an async SQLAlchemy engine, sessions and a transaction scope.
 
 `Database` is built from an async SQLAlchemy URL at start-up (never at import time):
-`sqlite+aiosqlite:///var/course.db` for the embedded default, `postgresql+psycopg://...`
-for tests and production. `Database.unit_of_work()` is the one way use cases write:
-events recorded on it go to the outbox table in the same transaction as the domain rows.
+`postgresql+psycopg://...` everywhere (the dev runner's embedded PostgreSQL, the machine's
+server in tests, a managed cluster in production). `lms_kit.uow.SqlUnitOfWork` builds on
+the transaction scope here: events recorded on it go to the outbox table in the same
+transaction as the domain rows.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-import sqlalchemy as sa
 from google.protobuf.message import Message
-from sqlalchemy import event, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -26,9 +24,6 @@ from lms_kit.events.envelope import Envelope
 from lms_kit.events.schema import outbox
 
 log = logging.getLogger(__name__)
-
-# How long an SQLite writer waits for the file lock before failing with "database is locked".
-SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 
 def create_engine(
@@ -40,15 +35,10 @@ def create_engine(
     pool_recycle_s: float = 1800.0,
     echo: bool = False,
 ) -> AsyncEngine:
-    """An async engine for `url`, with the kit's SQLite set-up when the URL is SQLite.
-
-    Pool settings apply to server databases only; SQLite keeps SQLAlchemy's default pool.
-    """
+    """An async PostgreSQL engine for `url` with a checked pool."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, echo=echo)
-        _configure_sqlite(engine)
-        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"the kit runs on PostgreSQL only, not {parsed.get_backend_name()!r}")
     return create_async_engine(
         parsed,
         echo=echo,
@@ -58,51 +48,6 @@ def create_engine(
         pool_recycle=pool_recycle_s,
         pool_pre_ping=True,  # a restarted server must not fail the first request per connection
     )
-
-
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from the driver so that our BEGIN below is the one used.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
-        cursor.execute("PRAGMA journal_mode")
-        if cursor.fetchone()[0] != "wal":  # WAL is stored in the file: only new files switch
-            _enable_wal(cursor)
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-        # writes fails at once with SQLITE_BUSY when another writer got there first, without
-        # waiting on busy_timeout. SQLite has one writer anyway (Rails 7.1 made the same choice).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _enable_wal(cursor: Any) -> None:
-    """Switch to WAL (readers never wait for the writer), retrying while a peer holds the lock.
-
-    The switch needs an exclusive lock and SQLite does not apply busy_timeout to it, so worker
-    processes opening a new file together would otherwise fail with "database is locked".
-    """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except Exception as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(0.01)  # only ever on a brand-new file, while a peer creates it
-
-
-def dialect_insert(bind: AsyncSession | str, table: sa.Table) -> Any:
-    """An INSERT for the database in use (a session, or a dialect name) that supports
-    ON CONFLICT DO NOTHING / DO UPDATE on both PostgreSQL and SQLite."""
-    dialect = bind if isinstance(bind, str) else bind.bind.dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class Database:
@@ -130,11 +75,6 @@ class Database:
         # expire_on_commit=False: objects stay readable after commit (async cannot lazy-load).
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._outbox_listeners: list[Callable[[], None]] = []
-
-    @property
-    def dialect(self) -> str:
-        """`postgresql` or `sqlite`."""
-        return self.engine.dialect.name
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -165,11 +105,11 @@ class Database:
 
 
 class UnitOfWork:
-    """One atomic business operation: domain writes plus the events they raise.
+    """One atomic operation: writes plus the events recorded with them.
 
     Nothing is written unless `commit()` is called inside the `async with` block; leaving the
-    block by an exception, or without committing, rolls everything back. Services subclass it
-    to add repositories bound to `self.session` (override `__aenter__`, call super first).
+    block by an exception, or without committing, rolls everything back. Services subclass
+    `lms_kit.uow.SqlUnitOfWork`, which adds repositories and collects aggregates' events.
     """
 
     def __init__(self, database: Database) -> None:

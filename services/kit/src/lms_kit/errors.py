@@ -1,138 +1,136 @@
-"""Domain errors and their mapping to google.rpc.Status.
+"""Domain error categories -> google.rpc.Status: one mapping for every service.
 
-Handlers and the domain raise these; the kit's server pipeline turns them into
-a rich status with ErrorInfo (reason, domain) and, where they apply,
-BadRequest field violations or RetryInfo. Anything else becomes INTERNAL with
-no internals in the message.
+Handlers and the domain raise the pure categories of `lms_kit.domain.errors`; the kit's
+server pipeline turns each into its gRPC code and a rich status with ErrorInfo (reason,
+domain, metadata) plus, where they apply, BadRequest field violations, PreconditionFailure
+or RetryInfo. Anything else becomes INTERNAL with nothing about the cause in the answer.
+
+The categories are re-exported here so that kit modules and adapters can keep importing
+them from one place.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import grpc
 from google.protobuf import duration_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
+from lms.type.v1 import errors_pb2
+from lms_kit.domain.errors import (
+    Aborted,
+    Conflict,
+    Denied,
+    DomainError,
+    Exhausted,
+    FieldViolation,
+    Invalid,
+    NotFound,
+    Precondition,
+    PreconditionViolation,
+    Unauthenticated,
+    Unavailable,
+)
+
+__all__ = [
+    "PLATFORM_DOMAIN",
+    "PLATFORM_REASONS",
+    "Aborted",
+    "Conflict",
+    "Denied",
+    "DomainError",
+    "Exhausted",
+    "FieldViolation",
+    "Invalid",
+    "NotFound",
+    "Precondition",
+    "PreconditionViolation",
+    "Unauthenticated",
+    "Unavailable",
+    "code_of",
+    "internal_status",
+    "reason_of",
+    "to_status",
+    "trailers_of",
+]
+
 PLATFORM_DOMAIN = "platform.lms"
+# Reasons every service shares (lms.type.v1.ErrorReason) always say the platform's domain.
+PLATFORM_REASONS = frozenset(errors_pb2.ErrorReason.keys()) - {"ERROR_REASON_UNSPECIFIED"}
+
+# Most specific first is not needed: categories do not subclass each other.
+_CODES: dict[type[DomainError], grpc.StatusCode] = {
+    NotFound: grpc.StatusCode.NOT_FOUND,
+    Conflict: grpc.StatusCode.ALREADY_EXISTS,
+    Precondition: grpc.StatusCode.FAILED_PRECONDITION,
+    Denied: grpc.StatusCode.PERMISSION_DENIED,
+    Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    Invalid: grpc.StatusCode.INVALID_ARGUMENT,
+    Aborted: grpc.StatusCode.ABORTED,
+    Unavailable: grpc.StatusCode.UNAVAILABLE,
+    Exhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
 
 
-@dataclass(frozen=True, slots=True)
-class FieldViolation:
-    """One bad request field: `field` is a dotted path (`widget.title`, `tags[2]`)."""
-
-    field: str
-    description: str
-    reason: str = ""
-
-
-class DomainError(Exception):
-    """Base of every error a client is meant to see. Subclasses fix the status code."""
-
-    code: grpc.StatusCode = grpc.StatusCode.UNKNOWN
-
-    def __init__(
-        self,
-        reason: str,
-        message: str,
-        *,
-        domain: str = PLATFORM_DOMAIN,
-        metadata: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
-        self.domain = domain
-        self.metadata = dict(metadata or {})
-
-    def details(self) -> list[object]:
-        return [error_details_pb2.ErrorInfo(reason=self.reason, domain=self.domain, metadata=self.metadata)]
-
-    def trailers(self) -> tuple[tuple[str, str], ...]:
-        """Extra trailing metadata (e.g. `retry-after`), beside the rich status."""
-        return ()
-
-    def to_status(self) -> status_pb2.Status:
-        status = status_pb2.Status(code=self.code.value[0], message=self.message)
-        for detail in self.details():
-            status.details.add().Pack(detail)
-        return status
+def code_of(error: DomainError) -> grpc.StatusCode:
+    """The gRPC code of an error's category (UNKNOWN for the bare base class)."""
+    for cls in type(error).__mro__:
+        code = _CODES.get(cls)
+        if code is not None:
+            return code
+    return grpc.StatusCode.UNKNOWN
 
 
-class InvalidArgument(DomainError):
-    code = grpc.StatusCode.INVALID_ARGUMENT
+def to_status(error: DomainError, default_domain: str = PLATFORM_DOMAIN) -> status_pb2.Status:
+    """The rich status for `error`. Its ErrorInfo domain is the error's own, else
+    `platform.lms` for a platform reason (INVALID_FIELDS...), else `default_domain`."""
+    status = status_pb2.Status(code=code_of(error).value[0], message=error.message)
+    domain = error.domain or (PLATFORM_DOMAIN if error.reason in PLATFORM_REASONS else default_domain)
+    for detail in _details(error, domain):
+        status.details.add().Pack(detail)
+    return status
 
-    def __init__(
-        self,
-        violations: Iterable[FieldViolation],
-        message: str = "",
-        *,
-        reason: str = "INVALID_FIELDS",
-        domain: str = PLATFORM_DOMAIN,
-    ) -> None:
-        self.violations = list(violations)
-        if not message:
-            message = "; ".join(f"{v.field}: {v.description}" for v in self.violations) or "invalid request"
-        super().__init__(reason, message, domain=domain)
 
-    def details(self) -> list[object]:
-        bad_request = error_details_pb2.BadRequest(
-            field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(
-                    field=v.field, description=v.description, reason=v.reason
-                )
-                for v in self.violations
-            ]
+def trailers_of(error: DomainError) -> tuple[tuple[str, str], ...]:
+    """Extra trailing metadata beside the rich status (`retry-after` for Exhausted)."""
+    if isinstance(error, Exhausted) and error.retry_after_s is not None:
+        return (("retry-after", str(max(1, math.ceil(error.retry_after_s)))),)
+    return ()
+
+
+def _details(error: DomainError, domain: str) -> list[Message]:
+    details: list[Message] = [
+        error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=error.metadata)
+    ]
+    if isinstance(error, Invalid):
+        details.append(
+            error_details_pb2.BadRequest(
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field=v.field, description=v.description, reason=v.reason
+                    )
+                    for v in error.violations
+                ]
+            )
         )
-        return [*super().details(), bad_request]
-
-
-class NotFound(DomainError):
-    code = grpc.StatusCode.NOT_FOUND
-
-
-class AlreadyExists(DomainError):
-    code = grpc.StatusCode.ALREADY_EXISTS
-
-
-class FailedPrecondition(DomainError):
-    code = grpc.StatusCode.FAILED_PRECONDITION
-
-
-class Aborted(DomainError):
-    """A concurrency conflict (stale etag, lost race); the client may retry."""
-
-    code = grpc.StatusCode.ABORTED
-
-
-class PermissionDenied(DomainError):
-    code = grpc.StatusCode.PERMISSION_DENIED
-
-
-class Unauthenticated(DomainError):
-    code = grpc.StatusCode.UNAUTHENTICATED
-
-
-class Unavailable(DomainError):
-    code = grpc.StatusCode.UNAVAILABLE
-
-
-class ResourceExhausted(DomainError):
-    code = grpc.StatusCode.RESOURCE_EXHAUSTED
-
-    def __init__(self, reason: str, message: str, *, retry_after_s: float, **kwargs: object) -> None:
-        super().__init__(reason, message, **kwargs)  # type: ignore[arg-type]
-        self.retry_after_s = retry_after_s
-
-    def trailers(self) -> tuple[tuple[str, str], ...]:
-        return (("retry-after", str(max(1, math.ceil(self.retry_after_s)))),)
-
-    def details(self) -> list[object]:
+    elif isinstance(error, Precondition) and error.violations:
+        details.append(
+            error_details_pb2.PreconditionFailure(
+                violations=[
+                    error_details_pb2.PreconditionFailure.Violation(
+                        type=v.type, subject=v.subject, description=v.description
+                    )
+                    for v in error.violations
+                ]
+            )
+        )
+    elif isinstance(error, Exhausted) and error.retry_after_s is not None:
         delay = duration_pb2.Duration()
-        delay.FromMilliseconds(int(self.retry_after_s * 1000))
-        return [*super().details(), error_details_pb2.RetryInfo(retry_delay=delay)]
+        delay.FromMilliseconds(int(error.retry_after_s * 1000))
+        details.append(error_details_pb2.RetryInfo(retry_delay=delay))
+    return details
 
 
 def internal_status() -> status_pb2.Status:

@@ -15,6 +15,7 @@ Methods that are not lms.* RPCs (health, reflection) pass straight through.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -23,6 +24,7 @@ from typing import Any
 
 import grpc
 import sqlalchemy.exc
+from google.protobuf.message import DecodeError
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
@@ -33,7 +35,20 @@ from lms_kit.auth.principal import (
     set_current_principal,
 )
 from lms_kit.auth.tokens import TokenVerifier
-from lms_kit.errors import DomainError, Unauthenticated, Unavailable, internal_status
+from lms_kit.auth.user_status import UserStatusGuard
+from lms_kit.caller import USER_AGENT_LIMIT, Origin, reset_origin, set_origin
+from lms_kit.errors import (
+    PLATFORM_DOMAIN,
+    DomainError,
+    Invalid,
+    Unauthenticated,
+    Unavailable,
+    code_of,
+    internal_status,
+    to_status,
+    trailers_of,
+)
+from lms_kit.net import GATEWAY_HEADER, ClientAddressResolver
 from lms_kit.observability.metrics import MethodMetrics, RpcMetrics
 from lms_kit.observability.tracing import extract_from_metadata, tracer, tracing_enabled
 from lms_kit.policy import MethodPolicy
@@ -48,13 +63,14 @@ TRACEPARENT = "traceparent"
 # The gateway (Envoy, use_remote_address) appends the client's address as the
 # right-most hop; that hop is what per-caller limits of anonymous calls key on.
 FORWARDED_FOR = "x-forwarded-for"
+USER_AGENT = "user-agent"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 _OK = grpc.StatusCode.OK
 
 
 class RateLimiter:
-    """Hook for per-caller limits: raise ResourceExhausted to refuse a call. `client`
-    is the caller's address (the gateway's right-most X-Forwarded-For hop, else the peer)."""
+    """Hook for per-caller limits: raise Exhausted to refuse a call. `client`
+    is the caller's address by the trusted-proxy rule of lms_kit.net."""
 
     async def check(self, method: str, principal: Principal, client: str) -> None:  # pragma: no cover
         return None
@@ -68,11 +84,20 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
         verifier: TokenVerifier | None,
         metrics: RpcMetrics | None = None,
         rate_limiter: RateLimiter | None = None,
-        map_error: Callable[[Exception], DomainError | None] | None = None,
+        error_domain: str = PLATFORM_DOMAIN,
+        proxies: ClientAddressResolver | None = None,
+        gateway_secret: str = "",
+        user_status: UserStatusGuard | None = None,
         access_log: bool = False,
     ) -> None:
+        # Refuses writes of deleted, suspended and unknown accounts (lms_kit.auth.user_status).
+        self.user_status = user_status
+        # Forwarded addresses count only on calls the gateway vouches for (lms_kit.net).
+        self.proxies = proxies or ClientAddressResolver([])
+        self._gateway_secret = gateway_secret.encode()
         self._policies = policies
-        self._map_error = map_error
+        # ErrorInfo.domain of the service's own errors (`course.lms`).
+        self.error_domain = error_domain
         self._verifier = verifier
         self._metrics = metrics
         self._rate_limiter = rate_limiter
@@ -122,6 +147,10 @@ class ServerPipeline(grpc.aio.ServerInterceptor):
         self._wrapped[details.method] = (handler, wrapped)
         return wrapped
 
+    def vouched_for(self, gateway: str) -> bool:
+        """The call carries the gateway's secret (constant-time compare; never without one)."""
+        return bool(self._gateway_secret) and hmac.compare_digest(gateway.encode(), self._gateway_secret)
+
     async def authenticate(self, token: str | None, forwarded: str | None) -> Principal:
         if token is None:
             return ANONYMOUS
@@ -148,7 +177,15 @@ def _bearer(value: str) -> str:
 class _Call:
     """Per-call bookkeeping: in-flight count, trace scope, timing, final code."""
 
-    __slots__ = ("code", "pipeline", "principal_token", "span_scope", "started", "trace_token")
+    __slots__ = (
+        "code",
+        "origin_token",
+        "pipeline",
+        "principal_token",
+        "span_scope",
+        "started",
+        "trace_token",
+    )
 
     def __init__(self, pipeline: _MethodPipeline) -> None:
         self.pipeline = pipeline
@@ -157,6 +194,7 @@ class _Call:
         self.trace_token: object | None = None
         self.span_scope: Any = None
         self.principal_token: object | None = None
+        self.origin_token: object | None = None
         pipeline.owner.in_flight += 1
 
     def begin_trace(self, metadata: tuple[Any, ...], traceparent: bool) -> None:
@@ -174,6 +212,8 @@ class _Call:
         pipeline = self.pipeline
         if self.principal_token is not None:
             reset_current_principal(self.principal_token)
+        if self.origin_token is not None:
+            reset_origin(self.origin_token)
         if exc is not None and self.code is _OK:
             self.code = (
                 grpc.StatusCode.CANCELLED
@@ -230,7 +270,7 @@ class _MethodPipeline:
     def build(self) -> grpc.RpcMethodHandler:
         h = self.handler
         kwargs = {
-            "request_deserializer": h.request_deserializer,
+            "request_deserializer": _tolerant(h.request_deserializer),
             "response_serializer": h.response_serializer,
         }
         if self.rpc_type == "unary":
@@ -328,11 +368,8 @@ class _MethodPipeline:
             call.end(error)
 
     async def _fail(self, context: grpc.aio.ServicerContext, call: _Call, error: Exception) -> None:
-        """A non-DomainError: the app's error mapper may translate it (a domain's own
-        error types); anything else is INTERNAL, logged, never sent."""
-        mapped = self.owner._map_error(error) if self.owner._map_error is not None else None
-        if mapped is not None:
-            await _abort(context, call, mapped)
+        """A non-DomainError: a transient database error is UNAVAILABLE (retry); anything
+        else is INTERNAL, logged, never sent."""
         if is_transient_database_error(error):
             log.warning("rpc_database_busy method=%s error=%s", self.method, type(error).__name__)
             await _abort(
@@ -345,7 +382,8 @@ class _MethodPipeline:
 
     async def _admit(self, call: _Call, request: Any, context: grpc.aio.ServicerContext) -> None:
         """Trace, authenticate, authorize, rate-limit and validate; raise DomainError to refuse."""
-        token = forwarded = forwarded_for = None
+        token = forwarded = None
+        forwarded_for = user_agent = gateway = ""
         traceparent = False
         metadata = context.invocation_metadata() or ()
         for key, value in metadata:
@@ -357,16 +395,31 @@ class _MethodPipeline:
                 traceparent = True
             elif key == FORWARDED_FOR:
                 forwarded_for = value
+            elif key == USER_AGENT:
+                user_agent = value
+            elif key == GATEWAY_HEADER:
+                gateway = value
         call.begin_trace(metadata, traceparent)
         owner = self.owner
         if owner.draining:
             raise Unavailable("SERVICE_UNAVAILABLE", "the service is shutting down; retry")
         principal = await owner.authenticate(token, forwarded)
         self.policy.authorize(principal, request)
+        if owner.user_status is not None and not self.policy.read_only and principal.user_id:
+            await owner.user_status.check(principal.user_id)
+        vouched = bool(gateway) and owner.vouched_for(gateway)
+        call_origin = Origin(
+            context.peer() or "",
+            forwarded_for if vouched else "",
+            user_agent[:USER_AGENT_LIMIT],
+            owner.proxies,
+        )
+        call.origin_token = set_origin(call_origin)
         if owner._rate_limiter is not None:
-            client = forwarded_for.rsplit(",", 1)[-1].strip() if forwarded_for else context.peer()
-            await owner._rate_limiter.check(self.method, principal, client)
+            await owner._rate_limiter.check(self.method, principal, call_origin.address)
         if request is not None:
+            if type(request) is Undecodable:
+                raise _malformed()
             validate(request)
         call.principal_token = set_current_principal(principal)
 
@@ -377,33 +430,62 @@ _TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "57P")
 
 
 def is_transient_database_error(error: BaseException) -> bool:
-    """A database error that retrying may cure (SQLite busy, PostgreSQL down, a deadlock):
+    """A database error that retrying may cure (PostgreSQL down or restarting, a deadlock):
     the caller gets UNAVAILABLE, which clients and the mesh retry, instead of INTERNAL."""
     if not isinstance(error, sqlalchemy.exc.DBAPIError):
         return False
     if error.connection_invalidated:
         return True
     sqlstate = getattr(error.orig, "sqlstate", None) or ""
-    if sqlstate.startswith(_TRANSIENT_SQLSTATES):
-        return True
-    return isinstance(error, sqlalchemy.exc.OperationalError) and (
-        "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+    return sqlstate.startswith(_TRANSIENT_SQLSTATES)
+
+
+class Undecodable:
+    """What the pipeline's deserializer hands on for bytes that are not the request message
+    (gRPC itself would fail such a call as UNKNOWN, naming the exception class)."""
+
+    __slots__ = ()
+
+
+_UNDECODABLE = Undecodable()
+
+
+def _tolerant(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserialize is None:
+        return None
+
+    def read(data: bytes) -> Any:
+        try:
+            return deserialize(data)
+        except (DecodeError, UnicodeDecodeError):
+            return _UNDECODABLE
+
+    return read
+
+
+def _malformed() -> Invalid:
+    return Invalid(
+        [],
+        "the request could not be read: text fields must be valid UTF-8 and the body a well-formed message",
+        reason="REQUEST_MALFORMED",
     )
 
 
 async def _validated(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
     async for request in requests:
+        if type(request) is Undecodable:
+            raise _malformed()
         validate(request)
         yield request
 
 
 async def _abort(context: grpc.aio.ServicerContext, call: _Call, error: DomainError) -> None:
-    call.code = error.code
-    status = error.to_status()
+    code = call.code = code_of(error)
+    status = to_status(error, call.pipeline.owner.error_domain)
     await context.abort(
-        error.code,
+        code,
         status.message,
-        trailing_metadata=((STATUS_DETAILS_KEY, status.SerializeToString()), *error.trailers()),
+        trailing_metadata=((STATUS_DETAILS_KEY, status.SerializeToString()), *trailers_of(error)),
     )
 
 

@@ -11,8 +11,7 @@ and inbox. At start-up, before it serves, the service awaits
 
 Processes starting together do not race: on PostgreSQL the upgrade runs in one transaction
 holding a transaction-level advisory lock, so the second process waits, then finds the
-schema at head and does nothing. On SQLite the kit's `BEGIN IMMEDIATE` gives the same
-effect through the file's write lock. DDL is transactional on both, so a failed upgrade
+schema at head and does nothing. DDL is transactional, so a failed upgrade
 leaves the schema as it was. (A revision that needs `CREATE INDEX CONCURRENTLY` cannot
 run inside that transaction; ship such changes outside start-up migrations.)
 """
@@ -47,9 +46,8 @@ async def upgrade(database_url: str, migrations_dir: str | Path, revision: str =
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # Released by the commit (or rollback) that ends this transaction.
-                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            # Released by the commit (or rollback) that ends this transaction.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             await connection.run_sync(_upgrade, config, revision)
     finally:
         await engine.dispose()
@@ -67,11 +65,6 @@ def run_env(target_metadata: MetaData | None = None) -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("run migrations with lms_kit.migrations.upgrade(), not the alembic CLI")
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
-        render_as_batch=connection.dialect.name == "sqlite",
-    )
+    context.configure(connection=connection, target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()

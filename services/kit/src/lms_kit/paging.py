@@ -22,7 +22,7 @@ from typing import Any
 from google.protobuf.message import DecodeError, Message
 
 from lms.type.v1 import paging_pb2
-from lms_kit.errors import FieldViolation, InvalidArgument
+from lms_kit.errors import FieldViolation, Invalid
 
 PAGING_FIELDS = ("page_size", "page_token")
 
@@ -30,7 +30,7 @@ PAGING_FIELDS = ("page_size", "page_token")
 def page_size(requested: int, *, default: int = 20, maximum: int = 100) -> int:
     """0 means the default; above the maximum is lowered to it; negative is refused."""
     if requested < 0:
-        raise InvalidArgument([FieldViolation("page_size", "must not be negative", "MIN")])
+        raise Invalid([FieldViolation("page_size", "must not be negative", "MIN")])
     return min(requested or default, maximum)
 
 
@@ -63,8 +63,8 @@ def decode_page_token(token: str, request_fingerprint: bytes) -> tuple[str, ...]
     return tuple(cursor.last_key)
 
 
-def _invalid(description: str) -> InvalidArgument:
-    return InvalidArgument(
+def _invalid(description: str) -> Invalid:
+    return Invalid(
         [FieldViolation("page_token", description, "PAGE_TOKEN_INVALID")], reason="PAGE_TOKEN_INVALID"
     )
 
@@ -80,9 +80,9 @@ class Pager:
     """
 
     def __init__(self, request: Message, *, default: int = 20, maximum: int = 100) -> None:
-        self.size = page_size(request.page_size, default=default, maximum=maximum)  # type: ignore[attr-defined]
+        self.size = page_size(request.page_size, default=default, maximum=maximum)
         self._fingerprint = fingerprint(request)
-        self.after = decode_page_token(request.page_token, self._fingerprint)  # type: ignore[attr-defined]
+        self.after = decode_page_token(request.page_token, self._fingerprint)
 
     def after_time(self) -> tuple[datetime, str] | None:
         return (datetime.fromisoformat(self.after[0]), self.after[1]) if self.after else None

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from google.protobuf import descriptor as pb_descriptor
+from google.protobuf import descriptor_pb2 as pb_descriptor_pb2
 
 from lms.options.v1 import options_pb2
 from lms_kit.auth.principal import Principal
-from lms_kit.errors import PermissionDenied, Unauthenticated
+from lms_kit.errors import Denied, Unauthenticated
 
 
 class ContractError(Exception):
@@ -27,6 +28,8 @@ class MethodPolicy:
     roles: frozenset[int]
     owner_field: tuple[str, ...]
     services: frozenset[str]
+    # The contract marks the RPC NO_SIDE_EFFECTS: a read (no account-status check).
+    read_only: bool = False
 
     def authorize(self, principal: Principal, request: object | None) -> None:
         """Raise Unauthenticated / PermissionDenied unless `principal` may call."""
@@ -42,7 +45,7 @@ class MethodPolicy:
                 return
         elif self._user_allowed(principal, request):
             return
-        raise PermissionDenied("ACCESS_DENIED", "the caller may not call this method")
+        raise Denied("ACCESS_DENIED", "the caller may not call this method")
 
     def _user_allowed(self, user: Principal, request: object | None) -> bool:
         if self.authenticated:
@@ -81,6 +84,7 @@ def policy_for(method: pb_descriptor.MethodDescriptor) -> MethodPolicy:
         roles=frozenset(access.roles),
         owner_field=tuple(access.owner_field.split(".")) if access.owner_field else (),
         services=frozenset(access.services),
+        read_only=options.idempotency_level == pb_descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS,
     )
     if not (
         policy.anonymous or policy.authenticated or policy.roles or policy.owner_field or policy.services

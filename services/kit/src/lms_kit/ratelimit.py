@@ -34,7 +34,7 @@ from google.protobuf import descriptor as pb_descriptor
 
 from lms.options.v1 import options_pb2
 from lms_kit.auth.principal import Principal
-from lms_kit.errors import ResourceExhausted
+from lms_kit.errors import Exhausted
 from lms_kit.interceptors import RateLimiter
 from lms_kit.policy import full_method_name
 from lms_kit.settings import KitSettings
@@ -95,24 +95,16 @@ def contract_limits(
     return limits
 
 
-def caller_key(principal: Principal, peer: str) -> str | None:
-    """Whose budget a call spends: `user:<id>`, `peer:<address>` for anonymous
-    callers, or None (not limited) for a service calling for itself."""
+def caller_key(principal: Principal, address: str) -> str | None:
+    """Whose budget a call spends: `user:<id>`, `peer:<address>` for anonymous callers
+    (the client address of lms_kit.net), or None (not limited) for a service calling for
+    itself."""
     user = principal.user_id
     if user:
         return f"user:{user}"
     if principal.is_service:
         return None
-    return f"peer:{_peer_address(peer)}"
-
-
-def _peer_address(peer: str) -> str:
-    """`ipv4:10.0.0.1:5123` -> `ipv4:10.0.0.1`; `ipv6:[::1]:5123` -> `ipv6:[::1]`: the
-    port changes with every connection, the address does not."""
-    kind, _, rest = peer.partition(":")
-    if kind in ("ipv4", "ipv6") and ":" in rest:
-        return f"{kind}:{rest.rsplit(':', 1)[0]}"
-    return peer
+    return f"peer:{address}"
 
 
 class ContractRateLimiter(RateLimiter):
@@ -127,16 +119,16 @@ class ContractRateLimiter(RateLimiter):
     def limited_methods(self) -> frozenset[str]:
         return frozenset(self._buckets)
 
-    async def check(self, method: str, principal: Principal, peer: str) -> None:
+    async def check(self, method: str, principal: Principal, address: str) -> None:
         bucket = self._buckets.get(method)
         if bucket is None:
             return
-        key = caller_key(principal, peer)
+        key = caller_key(principal, address)
         if key is None:
             return
         wait_ms = await self._take(f"{self._prefix}{method}:{key}", *bucket)
         if wait_ms > 0:
-            raise ResourceExhausted(
+            raise Exhausted(
                 "RATE_LIMITED",
                 "too many calls to this method; retry later",
                 retry_after_s=wait_ms / 1000,

@@ -30,8 +30,10 @@ from grpc_reflection.v1alpha import reflection
 
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.tokens import TokenVerifier
-from lms_kit.errors import DomainError
+from lms_kit.auth.user_status import UserStatusGuard
+from lms_kit.errors import PLATFORM_DOMAIN
 from lms_kit.interceptors import RateLimiter, ServerPipeline
+from lms_kit.net import ClientAddressResolver
 from lms_kit.observability.logging import configure_logging
 from lms_kit.observability.metrics import RpcMetrics, serve_metrics
 from lms_kit.observability.tracing import configure_tracing
@@ -46,6 +48,10 @@ Hook = Callable[[], Awaitable[None]]
 S = TypeVar("S", bound=KitSettings)
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+# Request metadata gRPC accepts, soft and hard limit alike (between the two C-core refuses at
+# random). The gateway refuses client headers above 8 KiB first, so this is never reached
+# through it.
+MAX_METADATA_BYTES = 32 * 1024
 
 
 @dataclass
@@ -68,9 +74,10 @@ class App:
     rate_limiter: RateLimiter | None = None
     # Set by an issuer that verifies with its own keys; others use LMS_JWKS_URL.
     verifier: TokenVerifier | None = None
-    # Translates a domain's own exception types (the domain stays free of gRPC)
-    # into kit errors; None means "not mine" and the call fails as INTERNAL.
-    map_error: Callable[[Exception], DomainError | None] | None = None
+    # ErrorInfo.domain of the service's own errors, e.g. "course.lms".
+    error_domain: str = PLATFORM_DOMAIN
+    # Refuses writes of accounts that may no longer act (None: no check, e.g. the user service).
+    user_status: UserStatusGuard | None = None
 
 
 def check_app_contract(services: Sequence[Service]) -> dict:
@@ -130,7 +137,12 @@ async def start_server(
     if verifier is None and settings.jwks_url:
         keys = JwksKeySet(settings.jwks_url, max_age_s=settings.jwks_cache_s)
         await keys.refresh(force=True)
-        verifier = TokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        verifier = TokenVerifier(
+            keys,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            leeway_s=settings.jwt_clock_skew_s,
+        )
     rate_limiter = app.rate_limiter
     if rate_limiter is None:
         # From the contract's (lms.options.v1.rate_limit) and LMS_RATE_LIMITS; None if nothing is limited.
@@ -143,7 +155,10 @@ async def start_server(
         verifier=verifier,
         metrics=metrics,
         rate_limiter=rate_limiter,
-        map_error=app.map_error,
+        error_domain=app.error_domain,
+        proxies=ClientAddressResolver.from_setting(settings.trusted_proxies),
+        gateway_secret=settings.gateway_secret,
+        user_status=app.user_status,
         access_log=settings.log_level.upper() == "DEBUG",
     )
     server = grpc.aio.server(
@@ -152,6 +167,8 @@ async def start_server(
             ("grpc.so_reuseport", 1),
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_metadata_size", MAX_METADATA_BYTES),
+            ("grpc.absolute_max_metadata_size", MAX_METADATA_BYTES),
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
         ],
@@ -233,7 +250,7 @@ def run(
     sys.exit(_supervise(workers, settings.grace_period_s))
 
 
-def _supervise(workers: list[multiprocessing.process.BaseProcess], grace_s: float) -> int:
+def _supervise(workers: Sequence[multiprocessing.process.BaseProcess], grace_s: float) -> int:
     """Forward SIGTERM/SIGINT to workers; if one dies on its own, stop the rest."""
     stopping = requested = False
 

@@ -12,6 +12,8 @@ from typing import TypeVar
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lms_kit.domain.money import DEFAULT_CURRENCIES
+
 
 class KitSettings(BaseSettings):
     """Settings every service shares. Subclasses add their own fields."""
@@ -43,6 +45,42 @@ class KitSettings(BaseSettings):
         "", description="PEM private key this service signs its service tokens with (no-mTLS setups)."
     )
     service_token_kid: str = ""
+
+    gateway_secret: str = Field(
+        "",
+        repr=False,
+        description="What the gateway sends in x-lms-gateway; X-Forwarded-For counts only on calls that "
+        "carry it (empty: never). The same value is in Envoy's environment (LMS_GATEWAY_SECRET).",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="CIDRs of load balancers in front of the gateway, whose X-Forwarded-For hops are "
+        "skipped when finding the client; comma-separated (none by default).",
+    )
+    jwt_clock_skew_s: int = Field(
+        30,
+        ge=0,
+        le=300,
+        description="Seconds a token is still accepted past its expiry (or before its iat), at the gateway "
+        "and in every service alike.",
+    )
+
+    supported_currencies: str = Field(
+        ",".join(sorted(DEFAULT_CURRENCIES)),
+        description="ISO 4217 codes the platform takes money in, comma-separated (every service that "
+        "takes money checks against the same list).",
+    )
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        return frozenset(code.strip() for code in self.supported_currencies.split(",") if code.strip())
+
+    user_service_target: str = Field(
+        "",
+        description="host:port of the user service; set, the kit refuses writes of deleted, suspended and "
+        "unknown accounts (GetUserStatus, cached, and the user service's events).",
+    )
+    user_status_ttl_s: float = Field(60.0, ge=0, description="How long a looked-up account state is trusted.")
 
     log_level: str = "INFO"
     log_json: bool = True

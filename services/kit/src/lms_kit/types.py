@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every backend (SQLite drops the zone).
+    """A timezone-aware UTC datetime, whatever the session's time zone.
     Naive datetimes are refused: they are always a bug."""
 
     impl = sa.DateTime(timezone=True)

@@ -10,15 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any, TypeAlias
 
 from google.protobuf import descriptor as pb_descriptor
 from google.protobuf.message import Message
 
 from lms.options.v1 import options_pb2
-from lms_kit.errors import FieldViolation, InvalidArgument
+from lms_kit.errors import FieldViolation, Invalid
 from lms_kit.policy import ContractError
 
-FD = pb_descriptor.FieldDescriptor
+FD: TypeAlias = pb_descriptor.FieldDescriptor
+
+
+def _format_check(regex: re.Pattern[str], reason: str, text: str) -> Callable[[Any], tuple[str, str] | None]:
+    return lambda v: None if regex.fullmatch(v) else (reason, text)
+
+
 # Checks append violations for one message to `out`, prefixing paths with `prefix`.
 Check = Callable[[Message, str, list[FieldViolation]], None]
 
@@ -41,7 +48,7 @@ def validate(message: Message) -> None:
     for check in checks:
         check(message, "", violations)
     if violations:
-        raise InvalidArgument(violations)
+        raise Invalid(violations)
 
 
 def violations_of(message: Message) -> list[FieldViolation]:
@@ -193,7 +200,7 @@ def _compile_value(field: FD, rules: options_pb2.FieldRules, where: str) -> Valu
     if wrong:
         raise ContractError(f"{where}: rules {sorted(wrong)} do not apply to this field type")
 
-    parts: list[Callable[[object], tuple[str, str] | None]] = []
+    parts: list[Callable[[Any], tuple[str, str] | None]] = []
     if kind == FD.TYPE_STRING or kind == FD.TYPE_BYTES:
         if rules.min_len:
             n = rules.min_len
@@ -218,9 +225,7 @@ def _compile_value(field: FD, rules: options_pb2.FieldRules, where: str) -> Valu
             (rules.currency_code, _CURRENCY, "CURRENCY_CODE", "must be an ISO 4217 currency code"),
         ):
             if enabled:
-                parts.append(
-                    lambda v, r=regex_, reason=reason, text=text: None if r.fullmatch(v) else (reason, text)
-                )
+                parts.append(_format_check(regex_, reason, text))
     elif kind in _NUMBER_TYPES:
         if rules.has_min:
             lo = rules.min

@@ -178,3 +178,30 @@ async def test_rotated_key_is_fetched_when_a_token_names_it(probe, mint):
         p.WhoAmIRequest(), metadata=(("authorization", f"Bearer {new.sign('u9')}"),)
     )
     assert reply.subject == "u9"
+
+
+async def test_writes_of_inactive_accounts_are_refused_and_reads_are_not_checked(mint):
+    from lms.testing.v1 import probe_pb2_grpc
+    from lms_kit.auth.user_status import AccountState, UserStatusGuard
+    from lms_kit.testing.harness import error_reason, serve_app, settings_for
+    from lms_kit.testing.probe import probe_app
+
+    asked: list[str] = []
+
+    async def source(user_id: str) -> AccountState:
+        asked.append(user_id)
+        return AccountState.ACTIVE if user_id == "alive" else AccountState.DELETED
+
+    app = probe_app()
+    app.user_status = UserStatusGuard(source)
+    async with serve_app(app, settings_for(mint, "testing")) as server:
+        stub = probe_pb2_grpc.ProbeServiceStub(server.channel)
+        widget = p.CreateWidgetRequest(widget=p.Widget(title="abc", quantity=1, kind=p.WIDGET_KIND_SMALL))
+        await stub.CreateWidget(widget, metadata=mint.bearer("alive"))
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.CreateWidget(widget, metadata=mint.bearer("gone"))
+        assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert error_reason(refused.value) == "ACCOUNT_INACTIVE"
+        await stub.WhoAmI(p.WhoAmIRequest(), metadata=mint.bearer("gone"))  # NO_SIDE_EFFECTS: a read
+        await stub.CreateWidget(widget)  # anonymous: nobody to check
+    assert asked == ["alive", "gone"]

@@ -46,13 +46,25 @@ async def test_a_limited_method_refuses_with_resource_exhausted_retry_info_and_r
 
 async def test_anonymous_callers_are_told_apart_by_the_gateways_forwarded_address(mint) -> None:
     echo = "/lms.testing.v1.ProbeService/Echo"
-    settings = settings_for(mint, "testing", rate_limits={echo: 1})
+    settings = settings_for(mint, "testing", rate_limits={echo: 1}, gateway_secret="s3cret")
     first, second = f"198.51.100.{uuid.uuid4().int % 250}", "203.0.113.7"
+    gateway = ("x-lms-gateway", "s3cret")
     async with serve_app(probe_app(), settings) as server:
         stub = probe_pb2_grpc.ProbeServiceStub(server.channel)
         # The gateway appends the client as the right-most hop; earlier hops are the client's own claims.
-        await stub.Echo(p.EchoRequest(), metadata=(("x-forwarded-for", f"10.9.9.9, {first}"),))
+        await stub.Echo(p.EchoRequest(), metadata=(gateway, ("x-forwarded-for", f"10.9.9.9, {first}")))
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await stub.Echo(p.EchoRequest(), metadata=(("x-forwarded-for", f"10.8.8.8, {first}"),))
+            await stub.Echo(p.EchoRequest(), metadata=(gateway, ("x-forwarded-for", f"10.8.8.8, {first}")))
         assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-        await stub.Echo(p.EchoRequest(), metadata=(("x-forwarded-for", second),))
+        await stub.Echo(p.EchoRequest(), metadata=(gateway, ("x-forwarded-for", second)))
+
+
+async def test_a_direct_caller_cannot_escape_its_limit_by_forging_forwarded_addresses(mint) -> None:
+    echo = "/lms.testing.v1.ProbeService/Echo"
+    settings = settings_for(mint, "testing", rate_limits={echo: 1}, gateway_secret="s3cret")
+    async with serve_app(probe_app(), settings) as server:
+        stub = probe_pb2_grpc.ProbeServiceStub(server.channel)
+        await stub.Echo(p.EchoRequest(), metadata=(("x-forwarded-for", "203.0.113.50"),))
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.Echo(p.EchoRequest(), metadata=(("x-forwarded-for", "203.0.113.51"),))
+        assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED

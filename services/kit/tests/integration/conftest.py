@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from lms_kit.db import Database
 from lms_kit.events.streams import ensure_stream, stream_name
 from lms_kit.migrations import upgrade
-from lms_kit.testing.databases import nats_url, postgres_database, sqlite_database
+from lms_kit.testing.databases import nats_url, postgres_database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -62,12 +62,6 @@ def _event_classes(package: str) -> tuple[type[Message], type[Message]]:
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     async with postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def sqlite_url() -> AsyncIterator[str]:
-    with sqlite_database() as url:
         yield url
 
 

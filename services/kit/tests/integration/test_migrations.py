@@ -1,4 +1,4 @@
-"""Per-service migrations on SQLite and PostgreSQL."""
+"""Per-service migrations on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from lms_kit.events.schema import metadata as kit_metadata
 from lms_kit.migrations import upgrade
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request) -> str:
-    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+@pytest.fixture
+def database_url(pg_url) -> str:
+    return pg_url
 
 
 async def query(url: str, sql: str) -> list[tuple]:

@@ -18,7 +18,6 @@ from lms_kit.db import Database
 from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, parse_time
 from lms_kit.events.relay import OutboxRelay
 from lms_kit.events.schema import outbox
-from lms_kit.migrations import upgrade
 
 
 class RelayKilled(Exception):
@@ -157,18 +156,6 @@ async def test_concurrent_relays_claim_disjoint_batches(database, js, domain):
     assert sum(published) == 40  # no row was published by both
     assert await stream_messages(js, domain.stream) == 40
     assert await count(database, "kit_outbox WHERE published_at IS NULL") == 0
-
-
-async def test_outbox_and_relay_work_on_sqlite(sqlite_url, migrations_dir, js, domain):
-    await upgrade(sqlite_url, migrations_dir)
-    db = Database(sqlite_url)
-    try:
-        await create_widget(db, domain)
-        assert await OutboxRelay(db, js).publish_pending() == 1
-        assert await OutboxRelay(db, js).publish_pending() == 0
-        assert await stream_messages(js, domain.stream) == 1
-    finally:
-        await db.dispose()
 
 
 async def test_published_rows_are_purged_after_the_retention(database, js, domain):

@@ -10,13 +10,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from lms_kit.auth.principal import Principal
-from lms_kit.errors import ResourceExhausted
+from lms_kit.errors import Exhausted
 from lms_kit.ratelimit import RedisRateLimiter, build_rate_limiter
 from lms_kit.settings import KitSettings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ECHO = "/lms.testing.v1.ProbeService/Echo"
-PEER = "ipv4:127.0.0.1:5000"
+PEER = "127.0.0.1"
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ async def outcome(limiter: RedisRateLimiter, principal: Principal) -> float:
     """0 if the call passed, else the retry delay it was refused with."""
     try:
         await limiter.check(ECHO, principal, PEER)
-    except ResourceExhausted as refused:
+    except Exhausted as refused:
         return refused.retry_after_s
     return 0.0
 

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from lms.options.v1 import options_pb2 as lms_dot_options_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alms/testing/v1/probe.proto\x12\x0elms.testing.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1clms/options/v1/options.proto\"$\n\x0b\x45\x63hoRequest\x12\x15\n\x04text\x18\x01 \x01(\tB\x07\xaa\xbb\x18\x03\x18\xe8\x07\")\n\x10\x41\x64minEchoRequest\x12\x15\n\x04text\x18\x01 \x01(\tB\x07\xaa\xbb\x18\x03\x18\xe8\x07\"!\n\x11\x41\x64minEchoResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x1c\n\x0c\x45\x63hoResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x0f\n\rWhoAmIRequest\"m\n\x0eWhoAmIResponse\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x14\n\x0con_behalf_of\x18\x04 \x01(\t\"?\n\x0eGetNoteRequest\x12-\n\x04name\x18\x01 \x01(\tB\x1f\xaa\xbb\x18\x1b\x08\x01\"\x17users/[^/]+/notes/[^/]+\"\x14\n\x04Note\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x15\n\x13InternalPingRequest\"&\n\x14InternalPingResponse\x12\x0e\n\x06\x63\x61ller\x18\x01 \x01(\t\"c\n\x13\x43reateWidgetRequest\x12.\n\x06widget\x18\x01 \x01(\x0b\x32\x16.lms.testing.v1.WidgetB\x06\xaa\xbb\x18\x02\x08\x01\x12\x1c\n\nrequest_id\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04\x30\x01x\x01\"\xf1\x01\n\x06Widget\x12\x19\n\x05title\x18\x01 \x01(\tB\n\xaa\xbb\x18\x06\x08\x01\x10\x03\x18\x32\x12\x1f\n\rcontact_email\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04(\x01x\x01\x12\x1e\n\x08quantity\x18\x03 \x01(\x05\x42\x0c\xaa\xbb\x18\x08\x38\x01@dH\x01P\x01\x12\x32\n\x04kind\x18\x04 \x01(\x0e\x32\x1a.lms.testing.v1.WidgetKindB\x08\xaa\xbb\x18\x04\x08\x01X\x01\x12\x14\n\x04tags\x18\x05 \x03(\tB\x06\xaa\xbb\x18\x02h\x03\x12 \n\x04slug\x18\x06 \x01(\tB\x12\xaa\xbb\x18\x0e\"\n[a-z0-9-]+x\x01\x12\x1f\n\rcurrency_code\x18\x07 \x01(\tB\x08\xaa\xbb\x18\x04p\x01x\x01\"5\n\x0b\x46\x61ilRequest\x12&\n\x04mode\x18\x01 \x01(\x0e\x32\x18.lms.testing.v1.FailMode\"\x0e\n\x0c\x46\x61ilResponse\",\n\x0cSleepRequest\x12\x1c\n\x06millis\x18\x01 \x01(\x05\x42\x0c\xaa\xbb\x18\x08@\xe0\xd4\x03H\x01P\x01\"%\n\rSleepResponse\x12\x14\n\x0cslept_millis\x18\x01 \x01(\x05\"+\n\x0cTicksRequest\x12\x1b\n\x05\x63ount\x18\x01 \x01(\x05\x42\x0c\xaa\xbb\x18\x08\x38\x01@dH\x01P\x01\"\x13\n\x04Tick\x12\x0b\n\x03seq\x18\x01 \x01(\x05\"\'\n\nSumRequest\x12\x19\n\x05value\x18\x01 \x01(\x03\x42\n\xaa\xbb\x18\x06@\xc0\x84=P\x01\"+\n\x0bSumResponse\x12\r\n\x05total\x18\x01 \x01(\x03\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"&\n\x0b\x43hatRequest\x12\x17\n\x04text\x18\x01 \x01(\tB\t\xaa\xbb\x18\x05\x08\x01\x18\xc8\x01\"\x1c\n\x0c\x43hatResponse\x12\x0c\n\x04text\x18\x01 \x01(\t*W\n\nWidgetKind\x12\x1b\n\x17WIDGET_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11WIDGET_KIND_SMALL\x10\x01\x12\x15\n\x11WIDGET_KIND_LARGE\x10\x02*o\n\x08\x46\x61ilMode\x12\x19\n\x15\x46\x41IL_MODE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x46\x41IL_MODE_NOT_FOUND\x10\x01\x12\x13\n\x0f\x46\x41IL_MODE_CRASH\x10\x02\x12\x1a\n\x16\x46\x41IL_MODE_PRECONDITION\x10\x03\x32\xc7\x08\n\x0cProbeService\x12\x64\n\x04\x45\x63ho\x12\x1b.lms.testing.v1.EchoRequest\x1a\x1c.lms.testing.v1.EchoResponse\"!\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/testing/echo\x12l\n\x06WhoAmI\x12\x1d.lms.testing.v1.WhoAmIRequest\x1a\x1e.lms.testing.v1.WhoAmIResponse\"#\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/testing/whoami\x12z\n\tAdminEcho\x12 .lms.testing.v1.AdminEchoRequest\x1a!.lms.testing.v1.AdminEchoResponse\"(\xa2\xbb\x18\x03\x1a\x01\x03\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/testing/admin:echo:\x01*\x12p\n\x07GetNote\x12\x1e.lms.testing.v1.GetNoteRequest\x1a\x14.lms.testing.v1.Note\"/\xa2\xbb\x18\t\x1a\x01\x03\"\x04name\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=users/*/notes/*}\x12h\n\x0cInternalPing\x12#.lms.testing.v1.InternalPingRequest\x1a$.lms.testing.v1.InternalPingResponse\"\r\xa2\xbb\x18\t*\x07payment\x12v\n\x0c\x43reateWidget\x12#.lms.testing.v1.CreateWidgetRequest\x1a\x16.lms.testing.v1.Widget\")\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1d\"\x13/v1/testing/widgets:\x06widget\x12\x64\n\x04\x46\x61il\x12\x1b.lms.testing.v1.FailRequest\x1a\x1c.lms.testing.v1.FailResponse\"!\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\"\x10/v1/testing:fail:\x01*\x12L\n\x05Sleep\x12\x1c.lms.testing.v1.SleepRequest\x1a\x1d.lms.testing.v1.SleepResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12\x45\n\x05Ticks\x12\x1c.lms.testing.v1.TicksRequest\x1a\x14.lms.testing.v1.Tick\"\x06\xa2\xbb\x18\x02\x10\x01\x30\x01\x12H\n\x03Sum\x12\x1a.lms.testing.v1.SumRequest\x1a\x1b.lms.testing.v1.SumResponse\"\x06\xa2\xbb\x18\x02\x10\x01(\x01\x12N\n\x04\x43hat\x12\x1b.lms.testing.v1.ChatRequest\x1a\x1c.lms.testing.v1.ChatResponse\"\x07\xa2\xbb\x18\x03\x1a\x01\x02(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alms/testing/v1/probe.proto\x12\x0elms.testing.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1clms/options/v1/options.proto\"$\n\x0b\x45\x63hoRequest\x12\x15\n\x04text\x18\x01 \x01(\tB\x07\xaa\xbb\x18\x03\x18\xe8\x07\")\n\x10\x41\x64minEchoRequest\x12\x15\n\x04text\x18\x01 \x01(\tB\x07\xaa\xbb\x18\x03\x18\xe8\x07\"!\n\x11\x41\x64minEchoResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x1c\n\x0c\x45\x63hoResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x0f\n\rWhoAmIRequest\"m\n\x0eWhoAmIResponse\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.lms.options.v1.Role\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x14\n\x0con_behalf_of\x18\x04 \x01(\t\"\x18\n\x16GetCallerOriginRequest\"3\n\x0c\x43\x61llerOrigin\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x12\n\nuser_agent\x18\x02 \x01(\t\"?\n\x0eGetNoteRequest\x12-\n\x04name\x18\x01 \x01(\tB\x1f\xaa\xbb\x18\x1b\x08\x01\"\x17users/[^/]+/notes/[^/]+\"\x14\n\x04Note\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x15\n\x13InternalPingRequest\"&\n\x14InternalPingResponse\x12\x0e\n\x06\x63\x61ller\x18\x01 \x01(\t\"c\n\x13\x43reateWidgetRequest\x12.\n\x06widget\x18\x01 \x01(\x0b\x32\x16.lms.testing.v1.WidgetB\x06\xaa\xbb\x18\x02\x08\x01\x12\x1c\n\nrequest_id\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04\x30\x01x\x01\"\xf1\x01\n\x06Widget\x12\x19\n\x05title\x18\x01 \x01(\tB\n\xaa\xbb\x18\x06\x08\x01\x10\x03\x18\x32\x12\x1f\n\rcontact_email\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04(\x01x\x01\x12\x1e\n\x08quantity\x18\x03 \x01(\x05\x42\x0c\xaa\xbb\x18\x08\x38\x01@dH\x01P\x01\x12\x32\n\x04kind\x18\x04 \x01(\x0e\x32\x1a.lms.testing.v1.WidgetKindB\x08\xaa\xbb\x18\x04\x08\x01X\x01\x12\x14\n\x04tags\x18\x05 \x03(\tB\x06\xaa\xbb\x18\x02h\x03\x12 \n\x04slug\x18\x06 \x01(\tB\x12\xaa\xbb\x18\x0e\"\n[a-z0-9-]+x\x01\x12\x1f\n\rcurrency_code\x18\x07 \x01(\tB\x08\xaa\xbb\x18\x04p\x01x\x01\"5\n\x0b\x46\x61ilRequest\x12&\n\x04mode\x18\x01 \x01(\x0e\x32\x18.lms.testing.v1.FailMode\"\x0e\n\x0c\x46\x61ilResponse\",\n\x0cSleepRequest\x12\x1c\n\x06millis\x18\x01 \x01(\x05\x42\x0c\xaa\xbb\x18\x08@\xe0\xd4\x03H\x01P\x01\"%\n\rSleepResponse\x12\x14\n\x0cslept_millis\x18\x01 \x01(\x05\"+\n\x0cTicksRequest\x12\x1b\n\x05\x63ount\x18\x01 \x01(\x05\x42\x0c\xaa\xbb\x18\x08\x38\x01@dH\x01P\x01\"\x13\n\x04Tick\x12\x0b\n\x03seq\x18\x01 \x01(\x05\"\'\n\nSumRequest\x12\x19\n\x05value\x18\x01 \x01(\x03\x42\n\xaa\xbb\x18\x06@\xc0\x84=P\x01\"+\n\x0bSumResponse\x12\r\n\x05total\x18\x01 \x01(\x03\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"&\n\x0b\x43hatRequest\x12\x17\n\x04text\x18\x01 \x01(\tB\t\xaa\xbb\x18\x05\x08\x01\x18\xc8\x01\"\x1c\n\x0c\x43hatResponse\x12\x0c\n\x04text\x18\x01 \x01(\t*W\n\nWidgetKind\x12\x1b\n\x17WIDGET_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11WIDGET_KIND_SMALL\x10\x01\x12\x15\n\x11WIDGET_KIND_LARGE\x10\x02*o\n\x08\x46\x61ilMode\x12\x19\n\x15\x46\x41IL_MODE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x46\x41IL_MODE_NOT_FOUND\x10\x01\x12\x13\n\x0f\x46\x41IL_MODE_CRASH\x10\x02\x12\x1a\n\x16\x46\x41IL_MODE_PRECONDITION\x10\x03\x32\xc5\t\n\x0cProbeService\x12\x64\n\x04\x45\x63ho\x12\x1b.lms.testing.v1.EchoRequest\x1a\x1c.lms.testing.v1.EchoResponse\"!\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/testing/echo\x12l\n\x06WhoAmI\x12\x1d.lms.testing.v1.WhoAmIRequest\x1a\x1e.lms.testing.v1.WhoAmIResponse\"#\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/testing/whoami\x12|\n\x0fGetCallerOrigin\x12&.lms.testing.v1.GetCallerOriginRequest\x1a\x1c.lms.testing.v1.CallerOrigin\"#\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/testing/origin\x12z\n\tAdminEcho\x12 .lms.testing.v1.AdminEchoRequest\x1a!.lms.testing.v1.AdminEchoResponse\"(\xa2\xbb\x18\x03\x1a\x01\x03\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/testing/admin:echo:\x01*\x12p\n\x07GetNote\x12\x1e.lms.testing.v1.GetNoteRequest\x1a\x14.lms.testing.v1.Note\"/\xa2\xbb\x18\t\x1a\x01\x03\"\x04name\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=users/*/notes/*}\x12h\n\x0cInternalPing\x12#.lms.testing.v1.InternalPingRequest\x1a$.lms.testing.v1.InternalPingResponse\"\r\xa2\xbb\x18\t*\x07payment\x12v\n\x0c\x43reateWidget\x12#.lms.testing.v1.CreateWidgetRequest\x1a\x16.lms.testing.v1.Widget\")\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1d\"\x13/v1/testing/widgets:\x06widget\x12\x64\n\x04\x46\x61il\x12\x1b.lms.testing.v1.FailRequest\x1a\x1c.lms.testing.v1.FailResponse\"!\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\"\x10/v1/testing:fail:\x01*\x12L\n\x05Sleep\x12\x1c.lms.testing.v1.SleepRequest\x1a\x1d.lms.testing.v1.SleepResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12\x45\n\x05Ticks\x12\x1c.lms.testing.v1.TicksRequest\x1a\x14.lms.testing.v1.Tick\"\x06\xa2\xbb\x18\x02\x10\x01\x30\x01\x12H\n\x03Sum\x12\x1a.lms.testing.v1.SumRequest\x1a\x1b.lms.testing.v1.SumResponse\"\x06\xa2\xbb\x18\x02\x10\x01(\x01\x12N\n\x04\x43hat\x12\x1b.lms.testing.v1.ChatRequest\x1a\x1c.lms.testing.v1.ChatResponse\"\x07\xa2\xbb\x18\x03\x1a\x01\x02(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -69,6 +69,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROBESERVICE'].methods_by_name['Echo']._serialized_options = b'\220\002\001\242\273\030\002\010\001\202\323\344\223\002\022\022\020/v1/testing/echo'
   _globals['_PROBESERVICE'].methods_by_name['WhoAmI']._loaded_options = None
   _globals['_PROBESERVICE'].methods_by_name['WhoAmI']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\024\022\022/v1/testing/whoami'
+  _globals['_PROBESERVICE'].methods_by_name['GetCallerOrigin']._loaded_options = None
+  _globals['_PROBESERVICE'].methods_by_name['GetCallerOrigin']._serialized_options = b'\220\002\001\242\273\030\002\010\001\202\323\344\223\002\024\022\022/v1/testing/origin'
   _globals['_PROBESERVICE'].methods_by_name['AdminEcho']._loaded_options = None
   _globals['_PROBESERVICE'].methods_by_name['AdminEcho']._serialized_options = b'\242\273\030\003\032\001\003\202\323\344\223\002\033\"\026/v1/testing/admin:echo:\001*'
   _globals['_PROBESERVICE'].methods_by_name['GetNote']._loaded_options = None
@@ -87,10 +89,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROBESERVICE'].methods_by_name['Sum']._serialized_options = b'\242\273\030\002\020\001'
   _globals['_PROBESERVICE'].methods_by_name['Chat']._loaded_options = None
   _globals['_PROBESERVICE'].methods_by_name['Chat']._serialized_options = b'\242\273\030\003\032\001\002'
-  _globals['_WIDGETKIND']._serialized_start=1253
-  _globals['_WIDGETKIND']._serialized_end=1340
-  _globals['_FAILMODE']._serialized_start=1342
-  _globals['_FAILMODE']._serialized_end=1453
+  _globals['_WIDGETKIND']._serialized_start=1332
+  _globals['_WIDGETKIND']._serialized_end=1419
+  _globals['_FAILMODE']._serialized_start=1421
+  _globals['_FAILMODE']._serialized_end=1532
   _globals['_ECHOREQUEST']._serialized_start=106
   _globals['_ECHOREQUEST']._serialized_end=142
   _globals['_ADMINECHOREQUEST']._serialized_start=144
@@ -103,38 +105,42 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WHOAMIREQUEST']._serialized_end=267
   _globals['_WHOAMIRESPONSE']._serialized_start=269
   _globals['_WHOAMIRESPONSE']._serialized_end=378
-  _globals['_GETNOTEREQUEST']._serialized_start=380
-  _globals['_GETNOTEREQUEST']._serialized_end=443
-  _globals['_NOTE']._serialized_start=445
-  _globals['_NOTE']._serialized_end=465
-  _globals['_INTERNALPINGREQUEST']._serialized_start=467
-  _globals['_INTERNALPINGREQUEST']._serialized_end=488
-  _globals['_INTERNALPINGRESPONSE']._serialized_start=490
-  _globals['_INTERNALPINGRESPONSE']._serialized_end=528
-  _globals['_CREATEWIDGETREQUEST']._serialized_start=530
-  _globals['_CREATEWIDGETREQUEST']._serialized_end=629
-  _globals['_WIDGET']._serialized_start=632
-  _globals['_WIDGET']._serialized_end=873
-  _globals['_FAILREQUEST']._serialized_start=875
-  _globals['_FAILREQUEST']._serialized_end=928
-  _globals['_FAILRESPONSE']._serialized_start=930
-  _globals['_FAILRESPONSE']._serialized_end=944
-  _globals['_SLEEPREQUEST']._serialized_start=946
-  _globals['_SLEEPREQUEST']._serialized_end=990
-  _globals['_SLEEPRESPONSE']._serialized_start=992
-  _globals['_SLEEPRESPONSE']._serialized_end=1029
-  _globals['_TICKSREQUEST']._serialized_start=1031
-  _globals['_TICKSREQUEST']._serialized_end=1074
-  _globals['_TICK']._serialized_start=1076
-  _globals['_TICK']._serialized_end=1095
-  _globals['_SUMREQUEST']._serialized_start=1097
-  _globals['_SUMREQUEST']._serialized_end=1136
-  _globals['_SUMRESPONSE']._serialized_start=1138
-  _globals['_SUMRESPONSE']._serialized_end=1181
-  _globals['_CHATREQUEST']._serialized_start=1183
-  _globals['_CHATREQUEST']._serialized_end=1221
-  _globals['_CHATRESPONSE']._serialized_start=1223
-  _globals['_CHATRESPONSE']._serialized_end=1251
-  _globals['_PROBESERVICE']._serialized_start=1456
-  _globals['_PROBESERVICE']._serialized_end=2551
+  _globals['_GETCALLERORIGINREQUEST']._serialized_start=380
+  _globals['_GETCALLERORIGINREQUEST']._serialized_end=404
+  _globals['_CALLERORIGIN']._serialized_start=406
+  _globals['_CALLERORIGIN']._serialized_end=457
+  _globals['_GETNOTEREQUEST']._serialized_start=459
+  _globals['_GETNOTEREQUEST']._serialized_end=522
+  _globals['_NOTE']._serialized_start=524
+  _globals['_NOTE']._serialized_end=544
+  _globals['_INTERNALPINGREQUEST']._serialized_start=546
+  _globals['_INTERNALPINGREQUEST']._serialized_end=567
+  _globals['_INTERNALPINGRESPONSE']._serialized_start=569
+  _globals['_INTERNALPINGRESPONSE']._serialized_end=607
+  _globals['_CREATEWIDGETREQUEST']._serialized_start=609
+  _globals['_CREATEWIDGETREQUEST']._serialized_end=708
+  _globals['_WIDGET']._serialized_start=711
+  _globals['_WIDGET']._serialized_end=952
+  _globals['_FAILREQUEST']._serialized_start=954
+  _globals['_FAILREQUEST']._serialized_end=1007
+  _globals['_FAILRESPONSE']._serialized_start=1009
+  _globals['_FAILRESPONSE']._serialized_end=1023
+  _globals['_SLEEPREQUEST']._serialized_start=1025
+  _globals['_SLEEPREQUEST']._serialized_end=1069
+  _globals['_SLEEPRESPONSE']._serialized_start=1071
+  _globals['_SLEEPRESPONSE']._serialized_end=1108
+  _globals['_TICKSREQUEST']._serialized_start=1110
+  _globals['_TICKSREQUEST']._serialized_end=1153
+  _globals['_TICK']._serialized_start=1155
+  _globals['_TICK']._serialized_end=1174
+  _globals['_SUMREQUEST']._serialized_start=1176
+  _globals['_SUMREQUEST']._serialized_end=1215
+  _globals['_SUMRESPONSE']._serialized_start=1217
+  _globals['_SUMRESPONSE']._serialized_end=1260
+  _globals['_CHATREQUEST']._serialized_start=1262
+  _globals['_CHATREQUEST']._serialized_end=1300
+  _globals['_CHATRESPONSE']._serialized_start=1302
+  _globals['_CHATRESPONSE']._serialized_end=1330
+  _globals['_PROBESERVICE']._serialized_start=1535
+  _globals['_PROBESERVICE']._serialized_end=2756
 # @@protoc_insertion_point(module_scope)

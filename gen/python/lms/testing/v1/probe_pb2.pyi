@@ -69,6 +69,18 @@ class WhoAmIResponse(_message.Message):
     on_behalf_of: str
     def __init__(self, subject: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_options_pb2.Role, str]]] = ..., service: _Optional[str] = ..., on_behalf_of: _Optional[str] = ...) -> None: ...
 
+class GetCallerOriginRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CallerOrigin(_message.Message):
+    __slots__ = ("address", "user_agent")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    USER_AGENT_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    user_agent: str
+    def __init__(self, address: _Optional[str] = ..., user_agent: _Optional[str] = ...) -> None: ...
+
 class GetNoteRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]

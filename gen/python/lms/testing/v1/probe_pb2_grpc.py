@@ -47,6 +47,11 @@ class ProbeServiceStub:
                 request_serializer=lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIRequest.SerializeToString,
                 response_deserializer=lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIResponse.FromString,
                 _registered_method=True)
+        self.GetCallerOrigin = channel.unary_unary(
+                '/lms.testing.v1.ProbeService/GetCallerOrigin',
+                request_serializer=lms_dot_testing_dot_v1_dot_probe__pb2.GetCallerOriginRequest.SerializeToString,
+                response_deserializer=lms_dot_testing_dot_v1_dot_probe__pb2.CallerOrigin.FromString,
+                _registered_method=True)
         self.AdminEcho = channel.unary_unary(
                 '/lms.testing.v1.ProbeService/AdminEcho',
                 request_serializer=lms_dot_testing_dot_v1_dot_probe__pb2.AdminEchoRequest.SerializeToString,
@@ -109,6 +114,14 @@ class ProbeServiceServicer:
 
     def WhoAmI(self, request, context):
         """WhoAmI returns the verified caller. Any signed-in user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCallerOrigin(self, request, context):
+        """GetCallerOrigin returns where the kit says the call came from (the
+        client address rule of lms_kit.net). Anyone may call it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,6 +204,11 @@ def add_ProbeServiceServicer_to_server(servicer, server):
                     servicer.WhoAmI,
                     request_deserializer=lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIRequest.FromString,
                     response_serializer=lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIResponse.SerializeToString,
+            ),
+            'GetCallerOrigin': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCallerOrigin,
+                    request_deserializer=lms_dot_testing_dot_v1_dot_probe__pb2.GetCallerOriginRequest.FromString,
+                    response_serializer=lms_dot_testing_dot_v1_dot_probe__pb2.CallerOrigin.SerializeToString,
             ),
             'AdminEcho': grpc.unary_unary_rpc_method_handler(
                     servicer.AdminEcho,
@@ -295,6 +313,33 @@ class ProbeService:
             '/lms.testing.v1.ProbeService/WhoAmI',
             lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIRequest.SerializeToString,
             lms_dot_testing_dot_v1_dot_probe__pb2.WhoAmIResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCallerOrigin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.testing.v1.ProbeService/GetCallerOrigin',
+            lms_dot_testing_dot_v1_dot_probe__pb2.GetCallerOriginRequest.SerializeToString,
+            lms_dot_testing_dot_v1_dot_probe__pb2.CallerOrigin.FromString,
             options,
             channel_credentials,
             insecure,

@@ -18,6 +18,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INTERNAL_ERROR: _ClassVar[ErrorReason]
     SERVICE_UNAVAILABLE: _ClassVar[ErrorReason]
     DATABASE_UNAVAILABLE: _ClassVar[ErrorReason]
+    REQUEST_MALFORMED: _ClassVar[ErrorReason]
+    ACCOUNT_INACTIVE: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 TOKEN_MISSING: ErrorReason
 TOKEN_EXPIRED: ErrorReason
@@ -30,3 +32,5 @@ RATE_LIMITED: ErrorReason
 INTERNAL_ERROR: ErrorReason
 SERVICE_UNAVAILABLE: ErrorReason
 DATABASE_UNAVAILABLE: ErrorReason
+REQUEST_MALFORMED: ErrorReason
+ACCOUNT_INACTIVE: ErrorReason

@@ -9,7 +9,7 @@ import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file lms/type/v1/errors.proto.
  */
 export const file_lms_type_v1_errors: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvdHlwZS92MS9lcnJvcnMucHJvdG8SC2xtcy50eXBlLnYxKpYCCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABIRCg1UT0tFTl9NSVNTSU5HEAESEQoNVE9LRU5fRVhQSVJFRBACEhEKDVRPS0VOX0lOVkFMSUQQAxIYChRUT0tFTl9XUk9OR19BVURJRU5DRRAEEhEKDUFDQ0VTU19ERU5JRUQQBRISCg5JTlZBTElEX0ZJRUxEUxAGEhYKElBBR0VfVE9LRU5fSU5WQUxJRBAHEhAKDFJBVEVfTElNSVRFRBAIEhIKDklOVEVSTkFMX0VSUk9SEAkSFwoTU0VSVklDRV9VTkFWQUlMQUJMRRAKEhgKFERBVEFCQVNFX1VOQVZBSUxBQkxFEAtiBnByb3RvMw");
+  fileDesc("ChhsbXMvdHlwZS92MS9lcnJvcnMucHJvdG8SC2xtcy50eXBlLnYxKsMCCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABIRCg1UT0tFTl9NSVNTSU5HEAESEQoNVE9LRU5fRVhQSVJFRBACEhEKDVRPS0VOX0lOVkFMSUQQAxIYChRUT0tFTl9XUk9OR19BVURJRU5DRRAEEhEKDUFDQ0VTU19ERU5JRUQQBRISCg5JTlZBTElEX0ZJRUxEUxAGEhYKElBBR0VfVE9LRU5fSU5WQUxJRBAHEhAKDFJBVEVfTElNSVRFRBAIEhIKDklOVEVSTkFMX0VSUk9SEAkSFwoTU0VSVklDRV9VTkFWQUlMQUJMRRAKEhgKFERBVEFCQVNFX1VOQVZBSUxBQkxFEAsSFQoRUkVRVUVTVF9NQUxGT1JNRUQQDBIUChBBQ0NPVU5UX0lOQUNUSVZFEA1iBnByb3RvMw");
 
 /**
  * ErrorReason lists the platform-wide reasons the kit puts in
@@ -108,6 +108,23 @@ export enum ErrorReason {
    * @generated from enum value: DATABASE_UNAVAILABLE = 11;
    */
   DATABASE_UNAVAILABLE = 11,
+
+  /**
+   * INVALID_ARGUMENT: the request could not be read at all (bytes that are
+   * not the request message, or text that is not valid UTF-8, e.g. a
+   * percent-encoded `%ff` in a REST path or query).
+   *
+   * @generated from enum value: REQUEST_MALFORMED = 12;
+   */
+  REQUEST_MALFORMED = 12,
+
+  /**
+   * UNAUTHENTICATED: the token is valid but its account was deleted or
+   * suspended, or never existed; writes are refused. Sign in again.
+   *
+   * @generated from enum value: ACCOUNT_INACTIVE = 13;
+   */
+  ACCOUNT_INACTIVE = 13,
 }
 
 /**

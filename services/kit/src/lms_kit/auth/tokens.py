@@ -15,13 +15,14 @@ from dataclasses import replace
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.principal import ROLE_BY_NAME, SERVICE_SUBJECT_PREFIX, Principal
 from lms_kit.errors import Unauthenticated
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
+# The default clock skew allowed on exp/iat (KitSettings.jwt_clock_skew_s; the gateway uses the same).
 LEEWAY_S = 30
 
 
@@ -34,8 +35,17 @@ class TokenVerifier:
     until expiry, and dropped when the key set changes), so a client that sends
     the same token on every call pays for one signature check."""
 
-    def __init__(self, keys: JwksKeySet, *, issuer: str, audience: str, cache_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        keys: JwksKeySet,
+        *,
+        issuer: str,
+        audience: str,
+        cache_size: int = 10_000,
+        leeway_s: int = LEEWAY_S,
+    ) -> None:
         self._keys = keys
+        self._leeway_s = leeway_s
         self._issuer = issuer
         self._audience = audience
         self._cache: OrderedDict[str, Principal] = OrderedDict()
@@ -48,7 +58,7 @@ class TokenVerifier:
         if (
             principal is None
             or self._cache_version != self._keys.version
-            or principal.expires_at + LEEWAY_S <= time.time()
+            or principal.expires_at + self._leeway_s <= time.time()
         ):
             return None
         return principal
@@ -59,7 +69,7 @@ class TokenVerifier:
             self._cache_version = self._keys.version
         cached = self._cache.get(token)
         if cached is not None:
-            if cached.expires_at + LEEWAY_S > time.time():
+            if cached.expires_at + self._leeway_s > time.time():
                 self._cache.move_to_end(token)
                 return cached
             del self._cache[token]
@@ -88,7 +98,7 @@ class TokenVerifier:
                 algorithms=[alg],
                 audience=self._audience,
                 issuer=self._issuer,
-                leeway=LEEWAY_S,
+                leeway=self._leeway_s,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError:
@@ -121,7 +131,14 @@ class TokenSigner:
     """Signs tokens with one private key. The matching public key must be in the
     verifiers' JWKS under `kid`."""
 
-    def __init__(self, private_key: object, *, kid: str, issuer: str, audience: str) -> None:
+    def __init__(
+        self,
+        private_key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey,
+        *,
+        kid: str,
+        issuer: str,
+        audience: str,
+    ) -> None:
         self._key = private_key
         self.kid = kid
         self.issuer = issuer
@@ -132,6 +149,8 @@ class TokenSigner:
     def from_pem_file(cls, path: str, *, kid: str, issuer: str, audience: str) -> TokenSigner:
         with open(path, "rb") as handle:
             key = serialization.load_pem_private_key(handle.read(), password=None)
+        if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+            raise ValueError(f"{path}: an Ed25519 or EC private key is needed, not {type(key).__name__}")
         return cls(key, kid=kid, issuer=issuer, audience=audience)
 
     def sign(
@@ -161,7 +180,7 @@ class TokenSigner:
         return self.sign(f"{SERVICE_SUBJECT_PREFIX}{service}", ttl_s=ttl_s, extra={"svc": service})
 
     def public_jwk(self) -> dict:
-        public = self._key.public_key()  # type: ignore[attr-defined]
+        public = self._key.public_key()
         jwk = jwt.algorithms.get_default_algorithms()[self.algorithm].to_jwk(public, as_dict=True)
         return {**jwk, "kid": self.kid, "use": "sig", "alg": self.algorithm}
 
@@ -171,6 +190,6 @@ def new_ed25519_signer(*, kid: str, issuer: str, audience: str) -> TokenSigner:
 
 
 def private_key_pem(signer: TokenSigner) -> bytes:
-    return signer._key.private_bytes(  # type: ignore[attr-defined]
+    return signer._key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

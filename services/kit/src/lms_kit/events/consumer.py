@@ -30,7 +30,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, domain_of, event_type
@@ -255,7 +255,7 @@ class EventConsumer:
     ) -> bool:
         """Run the handler in one transaction with the inbox row; False if already handled."""
         async with self._unit_of_work() as uow:
-            if not await _claim(uow.session, self._db.dialect, self.durable, event_id, type_name):
+            if not await _claim(uow.session, self.durable, event_id, type_name):
                 return False  # leaving without commit rolls back; nothing was written
             occurred = headers.get(OCCURRED_AT)
             ctx = EventContext(
@@ -323,15 +323,14 @@ class EventConsumer:
         return self._sub
 
 
-async def _claim(session: AsyncSession, dialect: str, consumer: str, event_id: str, type_name: str) -> bool:
+async def _claim(session: AsyncSession, consumer: str, event_id: str, type_name: str) -> bool:
     """Insert the inbox row; False when this consumer already handled the event.
 
     On PostgreSQL a concurrent claim of the same event waits for the first transaction and
     then sees the conflict (or succeeds, if the first rolled back).
     """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(inbox)
+        pg_insert(inbox)
         .values(consumer=consumer, event_id=event_id, event_type=type_name, handled_at=datetime.now(UTC))
         .on_conflict_do_nothing(index_elements=[inbox.c.consumer, inbox.c.event_id])
         .returning(inbox.c.event_id)  # rowcount is not reliable across drivers; RETURNING is

@@ -8,8 +8,7 @@ JetStream drops the repeat as a duplicate (same Nats-Msg-Id within the stream's 
 window), so the stream holds each event once.
 
 Several processes of one service may each run a relay: on PostgreSQL a pass claims rows
-with `FOR UPDATE SKIP LOCKED`, so peers publish disjoint batches. SQLite has one writer,
-so passes simply take turns.
+with `FOR UPDATE SKIP LOCKED`, so peers publish disjoint batches.
 
 Retention: published rows are kept for `keep_published` (default one day, for inspection
 and incident replay), then deleted by the relay itself.
@@ -145,9 +144,8 @@ class OutboxRelay:
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.sequence)
             .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
         )
-        if self._db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
         return (await session.execute(query)).all()
 
     async def _publish(self, row: Any) -> None:

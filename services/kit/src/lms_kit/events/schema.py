@@ -17,8 +17,7 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-# BIGINT is not a rowid alias in SQLite, and only the rowid autoincrements there.
-_Sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_Sequence = sa.BigInteger()
 
 outbox = sa.Table(
     "kit_outbox",
@@ -37,7 +36,6 @@ outbox = sa.Table(
         "ix_kit_outbox_unpublished",
         "sequence",
         postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
     ),
 )
 
@@ -70,7 +68,6 @@ def create_kit_tables(op: Any) -> None:
         "kit_outbox",
         ["sequence"],
         postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
     )
     op.create_table(
         "kit_inbox",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
 
 # Few buckets: each costs on every observation; these cover sub-ms to timeouts.
 _BUCKETS = (0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10)
@@ -14,19 +14,19 @@ _BUCKETS = (0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10)
 
 class RpcMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        kwargs = {"registry": registry} if registry is not None else {}
+        registry = registry if registry is not None else REGISTRY
         self.handled = Counter(
             "grpc_server_handled_total",
             "RPCs completed, by status code.",
             ["grpc_service", "grpc_method", "grpc_type", "grpc_code"],
-            **kwargs,
+            registry=registry,
         )
         self.latency = Histogram(
             "grpc_server_handling_seconds",
             "RPC handling time.",
             ["grpc_service", "grpc_method", "grpc_type"],
             buckets=_BUCKETS,
-            **kwargs,
+            registry=registry,
         )
 
     def for_method(self, service: str, method: str, rpc_type: str) -> MethodMetrics:

@@ -1,9 +1,7 @@
-"""Throwaway databases for any service's tests: a fresh PostgreSQL database or SQLite file.
+"""Throwaway PostgreSQL databases for any service's tests.
 
-    @pytest.fixture
-    async def database_url():
-        async with postgres_database() as url:
-            yield url
+    async with postgres_database("lms_course_test") as url:
+        ...
 
 `LMS_TEST_PG_URL` names the server (default: local trust-auth `postgres`); the database it
 names is only used to create and drop the throwaway one. `LMS_TEST_NATS_URL` is here too so
@@ -13,11 +11,9 @@ tests find NATS the same way.
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -53,10 +49,3 @@ async def postgres_database(prefix: str = "lms_test") -> AsyncIterator[str]:
                 await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         await admin.dispose()
-
-
-@contextmanager
-def sqlite_database(directory: str | Path | None = None) -> Iterator[str]:
-    """Yield the URL of a new SQLite file (in a temporary directory unless one is given)."""
-    with tempfile.TemporaryDirectory(dir=directory, prefix="lms_test_") as tmp:
-        yield f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"

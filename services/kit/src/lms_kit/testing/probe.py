@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 
 from lms.testing.v1 import probe_pb2, probe_pb2_grpc
 from lms_kit.auth import current_principal
-from lms_kit.errors import FailedPrecondition, NotFound
+from lms_kit.caller import origin
+from lms_kit.errors import NotFound, Precondition
 from lms_kit.server import App, Service, run
 from lms_kit.settings import KitSettings, load
 
@@ -24,6 +25,10 @@ class ProbeServicer(probe_pb2_grpc.ProbeServiceServicer):
 
     async def Echo(self, request, context):
         return probe_pb2.EchoResponse(text=request.text)
+
+    async def GetCallerOrigin(self, request, context):
+        found = origin()
+        return probe_pb2.CallerOrigin(address=found.address, user_agent=found.user_agent)
 
     async def WhoAmI(self, request, context):
         caller = current_principal()
@@ -50,7 +55,7 @@ class ProbeServicer(probe_pb2_grpc.ProbeServiceServicer):
         if request.mode == probe_pb2.FAIL_MODE_NOT_FOUND:
             raise NotFound("WIDGET_NOT_FOUND", "widget not found", domain=DOMAIN, metadata={"widget": "w1"})
         if request.mode == probe_pb2.FAIL_MODE_PRECONDITION:
-            raise FailedPrecondition("WIDGET_LOCKED", "widget is locked", domain=DOMAIN)
+            raise Precondition("WIDGET_LOCKED", "widget is locked", domain=DOMAIN)
         if request.mode == probe_pb2.FAIL_MODE_CRASH:
             raise RuntimeError("secret database password is hunter2")
         return probe_pb2.FailResponse()

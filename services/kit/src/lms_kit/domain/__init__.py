@@ -1,0 +1,45 @@
+"""The pure part of the kit that a service's domain and handlers may import.
+
+Nothing here imports gRPC, protobuf, SQLAlchemy or asyncio: error categories, the
+aggregate base that collects domain events, the caller as a use case sees it, the
+clock, money, and the unit-of-work protocol handlers are written against.
+"""
+
+from lms_kit.domain.actor import Actor
+from lms_kit.domain.aggregate import Aggregate
+from lms_kit.domain.clock import Clock, utc_now
+from lms_kit.domain.errors import (
+    Aborted,
+    Conflict,
+    Denied,
+    DomainError,
+    Exhausted,
+    FieldViolation,
+    Invalid,
+    NotFound,
+    Precondition,
+    PreconditionViolation,
+    Unauthenticated,
+    Unavailable,
+)
+from lms_kit.domain.uow import UnitOfWork
+
+__all__ = [
+    "Aborted",
+    "Actor",
+    "Aggregate",
+    "Clock",
+    "Conflict",
+    "Denied",
+    "DomainError",
+    "Exhausted",
+    "FieldViolation",
+    "Invalid",
+    "NotFound",
+    "Precondition",
+    "PreconditionViolation",
+    "Unauthenticated",
+    "Unavailable",
+    "UnitOfWork",
+    "utc_now",
+]
