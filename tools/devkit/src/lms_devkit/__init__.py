@@ -1,0 +1,1 @@
+"""Development tools of the LMS mesh: never a dependency of a deployable."""
