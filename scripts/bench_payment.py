@@ -1,12 +1,12 @@
 """Benchmark: the payment service.
 
     .venv/bin/python scripts/bench_payment.py --postgres  # throwaway PostgreSQL cluster: the figures in the docs
-    .venv/bin/python scripts/bench_payment.py             # the SQLite dev default
+    .venv/bin/python scripts/bench_payment.py             # the dev mesh's embedded PostgreSQL
     .venv/bin/python scripts/bench_payment.py --quick     # smoke run (~1 minute)
 
 The dev mesh (scripts/devmesh.py --only user --only course --only payment --only testing
 --with-probe --route-rate-limit 0, the real Envoy) with the real Stripe stand-in
-(lms_payment.stripe_standin, in a process of its own so that it does not share the load
+(lms_devkit.standins.stripe, in a process of its own so that it does not share the load
 generator's GIL; its CPU is measured). Every call goes over REST through Envoy.
 
 1. Checkout: `POST /v1/orders` (a learner's bearer, a new requestId each) at 16
@@ -81,7 +81,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _standin_main(conn) -> None:  # type: ignore[no-untyped-def]
-    from lms_payment.stripe_standin import StripeStandIn
+    from lms_devkit.standins.stripe import StripeStandIn
 
     standin = StripeStandIn().start()
     conn.send((standin.api_key, standin.webhook_secret, standin.api_base))
@@ -100,7 +100,7 @@ def _standin_main(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 class StandIn:
-    """lms_payment.stripe_standin.StripeStandIn, run in a child process; the methods the
+    """lms_devkit.standins.stripe.StripeStandIn, run in a child process; the methods the
     benchmark needs are forwarded to it, in batches."""
 
     def __init__(self) -> None:
@@ -124,7 +124,7 @@ class StandIn:
         return self._ask("calls")
 
     def sign(self, payload: bytes) -> str:
-        from lms_payment.stripe_standin import stripe_signature
+        from lms_devkit.standins.stripe import stripe_signature
 
         return stripe_signature(payload, self.webhook_secret)
 
@@ -630,7 +630,7 @@ def main() -> int:
             mesh.stop()
 
     f, phases = measured["figures"], measured["phases"]
-    store = "PostgreSQL" if args.postgres else "SQLite"
+    store = "PostgreSQL" if args.postgres else "embedded PostgreSQL"
     echo = (f["echo (before) per_s"] + f["echo (after) per_s"]) / 2
     ignored = (f["ignored webhooks (before) per_s"] + f["ignored webhooks (after) per_s"]) / 2
     print(f"\npayment service through Envoy ({store}), {args.concurrency} concurrent, {args.workers} workers per service")  # fmt: skip

@@ -12,19 +12,20 @@ from __future__ import annotations
 import asyncio
 
 from lms_kit.db import Database
-from lms_kit.settings import load
-from lms_payment.adapters.repository import SqlUnitOfWork
-from lms_payment.server import payout_keys
+from lms_kit.service import load_settings
+from lms_payment.adapters.payouts import payout_keys
+from lms_payment.adapters.unit_of_work import SqlPaymentUnitOfWork
+from lms_payment.server import SERVICE
 from lms_payment.settings import PaymentSettings
 
 
 async def rotate(settings: PaymentSettings) -> int:
-    keys = payout_keys(settings)
+    keys = payout_keys(settings.payout_encryption_keys)
     if keys is None:
         raise SystemExit("LMS_PAYOUT_ENCRYPTION_KEYS is empty")
     database = Database(settings.database_url)
     try:
-        async with SqlUnitOfWork(database, keys) as uow:
+        async with SqlPaymentUnitOfWork(database, keys) as uow:
             count = await uow.payout_accounts.rotate()
             await uow.commit()
         return count
@@ -33,7 +34,7 @@ async def rotate(settings: PaymentSettings) -> int:
 
 
 def main() -> None:
-    settings = load(PaymentSettings, service_name="payment")
+    settings = load_settings(SERVICE)
     print(f"re-encrypted {asyncio.run(rotate(settings))} payout accounts with the newest key")
 
 

@@ -1,160 +1,100 @@
-"""Wiring: settings -> adapters -> handlers -> kit server.
+"""Wiring: settings -> adapters (SQL, the course service, Stripe, Razorpay) -> handlers ->
+servicer; the kit does the rest.
 
-python -m lms_payment.server      # apply migrations, then serve on LMS_GRPC_PORT
+python -m lms_payment.server            # apply migrations, then serve on LMS_GRPC_PORT
+python -m lms_payment.server migrate    # only apply migrations
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
+import functools
+import logging
 from datetime import timedelta
-
-from cryptography.fernet import MultiFernet
+from typing import cast
 
 from lms.course.v1 import course_pb2
-from lms.payment.v1 import events_pb2, payment_pb2, payment_pb2_grpc
-from lms_kit.clients import connect, service_token_source
-from lms_kit.db import Database
-from lms_kit.events import EventRuntime
-from lms_kit.events.consumer import EventConsumer, EventContext
-from lms_kit.migrations import upgrade
-from lms_kit.secrets import multi_fernet
-from lms_kit.server import App, Service, run
-from lms_kit.settings import load
-from lms_payment import mappers
+from lms.payment.v1 import events_pb2
+from lms_kit.events.consumer import EventContext
+from lms_kit.service import Runtime, ServiceDefinition, serve_service
 from lms_payment.adapters.courses import CourseCatalog
-from lms_payment.adapters.razorpay_gateway import RazorpayGateway
-from lms_payment.adapters.repository import SqlUnitOfWork
-from lms_payment.adapters.stripe_gateway import StripeGateway
+from lms_payment.adapters.gateways import configured_gateways
+from lms_payment.adapters.payouts import payout_keys
+from lms_payment.adapters.unit_of_work import SqlPaymentUnitOfWork
 from lms_payment.domain.model import Provider
-from lms_payment.domain.providers import PaymentGateway
 from lms_payment.handlers import Deps, Handlers, Terms
+from lms_payment.handlers.ports import PaymentUnitOfWork
 from lms_payment.migrations import MIGRATIONS_DIR
 from lms_payment.servicer import PaymentServicer
 from lms_payment.settings import PaymentSettings
 
+log = logging.getLogger("lms_payment")
 
-@dataclass
-class PaymentApp:
-    """The built service: the kit App plus what tests need from it."""
-
-    app: App
-    handlers: Handlers
-    database: Database
-    events: EventRuntime
+COURSE_SERVICE = course_pb2.DESCRIPTOR.services_by_name["CourseService"]
 
 
-def payout_keys(settings: PaymentSettings) -> MultiFernet | None:
-    """The bank-details keys, or None when none are set (payout accounts are then refused)."""
-    return multi_fernet(settings.payout_encryption_keys) if settings.payout_encryption_keys.strip() else None
-
-
-def gateways(settings: PaymentSettings) -> dict[Provider, PaymentGateway]:
-    """The providers with keys; the same code runs against the vendors and the stand-ins."""
-    found: dict[Provider, PaymentGateway] = {}
-    if settings.stripe_api_key:
-        found[Provider.STRIPE] = StripeGateway(
-            api_key=settings.stripe_api_key,
-            webhook_secret=settings.stripe_webhook_secret,
-            api_base=settings.stripe_api_base,
-            tolerance_s=settings.stripe_webhook_tolerance_s,
+async def wire(runtime: Runtime[PaymentSettings]) -> list[object]:
+    settings = runtime.settings
+    unit_of_work = runtime.unit_of_work(
+        functools.partial(SqlPaymentUnitOfWork, fernet=payout_keys(settings.payout_encryption_keys))
+    )
+    gateways = configured_gateways(settings)
+    handlers = Handlers.build(
+        Deps(
+            uow=unit_of_work,
+            catalog=CourseCatalog(runtime.client(settings.course_service_target, COURSE_SERVICE)),
+            gateways=gateways,
+            terms=Terms(
+                platform_fee_bps=settings.platform_fee_bps,
+                referral_commission_bps=settings.referral_commission_bps,
+                default_refund_window_days=settings.refund_window_days,
+                order_expiry=timedelta(seconds=settings.order_expiry_s),
+                reconcile_after=timedelta(seconds=settings.reconcile_after_s),
+                currencies=settings.currencies,
+            ),
         )
-    if settings.razorpay_key_id:
-        found[Provider.RAZORPAY] = RazorpayGateway(
-            key_id=settings.razorpay_key_id,
-            key_secret=settings.razorpay_key_secret,
-            webhook_secret=settings.razorpay_webhook_secret,
-            api_base=settings.razorpay_api_base,
-        )
-    return found
-
-
-def terms(settings: PaymentSettings) -> Terms:
-    return Terms(
-        platform_fee_bps=settings.platform_fee_bps,
-        referral_commission_bps=settings.referral_commission_bps,
-        default_refund_window_days=settings.refund_window_days,
-        order_expiry=timedelta(seconds=settings.order_expiry_s),
-        reconcile_after=timedelta(seconds=settings.reconcile_after_s),
     )
 
-
-async def build(settings: PaymentSettings, *, tokens=None) -> PaymentApp:
-    """The service; `tokens` overrides the service-token source (tests)."""
-    database = Database(settings.database_url, pool_size=settings.database_pool_size)
-    channel = connect(
-        settings.course_service_target,
-        [course_pb2.DESCRIPTOR.services_by_name["CourseService"]],
-        tokens=tokens or service_token_source(settings, "payment"),
-    )
-    fernet = payout_keys(settings)
-    deps = Deps(
-        uow=lambda: SqlUnitOfWork(database, fernet),
-        catalog=CourseCatalog(channel),
-        gateways=gateways(settings),
-        terms=terms(settings),
-    )
-    handlers = Handlers.build(deps)
-    events = EventRuntime(database, settings.nats_url, domain="payment")
-
+    # The enrolment saga: each step runs in the consumer's unit of work, with its inbox row.
     async def on_order_paid(event: events_pb2.OrderPaid, ctx: EventContext) -> None:
-        await handlers.saga.fulfil(event.order_id, ctx.uow)
+        await handlers.saga.fulfil(event.order_id, cast(PaymentUnitOfWork, ctx.uow))
 
     async def on_order_refunded(event: events_pb2.OrderRefunded, ctx: EventContext) -> None:
-        await handlers.saga.revoke_if_fully_refunded(event.order_id, event.full, ctx.uow)
-
-    events.attach(
-        lambda _client, js: EventConsumer(
-            js,
-            database,
-            durable=settings.enrolment_durable,
-            handlers={events_pb2.OrderPaid: on_order_paid, events_pb2.OrderRefunded: on_order_refunded},
-            max_deliver=settings.enrolment_max_deliver,
-            backoff_s=settings.enrolment_backoff_s,
-            unit_of_work=deps.uow,
-            batch_size=max(10, settings.enrolment_concurrency),
-            concurrency=settings.enrolment_concurrency,
+        await handlers.saga.revoke_if_fully_refunded(
+            event.order_id, event.full, cast(PaymentUnitOfWork, ctx.uow)
         )
+
+    runtime.consume(
+        settings.enrolment_durable,
+        {events_pb2.OrderPaid: on_order_paid, events_pb2.OrderRefunded: on_order_refunded},
+        unit_of_work=unit_of_work,
+        max_deliver=settings.enrolment_max_deliver,
+        backoff_s=settings.enrolment_backoff_s,
+        batch_size=max(10, settings.enrolment_concurrency),
+        concurrency=settings.enrolment_concurrency,
     )
-
-    async def start_reconciler() -> None:
-        handlers.reconciler.start(settings.reconcile_interval_s)
-
-    async def close() -> None:
-        await handlers.reconciler.stop()
-        await events.stop()
-        await channel.close()
-        await database.dispose()
-
-    razorpay = deps.gateways.get(Provider.RAZORPAY)
-    app = App(
-        services=[
-            Service(
-                payment_pb2.DESCRIPTOR.services_by_name["PaymentService"],
-                payment_pb2_grpc.add_PaymentServiceServicer_to_server,
-                PaymentServicer(handlers, razorpay_key_id=razorpay.public_key_id if razorpay else ""),
-            )
-        ],
-        on_start=[events.start, start_reconciler],
-        on_stop=[close],
-        map_error=mappers.map_error,
+    runtime.on_start(functools.partial(handlers.reconciler.start, settings.reconcile_interval_s))
+    runtime.on_stop(handlers.reconciler.stop)
+    runtime.expose(handlers=handlers)
+    razorpay = gateways.get(Provider.RAZORPAY)
+    test_checkout = (
+        {Provider.STRIPE: settings.test_mode_checkout_url} if settings.test_mode_checkout_url else {}
     )
-    return PaymentApp(app, handlers, database, events)
+    if test_checkout:
+        log.warning("payment_test_mode provider=stripe checkout=%s", settings.test_mode_checkout_url)
+    return [
+        PaymentServicer(
+            handlers,
+            razorpay_key_id=razorpay.public_key_id if razorpay else "",
+            test_checkout=test_checkout,
+        )
+    ]
 
 
-async def build_app(settings: PaymentSettings) -> App:
-    return (await build(settings)).app
-
-
-def migrate(settings: PaymentSettings) -> None:
-    asyncio.run(upgrade(settings.database_url, MIGRATIONS_DIR))
+SERVICE = ServiceDefinition(name="payment", settings=PaymentSettings, migrations=MIGRATIONS_DIR, wire=wire)
 
 
 def main() -> None:
-    settings = load(PaymentSettings, service_name="payment")
-    if not settings.database_url:
-        raise SystemExit("LMS_DATABASE_URL is required")
-    run(settings, build_app, migrate=migrate)
+    serve_service(SERVICE)
 
 
 if __name__ == "__main__":

@@ -1,50 +1,74 @@
-"""PaymentService over gRPC: proto -> handler -> proto, nothing else. The kit's pipeline has
-authenticated the caller, enforced the contract's access policy and checked the field rules
-before a method runs; the ownership that needs a lookup (an order's learner) is the
+"""lms.payment.v1.PaymentService: one short method per RPC (proto -> handler -> proto).
+
+The kit's pipeline has authenticated the caller, enforced the contract's access policy
+(roles, the owner of `users/{user}`, the course service for CheckCourseAccess) and checked
+the field rules before a method runs; what needs a lookup (an order's learner) is the
 handlers' to check."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from lms.options.v1 import options_pb2
 from lms.payment.v1 import payment_pb2, payment_pb2_grpc
-from lms_kit import errors as rpc
-from lms_kit.auth.principal import current_principal
+from lms_kit.caller import actor
 from lms_kit.paging import Pager
+from lms_kit.proto import ResourceName, last_id
 from lms_payment import mappers
-from lms_payment.domain.earnings import PayoutAccount
-from lms_payment.domain.model import Money, Provider
-from lms_payment.handlers import Actor, Handlers, OrderFilter
-from lms_payment.handlers.common import Clock, utcnow
-from lms_payment.mappers import last_id, money, money_from_proto
+from lms_payment.domain.model import Order, Provider
+from lms_payment.handlers import Handlers
+from lms_payment.handlers.results import OrderFilter
 
+RECEIPT = ResourceName("orders/{order}/receipt")
+EARNINGS = ResourceName("users/{user}/earnings")
+PAYOUT_ACCOUNT = ResourceName("users/{user}/payoutAccount")
+STRIPE_HEADERS = ("stripe-signature",)
 RAZORPAY_HEADERS = ("x-razorpay-signature", "x-razorpay-event-id")
 
 
-def actor() -> Actor:
-    principal = current_principal()
-    return Actor(principal.user_id, principal.has_role(options_pb2.ROLE_ADMIN))
+class _Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
-def _by_time(item) -> tuple[str, str]:
+def _by_time(item: _Dated) -> tuple[str, str]:
+    """The key of newest-first lists: (creation time, id)."""
     return (item.created_at.isoformat(), item.id)
 
 
-class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
-    def __init__(self, handlers: Handlers, *, clock: Clock = utcnow, razorpay_key_id: str = "") -> None:
-        self._h = handlers
-        self._clock = clock
-        self._key_ids = {Provider.RAZORPAY: razorpay_key_id}
+def _headers(context: Any, names: tuple[str, ...]) -> dict[str, str]:
+    return {k: v for k, v in context.invocation_metadata() if k in names}
 
-    def _order(self, order) -> payment_pb2.Order:
-        return mappers.order_to_proto(order, key_id=self._key_ids.get(order.provider, ""))
+
+class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
+    def __init__(
+        self,
+        handlers: Handlers,
+        *,
+        razorpay_key_id: str = "",
+        test_checkout: Mapping[Provider, str] | None = None,
+    ) -> None:
+        self._h = handlers
+        # What the app opens each provider's checkout with (Razorpay's key id).
+        self._key_ids = {Provider.RAZORPAY: razorpay_key_id}
+        # Test mode (a stand-in): where each provider's payments are completed with a test card.
+        self._test_checkout = dict(test_checkout or {})
+
+    def _order(self, order: Order) -> payment_pb2.Order:
+        return mappers.order_to_proto(
+            order,
+            key_id=self._key_ids.get(order.provider, ""),
+            test_checkout=self._test_checkout.get(order.provider, ""),
+        )
 
     # Orders
 
     async def CreateOrder(self, request, context):
         order = await self._h.orders.create_order(
-            user_id=current_principal().user_id,
+            user_id=actor().user_id,
             course_id=last_id(request.course),
             provider=mappers.PROVIDER_FROM_PROTO[request.provider],
             request_id=request.request_id,
@@ -58,9 +82,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
 
     async def ListUserOrders(self, request, context):
         pager = Pager(request)
-        found = await self._h.orders.search(
-            OrderFilter(user_id=last_id(request.parent)), pager.after_time(), pager.size + 1
-        )
+        where = OrderFilter(user_id=last_id(request.parent))
+        found = await self._h.orders.search(where, pager.after_time(), pager.size + 1)
         return payment_pb2.ListUserOrdersResponse(
             orders=[self._order(o) for o in found[: pager.size]],
             next_page_token=pager.next_token(found, _by_time),
@@ -68,23 +91,15 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
 
     async def SearchOrders(self, request, context):
         pager = Pager(request)
-        where = OrderFilter(
-            user_id=last_id(request.user) if request.user else "",
-            course_id=last_id(request.course) if request.course else "",
-            state=mappers.STATE_FROM_PROTO.get(request.state),
-            provider=mappers.PROVIDER_FROM_PROTO[request.provider] if request.provider else None,
-            created_from=mappers.from_timestamp(request, "create_time_from"),
-            created_to=mappers.from_timestamp(request, "create_time_to"),
-        )
-        found = await self._h.orders.search(where, pager.after_time(), pager.size + 1)
+        found = await self._h.orders.search(mappers.order_filter(request), pager.after_time(), pager.size + 1)
         return payment_pb2.SearchOrdersResponse(
             orders=[self._order(o) for o in found[: pager.size]],
             next_page_token=pager.next_token(found, _by_time),
         )
 
     async def GetReceipt(self, request, context):
-        order, refunds = await self._h.orders.receipt(request.name.split("/")[1], actor())
-        return mappers.receipt_to_proto(order, refunds)
+        (order_id,) = RECEIPT.ids(request.name)
+        return mappers.receipt_to_proto(await self._h.orders.receipt(order_id, actor()))
 
     async def ConfirmRazorpayPayment(self, request, context):
         order = await self._h.orders.confirm_razorpay(
@@ -97,26 +112,24 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
 
     async def PreviewPrice(self, request, context):
         price = await self._h.orders.preview_price(last_id(request.course), request.coupon_code)
-        return payment_pb2.PricePreview(
-            list_price=money(price.list_price), discount=money(price.discount), amount=money(price.amount)
-        )
+        return mappers.price_to_proto(price)
 
-    # Webhooks
+    # Webhooks: the raw body, byte-exact, and the signature headers
 
     async def HandleStripeWebhook(self, request, context):
-        headers = {k: v for k, v in context.invocation_metadata() if k == "stripe-signature"}
+        headers = _headers(context, STRIPE_HEADERS)
         handled = await self._h.webhooks.handle(Provider.STRIPE, request.body.data, headers)
         return payment_pb2.HandleStripeWebhookResponse(handled=handled)
 
     async def HandleRazorpayWebhook(self, request, context):
-        headers = {k: v for k, v in context.invocation_metadata() if k in RAZORPAY_HEADERS}
+        headers = _headers(context, RAZORPAY_HEADERS)
         handled = await self._h.webhooks.handle(Provider.RAZORPAY, request.body.data, headers)
         return payment_pb2.HandleRazorpayWebhookResponse(handled=handled)
 
     # Refunds
 
     async def RefundOrder(self, request, context):
-        amount = money_from_proto(request.amount, "amount") if request.HasField("amount") else None
+        amount = mappers.money_from_request(request.amount, "amount") if request.HasField("amount") else None
         refund = await self._h.refunds.refund_order(
             actor(),
             last_id(request.name),
@@ -133,16 +146,15 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     # Coupons
 
     async def CreateCoupon(self, request, context):
-        coupon = mappers.coupon_from_proto(request.coupon, self._clock())
-        return mappers.coupon_to_proto(await self._h.coupons.create(coupon))
+        coupon = await self._h.coupons.create(mappers.new_coupon(request.coupon))
+        return mappers.coupon_to_proto(coupon)
 
     async def GetCoupon(self, request, context):
         return mappers.coupon_to_proto(await self._h.coupons.get(last_id(request.name).upper()))
 
     async def ListCoupons(self, request, context):
         pager = Pager(request)
-        key = pager.after
-        found = await self._h.coupons.list(key[0] if key else None, pager.size + 1)
+        found = await self._h.coupons.list(pager.after[0] if pager.after else None, pager.size + 1)
         return payment_pb2.ListCouponsResponse(
             coupons=[mappers.coupon_to_proto(c) for c in found[: pager.size]],
             next_page_token=pager.next_token(found, lambda c: (c.code,)),
@@ -154,8 +166,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     # Plans and subscriptions
 
     async def CreatePlan(self, request, context):
-        plan = mappers.plan_from_proto(request.plan_id, request.plan, self._clock())
-        return mappers.plan_to_proto(await self._h.subscriptions.create_plan(plan))
+        plan = await self._h.subscriptions.create_plan(mappers.new_plan(request.plan_id, request.plan))
+        return mappers.plan_to_proto(plan)
 
     async def ListPlans(self, request, context):
         plans = await self._h.subscriptions.list_plans()
@@ -168,7 +180,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         return mappers.subscription_to_proto(subscription)
 
     async def GetSubscription(self, request, context):
-        return mappers.subscription_to_proto(await self._h.subscriptions.get(actor(), last_id(request.name)))
+        subscription = await self._h.subscriptions.get(actor(), last_id(request.name))
+        return mappers.subscription_to_proto(subscription)
 
     async def ListUserSubscriptions(self, request, context):
         found = await self._h.subscriptions.list_for_user(last_id(request.parent))
@@ -177,116 +190,79 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         )
 
     async def CancelSubscription(self, request, context):
-        return mappers.subscription_to_proto(
-            await self._h.subscriptions.cancel(actor(), last_id(request.name))
-        )
+        subscription = await self._h.subscriptions.cancel(actor(), last_id(request.name))
+        return mappers.subscription_to_proto(subscription)
 
     async def CheckCourseAccess(self, request, context):
-        found = await self._h.subscriptions.check_access(last_id(request.user), last_id(request.course))
-        if found is None:
-            return payment_pb2.CheckCourseAccessResponse(granted=False)
-        subscription, until = found
-        response = payment_pb2.CheckCourseAccessResponse(
-            granted=True, subscription=f"subscriptions/{subscription.id}"
-        )
-        if until is not None:
-            response.access_until.CopyFrom(mappers.timestamp(until))
-        return response
+        grant = await self._h.subscriptions.check_access(last_id(request.user), last_id(request.course))
+        return mappers.access_to_proto(grant)
 
-    # Earnings, ledger, payouts
+    # Earnings and the ledger
 
     async def GetEarnings(self, request, context):
-        user_id = request.name.split("/")[1]
-        balances = await self._h.earnings.balances(user_id)
-        return payment_pb2.Earnings(
-            name=request.name,
-            balances=[
-                payment_pb2.EarningsBalance(
-                    available=money(Money(b.available, b.currency)),
-                    in_payout=money(Money(b.in_payout, b.currency)),
-                    paid_out=money(Money(b.paid_out, b.currency)),
-                )
-                for b in balances
-            ],
-        )
+        (user_id,) = EARNINGS.ids(request.name)
+        return mappers.earnings_to_proto(request.name, await self._h.earnings.balances(user_id))
 
     async def ListLedgerEntries(self, request, context):
         pager = Pager(request, default=50, maximum=200)
-        key = pager.after
-        found = await self._h.earnings.entries(
-            last_id(request.parent), int(key[0]) if key else None, pager.size + 1
-        )
+        after = int(pager.after[0]) if pager.after else None
+        found = await self._h.earnings.entries(last_id(request.parent), after, pager.size + 1)
         return payment_pb2.ListLedgerEntriesResponse(
-            entries=[
-                payment_pb2.LedgerEntry(
-                    transaction_id=e.transaction_id,
-                    account=e.entry.account,
-                    amount=money(e.entry.amount),
-                    kind=mappers.ENTRY_KIND_TO_PROTO[e.entry.kind],
-                    reference=e.reference,
-                    create_time=mappers.timestamp(e.at),
-                )
-                for e in found[: pager.size]
-            ],
+            entries=[mappers.ledger_entry_to_proto(e) for e in found[: pager.size]],
             next_page_token=pager.next_token(found, lambda e: (str(e.entry_id),)),
         )
 
     async def GetLedgerBalance(self, request, context):
-        totals, count = await self._h.earnings.totals()
-        return payment_pb2.LedgerBalance(
-            totals=[money(Money(total, currency)) for currency, total in totals.items()],
-            entry_count=count,
-        )
+        return mappers.ledger_balance_to_proto(await self._h.earnings.totals())
+
+    # Payout accounts, payouts, batches
 
     async def SetPayoutAccount(self, request, context):
         given = request.account
-        account = PayoutAccount(
-            user_id=given.name.split("/")[1],
+        (user_id,) = PAYOUT_ACCOUNT.ids(given.name, "account.name")
+        account = await self._h.payouts.set_account(
+            user_id,
             holder_name=given.holder_name,
             account_number=given.account_number,
             bank_code=given.bank_code,
             country_code=given.country_code,
-            updated_at=self._clock(),
         )
-        return mappers.payout_account_to_proto(await self._h.earnings.set_payout_account(account))
+        return mappers.payout_account_to_proto(account)
 
     async def GetPayoutAccount(self, request, context):
-        return mappers.payout_account_to_proto(
-            await self._h.earnings.payout_account(request.name.split("/")[1])
-        )
+        (user_id,) = PAYOUT_ACCOUNT.ids(request.name)
+        return mappers.payout_account_to_proto(await self._h.payouts.account(user_id))
 
     async def CreatePayout(self, request, context):
-        amount = money_from_proto(request.amount, "amount")
-        if amount.amount_minor <= 0:
-            raise rpc.InvalidArgument([rpc.FieldViolation("amount.amount_minor", "must be positive", "MIN")])
-        payout = await self._h.earnings.request_payout(last_id(request.parent), amount, request.request_id)
+        amount = mappers.money_from_request(request.amount, "amount")
+        payout = await self._h.payouts.request(last_id(request.parent), amount, request.request_id)
         return mappers.payout_to_proto(payout)
 
     async def ListPayouts(self, request, context):
         pager = Pager(request)
-        found = await self._h.earnings.payouts(last_id(request.parent), pager.after_time(), pager.size + 1)
+        found = await self._h.payouts.for_user(last_id(request.parent), pager.after_time(), pager.size + 1)
         return payment_pb2.ListPayoutsResponse(
             payouts=[mappers.payout_to_proto(p) for p in found[: pager.size]],
             next_page_token=pager.next_token(found, _by_time),
         )
 
     async def CreatePayoutBatch(self, request, context):
-        batch, members = await self._h.earnings.create_batch(request.currency_code, request.request_id)
+        batch, members = await self._h.payouts.create_batch(request.currency_code, request.request_id)
         return mappers.batch_to_proto(batch, members)
 
     async def CompletePayoutBatch(self, request, context):
-        failed = {last_id(f.payout): f.reason or "transfer failed" for f in request.failed}
-        batch, members = await self._h.earnings.complete_batch(last_id(request.name), failed)
+        failed = {last_id(f.payout): f.reason for f in request.failed}
+        batch, members = await self._h.payouts.complete_batch(last_id(request.name), failed)
         return mappers.batch_to_proto(batch, members)
 
     # Referral codes
 
     async def CreateReferralCode(self, request, context):
-        code = await self._h.earnings.create_referral_code(current_principal().user_id, request.code)
+        code = await self._h.referrals.create(actor().user_id, request.code)
         return mappers.referral_to_proto(code)
 
     async def ListReferralCodes(self, request, context):
-        codes = await self._h.earnings.referral_codes(last_id(request.parent))
+        codes = await self._h.referrals.for_owner(last_id(request.parent))
         return payment_pb2.ListReferralCodesResponse(
             referral_codes=[mappers.referral_to_proto(c) for c in codes]
         )
@@ -295,11 +271,4 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
 
     async def ReconcileOrders(self, request, context):
         age = timedelta(seconds=request.min_age_seconds) if request.min_age_seconds else None
-        report = await self._h.reconciler.run(age)
-        return payment_pb2.ReconcileOrdersResponse(
-            checked=report.checked,
-            paid=report.paid,
-            failed=report.failed,
-            expired=report.expired,
-            refunds_settled=report.refunds_settled,
-        )
+        return mappers.reconcile_report_to_proto(await self._h.reconciler.run(age))

@@ -13,6 +13,11 @@ class PaymentSettings(KitSettings):
     course_service_target: str = Field("127.0.0.1:3002", description="The course service's gRPC address.")
 
     stripe_api_key: str = Field("", description="Stripe secret key (sk_...); empty: Stripe is off.")
+    test_mode_checkout_url: str = Field(
+        "",
+        description="Set by the dev runner when Stripe is its test-mode stand-in: orders then show where "
+        "to complete a payment with a test card. Never set in production.",
+    )
     stripe_webhook_secret: str = Field("", description="Signing secret of the webhook endpoint (whsec_...).")
     stripe_api_base: str = Field(
         "", description="Stripe API base URL; empty: Stripe itself. Tests: the stand-in."

@@ -12,7 +12,7 @@ from google.api import httpbody_pb2
 
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import payment_pb2
-from lms_course.testing import People, published_course
+from lms_devkit.course import People, published_course
 from lms_kit.events.schema import outbox
 
 

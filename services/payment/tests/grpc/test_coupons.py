@@ -12,7 +12,7 @@ from google.protobuf import timestamp_pb2
 
 from lms.payment.v1 import payment_pb2
 from lms.type.v1 import money_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 from lms_kit.testing.harness import error_reason, field_violations
 from lms_payment.handlers.reconcile import Reconciler
 

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 
 from lms.payment.v1 import payment_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 from lms_kit.testing.harness import error_reason
-from lms_payment.adapters.repository import SqlPayoutAccounts
+from lms_payment.adapters.payouts import SqlPayoutAccounts
 from lms_payment.adapters.tables import payout_accounts
 from lms_payment.rotate_keys import rotate
 

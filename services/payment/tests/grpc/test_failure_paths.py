@@ -8,7 +8,7 @@ import grpc
 
 from lms.payment.v1 import payment_pb2
 from lms.type.v1 import money_pb2
-from lms_course.testing import People, fails, published_course
+from lms_devkit.course import People, fails, published_course
 from lms_kit.testing.harness import error_reason, field_violations
 
 from .support import bought, order_for, paid_course, uid, usd

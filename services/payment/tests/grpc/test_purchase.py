@@ -15,7 +15,7 @@ from google.api import httpbody_pb2
 
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import events_pb2, payment_pb2
-from lms_course.testing import People, fails, published_course
+from lms_devkit.course import People, fails, published_course
 from lms_kit.events.schema import outbox
 from lms_kit.testing.harness import error_reason
 from lms_payment.adapters.tables import provider_events
@@ -59,7 +59,7 @@ async def wait_for_state(mesh, learner_id: str, name: str, state: int, *, within
 
 
 async def events_of(mesh, event_type, order_id: str) -> list:
-    async with mesh.built.database.session() as session:
+    async with mesh.database.session() as session:
         rows = (
             await session.execute(
                 sa.select(outbox.c.payload).where(outbox.c.subject == event_type.DESCRIPTOR.full_name)
@@ -217,7 +217,7 @@ async def test_unknown_event_types_are_recorded_and_ignored(mesh):
     payload = mesh.stripe.event("payment_intent.created", order.provider_payment_id)
     assert (await webhook(mesh, payload)).handled is False
     event_id = __import__("json").loads(payload)["id"]
-    async with mesh.built.database.session() as session:
+    async with mesh.database.session() as session:
         outcome = (
             await session.execute(
                 sa.select(provider_events.c.outcome).where(provider_events.c.event_id == event_id)

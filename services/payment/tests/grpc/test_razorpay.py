@@ -8,7 +8,7 @@ import grpc
 from google.api import httpbody_pb2
 
 from lms.payment.v1 import events_pb2, payment_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 from lms_kit.testing.harness import error_reason
 
 from .support import (

@@ -9,7 +9,7 @@ from datetime import timedelta
 import grpc
 
 from lms.payment.v1 import payment_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 
 from .support import bought, order_for, paid_course, stripe_webhook, uid, usd, wait_for_state
 

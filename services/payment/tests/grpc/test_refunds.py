@@ -11,7 +11,7 @@ import grpc
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import events_pb2, payment_pb2
 from lms.type.v1 import money_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 from lms_kit.testing.harness import error_reason, field_violations
 
 from .support import (

@@ -9,10 +9,9 @@ import socket
 
 from lms.course.v1 import course_pb2
 from lms.payment.v1 import events_pb2, payment_pb2
-from lms_course.server import build as build_course
-from lms_course.settings import CourseSettings
-from lms_course.testing import People, published_course
-from lms_kit.testing.harness import serve_app, settings_for
+from lms_course.server import SERVICE as COURSE_SERVICE
+from lms_devkit.course import People, published_course
+from lms_kit.testing.plugin import served
 
 from .support import (
     enrolment_state,
@@ -59,16 +58,13 @@ async def test_orders_paid_while_the_course_service_is_down_are_enrolled_once_wh
     mesh, another_payment_service
 ):
     port = free_port()
-    course_settings = settings_for(
-        mesh.mint, "course", CourseSettings, database_url=mesh.extra["course_url"], grpc_port=port
-    )
+    course_settings = {"database_url": mesh.extra["course_url"], "grpc_port": port}
     teacher = People(mesh.mint).teacher(f"t-{uid()}")
     course, _ = await published_course(mesh.courses, teacher, price=1_500, title="Down and up")
     learners = [f"learner-{uid()}" for _ in range(3)]
 
     async with another_payment_service(course_target=f"127.0.0.1:{port}") as other:
-        course_app = await build_course(course_settings)
-        async with serve_app(course_app.app, course_settings):  # up while the orders are placed
+        async with served(COURSE_SERVICE, mesh.mint, **course_settings):  # up while the orders are placed
             orders = [await order_for(other, learner, course.name) for learner in learners]
         # Down: every enrolment attempt fails, the saga backs off and tries again.
         for order in orders:
@@ -80,8 +76,7 @@ async def test_orders_paid_while_the_course_service_is_down_are_enrolled_once_wh
             )
             assert still.state == payment_pb2.ORDER_STATE_PAID
 
-        course_app = await build_course(course_settings)
-        async with serve_app(course_app.app, course_settings):  # back on the same address
+        async with served(COURSE_SERVICE, mesh.mint, **course_settings):  # back on the same address
             for order in orders:
                 done = await wait_for_state(other, order.name, payment_pb2.ORDER_STATE_FULFILLED, within_s=30)
                 assert done.state == payment_pb2.ORDER_STATE_FULFILLED

@@ -7,7 +7,7 @@ from __future__ import annotations
 import grpc
 
 from lms.payment.v1 import events_pb2, payment_pb2
-from lms_course.testing import fails
+from lms_devkit.course import fails
 from lms_kit.testing.harness import error_reason
 
 from .support import events_of, ledger_totals, paid_course, stripe_webhook, uid, usd

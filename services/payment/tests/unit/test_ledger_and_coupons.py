@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lms_kit.domain.money import Money
 from lms_payment.domain import ledger
 from lms_payment.domain.coupons import Coupon
 from lms_payment.domain.errors import CouponRefused
-from lms_payment.domain.model import Money, Order, Provider, Referral
+from lms_payment.domain.model import Order, Provider, Referral
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 

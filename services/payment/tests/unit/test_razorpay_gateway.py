@@ -12,11 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from lms_devkit.standins.razorpay import RazorpayStandIn, razorpay_signature
+from lms_kit.domain.money import Money
 from lms_payment.adapters.razorpay_gateway import RazorpayGateway, RazorpayRefused
 from lms_payment.domain.errors import CheckoutRejected, UpstreamUnavailable, WebhookRejected
-from lms_payment.domain.model import Money, Provider
+from lms_payment.domain.model import Provider
 from lms_payment.domain.providers import EventKind, PaymentStatus, RefundStatus
-from lms_payment.razorpay_standin import RazorpayStandIn, razorpay_signature
 
 PRICE = Money(49900, "INR")
 
@@ -438,10 +439,13 @@ async def test_other_event_types_are_ignored(standin, gateway):
     assert (event.kind, event.event_type) == (EventKind.IGNORED, "payment.authorized")
 
 
-def test_a_signed_mapped_event_without_its_entities_is_rejected(standin, gateway):
+def test_a_signed_mapped_event_without_its_entities_is_rejected_as_malformed(standin, gateway):
+    from lms_payment.domain.errors import WebhookMalformed
+
     body = b'{"entity":"event","event":"payment.captured","payload":{}}'
-    with pytest.raises(WebhookRejected):
+    with pytest.raises(WebhookMalformed) as refused:
         verified(standin, gateway, body)
+    assert refused.value.reason == "WEBHOOK_PAYLOAD_INVALID"
 
 
 async def test_deliver_posts_the_body_with_razorpays_headers(standin, gateway):
@@ -511,3 +515,15 @@ async def test_confirm_checkout_rejects_a_payment_of_another_order(standin, gate
             transaction_id=other_payment,
             signature=standin.checkout_signature(razorpay_order, other_payment),
         )
+
+
+@pytest.mark.parametrize(
+    "body", [b"{}", b'{"event": "payment.captured"}', b'{"event": "refund.processed", "payload": {}}']
+)
+def test_a_signed_razorpay_body_of_an_unknown_shape_is_invalid_not_a_crash(gateway, standin, body):
+    from lms_payment.domain.errors import WebhookMalformed
+
+    headers = {"x-razorpay-signature": standin.sign(body), "x-razorpay-event-id": "evt_shape"}
+    with pytest.raises(WebhookMalformed) as refused:
+        gateway.verify_webhook(body, headers)
+    assert refused.value.reason == "WEBHOOK_PAYLOAD_INVALID"

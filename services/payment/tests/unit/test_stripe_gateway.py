@@ -17,9 +17,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import stripe
 
+from lms_devkit.standins.stripe import StripeStandIn, decode_form
+from lms_kit.domain.money import Money
 from lms_payment.adapters.stripe_gateway import StripeGateway
-from lms_payment.domain.errors import Precondition, UpstreamUnavailable, WebhookRejected
-from lms_payment.domain.model import Money, Provider
+from lms_payment.domain.errors import (
+    ProviderRefusedRefund,
+    UpstreamUnavailable,
+    WebhookMalformed,
+    WebhookRejected,
+)
+from lms_payment.domain.model import Provider
 from lms_payment.domain.providers import (
     EventKind,
     PaymentStatus,
@@ -27,7 +34,6 @@ from lms_payment.domain.providers import (
     RefundStatus,
     SubscriptionStatus,
 )
-from lms_payment.stripe_standin import StripeStandIn, decode_form
 
 PRICE = "price_pro_monthly"
 
@@ -201,11 +207,11 @@ async def test_the_same_refund_key_with_another_amount_is_an_idempotency_error(g
 async def test_refunds_beyond_what_remains_are_refused_as_refund_exceeds_payment(gateway, standin):
     intent_id = await paid_intent(gateway, standin, amount=5000)
     await refund(gateway, intent_id, 3000)
-    with pytest.raises(Precondition) as too_large:
+    with pytest.raises(ProviderRefusedRefund) as too_large:
         await refund(gateway, intent_id, 2001)
     assert too_large.value.reason == "REFUND_EXCEEDS_PAYMENT"
     assert (await refund(gateway, intent_id, 2000)).status is RefundStatus.SUCCEEDED
-    with pytest.raises(Precondition) as nothing_left:
+    with pytest.raises(ProviderRefusedRefund) as nothing_left:
         await refund(gateway, intent_id, 1)
     assert nothing_left.value.reason == "REFUND_EXCEEDS_PAYMENT"
     assert sum(r["amount"] for r in standin.refunds.values() if r["payment_intent"] == intent_id) == 5000
@@ -663,3 +669,23 @@ def test_the_stand_in_refuses_unknown_parameters(standin):
         urllib.request.urlopen(request, timeout=5)
     error = json.loads(refused.value.read())["error"]
     assert (refused.value.code, error["code"], error["param"]) == (400, "parameter_unknown", "emial")
+
+
+@pytest.mark.parametrize(
+    "body", [b"{}", b'{"id": "evt_1"}', b'{"id": "evt_2", "type": "payment_intent.succeeded"}']
+)
+def test_a_signed_body_that_is_not_a_stripe_event_is_invalid_not_a_crash(gateway, standin, body):
+    with pytest.raises(WebhookMalformed) as refused:
+        verify(gateway, standin, body)
+    assert refused.value.reason == "WEBHOOK_PAYLOAD_INVALID"
+
+
+def test_a_signature_dated_in_the_future_is_refused_like_a_stale_one(gateway, standin):
+    payload = json.dumps({"id": "evt_future", "type": "charge.updated", "data": {"object": {}}}).encode()
+    ahead = int(time.time()) + 3_600
+    with pytest.raises(WebhookRejected):
+        gateway.verify_webhook(payload, {"stripe-signature": standin.sign(payload, timestamp=ahead)})
+    stale = int(time.time()) - 3_600
+    with pytest.raises(WebhookRejected):
+        gateway.verify_webhook(payload, {"stripe-signature": standin.sign(payload, timestamp=stale)})
+    assert verify(gateway, standin, payload).event_id == "evt_future"  # now: accepted

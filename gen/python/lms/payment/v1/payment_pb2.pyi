@@ -104,6 +104,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYOUT_NOT_IN_BATCH: _ClassVar[ErrorReason]
     CHECKOUT_SIGNATURE_INVALID: _ClassVar[ErrorReason]
     WRONG_PROVIDER: _ClassVar[ErrorReason]
+    WEBHOOK_PAYLOAD_INVALID: _ClassVar[ErrorReason]
+    COURSE_PRICE_INVALID: _ClassVar[ErrorReason]
 ORDER_STATE_UNSPECIFIED: OrderState
 ORDER_STATE_PENDING: OrderState
 ORDER_STATE_PAID: OrderState
@@ -167,9 +169,11 @@ PAYOUT_BATCH_NOT_FOUND: ErrorReason
 PAYOUT_NOT_IN_BATCH: ErrorReason
 CHECKOUT_SIGNATURE_INVALID: ErrorReason
 WRONG_PROVIDER: ErrorReason
+WEBHOOK_PAYLOAD_INVALID: ErrorReason
+COURSE_PRICE_INVALID: ErrorReason
 
 class Order(_message.Message):
-    __slots__ = ("name", "course", "user", "amount", "state", "provider", "provider_payment_id", "client_secret", "failure_reason", "create_time", "pay_time", "fulfill_time", "list_price", "discount", "coupon", "referral_code", "provider_key_id", "provider_transaction_id", "refunded_amount", "refundable_until", "state_reason")
+    __slots__ = ("name", "course", "user", "amount", "state", "provider", "provider_payment_id", "client_secret", "failure_reason", "create_time", "pay_time", "fulfill_time", "list_price", "discount", "coupon", "referral_code", "provider_key_id", "provider_transaction_id", "refunded_amount", "refundable_until", "state_reason", "test_checkout_url")
     NAME_FIELD_NUMBER: _ClassVar[int]
     COURSE_FIELD_NUMBER: _ClassVar[int]
     USER_FIELD_NUMBER: _ClassVar[int]
@@ -191,6 +195,7 @@ class Order(_message.Message):
     REFUNDED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     REFUNDABLE_UNTIL_FIELD_NUMBER: _ClassVar[int]
     STATE_REASON_FIELD_NUMBER: _ClassVar[int]
+    TEST_CHECKOUT_URL_FIELD_NUMBER: _ClassVar[int]
     name: str
     course: str
     user: str
@@ -212,7 +217,8 @@ class Order(_message.Message):
     refunded_amount: _money_pb2.Money
     refundable_until: _timestamp_pb2.Timestamp
     state_reason: str
-    def __init__(self, name: _Optional[str] = ..., course: _Optional[str] = ..., user: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[OrderState, str]] = ..., provider: _Optional[_Union[PaymentProvider, str]] = ..., provider_payment_id: _Optional[str] = ..., client_secret: _Optional[str] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pay_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fulfill_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., list_price: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., coupon: _Optional[str] = ..., referral_code: _Optional[str] = ..., provider_key_id: _Optional[str] = ..., provider_transaction_id: _Optional[str] = ..., refunded_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refundable_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state_reason: _Optional[str] = ...) -> None: ...
+    test_checkout_url: str
+    def __init__(self, name: _Optional[str] = ..., course: _Optional[str] = ..., user: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[OrderState, str]] = ..., provider: _Optional[_Union[PaymentProvider, str]] = ..., provider_payment_id: _Optional[str] = ..., client_secret: _Optional[str] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pay_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fulfill_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., list_price: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., coupon: _Optional[str] = ..., referral_code: _Optional[str] = ..., provider_key_id: _Optional[str] = ..., provider_transaction_id: _Optional[str] = ..., refunded_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refundable_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state_reason: _Optional[str] = ..., test_checkout_url: _Optional[str] = ...) -> None: ...
 
 class CreateOrderRequest(_message.Message):
     __slots__ = ("course", "provider", "request_id", "coupon_code", "referral_code")

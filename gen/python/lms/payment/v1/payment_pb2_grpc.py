@@ -310,8 +310,9 @@ class PaymentServiceServicer:
     def HandleStripeWebhook(self, request, context):
         """HandleStripeWebhook receives Stripe's webhook events. The raw body and the
         `Stripe-Signature` header are checked with the endpoint's signing secret
-        (a bad or stale signature: INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID,
-        and nothing changes). Each event id is handled once; a replay answers
+        (a bad, stale or future-dated signature: INVALID_ARGUMENT,
+        WEBHOOK_SIGNATURE_INVALID, and nothing changes; a signed body that is not
+        a Stripe event: INVALID_ARGUMENT, WEBHOOK_PAYLOAD_INVALID). Each event id is handled once; a replay answers
         success and does nothing. Called by Stripe, so no sign-in.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -7,16 +7,14 @@ import grpc
 
 from lms.course.v1 import course_pb2, course_pb2_grpc
 from lms_kit.clients import upstream_unavailable
+from lms_kit.domain.money import Money
 from lms_kit.errors import reason_of
+from lms_kit.proto import last_id
 from lms_payment.domain.errors import CourseNotFound, EnrolmentRefused, UpstreamUnavailable
-from lms_payment.domain.model import CourseOffer, Money
+from lms_payment.domain.model import CourseOffer
 
 # The course service's final answers to EnrollPaid: retrying cannot change them.
 _REFUSED = {grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
-
-
-def _last_id(name: str) -> str:
-    return name.rsplit("/", 1)[-1]
 
 
 class CourseCatalog:
@@ -43,7 +41,7 @@ class CourseCatalog:
             course_id,
             price,
             course.state == course_pb2.COURSE_STATE_PUBLISHED,
-            teacher_id=_last_id(course.owner),
+            teacher_id=last_id(course.owner),
             refund_window_days=window,
         )
 

@@ -23,8 +23,9 @@ import razorpay
 import requests
 from razorpay.errors import BadRequestError, GatewayError, ServerError, SignatureVerificationError
 
-from lms_payment.domain.errors import CheckoutRejected, UpstreamUnavailable, WebhookRejected
-from lms_payment.domain.model import Money, Provider
+from lms_kit.domain.money import Money
+from lms_payment.domain.errors import CheckoutRejected, UpstreamUnavailable, WebhookMalformed, WebhookRejected
+from lms_payment.domain.model import Provider
 from lms_payment.domain.providers import (
     EventKind,
     OpenedPayment,
@@ -249,7 +250,11 @@ class RazorpayGateway:
             event = json.loads(body)
         except ValueError as exc:
             raise WebhookRejected("the body is not a Razorpay event") from exc
-        return _to_provider_event(event_id, event)
+        try:
+            return _to_provider_event(event_id, event)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            log.warning("webhook_malformed provider=razorpay event_id=%s bytes=%d", event_id, len(payload))
+            raise WebhookMalformed("the signed body is not a Razorpay event of a known shape") from exc
 
     async def confirm_checkout(
         self, *, provider_payment_id: str, transaction_id: str, signature: str
@@ -321,7 +326,7 @@ def _refund_state(refund: dict[str, Any]) -> RefundState:
 
 def _to_provider_event(event_id: str, event: Any) -> ProviderEvent:
     if not isinstance(event, dict) or not isinstance(event.get("event"), str):
-        raise WebhookRejected("the body is not a Razorpay event")
+        raise WebhookMalformed("the body is not a Razorpay event")
     event_type = event["event"]
     kind = _KINDS.get(event_type, EventKind.IGNORED)
     if kind is EventKind.IGNORED:
@@ -367,4 +372,4 @@ def _to_provider_event(event_id: str, event: Any) -> ProviderEvent:
             failure_reason="refund failed" if kind is EventKind.REFUND_FAILED else "",
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise WebhookRejected(f"a {event_type} event without the fields it must carry") from exc
+        raise WebhookMalformed(f"a {event_type} event without the fields it must carry") from exc

@@ -1,4 +1,6 @@
-"""The service's tables (SQLAlchemy Core). Migration 0001 creates them from a frozen copy."""
+"""The service's tables (SQLAlchemy Core), as the migrations leave them: the schema-drift
+test (tests/integration/test_schema.py) compares the two. Each migration keeps a frozen
+copy of its own."""
 
 from __future__ import annotations
 
@@ -126,7 +128,7 @@ ledger_transactions = sa.Table(
 ledger_entries = sa.Table(
     "ledger_entries",
     metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
     sa.Column("transaction_id", ID, nullable=False),
     sa.Column("account", sa.String(120), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from lms_payment.domain.errors import CouponRefused
-from lms_payment.domain.model import Money
+from lms_kit.domain import Aggregate
+from lms_kit.domain.money import Money
+from lms_payment.domain.errors import CouponExhausted, CouponExpired, CouponNotApplicable
 
 CODE = re.compile(r"^[A-Z0-9_-]{3,32}$")
 
@@ -25,7 +26,7 @@ def normalise_code(code: str) -> str:
 
 
 @dataclass
-class Coupon:
+class Coupon(Aggregate):
     code: str
     created_at: datetime
     percent_off: int = 0  # 1..100, or 0 when amount_off is set
@@ -53,22 +54,21 @@ class Coupon:
             raise ValueError("limits are 0 (none) or positive")
 
     def discount_for(self, price: Money, course_id: str, now: datetime) -> Money:
-        """What this coupon takes off `price` for `course_id` now, or CouponRefused."""
+        """What this coupon takes off `price` for `course_id` now, or CouponRefused (the
+        subclass says why)."""
         if not self.active:
-            raise CouponRefused("COUPON_EXPIRED", f"coupon {self.code} is no longer active")
+            raise CouponExpired(f"coupon {self.code} is no longer active")
         if self.starts_at and now < self.starts_at:
-            raise CouponRefused("COUPON_EXPIRED", f"coupon {self.code} is not valid yet")
+            raise CouponExpired(f"coupon {self.code} is not valid yet")
         if self.ends_at and now >= self.ends_at:
-            raise CouponRefused("COUPON_EXPIRED", f"coupon {self.code} has expired")
+            raise CouponExpired(f"coupon {self.code} has expired")
         if self.course_id and self.course_id != course_id:
-            raise CouponRefused("COUPON_NOT_APPLICABLE", f"coupon {self.code} is for another course")
+            raise CouponNotApplicable(f"coupon {self.code} is for another course")
         if self.max_redemptions and self.redemption_count >= self.max_redemptions:
-            raise CouponRefused("COUPON_EXHAUSTED", f"coupon {self.code} has no redemptions left")
+            raise CouponExhausted(f"coupon {self.code} has no redemptions left")
         if self.amount_off is not None:
             if self.amount_off.currency != price.currency:
-                raise CouponRefused(
-                    "COUPON_NOT_APPLICABLE", f"coupon {self.code} is in {self.amount_off.currency}"
-                )
+                raise CouponNotApplicable(f"coupon {self.code} is in {self.amount_off.currency}")
             return Money(min(self.amount_off.amount_minor, price.amount_minor), price.currency)
         # Half up to the minor unit: 15% of 999 is 149.85 -> 150.
         return Money((price.amount_minor * self.percent_off + 50) // 100, price.currency)

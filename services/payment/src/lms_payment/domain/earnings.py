@@ -9,8 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from lms_payment.domain.errors import Precondition
-from lms_payment.domain.model import Money
+from lms_kit.domain import Aggregate
+from lms_kit.domain.money import Money
+from lms_payment.domain.errors import PayoutNotInBatch
 
 
 class PayoutState(enum.StrEnum):
@@ -20,8 +21,20 @@ class PayoutState(enum.StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True, slots=True)
+class PayoutCompleted:
+    """A payout's transfer ended: paid, or failed (the money is back in the earnings)."""
+
+    payout_id: str
+    user_id: str
+    amount: Money
+    paid: bool
+    failure_reason: str
+    at: datetime
+
+
 @dataclass
-class Payout:
+class Payout(Aggregate):
     id: str
     user_id: str
     amount: Money
@@ -34,7 +47,7 @@ class Payout:
 
     def batch(self, batch_id: str) -> None:
         if self.state is not PayoutState.REQUESTED:
-            raise Precondition("PAYOUT_NOT_IN_BATCH", f"payout {self.id} is {self.state}")
+            raise PayoutNotInBatch(f"payout {self.id} is {self.state}")
         self.state = PayoutState.BATCHED
         self.batch_id = batch_id
 
@@ -43,10 +56,11 @@ class Payout:
         if self.state in (PayoutState.PAID, PayoutState.FAILED):
             return False
         if self.state is not PayoutState.BATCHED:
-            raise Precondition("PAYOUT_NOT_IN_BATCH", f"payout {self.id} is not batched")
+            raise PayoutNotInBatch(f"payout {self.id} is not batched")
         self.state = PayoutState.PAID if paid else PayoutState.FAILED
         self.failure_reason = "" if paid else reason[:500]
         self.completed_at = now
+        self.raise_event(PayoutCompleted(self.id, self.user_id, self.amount, paid, self.failure_reason, now))
         return True
 
 
@@ -56,7 +70,7 @@ class BatchState(enum.StrEnum):
 
 
 @dataclass
-class PayoutBatch:
+class PayoutBatch(Aggregate):
     id: str
     currency: str
     request_id: str
@@ -65,12 +79,22 @@ class PayoutBatch:
     state: BatchState = BatchState.PROCESSING
     completed_at: datetime | None = None
 
+    def include(self, payout: Payout) -> None:
+        """Put a requested payout of the batch's currency in it."""
+        if payout.amount.currency != self.currency:
+            raise ValueError(f"a {payout.amount.currency} payout in a {self.currency} batch")
+        payout.batch(self.id)
+        self.total_minor += payout.amount.amount_minor
+
+    def complete(self, now: datetime) -> None:
+        self.state, self.completed_at = BatchState.COMPLETED, now
+
 
 _ACCOUNT_NUMBER = re.compile(r"^[A-Za-z0-9]{4,34}$")
 
 
 @dataclass(frozen=True, slots=True)
-class PayoutAccount:
+class PayoutAccount(Aggregate):
     """Bank details. Only the repository sees them encrypted; reads outside the service
     show `last4` alone."""
 
@@ -100,7 +124,7 @@ def new_referral_code() -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ReferralCode:
+class ReferralCode(Aggregate):
     code: str
     owner_id: str
     commission_bps: int

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lms_payment.domain.model import Money, Order
+from lms_kit.domain.money import Money
+from lms_payment.domain.model import Order
 
 PLATFORM_FEES = "platform:fees"
 PLATFORM_SUBSCRIPTIONS = "platform:subscriptions"
@@ -59,6 +60,17 @@ class Entry:
     account: str
     amount: Money  # debit positive, credit negative
     kind: EntryKind
+
+
+@dataclass(frozen=True, slots=True)
+class BookedEntry:
+    """An entry as the books hold it: its sequence number, its transaction, what it is for."""
+
+    entry_id: int
+    transaction_id: str
+    entry: Entry
+    reference: str
+    at: datetime
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The order aggregate and its money.
+"""The order aggregate and its refunds (amounts are the kit's Money: integer minor units).
 
 An order moves pending -> paid -> fulfilled, or pending -> failed / expired, or
 paid / fulfilled -> refunded, and only by these transitions. Repeating the transition
@@ -14,50 +14,12 @@ makes the order REFUNDED.
 from __future__ import annotations
 
 import enum
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from lms_payment.domain.errors import IllegalTransition, Precondition, RefundTooLarge
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount in a currency's minor units (cents, paise); never a float."""
-
-    amount_minor: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.amount_minor, int) or isinstance(self.amount_minor, bool):
-            raise TypeError("amount_minor must be an int")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"currency must be an ISO 4217 code, got {self.currency!r}")
-
-    @property
-    def is_zero(self) -> bool:
-        return self.amount_minor == 0
-
-    def __add__(self, other: Money) -> Money:
-        self._same_currency(other)
-        return Money(self.amount_minor + other.amount_minor, self.currency)
-
-    def __sub__(self, other: Money) -> Money:
-        self._same_currency(other)
-        return Money(self.amount_minor - other.amount_minor, self.currency)
-
-    def __neg__(self) -> Money:
-        return Money(-self.amount_minor, self.currency)
-
-    def _same_currency(self, other: Money) -> None:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
-
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(0, currency)
+from lms_kit.domain import Aggregate
+from lms_kit.domain.money import Money
+from lms_payment.domain.errors import IllegalTransition, OrderNotPaid, RefundTooLarge
 
 
 class OrderState(enum.StrEnum):
@@ -167,11 +129,8 @@ class RefundFailed:
     at: datetime
 
 
-OrderEvent = OrderPaid | OrderFulfilled | OrderFailed | OrderExpired | OrderRefunded | RefundFailed
-
-
 @dataclass
-class Order:
+class Order(Aggregate):
     id: str
     user_id: str
     course_id: str
@@ -196,7 +155,6 @@ class Order:
     refunded_minor: int = 0
     refund_pending_minor: int = 0
     state_reason: str = ""
-    events: list[OrderEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def place(
@@ -299,7 +257,7 @@ class Order:
         self.client_secret = ""
         self.failure_reason = ""
         self.transaction_id = transaction_id or self.transaction_id or self.provider_payment_id
-        self.events.append(OrderPaid(self.id, self.user_id, self.course_id, self.amount, self.provider, now))
+        self.raise_event(OrderPaid(self.id, self.user_id, self.course_id, self.amount, self.provider, now))
         return True
 
     def fail(self, reason: str, now: datetime) -> bool:
@@ -310,7 +268,7 @@ class Order:
         self._move(OrderState.FAILED, now)
         self.failure_reason = reason[:500]
         self.client_secret = ""
-        self.events.append(OrderFailed(self.id, self.user_id, self.course_id, self.failure_reason, now))
+        self.raise_event(OrderFailed(self.id, self.user_id, self.course_id, self.failure_reason, now))
         return True
 
     def fulfil(self, now: datetime) -> bool:
@@ -318,7 +276,7 @@ class Order:
         if not self._move(OrderState.FULFILLED, now):
             return False
         self.fulfilled_at = now
-        self.events.append(OrderFulfilled(self.id, self.user_id, self.course_id, now))
+        self.raise_event(OrderFulfilled(self.id, self.user_id, self.course_id, now))
         return True
 
     def expire(self, now: datetime, reason: str = "not paid in time") -> bool:
@@ -328,7 +286,7 @@ class Order:
         self._move(OrderState.EXPIRED, now)
         self.client_secret = ""
         self.state_reason = reason[:500]
-        self.events.append(OrderExpired(self.id, self.user_id, self.course_id, now))
+        self.raise_event(OrderExpired(self.id, self.user_id, self.course_id, now))
         return True
 
     # Refunds
@@ -336,7 +294,7 @@ class Order:
     def reserve_refund(self, amount: Money) -> None:
         """Hold `amount` for a refund about to be sent to the provider."""
         if self.state not in (OrderState.PAID, OrderState.FULFILLED):
-            raise Precondition("ORDER_NOT_PAID", f"order {self.id} is {self.state}, not paid")
+            raise OrderNotPaid(f"order {self.id} is {self.state}, not paid")
         if amount.currency != self.amount.currency:
             raise ValueError(f"refund in {amount.currency} for an order in {self.amount.currency}")
         if amount.amount_minor <= 0:
@@ -358,7 +316,7 @@ class Order:
             if automatic:
                 self.state_reason = reason[:500]
         self.updated_at = now
-        self.events.append(
+        self.raise_event(
             OrderRefunded(
                 self.id,
                 self.user_id,
@@ -378,7 +336,7 @@ class Order:
         """The provider refused a reserved refund: the amount is refundable again."""
         self.refund_pending_minor = max(0, self.refund_pending_minor - amount.amount_minor)
         self.updated_at = now
-        self.events.append(RefundFailed(self.id, refund_id, amount, reason, now))
+        self.raise_event(RefundFailed(self.id, refund_id, amount, reason, now))
 
     def learner_may_refund(self, now: datetime) -> bool:
         return self.refundable_until is not None and now <= self.refundable_until
@@ -397,7 +355,7 @@ SERVICE_REQUESTER = "services/payment"
 
 
 @dataclass
-class Refund:
+class Refund(Aggregate):
     """A refund of (part of) an order. `idempotency_key` goes to the provider, so however
     often sending it is retried, the provider refunds once."""
 

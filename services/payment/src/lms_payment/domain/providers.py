@@ -11,9 +11,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from lms_payment.domain.model import Money, Provider, RefundStatus
+from lms_kit.domain.money import Money
+from lms_payment.domain.model import Provider, RefundStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,7 @@ class PaymentGateway(Protocol):
         ...
 
 
+@runtime_checkable
 class CheckoutVerifier(Protocol):
     """Providers whose checkout returns a signature the server must check (Razorpay)."""
 
@@ -161,6 +163,7 @@ class CheckoutVerifier(Protocol):
         ...
 
 
+@runtime_checkable
 class SubscriptionGateway(Protocol):
     """Providers that bill plans (Stripe)."""
 

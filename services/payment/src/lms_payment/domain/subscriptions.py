@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from lms_payment.domain.model import Money
-from lms_payment.domain.providers import SubscriptionStatus
+from lms_kit.domain import Aggregate
+from lms_kit.domain.money import Money
+from lms_payment.domain.providers import OpenedSubscription, SubscriptionStatus
 
 PLAN_ID = re.compile(r"^[a-z0-9-]{3,40}$")
 
@@ -21,7 +22,7 @@ class BillingInterval(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Aggregate):
     id: str
     display_name: str
     interval: BillingInterval
@@ -44,7 +45,7 @@ class Plan:
         return self.all_courses or course_id in self.course_ids
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class SubscriptionChangedEvent:
     subscription_id: str
     user_id: str
@@ -55,7 +56,7 @@ class SubscriptionChangedEvent:
 
 
 @dataclass
-class Subscription:
+class Subscription(Aggregate):
     id: str
     user_id: str
     plan_id: str
@@ -69,7 +70,6 @@ class Subscription:
     current_period_end: datetime | None = None
     cancel_at_period_end: bool = False
     updated_at: datetime | None = None
-    events: list[SubscriptionChangedEvent] = field(default_factory=list, repr=False, compare=False)
 
     def apply(
         self,
@@ -80,6 +80,33 @@ class Subscription:
     ) -> bool:
         """The provider's view of the subscription. CANCELED is final: a late update that
         arrives after the deletion event changes nothing. True if something changed."""
+        if not self._follow(status, current_period_end, cancel_at_period_end, now):
+            return False
+        self.raise_event(
+            SubscriptionChangedEvent(
+                self.id, self.user_id, self.plan_id, self.state, self.current_period_end, now
+            )
+        )
+        return True
+
+    def opened(self, at_provider: OpenedSubscription, now: datetime) -> bool:
+        """The provider created it (our own call's answer). No event: the provider's own
+        events announce the changes. False if it was recorded before."""
+        if self.provider_subscription_id:
+            return False
+        self.provider_subscription_id = at_provider.provider_subscription_id
+        self.provider_customer_id = at_provider.provider_customer_id
+        self.client_secret = at_provider.client_secret
+        self._follow(at_provider.status, at_provider.current_period_end, False, now)
+        return True
+
+    def _follow(
+        self,
+        status: SubscriptionStatus,
+        current_period_end: datetime | None,
+        cancel_at_period_end: bool,
+        now: datetime,
+    ) -> bool:
         if self.state is SubscriptionStatus.CANCELED:
             return False
         before = (self.state, self.current_period_end, self.cancel_at_period_end)
@@ -92,11 +119,6 @@ class Subscription:
         if (self.state, self.current_period_end, self.cancel_at_period_end) == before:
             return False
         self.updated_at = now
-        self.events.append(
-            SubscriptionChangedEvent(
-                self.id, self.user_id, self.plan_id, self.state, self.current_period_end, now
-            )
-        )
         return True
 
     def grants_access(self, now: datetime) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lms_payment.handlers.common import Actor, Deps, Terms
+from lms_payment.handlers.common import Deps, Terms
 from lms_payment.handlers.coupons import CouponHandlers
 from lms_payment.handlers.earnings import EarningsHandlers
-from lms_payment.handlers.orders import OrderFilter, OrderHandlers
+from lms_payment.handlers.orders import OrderHandlers
+from lms_payment.handlers.payouts import PayoutHandlers
 from lms_payment.handlers.reconcile import Reconciler
+from lms_payment.handlers.referrals import ReferralHandlers
 from lms_payment.handlers.refunds import RefundHandlers
 from lms_payment.handlers.saga import EnrolmentSaga
 from lms_payment.handlers.subscriptions import SubscriptionHandlers
@@ -25,6 +27,8 @@ class Handlers:
     coupons: CouponHandlers
     subscriptions: SubscriptionHandlers
     earnings: EarningsHandlers
+    payouts: PayoutHandlers
+    referrals: ReferralHandlers
     reconciler: Reconciler
     deps: Deps
 
@@ -39,9 +43,11 @@ class Handlers:
             coupons=CouponHandlers(deps),
             subscriptions=SubscriptionHandlers(deps),
             earnings=EarningsHandlers(deps),
+            payouts=PayoutHandlers(deps),
+            referrals=ReferralHandlers(deps),
             reconciler=Reconciler(deps, refunds),
             deps=deps,
         )
 
 
-__all__ = ["Actor", "Deps", "Handlers", "OrderFilter", "Terms"]
+__all__ = ["Deps", "Handlers", "Terms"]

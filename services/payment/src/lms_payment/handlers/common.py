@@ -1,33 +1,21 @@
-"""What every use case shares: the caller, the clock, the platform's commercial terms and
-the ports (the course service, the providers) the handlers depend on."""
+"""What every use case shares: the platform's commercial terms and the dependencies (the
+unit of work, the course service, the providers, the clock)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
 
-from lms_payment.domain.errors import Precondition
-from lms_payment.domain.model import CourseOffer, Provider
-from lms_payment.domain.providers import PaymentGateway
+from lms_kit.domain import Clock, utc_now
+from lms_kit.domain.money import DEFAULT_CURRENCIES
+from lms_payment.domain.errors import ProviderNotConfigured
+from lms_payment.domain.model import Provider
+from lms_payment.domain.providers import CheckoutVerifier, PaymentGateway, SubscriptionGateway
+from lms_payment.handlers.ports import Catalog, PaymentUnitOfWork
 
 log = logging.getLogger("lms_payment")
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The caller as the handlers see it."""
-
-    user_id: str
-    is_admin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +27,43 @@ class Terms:
     default_refund_window_days: int = 14
     order_expiry: timedelta = timedelta(hours=24)
     reconcile_after: timedelta = timedelta(minutes=15)
+    # The ISO 4217 codes money is taken in (LMS_SUPPORTED_CURRENCIES).
+    currencies: frozenset[str] = DEFAULT_CURRENCIES
 
 
-class Catalog(Protocol):
-    async def offer(self, course_id: str) -> CourseOffer: ...
-    async def enroll_paid(self, *, course_id: str, user_id: str, order_id: str) -> None: ...
-    async def revoke(self, *, order_id: str, reason: str) -> None: ...
-
-
-UnitOfWorkFactory = Callable[[], Any]  # -> adapters.repository.SqlUnitOfWork (or a fake)
+# The setting that turns each provider on.
+_KEY_SETTING = {Provider.STRIPE: "LMS_STRIPE_API_KEY", Provider.RAZORPAY: "LMS_RAZORPAY_KEY_ID"}
 
 
 @dataclass
 class Deps:
-    uow: UnitOfWorkFactory
+    uow: Callable[[], PaymentUnitOfWork]
     catalog: Catalog
     gateways: Mapping[Provider, PaymentGateway]
     terms: Terms = field(default_factory=Terms)
-    clock: Clock = utcnow
+    clock: Clock = utc_now
 
     def gateway(self, provider: Provider) -> PaymentGateway:
         gateway = self.gateways.get(provider)
         if gateway is None:
-            raise Precondition("PROVIDER_NOT_CONFIGURED", f"payment provider {provider} is not configured")
+            setting = _KEY_SETTING.get(provider, "")
+            raise ProviderNotConfigured(
+                f"payment provider {provider} is not configured: set {setting}, or run the dev mesh "
+                "(scripts/up), whose Stripe is in test mode",
+                setting=setting,
+            )
+        return gateway
+
+    def checkout_verifier(self, provider: Provider) -> CheckoutVerifier:
+        """The provider as the checker of its checkout signatures (Razorpay)."""
+        gateway = self.gateway(provider)
+        if not isinstance(gateway, CheckoutVerifier):
+            raise ProviderNotConfigured(f"payment provider {provider} has no checkout to confirm")
+        return gateway
+
+    def subscription_gateway(self, provider: Provider) -> SubscriptionGateway:
+        """The provider as the biller of plans (Stripe)."""
+        gateway = self.gateway(provider)
+        if not isinstance(gateway, SubscriptionGateway):
+            raise ProviderNotConfigured(f"payment provider {provider} bills no subscriptions")
         return gateway

@@ -6,13 +6,25 @@ from __future__ import annotations
 from lms_payment.domain.coupons import Coupon
 from lms_payment.domain.errors import CouponNotFound
 from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.results import NewCoupon
 
 
 class CouponHandlers:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
 
-    async def create(self, coupon: Coupon) -> Coupon:
+    async def create(self, new: NewCoupon) -> Coupon:
+        coupon = Coupon(
+            code=new.code,
+            created_at=self._deps.clock(),
+            percent_off=new.percent_off,
+            amount_off=new.amount_off,
+            course_id=new.course_id,
+            starts_at=new.starts_at,
+            ends_at=new.ends_at,
+            max_redemptions=new.max_redemptions,
+            max_redemptions_per_user=new.max_redemptions_per_user,
+        )
         async with self._deps.uow() as uow:
             await uow.coupons.add(coupon)  # AlreadyExists for a taken code
             await uow.commit()

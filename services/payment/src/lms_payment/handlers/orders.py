@@ -4,51 +4,28 @@ orders and receipts."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from lms_payment.domain.coupons import Coupon, normalise_code
+from lms_kit.domain import Actor
+from lms_kit.domain.money import Money
+from lms_payment.domain.coupons import normalise_code
 from lms_payment.domain.errors import (
     CheckoutRejected,
     CouponNotFound,
+    CourseNotPurchasable,
+    CoursePriceInvalid,
     OrderNotFound,
-    Precondition,
+    OrderNotPaid,
+    ProviderNotConfigured,
+    RequestIdReused,
+    WrongProvider,
 )
-from lms_payment.domain.model import (
-    CourseOffer,
-    Money,
-    Order,
-    OrderState,
-    Provider,
-    Referral,
-    Refund,
-    RefundStatus,
-)
-from lms_payment.domain.providers import CheckoutVerifier, PaymentStatus
+from lms_payment.domain.model import CourseOffer, Order, OrderState, Provider, Referral, RefundStatus
+from lms_payment.domain.providers import PaymentStatus
 from lms_payment.handlers import settlement
-from lms_payment.handlers.common import Actor, Deps, log
-
-
-@dataclass(frozen=True, slots=True)
-class Price:
-    list_price: Money
-    discount: Money
-    coupon: Coupon | None
-
-    @property
-    def amount(self) -> Money:
-        return self.list_price - self.discount
-
-
-@dataclass(frozen=True, slots=True)
-class OrderFilter:
-    user_id: str = ""
-    course_id: str = ""
-    state: OrderState | None = None
-    provider: Provider | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
+from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.ports import PaymentUnitOfWork
+from lms_payment.handlers.results import After, OrderFilter, Price, Receipt
 
 
 class OrderHandlers:
@@ -58,7 +35,9 @@ class OrderHandlers:
     async def _price(self, course_id: str, coupon_code: str, now: datetime) -> tuple[Price, CourseOffer]:
         offer = await self._deps.catalog.offer(course_id)
         if not offer.published or offer.price is None:
-            raise Precondition("COURSE_NOT_PURCHASABLE", f"courses/{course_id} is not on sale")
+            raise CourseNotPurchasable(course_id)
+        if offer.price.currency not in self._deps.terms.currencies:  # stored before currencies were checked
+            raise CoursePriceInvalid(course_id, f"currency {offer.price.currency!r} is not supported")
         coupon = None
         discount = Money.zero(offer.price.currency)
         if coupon_code:
@@ -94,14 +73,18 @@ class OrderHandlers:
         """
         deps = self._deps
         if provider is Provider.FREE:
-            raise Precondition("PROVIDER_NOT_CONFIGURED", "FREE is not a provider one can pay with")
-        deps.gateway(provider)  # an unconfigured provider is refused before any call or write
+            raise ProviderNotConfigured("FREE is not a provider one can pay with")
         async with deps.uow() as uow:
             order = await uow.orders.by_request(user_id, request_id)
         if order is None:
-            order = await self._place(user_id, course_id, provider, request_id, coupon_code, referral_code)
+            # The course and its price first: an unknown or free course, a bad coupon, or an
+            # order a coupon makes free (paid at once) never needs the provider.
+            price, offer = await self._price(course_id, coupon_code, deps.clock())
+            if price.amount.amount_minor > 0:
+                deps.gateway(provider)  # an unconfigured provider is refused before any call or write
+            order = await self._place(user_id, course_id, provider, request_id, price, offer, referral_code)
         if order.course_id != course_id:
-            raise Precondition("REQUEST_ID_REUSED", "request_id was used for another course")
+            raise RequestIdReused("course")
         if order.provider_payment_id or order.state is not OrderState.PENDING:
             return order
         opened = await deps.gateway(order.provider).open_payment(
@@ -123,12 +106,12 @@ class OrderHandlers:
         course_id: str,
         provider: Provider,
         request_id: str,
-        coupon_code: str,
+        price: Price,
+        offer: CourseOffer,
         referral_code: str,
     ) -> Order:
         deps = self._deps
         now = deps.clock()
-        price, offer = await self._price(course_id, coupon_code, now)
         window = offer.refund_window_days
         if window is None:
             window = deps.terms.default_refund_window_days
@@ -161,7 +144,7 @@ class OrderHandlers:
         return candidate
 
     @staticmethod
-    async def _referral(uow: Any, code: str, user_id: str) -> Referral | None:
+    async def _referral(uow: PaymentUnitOfWork, code: str, user_id: str) -> Referral | None:
         """Unknown codes and one's own code are ignored: the order goes through without one."""
         if not code:
             return None
@@ -177,18 +160,18 @@ class OrderHandlers:
         deps = self._deps
         order = await self.get_order(order_id, actor)
         if order.provider is not Provider.RAZORPAY:
-            raise Precondition("WRONG_PROVIDER", f"order {order_id} is paid with {order.provider}")
+            raise WrongProvider(order_id, order.provider)
         if order.state in (OrderState.PAID, OrderState.FULFILLED, OrderState.REFUNDED):
             return order
-        gateway: CheckoutVerifier = deps.gateway(Provider.RAZORPAY)  # type: ignore[assignment]
-        state = await gateway.confirm_checkout(
+        state = await deps.checkout_verifier(Provider.RAZORPAY).confirm_checkout(
             provider_payment_id=order.provider_payment_id, transaction_id=payment_id, signature=signature
         )
         if state.status is not PaymentStatus.SUCCEEDED or state.amount is None:
             raise CheckoutRejected(f"payment {payment_id} is {state.status}, not captured")
         async with deps.uow() as uow:
-            order = await uow.orders.get(order_id, for_update=True)
-            assert order is not None
+            locked = await uow.orders.get(order_id, for_update=True)
+            assert locked is not None
+            order = locked
             try:
                 await settlement.paid(uow, order, state.amount, deps.clock(), transaction_id=payment_id)
             except ValueError as exc:
@@ -203,23 +186,14 @@ class OrderHandlers:
             raise OrderNotFound(order_id)
         return order
 
-    async def search(self, where: OrderFilter, after: tuple[datetime, str] | None, limit: int) -> list[Order]:
+    async def search(self, where: OrderFilter, after: After, limit: int) -> list[Order]:
         async with self._deps.uow() as uow:
-            return await uow.orders.search(
-                user_id=where.user_id,
-                course_id=where.course_id,
-                state=where.state,
-                provider=where.provider,
-                created_from=where.created_from,
-                created_to=where.created_to,
-                after=after,
-                limit=limit,
-            )
+            return await uow.orders.search(where, after, limit)
 
-    async def receipt(self, order_id: str, actor: Actor) -> tuple[Order, list[Refund]]:
+    async def receipt(self, order_id: str, actor: Actor) -> Receipt:
         order = await self.get_order(order_id, actor)
         if order.paid_at is None:
-            raise Precondition("ORDER_NOT_PAID", f"order {order_id} is not paid: no receipt")
+            raise OrderNotPaid(f"order {order_id} is not paid: no receipt")
         async with self._deps.uow() as uow:
             refunds = await uow.refunds.for_order(order_id)
-        return order, [r for r in refunds if r.state is RefundStatus.SUCCEEDED]
+        return Receipt(order, [r for r in refunds if r.state is RefundStatus.SUCCEEDED])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 from datetime import timedelta
 
 from lms_payment.domain.errors import UpstreamUnavailable
@@ -18,17 +17,9 @@ from lms_payment.domain.providers import PaymentStatus
 from lms_payment.handlers import settlement
 from lms_payment.handlers.common import Deps, log
 from lms_payment.handlers.refunds import RefundHandlers
+from lms_payment.handlers.results import ReconcileReport
 
 BATCH = 200
-
-
-@dataclass
-class Report:
-    checked: int = 0
-    paid: int = 0
-    failed: int = 0
-    expired: int = 0
-    refunds_settled: int = 0
 
 
 class Reconciler:
@@ -37,11 +28,11 @@ class Reconciler:
         self._refunds = refunds
         self._task: asyncio.Task[None] | None = None
 
-    async def run(self, min_age: timedelta | None = None) -> Report:
+    async def run(self, min_age: timedelta | None = None) -> ReconcileReport:
         deps = self._deps
         age = deps.terms.reconcile_after if min_age is None else min_age
         now = deps.clock()
-        report = Report()
+        report = ReconcileReport()
         async with deps.uow() as uow:
             order_ids = await uow.orders.stale([OrderState.PENDING, OrderState.FAILED], now - age, BATCH)
             refund_ids = await uow.refunds.stale_pending(now - age, BATCH)
@@ -59,7 +50,7 @@ class Reconciler:
             log.info("reconcile_done %s", report)
         return report
 
-    async def _order(self, order_id: str, report: Report) -> None:
+    async def _order(self, order_id: str, report: ReconcileReport) -> None:
         deps = self._deps
         async with deps.uow() as uow:
             order = await uow.orders.get(order_id)
@@ -72,6 +63,7 @@ class Reconciler:
         too_old = now - order.created_at >= deps.terms.order_expiry
         async with deps.uow() as uow:
             order = await uow.orders.get(order_id, for_update=True)
+            assert order is not None
             if state is not None and state.status is PaymentStatus.SUCCEEDED and state.amount is not None:
                 try:
                     if await settlement.paid(
@@ -93,9 +85,10 @@ class Reconciler:
                 report.expired += 1
             await uow.commit()
 
-    # The timer
+    # The timer (started and stopped with the service)
 
-    def start(self, interval_s: float) -> None:
+    async def start(self, interval_s: float) -> None:
+        """Run every `interval_s` seconds from now on (0: only on demand)."""
         if interval_s > 0 and self._task is None:
             self._task = asyncio.create_task(self._every(interval_s), name="payment-reconcile")
 

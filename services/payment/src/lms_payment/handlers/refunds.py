@@ -11,14 +11,16 @@ the reconciliation job sends again with the same key, so the provider refunds on
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
 
-from lms_kit import errors as rpc
-from lms_payment.domain.errors import OrderNotFound, Precondition, RefundTooLarge, UpstreamUnavailable
-from lms_payment.domain.model import SERVICE_REQUESTER, Money, Order, Refund, RefundStatus
+from lms_kit.domain import Actor, FieldViolation, Invalid
+from lms_kit.domain.money import Money
+from lms_payment.domain.errors import OrderNotFound, RefundTooLarge, RefundWindowClosed, UpstreamUnavailable
+from lms_payment.domain.model import SERVICE_REQUESTER, Order, Refund, RefundStatus
 from lms_payment.domain.providers import RefundState
 from lms_payment.handlers import settlement
-from lms_payment.handlers.common import Actor, Deps, log
+from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.ports import PaymentUnitOfWork
 
 # Automatic refunds get ids derived from the order: a retried saga step finds the same one.
 _AUTO_REFUNDS = uuid.UUID("6f1c7d3e-2b4a-4e8f-9c1d-5a7b3e9f0d21")
@@ -43,8 +45,8 @@ class RefundHandlers:
             if not actor.is_admin:
                 self._check_learner_refund(order, amount, now)
             if amount is not None and (amount.amount_minor <= 0 or amount.currency != order.amount.currency):
-                raise rpc.InvalidArgument(
-                    [rpc.FieldViolation("amount", f"a positive amount in {order.amount.currency}", "RANGE")]
+                raise Invalid(
+                    [FieldViolation("amount", f"a positive amount in {order.amount.currency}", "RANGE")]
                 )
             wanted = amount or order.refundable
             if wanted.is_zero and order.paid_at is not None:  # a FREE order, or all refunded
@@ -71,13 +73,13 @@ class RefundHandlers:
         return await self.send(refund.id)
 
     @staticmethod
-    def _check_learner_refund(order: Order, amount: Money | None, now: Any) -> None:
+    def _check_learner_refund(order: Order, amount: Money | None, now: datetime) -> None:
         if order.refunded_minor or order.refund_pending_minor:
-            raise Precondition("REFUND_WINDOW_CLOSED", "this order was already (partly) refunded")
+            raise RefundWindowClosed("this order was already (partly) refunded")
         if amount is not None and amount != order.amount:
-            raise Precondition("REFUND_WINDOW_CLOSED", "learners may only ask for a full refund")
+            raise RefundWindowClosed("learners may only ask for a full refund")
         if not order.learner_may_refund(now):
-            raise Precondition("REFUND_WINDOW_CLOSED", "the refund window of this order has closed")
+            raise RefundWindowClosed("the refund window of this order has closed")
 
     async def send(self, refund_id: str) -> Refund:
         """Send a pending refund to its provider (again) and record the answer. A provider that
@@ -96,7 +98,9 @@ class RefundHandlers:
             return refund
         async with deps.uow() as uow:
             refund = await uow.refunds.get(refund_id, for_update=True)
+            assert refund is not None
             order = await uow.orders.get(refund.order_id, for_update=True)
+            assert order is not None
             await self.record(uow, refund, order, answer)
             await uow.commit()
         return refund
@@ -115,7 +119,7 @@ class RefundHandlers:
             reason=refund.reason,
         )
 
-    async def record(self, uow: Any, refund: Refund, order: Order, answer: RefundState) -> None:
+    async def record(self, uow: PaymentUnitOfWork, refund: Refund, order: Order, answer: RefundState) -> None:
         """Store the provider's answer (both rows locked)."""
         if answer.provider_refund_id and not refund.provider_refund_id:
             refund.provider_refund_id = answer.provider_refund_id
@@ -125,7 +129,7 @@ class RefundHandlers:
                 uow, refund, order, answer.status, self._deps.clock(), failure_reason=answer.failure_reason
             )
 
-    async def refund_automatically(self, uow: Any, order: Order, reason: str) -> Refund:
+    async def refund_automatically(self, uow: PaymentUnitOfWork, order: Order, reason: str) -> Refund:
         """Refund everything of a paid order inside the caller's transaction (the saga's).
         The refund's id and provider key come from the order, so a retried step after a crash
         asks the provider with the same key and it refunds once."""

@@ -13,12 +13,11 @@ between a call and the commit repeats the call harmlessly.
 
 from __future__ import annotations
 
-from typing import Any
-
-from lms_payment.adapters.repository import collect
+from lms_kit.domain.money import Money
 from lms_payment.domain.errors import EnrolmentRefused
-from lms_payment.domain.model import Money, OrderState
+from lms_payment.domain.model import OrderState
 from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.ports import PaymentUnitOfWork
 from lms_payment.handlers.refunds import RefundHandlers
 
 
@@ -27,9 +26,10 @@ class EnrolmentSaga:
         self._deps = deps
         self._refunds = refunds
 
-    async def fulfil(self, order_id: str, uow: Any) -> bool:
+    async def fulfil(self, order_id: str, uow: PaymentUnitOfWork) -> bool:
         """Enrol the learner of a paid order and mark it fulfilled, in the consumer's unit of
-        work (the service's own, built by Deps.uow). True if it was fulfilled."""
+        work (the service's own, built by Deps.uow; the consumer commits it with its inbox row).
+        True if it was fulfilled."""
         order = await uow.orders.get(order_id, for_update=True)
         if order is None:  # not this database's order (e.g. a shared stream in tests)
             log.warning("fulfil_unknown_order order_id=%s", order_id)
@@ -50,17 +50,15 @@ class EnrolmentSaga:
                     "", Money.zero(order.amount.currency), self._deps.clock(), reason=reason, automatic=True
                 )
                 await uow.orders.save(order)
-                collect(uow, order)
             else:
                 await self._refunds.refund_automatically(uow, order, reason)
             return False
         order.fulfil(self._deps.clock())
         await uow.orders.save(order)
-        collect(uow, order)
         log.info("order_fulfilled order_id=%s", order_id)
         return True
 
-    async def revoke_if_fully_refunded(self, order_id: str, full: bool, uow: Any) -> None:
+    async def revoke_if_fully_refunded(self, order_id: str, full: bool, uow: PaymentUnitOfWork) -> None:
         order = await uow.orders.get(order_id)
         if order is None or not full:
             return

@@ -5,14 +5,14 @@ course service's access checks."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from lms_payment.adapters.repository import collect
-from lms_payment.domain.errors import NotFound, Precondition
+from lms_kit.domain import Actor
+from lms_payment.domain.errors import PlanNotFound, RequestIdReused, SubscriptionNotFound
 from lms_payment.domain.model import Provider
 from lms_payment.domain.providers import SubscriptionGateway
 from lms_payment.domain.subscriptions import Plan, Subscription
-from lms_payment.handlers.common import Actor, Deps, log
+from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.results import AccessGrant, NewPlan
 
 # Subscriptions bill through Stripe; Razorpay subscriptions are not built (docs).
 SUBSCRIPTION_PROVIDER = Provider.STRIPE
@@ -23,9 +23,19 @@ class SubscriptionHandlers:
         self._deps = deps
 
     def _gateway(self) -> SubscriptionGateway:
-        return self._deps.gateway(SUBSCRIPTION_PROVIDER)  # type: ignore[return-value]
+        return self._deps.subscription_gateway(SUBSCRIPTION_PROVIDER)
 
-    async def create_plan(self, plan: Plan) -> Plan:
+    async def create_plan(self, new: NewPlan) -> Plan:
+        plan = Plan(
+            id=new.plan_id,
+            display_name=new.display_name,
+            interval=new.interval,
+            price=new.price,
+            stripe_price_id=new.stripe_price_id,
+            created_at=self._deps.clock(),
+            course_ids=new.course_ids,
+            all_courses=new.all_courses,
+        )
         async with self._deps.uow() as uow:
             await uow.plans.add(plan)
             await uow.commit()
@@ -46,7 +56,7 @@ class SubscriptionHandlers:
             if subscription is None:
                 plan = await uow.plans.get(plan_id)
                 if plan is None or not plan.active:
-                    raise NotFound("PLAN_NOT_FOUND", f"plans/{plan_id}")
+                    raise PlanNotFound(plan_id)
                 subscription = Subscription(
                     id=str(uuid.uuid4()),
                     user_id=actor.user_id,
@@ -58,13 +68,15 @@ class SubscriptionHandlers:
                 )
                 if not await uow.subscriptions.add(subscription):
                     subscription = await uow.subscriptions.by_request(actor.user_id, request_id)
+                    assert subscription is not None
                 await uow.commit()
             plan = await uow.plans.get(subscription.plan_id)
             earlier = [s for s in await uow.subscriptions.for_user(actor.user_id) if s.provider_customer_id]
         if subscription.plan_id != plan_id:
-            raise Precondition("REQUEST_ID_REUSED", "request_id was used for another plan")
+            raise RequestIdReused("plan")
         if subscription.provider_subscription_id:
             return subscription
+        assert plan is not None  # plans are retired, never deleted
         opened = await gateway.open_subscription(
             subscription_id=subscription.id,
             user_id=actor.user_id,
@@ -73,13 +85,10 @@ class SubscriptionHandlers:
             idempotency_key=f"subscription-{subscription.id}",
         )
         async with deps.uow() as uow:
-            subscription = await uow.subscriptions.get(subscription.id, for_update=True)
-            if not subscription.provider_subscription_id:
-                subscription.provider_subscription_id = opened.provider_subscription_id
-                subscription.provider_customer_id = opened.provider_customer_id
-                subscription.client_secret = opened.client_secret
-                subscription.apply(opened.status, opened.current_period_end, False, deps.clock())
-                subscription.events.clear()  # the provider's own events announce the changes
+            found = await uow.subscriptions.get(subscription.id, for_update=True)
+            assert found is not None
+            subscription = found
+            if subscription.opened(opened, deps.clock()):
                 await uow.subscriptions.save(subscription)
                 await uow.commit()
         log.info("subscription_created subscription_id=%s plan_id=%s", subscription.id, plan_id)
@@ -89,7 +98,7 @@ class SubscriptionHandlers:
         async with self._deps.uow() as uow:
             subscription = await uow.subscriptions.get(subscription_id)
         if subscription is None or not subscription.visible_to(actor.user_id, is_admin=actor.is_admin):
-            raise NotFound("SUBSCRIPTION_NOT_FOUND", f"subscriptions/{subscription_id}")
+            raise SubscriptionNotFound(subscription_id)
         return subscription
 
     async def list_for_user(self, user_id: str) -> list[Subscription]:
@@ -103,14 +112,15 @@ class SubscriptionHandlers:
             return subscription
         answer = await self._gateway().cancel_subscription(subscription.provider_subscription_id)
         async with self._deps.uow() as uow:
-            subscription = await uow.subscriptions.get(subscription_id, for_update=True)
+            found = await uow.subscriptions.get(subscription_id, for_update=True)
+            assert found is not None
+            subscription = found
             subscription.apply(answer.status, answer.current_period_end, True, self._deps.clock())
             await uow.subscriptions.save(subscription)
-            collect(uow, subscription)
             await uow.commit()
         return subscription
 
-    async def check_access(self, user_id: str, course_id: str) -> tuple[Subscription, datetime | None] | None:
+    async def check_access(self, user_id: str, course_id: str) -> AccessGrant | None:
         """The subscription that grants `user_id` access to `course_id` now, if any."""
         now = self._deps.clock()
         async with self._deps.uow() as uow:
@@ -119,5 +129,5 @@ class SubscriptionHandlers:
         for subscription in candidates:
             plan = plans.get(subscription.plan_id)
             if plan is not None and plan.covers(course_id):
-                return subscription, subscription.current_period_end
+                return AccessGrant(subscription, subscription.current_period_end)
         return None

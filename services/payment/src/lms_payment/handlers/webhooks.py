@@ -9,15 +9,17 @@ happens before any database access: a bad signature changes nothing.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
 
-from lms_payment.adapters.repository import collect
 from lms_payment.domain import ledger
 from lms_payment.domain.errors import RetryLater, WebhookRejected
-from lms_payment.domain.model import Provider, Refund, RefundStatus
+from lms_payment.domain.model import Order, Provider, Refund, RefundStatus
 from lms_payment.domain.providers import EventKind, ProviderEvent, SubscriptionStatus
 from lms_payment.handlers import settlement
 from lms_payment.handlers.common import Deps, log
+from lms_payment.handlers.ports import PaymentUnitOfWork
+
+Outcome = tuple[str, str | None]  # what the event did (provider_events.outcome), and to what
 
 
 class WebhookHandlers:
@@ -48,7 +50,7 @@ class WebhookHandlers:
         )
         return outcome == "applied"
 
-    async def _apply(self, uow: Any, event: ProviderEvent, now: Any) -> tuple[str, str | None]:
+    async def _apply(self, uow: PaymentUnitOfWork, event: ProviderEvent, now: datetime) -> Outcome:
         match event.kind:
             case EventKind.PAYMENT_SUCCEEDED | EventKind.PAYMENT_FAILED:
                 return await self._payment(uow, event, now)
@@ -60,7 +62,7 @@ class WebhookHandlers:
                 return await self._invoice(uow, event, now)
         return "ignored", None
 
-    async def _payment(self, uow: Any, event: ProviderEvent, now: Any) -> tuple[str, str | None]:
+    async def _payment(self, uow: PaymentUnitOfWork, event: ProviderEvent, now: datetime) -> Outcome:
         order = await uow.orders.by_payment(event.provider, event.provider_payment_id, for_update=True)
         if order is None:
             return "unknown_order", None
@@ -77,11 +79,12 @@ class WebhookHandlers:
             changed = await settlement.failed(uow, order, event.failure_reason or "payment failed", now)
         return ("applied" if changed else "no_change"), order.id
 
-    async def _refund(self, uow: Any, event: ProviderEvent, now: Any) -> tuple[str, str | None]:
+    async def _refund(self, uow: PaymentUnitOfWork, event: ProviderEvent, now: datetime) -> Outcome:
         status = RefundStatus.SUCCEEDED if event.kind is EventKind.REFUND_SUCCEEDED else RefundStatus.FAILED
         refund = await uow.refunds.by_provider_id(event.provider_refund_id, for_update=True)
         if refund is not None:
             order = await uow.orders.get(refund.order_id, for_update=True)
+            assert order is not None  # a refund's order is never deleted
         else:
             order = await self._order_of_refund(uow, event)
             if order is None:
@@ -103,7 +106,7 @@ class WebhookHandlers:
         return ("applied" if changed else "no_change"), order.id
 
     @staticmethod
-    async def _order_of_refund(uow: Any, event: ProviderEvent) -> Any:
+    async def _order_of_refund(uow: PaymentUnitOfWork, event: ProviderEvent) -> Order | None:
         if event.order_id:
             order = await uow.orders.get(event.order_id, for_update=True)
             if order is not None:
@@ -116,7 +119,9 @@ class WebhookHandlers:
         return order
 
     @staticmethod
-    async def _external_refund(uow: Any, order: Any, event: ProviderEvent, now: Any) -> Refund | None:
+    async def _external_refund(
+        uow: PaymentUnitOfWork, order: Order, event: ProviderEvent, now: datetime
+    ) -> Refund | None:
         """A refund made outside the platform (the provider's dashboard): record it so the
         order, the ledger and the enrolment follow the money."""
         assert event.amount is not None
@@ -138,7 +143,7 @@ class WebhookHandlers:
         log.warning("external_refund_recorded order_id=%s refund=%s", order.id, event.provider_refund_id)
         return refund
 
-    async def _subscription(self, uow: Any, event: ProviderEvent, now: Any) -> tuple[str, str | None]:
+    async def _subscription(self, uow: PaymentUnitOfWork, event: ProviderEvent, now: datetime) -> Outcome:
         subscription = await uow.subscriptions.by_provider_id(
             event.provider.value, event.provider_subscription_id, for_update=True
         )
@@ -149,10 +154,9 @@ class WebhookHandlers:
         )
         if changed:
             await uow.subscriptions.save(subscription)
-            collect(uow, subscription)
         return ("applied" if changed else "no_change"), subscription.id
 
-    async def _invoice(self, uow: Any, event: ProviderEvent, now: Any) -> tuple[str, str | None]:
+    async def _invoice(self, uow: PaymentUnitOfWork, event: ProviderEvent, now: datetime) -> Outcome:
         subscription = await uow.subscriptions.by_provider_id(
             event.provider.value, event.provider_subscription_id, for_update=True
         )
@@ -169,5 +173,4 @@ class WebhookHandlers:
                 SubscriptionStatus.ACTIVE, event.current_period_end, subscription.cancel_at_period_end, now
             )
             await uow.subscriptions.save(subscription)
-            collect(uow, subscription)
         return ("applied" if booked else "no_change"), subscription.id

@@ -7,6 +7,8 @@ Revises: 0001
 Create Date: 2026-12-01
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,7 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 ID = sa.String(36)
 
-ORDER_COLUMNS = [
+ORDER_COLUMNS: list[sa.Column[Any]] = [
     sa.Column("list_price_minor", sa.BigInteger, nullable=True),
     sa.Column("coupon_code", sa.String(32), nullable=False, server_default=""),
     sa.Column("referral_code", sa.String(32), nullable=False, server_default=""),
