@@ -8,34 +8,23 @@ from collections.abc import AsyncIterator
 import pytest
 
 from lms.course.v1 import course_pb2_grpc
-from lms_course.migrations import MIGRATIONS_DIR
-from lms_course.server import build
-from lms_course.settings import CourseSettings
-from lms_kit.db import Database
-from lms_kit.migrations import upgrade
-from lms_kit.testing.databases import postgres_database
-from lms_kit.testing.harness import TokenMint, serve_app, settings_for
+from lms_course.server import SERVICE
+from lms_kit.testing.harness import TokenMint
+from lms_kit.testing.plugin import Served, served, service_fixtures
+
+pg_url, database = service_fixtures(SERVICE)
 
 
 @pytest.fixture(scope="session")
-async def pg_url() -> AsyncIterator[str]:
-    async with postgres_database("lms_course_test") as url:
-        await upgrade(url, MIGRATIONS_DIR)
-        yield url
+async def course(pg_url: str, token_mint: TokenMint) -> AsyncIterator[Served]:
+    """One server shared by the session's gRPC tests."""
+    async with served(SERVICE, token_mint, database_url=pg_url, database_pool_size=20) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
-async def database(pg_url: str) -> AsyncIterator[Database]:
-    database = Database(pg_url)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture(scope="session")
-async def service(pg_url: str, tmp_path_factory) -> AsyncIterator[tuple]:
-    """(stub, mint, built app) of one server shared by the session's gRPC tests."""
-    mint = TokenMint.create(tmp_path_factory.mktemp("course-jwks"))
-    settings = settings_for(mint, "course", CourseSettings, database_url=pg_url, database_pool_size=20)
-    built = await build(settings)
-    async with serve_app(built.app, settings) as server:
-        yield course_pb2_grpc.CourseServiceStub(server.channel), mint, built
+def service(
+    course: Served, token_mint: TokenMint
+) -> tuple[course_pb2_grpc.CourseServiceStub, TokenMint, Served]:
+    """(stub, mint, served service)."""
+    return course_pb2_grpc.CourseServiceStub(course.channel), token_mint, course

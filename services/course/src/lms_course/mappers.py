@@ -1,47 +1,54 @@
-"""proto <-> domain: the only module where both worlds meet."""
+"""proto <-> domain: the only module (with lms_kit.proto) where both worlds meet."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 
-from google.protobuf import timestamp_pb2
-from google.rpc import error_details_pb2
+from google.protobuf.message import Message
 
 from lms.course.v1 import course_pb2, events_pb2
 from lms.type.v1 import money_pb2
-from lms_course.domain import errors as domain
+from lms_course.domain.enums import CourseState, EnrollmentSource, EnrollmentState, LectureKind, Level
+from lms_course.domain.events import (
+    CourseChanged,
+    CourseCompleted,
+    CoursePublished,
+    EnrollmentCreated,
+    EnrollmentEnded,
+    LectureCompleted,
+    ReviewPosted,
+)
 from lms_course.domain.model import (
-    FREE,
     Category,
     Chapter,
     Course,
-    CourseChanged,
-    CourseCompleted,
     CourseDetails,
-    CourseOutline,
-    CoursePublished,
-    CourseState,
-    DomainEvent,
     Enrollment,
-    EnrollmentCreated,
-    EnrollmentEnded,
-    EnrollmentSource,
-    EnrollmentState,
     Lecture,
-    LectureCompleted,
     LectureContent,
-    LectureKind,
-    LectureProgress,
-    Level,
-    Money,
     Review,
-    ReviewPosted,
 )
 from lms_course.domain.progress import completion_percent
-from lms_course.domain.search import SearchHit, SearchOrder
-from lms_kit import errors as rpc
+from lms_course.domain.search import SearchCriteria, SearchHit, SearchOrder, SearchQuery
+from lms_course.handlers.results import (
+    ChapterRef,
+    CourseOutline,
+    CoursePage,
+    LectureProgress,
+    LectureRef,
+    SearchPage,
+)
+from lms_kit.domain.money import Money
+from lms_kit.paging import Pager
+from lms_kit.proto import ResourceName, last_id, money, money_from_proto, optional_id, timestamp
 
-DOMAIN = "course.lms"
+CATEGORY = ResourceName("categories/{category}")
+COURSE = ResourceName("courses/{course}")
+CHAPTER = ResourceName("courses/{course}/chapters/{chapter}")
+LECTURE = ResourceName("courses/{course}/chapters/{chapter}/lectures/{lecture}")
+ENROLLMENT = ResourceName("courses/{course}/enrollments/{user}")
+REVIEW = ResourceName("courses/{course}/reviews/{user}")
+USER = ResourceName("users/{user}")
 
 STATE_TO_PROTO = {
     CourseState.DRAFT: course_pb2.COURSE_STATE_DRAFT,
@@ -82,54 +89,19 @@ ORDER_FROM_PROTO = {
 }
 
 
-def timestamp(moment: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if moment is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 # -- names ------------------------------------------------------------------------
 
 
-def last_id(name: str) -> str:
-    """`{id}` of `.../{collection}/{id}`; the contract's pattern already checked the shape."""
-    return name.rsplit("/", 1)[-1] if name else ""
+def chapter_ref(name: str, field: str = "name") -> ChapterRef:
+    return ChapterRef(*CHAPTER.ids(name, field))
 
 
-def optional_id(name: str) -> str | None:
-    return last_id(name) or None
+def lecture_ref(name: str, field: str = "name") -> LectureRef:
+    return LectureRef(*LECTURE.ids(name, field))
 
 
-def course_name(course_id: str) -> str:
-    return f"courses/{course_id}"
-
-
-def chapter_name(course_id: str, chapter_id: str) -> str:
-    return f"courses/{course_id}/chapters/{chapter_id}"
-
-
-def lecture_name(lecture: Lecture) -> str:
-    return f"{chapter_name(lecture.course_id, lecture.chapter_id)}/lectures/{lecture.id}"
-
-
-def lecture_ref(name: str):
-    from lms_course.handlers import LectureRef
-
-    parts = name.split("/")  # courses/{c}/chapters/{ch}/lectures/{l}
-    return LectureRef(parts[1], parts[3], parts[5])
-
-
-def chapter_ref(name: str) -> tuple[str, str]:
-    parts = name.split("/")
-    return parts[1], parts[3]
-
-
-def child_ref(name: str) -> tuple[str, str]:
-    """(course id, last id) of `courses/{c}/<collection>/{id}`."""
-    parts = name.split("/")
-    return parts[1], parts[3]
+def lecture_name(course_id: str, chapter_id: str, lecture_id: str) -> str:
+    return LECTURE.format(course=course_id, chapter=chapter_id, lecture=lecture_id)
 
 
 # -- catalogue --------------------------------------------------------------------
@@ -137,8 +109,8 @@ def child_ref(name: str) -> tuple[str, str]:
 
 def category_to_proto(category: Category) -> course_pb2.Category:
     return course_pb2.Category(
-        name=f"categories/{category.id}",
-        parent=f"categories/{category.parent_id}" if category.parent_id else "",
+        name=CATEGORY.format(category=category.id),
+        parent=CATEGORY.format(category=category.parent_id) if category.parent_id else "",
         slug=category.slug,
         display_name=category.display_name,
         position=category.position,
@@ -146,8 +118,9 @@ def category_to_proto(category: Category) -> course_pb2.Category:
     )
 
 
-def money_from_proto(money: money_pb2.Money) -> Money:
-    return Money(money.amount_minor, money.currency_code) if money.amount_minor else FREE
+def price_from_proto(price: money_pb2.Money) -> Money:
+    """The price as sent; the domain decides what is free (model.checked_price)."""
+    return money_from_proto(price)
 
 
 def details_from_proto(course: course_pb2.Course) -> CourseDetails:
@@ -160,7 +133,7 @@ def details_from_proto(course: course_pb2.Course) -> CourseDetails:
         language=course.language,
         tags=tuple(course.tags),
         thumbnail=course.thumbnail,
-        price=money_from_proto(course.price),
+        price=price_from_proto(course.price),
         instructor_ids=tuple(last_id(n) for n in course.instructors),
         prerequisite_ids=tuple(last_id(n) for n in course.prerequisites),
         refund_window_days=(course.refund_window_days if course.HasField("refund_window_days") else None),
@@ -171,20 +144,20 @@ def course_to_proto(course: Course) -> course_pb2.Course:
     d = course.details
     rating = course.rating
     message = course_pb2.Course(
-        name=course_name(course.id),
+        name=COURSE.format(course=course.id),
         title=d.title,
         subtitle=d.subtitle,
         description=d.description,
-        category=f"categories/{d.category_id}" if d.category_id else "",
+        category=CATEGORY.format(category=d.category_id) if d.category_id else "",
         level=LEVEL_TO_PROTO[d.level],
         language=d.language,
         tags=list(d.tags),
         thumbnail=d.thumbnail,
-        price=money_pb2.Money(currency_code=d.price.currency, amount_minor=d.price.amount_minor),
+        price=money(d.price),
         state=STATE_TO_PROTO[course.state],
-        owner=f"users/{course.owner_id}",
-        instructors=[f"users/{i}" for i in d.instructor_ids],
-        prerequisites=[course_name(i) for i in d.prerequisite_ids],
+        owner=USER.format(user=course.owner_id),
+        instructors=[USER.format(user=i) for i in d.instructor_ids],
+        prerequisites=[COURSE.format(course=i) for i in d.prerequisite_ids],
         rating=course_pb2.RatingSummary(
             count=rating.count, average=round(rating.average, 3), histogram=list(rating.histogram)
         ),
@@ -206,10 +179,56 @@ def outline_to_proto(outline: CourseOutline) -> course_pb2.Course:
     return message
 
 
+def outline_bytes(outline: CourseOutline) -> bytes:
+    """GetCourse's answer, serialized (what the course page cache keeps)."""
+    return outline_to_proto(outline).SerializeToString()
+
+
+def course_page_to_proto(page: CoursePage) -> course_pb2.Course:
+    if page.rendered is not None:
+        return course_pb2.Course.FromString(page.rendered)
+    if page.outline is None:
+        raise ValueError("a course page has an outline or its rendering")
+    return outline_to_proto(page.outline)
+
+
+# -- search -----------------------------------------------------------------------
+
+
+def search_query(request: course_pb2.SearchCoursesRequest, pager: Pager) -> SearchQuery:
+    criteria = SearchCriteria(
+        query=request.query,
+        category_id=optional_id(request.category),
+        level=LEVEL_FROM_PROTO[request.level] if request.level else None,
+        language=request.language,
+        min_price=price_from_proto(request.min_price) if request.HasField("min_price") else None,
+        max_price=price_from_proto(request.max_price) if request.HasField("max_price") else None,
+        free_only=request.free_only,
+        min_rating=request.min_rating,
+        order=ORDER_FROM_PROTO[request.order_by],
+    )
+    after = (pager.after[0], pager.after[1]) if pager.after else None
+    return SearchQuery(criteria, after, pager.size)
+
+
 def search_hit_to_proto(hit: SearchHit) -> course_pb2.SearchResult:
     return course_pb2.SearchResult(
         course=course_to_proto(hit.course), snippet=hit.snippet, relevance=hit.relevance
     )
+
+
+def search_results_bytes(hits: Sequence[SearchHit]) -> bytes:
+    """A page's results, serialized (what the search page cache keeps)."""
+    return course_pb2.SearchCoursesResponse(
+        results=[search_hit_to_proto(h) for h in hits]
+    ).SerializeToString()
+
+
+def search_page_to_proto(page: SearchPage) -> course_pb2.SearchCoursesResponse:
+    """The page's results (a fresh message: the caller sets its next page token)."""
+    if page.rendered is not None:
+        return course_pb2.SearchCoursesResponse.FromString(page.rendered)
+    return course_pb2.SearchCoursesResponse(results=[search_hit_to_proto(h) for h in page.shown])
 
 
 # -- structure --------------------------------------------------------------------
@@ -217,7 +236,9 @@ def search_hit_to_proto(hit: SearchHit) -> course_pb2.SearchResult:
 
 def chapter_to_proto(chapter: Chapter, *, with_lectures: bool = False) -> course_pb2.Chapter:
     message = course_pb2.Chapter(
-        name=chapter_name(chapter.course_id, chapter.id), title=chapter.title, position=chapter.position
+        name=CHAPTER.format(course=chapter.course_id, chapter=chapter.id),
+        title=chapter.title,
+        position=chapter.position,
     )
     if with_lectures:
         message.lectures.extend(lecture_to_proto(lecture, with_content=False) for lecture in chapter.lectures)
@@ -227,7 +248,7 @@ def chapter_to_proto(chapter: Chapter, *, with_lectures: bool = False) -> course
 def lecture_to_proto(lecture: Lecture, *, with_content: bool = True) -> course_pb2.Lecture:
     content = lecture.content
     message = course_pb2.Lecture(
-        name=lecture_name(lecture),
+        name=lecture_name(lecture.course_id, lecture.chapter_id, lecture.id),
         title=lecture.title,
         position=lecture.position,
         kind=KIND_TO_PROTO[content.kind],
@@ -265,9 +286,9 @@ def content_from_proto(lecture: course_pb2.Lecture) -> LectureContent:
 
 def enrollment_to_proto(enrollment: Enrollment) -> course_pb2.Enrollment:
     return course_pb2.Enrollment(
-        name=f"courses/{enrollment.course_id}/enrollments/{enrollment.user_id}",
-        course=course_name(enrollment.course_id),
-        user=f"users/{enrollment.user_id}",
+        name=ENROLLMENT.format(course=enrollment.course_id, user=enrollment.user_id),
+        course=COURSE.format(course=enrollment.course_id),
+        user=USER.format(user=enrollment.user_id),
         state=ENROLLMENT_STATE_TO_PROTO[enrollment.state],
         source=SOURCE_TO_PROTO[enrollment.source],
         order_id=enrollment.order_id,
@@ -282,7 +303,7 @@ def enrollment_to_proto(enrollment: Enrollment) -> course_pb2.Enrollment:
 
 def progress_to_proto(progress: LectureProgress) -> course_pb2.LectureProgress:
     return course_pb2.LectureProgress(
-        lecture=f"{chapter_name(progress.course_id, progress.chapter_id)}/lectures/{progress.lecture_id}",
+        lecture=lecture_name(progress.course_id, progress.chapter_id, progress.lecture_id),
         completed=progress.completed_at is not None,
         position_seconds=progress.position_s,
         complete_time=timestamp(progress.completed_at),
@@ -293,8 +314,8 @@ def progress_to_proto(progress: LectureProgress) -> course_pb2.LectureProgress:
 
 def review_to_proto(review: Review) -> course_pb2.Review:
     return course_pb2.Review(
-        name=f"courses/{review.course_id}/reviews/{review.user_id}",
-        author=f"users/{review.user_id}",
+        name=REVIEW.format(course=review.course_id, user=review.user_id),
+        author=USER.format(user=review.user_id),
         rating=review.rating,
         text=review.text,
         reply=review.reply,
@@ -307,7 +328,7 @@ def review_to_proto(review: Review) -> course_pb2.Review:
 # -- events -----------------------------------------------------------------------
 
 
-def event_to_proto(event: DomainEvent):
+def event_to_proto(event: object) -> Message:
     match event:
         case CoursePublished():
             return events_pb2.CoursePublished(
@@ -356,66 +377,4 @@ def event_to_proto(event: DomainEvent):
                 edited=event.edited,
                 post_time=timestamp(event.occurred_at),
             )
-    raise TypeError(f"no proto for {type(event).__name__}")
-
-
-# -- errors -----------------------------------------------------------------------
-
-
-class PreconditionFailed(rpc.FailedPrecondition):
-    """FAILED_PRECONDITION with a google.rpc.PreconditionFailure beside ErrorInfo."""
-
-    def __init__(self, reason: str, message: str, violations: list[tuple[str, str, str]], **kwargs) -> None:
-        super().__init__(reason, message, **kwargs)
-        self.violations = violations
-
-    def details(self) -> list[object]:
-        failure = error_details_pb2.PreconditionFailure(
-            violations=[
-                error_details_pb2.PreconditionFailure.Violation(type=t, subject=s, description=d)
-                for t, s, d in self.violations
-            ]
-        )
-        return [*super().details(), failure]
-
-
-def map_error(error: Exception) -> rpc.DomainError | None:
-    """App.map_error: the kit error for this service's domain errors, None for anything else."""
-    return to_rpc_error(error) if isinstance(error, domain.CourseDomainError) else None
-
-
-def to_rpc_error(error: domain.CourseDomainError) -> rpc.DomainError:
-    """The kit error (and so the google.rpc.Status) for a domain error."""
-    match error:
-        case domain.PrerequisitesNotMet():
-            names = [course_name(i) for i in error.missing]
-            return PreconditionFailed(
-                error.reason,
-                f"{error.message}: {', '.join(names)}",
-                [("PREREQUISITE", n, "this course must be completed first") for n in names],
-                domain=DOMAIN,
-                metadata={"missing": ",".join(names)},
-            )
-        case domain.NotFound():
-            return rpc.NotFound(error.reason, error.message, domain=DOMAIN, metadata={"name": error.name})
-        case domain.Denied():
-            return rpc.PermissionDenied(error.reason, error.message, domain=DOMAIN)
-        case domain.Precondition():
-            return rpc.FailedPrecondition(error.reason, error.message, domain=DOMAIN)
-        case domain.Conflict():
-            return rpc.AlreadyExists(error.reason, error.message, domain=DOMAIN)
-        case domain.Unavailable():
-            return rpc.Unavailable(error.reason, error.message, domain=DOMAIN)
-        case domain.InvalidField():
-            return rpc.InvalidArgument([rpc.FieldViolation(error.field, error.message, error.code)])
-        case domain.UpdateMaskInvalid():
-            return rpc.InvalidArgument(
-                [
-                    rpc.FieldViolation("update_mask", f"cannot update {p!r}", "UNKNOWN_FIELD")
-                    for p in error.paths
-                ],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-    raise TypeError(f"unmapped domain error {type(error).__name__}")
+    raise TypeError(f"no proto for domain event {type(event).__name__}")

@@ -6,7 +6,7 @@ import grpc
 from google.protobuf import field_mask_pb2
 
 from lms.course.v1 import course_pb2
-from lms_course.testing import People, add_chapter, add_lecture, fails, new_course, uid
+from lms_devkit.course import People, add_chapter, add_lecture, fails, new_course, uid
 from lms_kit.testing.harness import error_reason, field_violations
 
 
@@ -209,7 +209,7 @@ async def test_price_money_round_trips_and_free_is_zero(service):
 async def test_refund_window_set_on_create_changed_by_a_mask_and_served_by_get_course_from_its_cache(
     service,
 ):
-    stub, mint, built = service
+    stub, mint, running = service
     teacher = People(mint).teacher(uid())
     course = await new_course(stub, teacher, refund_window_days=14)
     default = await new_course(stub, teacher)
@@ -234,7 +234,9 @@ async def test_refund_window_set_on_create_changed_by_a_mask_and_served_by_get_c
     await stub.PublishCourse(course_pb2.PublishCourseRequest(name=course.name), metadata=teacher)
     request = course_pb2.GetCourseRequest(name=course.name)
     filled = await stub.GetCourse(request)  # fills the cache
-    cached = course_pb2.Course.FromString(await built.cache.get(course.name.split("/")[1]))
+    cached = course_pb2.Course.FromString(
+        await running.exposed["course_cache"].get(course.name.split("/")[1])
+    )
     served = await stub.GetCourse(request)
     for answer in (filled, cached, served):
         assert answer.HasField("refund_window_days") and answer.refund_window_days == 0

@@ -10,12 +10,12 @@ from google.protobuf import field_mask_pb2
 from google.rpc import error_details_pb2
 
 from lms.course.v1 import course_pb2, events_pb2
-from lms_course.testing import People, fails, outbox_events, published_course, uid
+from lms_devkit.course import People, fails, outbox_events, published_course, uid
 from lms_kit.testing.harness import error_reason, rich_status
 
 
 async def test_free_enrolment_is_idempotent_and_records_one_event(service):
-    stub, mint, built = service
+    stub, mint, running = service
     people = People(mint)
     course, _ = await published_course(stub, people.teacher(uid()))
     learner = uid()
@@ -29,7 +29,10 @@ async def test_free_enrolment_is_idempotent_and_records_one_event(service):
     assert first.name == second.name == f"{course.name}/enrollments/{learner}"
     assert first.state == course_pb2.ENROLLMENT_STATE_ACTIVE and first.lecture_count == 2
     course_id = course.name.split("/")[1]
-    assert len(await outbox_events(built.database, events_pb2.EnrollmentCreated, course_id=course_id)) == 1
+    assert (
+        len(await outbox_events(running.built.database, events_pb2.EnrollmentCreated, course_id=course_id))
+        == 1
+    )
 
 
 async def test_a_paid_course_cannot_be_joined_directly(service):
@@ -43,7 +46,7 @@ async def test_a_paid_course_cannot_be_joined_directly(service):
 
 
 async def test_paid_enrolment_is_idempotent_by_order_id_and_only_payment_may_call_it(service):
-    stub, mint, built = service
+    stub, mint, running = service
     people = People(mint)
     course, _ = await published_course(stub, people.teacher(uid()), price=4900)
     learner, order = uid(), f"ord_{uid()}"
@@ -53,7 +56,7 @@ async def test_paid_enrolment_is_idempotent_by_order_id_and_only_payment_may_cal
 
     assert {r.name for r in results} == {f"{course.name}/enrollments/{learner}"}
     assert all(r.source == course_pb2.ENROLLMENT_SOURCE_PAID and r.order_id == order for r in results)
-    assert len(await outbox_events(built.database, events_pb2.EnrollmentCreated, order_id=order)) == 1
+    assert len(await outbox_events(running.built.database, events_pb2.EnrollmentCreated, order_id=order)) == 1
     other = course_pb2.EnrollPaidRequest(course=course.name, user=f"users/{uid()}", order_id=order)
     error = await fails(stub.EnrollPaid(other, metadata=people.payment()))
     assert error_reason(error) == "ORDER_ID_REUSED"
@@ -63,7 +66,7 @@ async def test_paid_enrolment_is_idempotent_by_order_id_and_only_payment_may_cal
 
 
 async def test_revoke_ends_the_order_enrolment_once_and_unenrol_ends_a_free_one(service):
-    stub, mint, built = service
+    stub, mint, running = service
     people = People(mint)
     paid, _ = await published_course(stub, people.teacher(uid()), price=100)
     free, _ = await published_course(stub, people.teacher(uid()))
@@ -76,7 +79,7 @@ async def test_revoke_ends_the_order_enrolment_once_and_unenrol_ends_a_free_one(
     first = await stub.RevokeEnrollment(revoke, metadata=people.payment())
     again = await stub.RevokeEnrollment(revoke, metadata=people.payment())
     assert first.state == again.state == course_pb2.ENROLLMENT_STATE_REVOKED
-    assert len(await outbox_events(built.database, events_pb2.EnrollmentEnded, order_id=order)) == 1
+    assert len(await outbox_events(running.built.database, events_pb2.EnrollmentEnded, order_id=order)) == 1
 
     await stub.Enroll(course_pb2.EnrollRequest(course=free.name), metadata=people.student(learner))
     left = await stub.Unenroll(course_pb2.UnenrollRequest(course=free.name), metadata=people.student(learner))

@@ -10,7 +10,7 @@ import random
 import grpc
 
 from lms.course.v1 import course_pb2, events_pb2
-from lms_course.testing import People, fails, outbox_events, published_course, uid
+from lms_devkit.course import People, fails, outbox_events, published_course, uid
 from lms_kit.testing.harness import error_reason
 
 
@@ -56,7 +56,7 @@ async def test_position_is_capped_at_the_video_duration(service):
 
 
 async def test_concurrent_completions_count_once_and_complete_the_course_exactly_once(service):
-    stub, mint, built = service
+    stub, mint, running = service
     course, names, learner_id, learner = await enrolled(stub, People(mint), lectures=4, chapters=3)
     calls = [name for name in names for _ in range(3)]  # every lecture completed three times at once
     random.Random(11).shuffle(calls)
@@ -72,8 +72,10 @@ async def test_concurrent_completions_count_once_and_complete_the_course_exactly
     assert (enrollment.completed_lecture_count, enrollment.lecture_count) == (12, 12)
     assert enrollment.completion_percent == 100 and enrollment.HasField("complete_time")
     course_id = course.name.split("/")[1]
-    completed = await outbox_events(built.database, events_pb2.CourseCompleted, course_id=course_id)
-    lecture_events = await outbox_events(built.database, events_pb2.LectureCompleted, course_id=course_id)
+    completed = await outbox_events(running.built.database, events_pb2.CourseCompleted, course_id=course_id)
+    lecture_events = await outbox_events(
+        running.built.database, events_pb2.LectureCompleted, course_id=course_id
+    )
     assert [e.user_id for e in completed] == [learner_id]
     assert sorted(e.lecture_id for e in lecture_events) == sorted(n.rsplit("/", 1)[1] for n in names)
     assert sorted(e.course_completion_percent for e in lecture_events) == [

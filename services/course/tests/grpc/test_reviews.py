@@ -10,7 +10,7 @@ import grpc
 from google.protobuf import field_mask_pb2
 
 from lms.course.v1 import course_pb2, events_pb2
-from lms_course.testing import People, fails, outbox_events, published_course, uid
+from lms_devkit.course import People, fails, outbox_events, published_course, uid
 from lms_kit.testing.harness import error_reason
 
 
@@ -29,7 +29,7 @@ def review(course_name: str, rating: int, text: str = "") -> course_pb2.CreateRe
 
 
 async def test_concurrent_reviews_and_edits_keep_the_aggregate_exact(service):
-    stub, mint, built = service
+    stub, mint, running = service
     people = People(mint)
     course, _ = await published_course(stub, people.teacher(uid()), lectures=1)
     learners = await enrol_many(stub, people, course.name, 30)
@@ -56,7 +56,9 @@ async def test_concurrent_reviews_and_edits_keep_the_aggregate_exact(service):
     assert list(got.histogram) == [histogram[s] for s in range(1, 6)]
     assert abs(got.average - sum(final.values()) / 30) < 0.001
     course_id = course.name.split("/")[1]
-    assert len(await outbox_events(built.database, events_pb2.ReviewPosted, course_id=course_id)) == 60
+    assert (
+        len(await outbox_events(running.built.database, events_pb2.ReviewPosted, course_id=course_id)) == 60
+    )
 
 
 async def test_one_review_per_learner_and_only_enrolled_learners_review(service):

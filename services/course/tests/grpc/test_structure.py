@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from lms.course.v1 import course_pb2
-from lms_course.testing import People, add_chapter, add_lecture, fails, new_course, uid
+from lms_devkit.course import People, add_chapter, add_lecture, fails, new_course, uid
 from lms_kit.testing.harness import error_reason
 
 

@@ -14,21 +14,13 @@ from google.rpc import error_details_pb2
 
 from lms.course.v1 import course_pb2, course_pb2_grpc, events_pb2
 from lms.payment.v1 import payment_pb2, payment_pb2_grpc
-from lms_course.server import build
-from lms_course.settings import CourseSettings
-from lms_course.testing import People, fails, outbox_events, published_course, uid
+from lms_course.server import SERVICE
+from lms_devkit.course import People, fails, outbox_events, published_course, uid
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.tokens import TokenVerifier, private_key_pem
 from lms_kit.interceptors import ON_BEHALF_OF
-from lms_kit.testing.harness import (
-    AUDIENCE,
-    ISSUER,
-    TokenMint,
-    error_reason,
-    rich_status,
-    serve_app,
-    settings_for,
-)
+from lms_kit.testing.harness import AUDIENCE, ISSUER, TokenMint, error_reason, rich_status
+from lms_kit.testing.plugin import served
 
 
 @dataclass
@@ -78,11 +70,9 @@ async def course_service(mint: TokenMint, pg_url: str, key_file: str, payment_ta
     env.setenv("LMS_PAYMENT_SERVICE_TARGET", payment_target)
     env.setenv("LMS_SERVICE_TOKEN_KEY_FILE", key_file)
     env.setenv("LMS_SERVICE_TOKEN_KID", mint.signer.kid)
-    settings = settings_for(mint, "course", CourseSettings, database_url=pg_url)
-    assert settings.payment_service_target == payment_target
-    built = await build(settings)
-    async with serve_app(built.app, settings) as server:
-        yield course_pb2_grpc.CourseServiceStub(server.channel), built
+    async with served(SERVICE, mint, database_url=pg_url) as running:
+        assert running.built.runtime.settings.payment_service_target == payment_target
+        yield course_pb2_grpc.CourseServiceStub(running.channel), running.built
 
 
 @pytest.fixture

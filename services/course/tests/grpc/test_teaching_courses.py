@@ -7,7 +7,7 @@ import grpc
 from google.protobuf import field_mask_pb2
 
 from lms.course.v1 import course_pb2
-from lms_course.testing import People, fails, new_course, published_course, uid
+from lms_devkit.course import People, fails, new_course, published_course, uid
 from lms_kit.testing.harness import error_reason
 
 

@@ -11,26 +11,24 @@ from google.protobuf import field_mask_pb2
 
 from lms.course.v1 import course_pb2, course_pb2_grpc, events_pb2
 from lms_course.adapters.cache import CacheInvalidator, InProcessCache, RedisCache
-from lms_course.server import build
-from lms_course.settings import CourseSettings
-from lms_course.testing import People, add_chapter, add_lecture, new_course, published_course, uid
+from lms_course.server import SERVICE
+from lms_devkit.course import People, add_chapter, add_lecture, new_course, published_course, uid
 from lms_kit.testing.databases import nats_url
-from lms_kit.testing.harness import TokenMint, serve_app, settings_for
+from lms_kit.testing.harness import TokenMint
+from lms_kit.testing.plugin import served
 
 
 async def test_course_published_reaches_jetstream_and_drops_other_workers_cache(pg_url, tmp_path):
     mint = TokenMint.create(tmp_path)
-    settings = settings_for(mint, "course", CourseSettings, database_url=pg_url, nats_url=nats_url())
     nc = await nats.connect(nats_url())
     # Another worker's in-process cache, listening the way server.py wires it.
     other_cache = InProcessCache()
     invalidator = CacheInvalidator(nc, other_cache)
     await invalidator.start()
-    built = await build(settings)
     try:
         js = nc.jetstream()
-        async with serve_app(built.app, settings) as server:
-            stub = course_pb2_grpc.CourseServiceStub(server.channel)
+        async with served(SERVICE, mint, database_url=pg_url, nats_url=nats_url()) as running:
+            stub = course_pb2_grpc.CourseServiceStub(running.channel)
             teacher = People(mint).teacher(uid())
             draft = await new_course(stub, teacher)
             course_id = draft.name.split("/")[1]
@@ -81,18 +79,15 @@ async def test_an_unreachable_redis_is_a_cache_miss_not_an_error():
 
 async def test_get_course_is_served_from_redis_and_a_write_invalidates_it(pg_url, tmp_path):
     mint = TokenMint.create(tmp_path)
-    settings = settings_for(
-        mint, "course", CourseSettings, database_url=pg_url, redis_url="redis://127.0.0.1:6379/0"
-    )
-    built = await build(settings)
-    assert isinstance(built.cache, RedisCache)
-    async with serve_app(built.app, settings) as server:
-        stub = course_pb2_grpc.CourseServiceStub(server.channel)
+    async with served(SERVICE, mint, database_url=pg_url, redis_url="redis://127.0.0.1:6379/0") as running:
+        cache = running.exposed["course_cache"]
+        assert isinstance(cache, RedisCache)
+        stub = course_pb2_grpc.CourseServiceStub(running.channel)
         teacher = People(mint).teacher(uid())
         course, _ = await published_course(stub, teacher, lectures=1)
         course_id = course.name.split("/")[1]
         await stub.GetCourse(course_pb2.GetCourseRequest(name=course.name))
-        cached = course_pb2.Course.FromString(await built.cache.get(course_id))
+        cached = course_pb2.Course.FromString(await cache.get(course_id))
         assert cached.lecture_count == 1
         await stub.UpdateCourse(
             course_pb2.UpdateCourseRequest(
@@ -101,5 +96,5 @@ async def test_get_course_is_served_from_redis_and_a_write_invalidates_it(pg_url
             ),
             metadata=teacher,
         )
-        assert await built.cache.get(course_id) is None
+        assert await cache.get(course_id) is None
         assert (await stub.GetCourse(course_pb2.GetCourseRequest(name=course.name))).title == "Renamed"

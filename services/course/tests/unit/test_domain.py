@@ -6,19 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms_course.domain.errors import InvalidField, Precondition
+from lms_course.domain.enums import CourseState
+from lms_course.domain.errors import InvalidField, PrerequisitesNotMet
+from lms_course.domain.events import CourseChanged, CoursePublished
 from lms_course.domain.graph import category_path, moves_under_itself, prerequisites_make_cycle
-from lms_course.domain.model import (
-    Actor,
-    Course,
-    CourseChanged,
-    CourseDetails,
-    CoursePublished,
-    CourseState,
-    Money,
-)
+from lms_course.domain.model import Course, CourseDetails
 from lms_course.domain.ordering import inserted, positions, removed
 from lms_course.domain.progress import completion_percent, is_complete
+from lms_kit.domain import Actor, Precondition
+from lms_kit.domain.money import Money
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -53,7 +49,7 @@ def test_an_archived_course_stays_archived():
 def test_drafts_are_visible_to_owner_co_instructors_and_admins_only():
     draft = course(instructor_ids=("t2",))
     assert draft.is_visible_to(Actor("t1")) and draft.is_visible_to(Actor("t2"))
-    assert draft.is_visible_to(Actor("x", is_admin=True))
+    assert draft.is_visible_to(Actor.user("x", "admin"))
     assert not draft.is_visible_to(Actor("t3")) and not draft.is_visible_to(Actor())
     draft.publish(lecture_count=1, now=NOW)
     assert draft.is_visible_to(Actor()) and not draft.can_edit(Actor("t3"))
@@ -64,7 +60,7 @@ def test_a_price_needs_a_currency_and_cannot_be_negative():
         course(price=Money(100, ""))
     with pytest.raises(InvalidField):
         course(price=Money(-1, "USD"))
-    assert course(price=Money(0, "")).details.price.is_free
+    assert course(price=Money(0, "")).details.is_free
 
 
 def test_dense_ordering():
@@ -101,3 +97,22 @@ def test_a_category_cannot_move_under_its_subtree():
     child = category_path(root, "c")
     assert moves_under_itself(root, child) and moves_under_itself(root, root)
     assert not moves_under_itself(child, root) and not moves_under_itself(root, "")
+
+
+def test_a_change_raises_course_changed_once_until_the_events_are_collected():
+    draft = course()
+    draft.changed(NOW)
+    draft.update({"subtitle"}, CourseDetails(subtitle="S"), NOW)
+    assert draft.pull_events() == [CourseChanged("c1", NOW)]
+    draft.changed(NOW)
+    assert draft.pending_events == (CourseChanged("c1", NOW),)
+
+
+def test_errors_are_kit_categories_with_their_details():
+    error = PrerequisitesNotMet(["basics", "algebra"])
+    assert isinstance(error, Precondition) and error.reason == "PREREQUISITES_NOT_MET"
+    assert [(v.type, v.subject) for v in error.violations] == [
+        ("PREREQUISITE", "courses/basics"),
+        ("PREREQUISITE", "courses/algebra"),
+    ]
+    assert error.metadata == {"missing": "courses/basics,courses/algebra"}

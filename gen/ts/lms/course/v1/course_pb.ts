@@ -182,8 +182,11 @@ export type Course = Message<"lms.course.v1.Course"> & {
   thumbnail: string;
 
   /**
-   * The price. Unset or zero amount: the course is free. Paid courses are
-   * bought through the payment service.
+   * The price. Unset (or a zero amount with no currency): the course is free.
+   * A paid course has an amount above 0 in a supported ISO 4217 code, upper
+   * case (INVALID_ARGUMENT CURRENCY_UNSUPPORTED otherwise). A zero amount
+   * with a currency is refused (PRICE_AMBIGUOUS): it is what a mistyped field
+   * name leaves behind. Paid courses are bought through the payment service.
    *
    * @generated from field: lms.type.v1.Money price = 10;
    */

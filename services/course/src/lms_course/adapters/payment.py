@@ -4,14 +4,14 @@ open a paid course (CheckCourseAccess, course service only)."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC
 
 import grpc
 
 from lms.payment.v1 import payment_pb2, payment_pb2_grpc
-from lms_course.domain.errors import Unavailable
+from lms_course.domain.errors import PaymentUnavailable
 from lms_course.domain.model import CourseAccess
 from lms_kit.clients import upstream_unavailable
+from lms_kit.proto import from_timestamp, last_id
 
 log = logging.getLogger("lms_course")
 
@@ -29,9 +29,8 @@ class PaymentAccess:
             reply = await self._stub.CheckCourseAccess(request)
         except grpc.aio.AioRpcError as exc:
             if upstream_unavailable(exc):
-                raise Unavailable(
-                    "PAYMENT_UNAVAILABLE",
-                    "the payment service did not answer the subscription check; nothing was recorded, retry",
+                raise PaymentUnavailable(
+                    "the payment service did not answer the subscription check; nothing was recorded, retry"
                 ) from exc
             log.error(
                 "subscription_check_failed course_id=%s user_id=%s code=%s details=%s",
@@ -41,5 +40,4 @@ class PaymentAccess:
                 exc.details(),
             )
             raise
-        until = reply.access_until.ToDatetime(tzinfo=UTC) if reply.HasField("access_until") else None
-        return CourseAccess(reply.granted, reply.subscription.rsplit("/", 1)[-1], until)
+        return CourseAccess(reply.granted, last_id(reply.subscription), from_timestamp(reply, "access_until"))

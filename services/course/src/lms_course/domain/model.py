@@ -2,145 +2,23 @@
 
 `Course` is the aggregate that guards the lifecycle (draft -> published -> archived)
 and who may edit it; chapters and lectures are its structure, kept in dense order
-by the use cases (domain/ordering.py). Events the aggregate raises are collected by
-the unit of work and written to the outbox in the same transaction.
+by the use cases (domain/ordering.py). The events it raises are collected by the unit
+of work and written to the outbox in the same transaction.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lms_course.domain.errors import InvalidField, Precondition
+from lms_course.domain.enums import CourseState, EnrollmentSource, EnrollmentState, LectureKind, Level
+from lms_course.domain.errors import CourseArchived, CourseHasNoLectures, InvalidField
+from lms_course.domain.events import CourseChanged, CoursePublished
+from lms_kit.domain import Actor, Aggregate
+from lms_kit.domain.money import Money
 
-
-class CourseState(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
-
-
-class Level(enum.Enum):
-    UNSPECIFIED = "unspecified"
-    BEGINNER = "beginner"
-    INTERMEDIATE = "intermediate"
-    ADVANCED = "advanced"
-    ALL_LEVELS = "all_levels"
-
-
-class LectureKind(enum.Enum):
-    NONE = "none"
-    VIDEO = "video"
-    ARTICLE = "article"
-    ATTACHMENT = "attachment"
-    QUIZ = "quiz"
-
-
-class EnrollmentState(enum.Enum):
-    ACTIVE = "active"
-    CANCELLED = "cancelled"
-    REVOKED = "revoked"
-
-
-class EnrollmentSource(enum.Enum):
-    FREE = "free"
-    PAID = "paid"
-    SUBSCRIPTION = "subscription"  # a paid course a subscription of the learner's opens
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    amount_minor: int = 0
-    currency: str = ""
-
-    @property
-    def is_free(self) -> bool:
-        return self.amount_minor == 0
-
-
-FREE = Money()
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting: a user id (empty for anonymous) and whether they are an admin."""
-
-    user_id: str = ""
-    is_admin: bool = False
-
-
-ANONYMOUS = Actor()
-
-# -- events -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CoursePublished:
-    course_id: str
-    owner_id: str
-    title: str
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CourseChanged:
-    course_id: str
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EnrollmentCreated:
-    course_id: str
-    user_id: str
-    source: EnrollmentSource
-    order_id: str
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EnrollmentEnded:
-    course_id: str
-    user_id: str
-    state: EnrollmentState
-    order_id: str
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LectureCompleted:
-    course_id: str
-    lecture_id: str
-    user_id: str
-    course_completion_percent: int
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CourseCompleted:
-    course_id: str
-    user_id: str
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewPosted:
-    course_id: str
-    user_id: str
-    rating: int
-    edited: bool
-    occurred_at: datetime
-
-
-DomainEvent = (
-    CoursePublished
-    | CourseChanged
-    | EnrollmentCreated
-    | EnrollmentEnded
-    | LectureCompleted
-    | CourseCompleted
-    | ReviewPosted
-)
+# A course without a price: no amount, no currency.
+FREE = Money(0, "")
 
 # -- catalogue --------------------------------------------------------------------
 
@@ -206,12 +84,16 @@ class CourseDetails:
     # service's default; 0: no learner refunds.
     refund_window_days: int | None = None
 
+    @property
+    def is_free(self) -> bool:
+        return self.price.is_zero
+
 
 MAX_REFUND_WINDOW_DAYS = 365
 
 
 @dataclass(slots=True)
-class Course:
+class Course(Aggregate):
     id: str
     owner_id: str
     details: CourseDetails
@@ -221,7 +103,6 @@ class Course:
     published_at: datetime | None = None
     rating: RatingSummary = field(default_factory=RatingSummary)
     enrollment_count: int = 0
-    events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def create(cls, *, course_id: str, owner_id: str, details: CourseDetails, now: datetime) -> Course:
@@ -243,6 +124,12 @@ class Course:
     def is_visible_to(self, actor: Actor) -> bool:
         return self.state is not CourseState.DRAFT or self.can_edit(actor)
 
+    @property
+    def looks_the_same_to_everyone(self) -> bool:
+        """Published and archived courses show every caller the same detail (drafts
+        only their teachers): one copy may be shared."""
+        return self.state is not CourseState.DRAFT
+
     # -- lifecycle --
 
     def publish(self, *, lecture_count: int, now: datetime) -> bool:
@@ -251,14 +138,14 @@ class Course:
         if self.state is CourseState.PUBLISHED:
             return False
         if self.state is CourseState.ARCHIVED:
-            raise Precondition("COURSE_ARCHIVED", "an archived course cannot be published again")
+            raise CourseArchived()
         if lecture_count <= 0:
-            raise Precondition("COURSE_HAS_NO_LECTURES", "a course needs at least one lecture to publish")
+            raise CourseHasNoLectures()
         self.state = CourseState.PUBLISHED
         self.published_at = self.published_at or now
         self.updated_at = now
-        self.events.append(CoursePublished(self.id, self.owner_id, self.details.title, now))
-        self.events.append(CourseChanged(self.id, now))
+        self.raise_event(CoursePublished(self.id, self.owner_id, self.details.title, now))
+        self.raise_event(CourseChanged(self.id, now))
         return True
 
     def archive(self, now: datetime) -> bool:
@@ -266,7 +153,7 @@ class Course:
             return False
         self.state = CourseState.ARCHIVED
         self.updated_at = now
-        self.events.append(CourseChanged(self.id, now))
+        self.raise_event(CourseChanged(self.id, now))
         return True
 
     def update(self, fields: set[str], values: CourseDetails, now: datetime) -> None:
@@ -277,18 +164,13 @@ class Course:
             attribute = _DETAIL_ATTRIBUTE[name]
             setattr(self.details, attribute, getattr(values, attribute))
         if fields:
-            self.updated_at = now
             self.changed(now)
 
     def changed(self, now: datetime) -> None:
-        """The course detail (or structure) changed: caches must drop it."""
+        """The course detail (or structure) changed: shared copies must drop it."""
         self.updated_at = now
-        if not any(isinstance(e, CourseChanged) for e in self.events):
-            self.events.append(CourseChanged(self.id, now))
-
-    def pull_events(self) -> list[DomainEvent]:
-        events, self.events = self.events, []
-        return events
+        if not any(isinstance(e, CourseChanged) for e in self.pending_events):
+            self.raise_event(CourseChanged(self.id, now))
 
 
 _DETAIL_ATTRIBUTE = {
@@ -307,14 +189,42 @@ _DETAIL_ATTRIBUTE = {
 }
 
 
+def checked_price(price: Money, currencies: frozenset[str] | None = None) -> Money:
+    """The price as it is stored: FREE, or an amount in a supported ISO 4217 currency.
+
+    A course is free only when that is said plainly (no price, or no amount and no
+    currency): an amount of 0 *with* a currency is what a mistyped field name leaves
+    behind (`{"currencyCode": "USD", "units": "49"}` drops `units`), so it is refused
+    rather than silently publishing a paid course for free. `currencies`: the supported
+    codes (LMS_SUPPORTED_CURRENCIES), checked by the use cases; None checks the shape only."""
+    field = "course.price.currency_code"
+    if price.amount_minor < 0:
+        raise InvalidField("course.price.amount_minor", "MIN", "a price cannot be negative")
+    if price.amount_minor == 0:
+        if price.currency:
+            raise InvalidField(
+                "course.price.amount_minor",
+                "PRICE_AMBIGUOUS",
+                f"a price of 0 {price.currency}: send amountMinor above 0 for a paid course, or leave "
+                "price out for a free one",
+            )
+        return FREE
+    if not price.currency:
+        raise InvalidField(field, "REQUIRED", "a price needs a currency")
+    if currencies is not None and price.currency not in currencies:
+        hint = f"; did you mean {price.currency.upper()!r}?" if price.currency.upper() in currencies else ""
+        raise InvalidField(
+            field,
+            "CURRENCY_UNSUPPORTED",
+            f"{price.currency!r} is not a supported currency (one of {', '.join(sorted(currencies))}){hint}",
+        )
+    return price
+
+
 def check_details(details: CourseDetails, fields: set[str]) -> None:
     """Rules the contract cannot state (it checks lengths and formats)."""
     if "price" in fields:
-        price = details.price
-        if price.amount_minor < 0:
-            raise InvalidField("course.price.amount_minor", "MIN", "a price cannot be negative")
-        if price.amount_minor > 0 and not price.currency:
-            raise InvalidField("course.price.currency_code", "REQUIRED", "a price needs a currency")
+        checked_price(details.price)
     if "tags" in fields and len({t.lower() for t in details.tags}) != len(details.tags):
         raise InvalidField("course.tags", "DUPLICATE", "tags must be distinct")
     if "refund_window_days" in fields and details.refund_window_days is not None:
@@ -359,22 +269,6 @@ class Chapter:
     lectures: list[Lecture] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class CourseOutline:
-    """A course with its chapters and lectures in order (what GetCourse returns)."""
-
-    course: Course
-    chapters: list[Chapter]
-
-    @property
-    def lecture_count(self) -> int:
-        return sum(len(c.lectures) for c in self.chapters)
-
-    @property
-    def total_duration_s(self) -> int:
-        return sum(lecture.content.duration_s for c in self.chapters for lecture in c.lectures)
-
-
 # -- learners ---------------------------------------------------------------------
 
 
@@ -407,18 +301,6 @@ class CourseAccess:
 
 
 NO_ACCESS = CourseAccess(False)
-
-
-@dataclass(slots=True)
-class LectureProgress:
-    course_id: str
-    lecture_id: str
-    chapter_id: str
-    user_id: str
-    completed_at: datetime | None
-    position_s: int
-    course_completion_percent: int = 0
-    course_completed: bool = False
 
 
 @dataclass(slots=True)

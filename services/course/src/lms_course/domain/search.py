@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from lms_course.domain.model import Course, Level, Money
+from lms_course.domain.enums import Level
+from lms_course.domain.model import Course
+from lms_kit.domain.money import Money
 
 
 class SearchOrder(enum.Enum):
@@ -41,3 +43,14 @@ class SearchHit:
     snippet: str
     relevance: float
     key: tuple[str, str]  # the keyset position of this hit in its order
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """One page of a search: the criteria, where the previous page ended (its last hit's
+    `key`, None for the first page) and how many hits the page shows. Equal queries give
+    every caller the same page (search shows only published courses)."""
+
+    criteria: SearchCriteria
+    after: tuple[str, str] | None
+    size: int

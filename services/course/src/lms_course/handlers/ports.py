@@ -1,30 +1,31 @@
-"""The repositories the use cases need, as typed Protocols. The SQL adapters
-(adapters/repository.py, adapters/search.py) implement them against a database; the
-unit tests implement them in memory (tests/unit/fakes.py)."""
+"""What the use cases need, as typed Protocols: the repositories and the unit of work
+(adapters/ implements them on PostgreSQL, tests/unit/fakes.py in memory), the payment
+service's subscription check, and the shared copies of public reads (adapters/cache.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Protocol
 
-from lms_course.domain.model import (
-    Category,
-    Chapter,
-    Course,
-    CourseAccess,
-    DomainEvent,
-    Enrollment,
-    Lecture,
-    Review,
-)
-from lms_course.domain.search import SearchCriteria, SearchHit
+from lms_course.domain.model import Category, Chapter, Course, CourseAccess, Enrollment, Lecture, Review
+from lms_course.domain.search import SearchCriteria, SearchHit, SearchQuery
+from lms_course.handlers.results import CourseOutline, CoursePage, SearchPage
+from lms_kit.domain import UnitOfWork
+
+# Keyset paging of newest-first lists: the (time, id) of the last item of the previous page.
+After = tuple[datetime, str] | None
 
 
 class Categories(Protocol):
-    async def lock_tree(self) -> None: ...
-    async def add(self, category: Category) -> None: ...
+    async def lock_tree(self) -> None:
+        """Serialise tree changes until the transaction ends (moves must see a stable tree)."""
+        ...
+
+    async def add(self, category: Category) -> None:
+        """Insert; raises CategorySlugTaken for a slug in use."""
+        ...
+
     async def get(self, category_id: str) -> Category | None: ...
     async def slug_taken(self, slug: str, other_than: str) -> bool: ...
     async def sibling_ids(self, parent_id: str | None) -> list[str]: ...
@@ -50,9 +51,7 @@ class Courses(Protocol):
 
     async def count_enrollment(self, course_id: str) -> None: ...
     async def apply_rating(self, course_id: str, *, old: int | None, new: int) -> None: ...
-    async def list_teaching(
-        self, user_id: str, after: tuple[datetime, str] | None, limit: int
-    ) -> list[Course]:
+    async def list_teaching(self, user_id: str, after: After, limit: int) -> list[Course]:
         """Courses the user owns or co-teaches, any state, newest first by creation."""
         ...
 
@@ -87,12 +86,8 @@ class Enrollments(Protocol):
         ...
 
     async def completed_course_ids(self, user_id: str, course_ids: Iterable[str]) -> set[str]: ...
-    async def list_for_user(
-        self, user_id: str, after: tuple[datetime, str] | None, limit: int
-    ) -> list[Enrollment]: ...
-    async def list_for_course(
-        self, course_id: str, after: tuple[datetime, str] | None, limit: int
-    ) -> list[Enrollment]: ...
+    async def list_for_user(self, user_id: str, after: After, limit: int) -> list[Enrollment]: ...
+    async def list_for_course(self, course_id: str, after: After, limit: int) -> list[Enrollment]: ...
 
 
 class Progress(Protocol):
@@ -111,12 +106,12 @@ class Progress(Protocol):
 
 class Reviews(Protocol):
     async def add(self, review: Review) -> None:
-        """Insert; raises Conflict(REVIEW_ALREADY_EXISTS) for a second review."""
+        """Insert; raises ReviewAlreadyExists for a second review."""
         ...
 
     async def get(self, course_id: str, user_id: str, *, lock: bool = False) -> Review | None: ...
     async def save(self, review: Review) -> None: ...
-    async def list(self, course_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Review]: ...
+    async def list(self, course_id: str, after: After, limit: int) -> list[Review]: ...
 
 
 class Search(Protocol):
@@ -125,20 +120,10 @@ class Search(Protocol):
     ) -> list[SearchHit]: ...
 
 
-class SubscriptionAccess(Protocol):
-    """Whether a learner's subscriptions open a paid course (the payment service's
-    CheckCourseAccess; adapters/payment.PaymentAccess)."""
-
-    async def course_access(self, user_id: str, course_id: str) -> CourseAccess:
-        """Raises domain.errors.Unavailable (PAYMENT_UNAVAILABLE) when the payment
-        service does not answer."""
-        ...
-
-
-class UnitOfWork(Protocol):
-    """Repositories bound to one transaction (adapters/repository.SqlUnitOfWork).
-    `emit` records a domain event; `commit` writes it, and the events the courses it
-    loaded raised, to the outbox atomically. Leaving without commit rolls back."""
+class CourseUnitOfWork(UnitOfWork, Protocol):
+    """The repositories on one transaction (adapters/unit_of_work.SqlCourseUnitOfWork).
+    `commit` writes the rows, the events of the courses the repositories saw and those
+    given to `emit`, atomically; leaving without commit rolls everything back."""
 
     # Read-only members, so an implementation may hold its own (sub)types.
     @property
@@ -156,12 +141,41 @@ class UnitOfWork(Protocol):
     @property
     def search(self) -> Search: ...
 
-    async def __aenter__(self) -> UnitOfWork: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def emit(self, event: DomainEvent) -> None: ...
-    async def commit(self) -> None: ...
+
+class SubscriptionAccess(Protocol):
+    """Whether a learner's subscriptions open a paid course (the payment service's
+    CheckCourseAccess; adapters/payment.PaymentAccess)."""
+
+    async def course_access(self, user_id: str, course_id: str) -> CourseAccess:
+        """Raises PaymentUnavailable when the payment service does not answer."""
+        ...
+
+
+class CoursePages(Protocol):
+    """GetCourse's answer for a course that looks the same to everyone, kept so that
+    every caller shares one copy until the course changes (adapters/cache.CoursePageCache:
+    Redis or in-process, with a time-to-live)."""
+
+    async def get(self, course_id: str) -> CoursePage | None: ...
+
+    async def keep(self, outline: CourseOutline) -> CoursePage:
+        """Keep the page of `outline` for everyone; returns it."""
+        ...
+
+    async def invalidate(self, course_id: str) -> None: ...
+
+
+class SearchPages(Protocol):
+    """Recent search pages, shared by every caller (adapters/cache.SearchPageCache):
+    equal queries that arrive together run one search; a page past its time-to-live is
+    still answered while one search refreshes it."""
+
+    async def page(
+        self, query: SearchQuery, search: Callable[[SearchQuery], Awaitable[list[SearchHit]]]
+    ) -> SearchPage:
+        """The page of `query`, from the cache or from `search(query)` (size + 1 hits)."""
+        ...
+
+    def clear(self) -> None:
+        """Forget every page (a write changed what searches find)."""
+        ...

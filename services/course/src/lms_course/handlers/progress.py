@@ -1,0 +1,86 @@
+"""A learner's progress: completed lectures and video positions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from lms_course.domain.enums import LectureKind
+from lms_course.domain.errors import LectureNotVideo, NotEnrolled
+from lms_course.domain.events import CourseCompleted, LectureCompleted
+from lms_course.domain.progress import completion_percent, is_complete
+from lms_course.handlers.common import lecture_at
+from lms_course.handlers.ports import CourseUnitOfWork
+from lms_course.handlers.results import LectureProgress, LectureRef
+from lms_kit.domain import Actor, Clock, utc_now
+
+log = logging.getLogger("lms_course")
+
+
+class ProgressHandlers:
+    def __init__(self, uow: Callable[[], CourseUnitOfWork], *, clock: Clock = utc_now) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def complete_lecture(self, actor: Actor, ref: LectureRef) -> LectureProgress:
+        """Complete a lecture for the enrolled caller. Idempotent. LectureCompleted is
+        recorded once per learner and lecture, CourseCompleted once per learner and course."""
+        now = self._clock()
+        async with self._uow() as uow:
+            lecture = await lecture_at(uow, ref)
+            # The enrolment row lock serialises this learner's completions in this course,
+            # so the count below sees every completion committed before it.
+            enrollment = await uow.enrollments.get(ref.course_id, actor.user_id, lock=True)
+            if enrollment is None or not enrollment.is_active:
+                raise NotEnrolled()
+            newly = await uow.progress.complete(actor.user_id, ref.course_id, lecture.id, now)
+            completed = await uow.progress.completed_count(actor.user_id, ref.course_id)
+            total = await uow.structure.lecture_count(ref.course_id)
+            percent = completion_percent(completed, total)
+            if newly:
+                uow.emit(LectureCompleted(ref.course_id, lecture.id, actor.user_id, percent, now))
+            course_done = is_complete(completed, total)
+            if course_done and await uow.enrollments.mark_completed(ref.course_id, actor.user_id, now):
+                uow.emit(CourseCompleted(ref.course_id, actor.user_id, now))
+                log.info("course_completed course_id=%s user_id=%s", ref.course_id, actor.user_id)
+            position, completed_at = await uow.progress.get(actor.user_id, lecture.id)
+            await uow.commit()
+        return LectureProgress(
+            ref.course_id,
+            lecture.id,
+            lecture.chapter_id,
+            actor.user_id,
+            completed_at,
+            position,
+            percent,
+            course_done,
+        )
+
+    async def record_position(self, actor: Actor, ref: LectureRef, position_s: int) -> LectureProgress:
+        """A video heartbeat: the stored position only moves forward, up to the duration."""
+        now = self._clock()
+        async with self._uow() as uow:
+            lecture = await lecture_at(uow, ref)
+            if lecture.content.kind is not LectureKind.VIDEO:
+                raise LectureNotVideo()
+            enrollment = await uow.enrollments.get(ref.course_id, actor.user_id)
+            if enrollment is None or not enrollment.is_active:
+                raise NotEnrolled()
+            if lecture.content.duration_s:
+                position_s = min(position_s, lecture.content.duration_s)
+            position, completed_at = await uow.progress.record_position(
+                actor.user_id, ref.course_id, lecture.id, position_s, now
+            )
+            completed = await uow.progress.completed_count(actor.user_id, ref.course_id)
+            total = await uow.structure.lecture_count(ref.course_id)
+            await uow.commit()
+        return LectureProgress(
+            ref.course_id,
+            lecture.id,
+            lecture.chapter_id,
+            actor.user_id,
+            completed_at,
+            position,
+            completion_percent(completed, total),
+            is_complete(completed, total),
+        )
