@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated throwaway PostgreSQL database for the session."""
+"""Shared fixtures: a migrated throwaway PostgreSQL database for the session (the kit's
+service_fixtures), and an empty one for tests that need their own."""
 
 from __future__ import annotations
 
@@ -6,24 +7,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from lms_kit.db import Database
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database
+from lms_kit.testing.plugin import service_fixtures
 from lms_user.migrations import MIGRATIONS_DIR
+from lms_user.server import SERVICE
 
-
-@pytest.fixture(scope="session")
-async def pg_url() -> AsyncIterator[str]:
-    async with postgres_database("lms_user_test") as url:
-        await upgrade(url, MIGRATIONS_DIR)
-        yield url
-
-
-@pytest.fixture(scope="session")
-async def database(pg_url: str) -> AsyncIterator[Database]:
-    database = Database(pg_url)
-    yield database
-    await database.dispose()
+pg_url, database = service_fixtures(SERVICE)
 
 
 @pytest.fixture

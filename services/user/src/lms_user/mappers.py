@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from typing import Any
 
 import segno
-from google.protobuf import json_format, struct_pb2, timestamp_pb2
+from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
 
 from lms.options.v1 import options_pb2
 from lms.user.v1 import events_pb2, user_pb2
-from lms_kit import errors as rpc
-from lms_user.domain import errors as domain
-from lms_user.domain.audit import AuditEntry
+from lms_kit.domain import Invalid
+from lms_kit.proto import ResourceName, from_timestamp, timestamp
+from lms_user.domain.audit import AuditEntry, AuditQuery
 from lms_user.domain.follows import FollowView
 from lms_user.domain.model import (
-    DomainEvent,
     EmailVerificationRequested,
     EmailVerified,
     PasswordChanged,
@@ -29,9 +28,10 @@ from lms_user.domain.model import (
     UserRegistered,
     UserRolesChanged,
 )
-from lms_user.handlers import IssuedToken, MfaRequired, SignedIn
+from lms_user.handlers.results import IssuedToken, MfaRequired, ProfileWithCounts, SignedIn, TotpEnrollment
 
-DOMAIN = "user.lms"
+USER = ResourceName("users/{user}")
+PUBLIC_PROFILE = ResourceName("users/{user}/publicProfile")
 
 ROLE_TO_PROTO = {
     Role.STUDENT: options_pb2.ROLE_STUDENT,
@@ -46,31 +46,37 @@ def roles_to_proto(roles: Iterable[Role]) -> list[int]:
 
 
 def roles_from_proto(values: Iterable[int]) -> list[Role]:
-    """Domain roles; raises InvalidArgument for ROLE_UNSPECIFIED."""
+    """Domain roles; Invalid for ROLE_UNSPECIFIED (or a value this version does not know)."""
     roles = []
     for value in values:
         role = ROLE_FROM_PROTO.get(value)
         if role is None:
-            raise rpc.InvalidArgument(
-                [rpc.FieldViolation("roles", "must be a defined, non-zero role", "UNDEFINED_ENUM")]
-            )
+            raise Invalid.field("roles", "UNDEFINED_ENUM", "must be a defined, non-zero role")
         roles.append(role)
     return roles
 
 
-def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def user_name(user_id: str) -> str:
-    return f"users/{user_id}"
+    return USER.format(user=user_id)
 
 
-def user_id_from_name(name: str, *, suffix: str = "") -> str:
-    """`{id}` of `users/{id}{suffix}`; the contract's pattern already checked the shape."""
-    return name.removeprefix("users/").removesuffix(suffix)
+def user_id_from_name(name: str, field: str = "name") -> str:
+    """`{user}` of `users/{user}`."""
+    return USER.ids(name, field)[0]
+
+
+def user_id_from_profile_name(name: str) -> str:
+    """`{user}` of `users/{user}/publicProfile`."""
+    return PUBLIC_PROFILE.ids(name)[0]
+
+
+def audit_query(request: user_pb2.ListAuditLogEntriesRequest) -> AuditQuery:
+    return AuditQuery(
+        user_id=user_id_from_name(request.user, "user") if request.user else "",
+        action=request.action,
+        start=from_timestamp(request, "start_time"),
+        end=from_timestamp(request, "end_time"),
+    )
 
 
 def user_to_proto(user: User) -> user_pb2.User:
@@ -87,9 +93,10 @@ def user_to_proto(user: User) -> user_pb2.User:
     )
 
 
-def public_profile_to_proto(user: User, followers: int = 0, following: int = 0) -> user_pb2.PublicProfile:
+def public_profile_to_proto(profile: ProfileWithCounts) -> user_pb2.PublicProfile:
+    user, followers, following = profile
     return user_pb2.PublicProfile(
-        name=f"{user_name(user.id)}/publicProfile",
+        name=PUBLIC_PROFILE.format(user=user.id),
         user=user_name(user.id),
         display_name=user.display_name,
         bio=user.bio,
@@ -164,7 +171,7 @@ def tokens_to_proto(signed_in: SignedIn) -> user_pb2.AuthTokens:
 JWK_FIELDS = ("kty", "kid", "use", "alg", "crv", "x", "y")
 
 
-def jwks_to_proto(document: dict) -> user_pb2.GetJwksResponse:
+def jwks_to_proto(document: dict[str, Any]) -> user_pb2.GetJwksResponse:
     return user_pb2.GetJwksResponse(
         keys=[
             user_pb2.JsonWebKey(**{f: str(key[f]) for f in JWK_FIELDS if f in key})
@@ -173,7 +180,8 @@ def jwks_to_proto(document: dict) -> user_pb2.GetJwksResponse:
     )
 
 
-def event_to_proto(event: DomainEvent) -> Message:
+def event_to_proto(event: object) -> Message:
+    """The proto message of a domain event (lms.user.v1 events)."""
     if isinstance(event, UserRegistered):
         return events_pb2.UserRegistered(
             user_id=event.user_id,
@@ -233,103 +241,9 @@ def event_to_proto(event: DomainEvent) -> Message:
     raise TypeError(f"no proto for {type(event).__name__}")
 
 
-def page_token_invalid() -> rpc.InvalidArgument:
-    return rpc.InvalidArgument(
-        [rpc.FieldViolation("page_token", "is not a valid page token", "PAGE_TOKEN_INVALID")],
-        reason="PAGE_TOKEN_INVALID",
+def totp_enrollment_to_proto(enrollment: TotpEnrollment) -> user_pb2.StartTotpEnrollmentResponse:
+    return user_pb2.StartTotpEnrollmentResponse(
+        secret=enrollment.secret,
+        otpauth_uri=enrollment.otpauth_uri,
+        qr_code_png=qr_code_png(enrollment.otpauth_uri),
     )
-
-
-def proof_missing() -> rpc.InvalidArgument:
-    return rpc.InvalidArgument(
-        [rpc.FieldViolation("totp_code", "give a TOTP code or a recovery code", "REQUIRED")]
-    )
-
-
-def map_error(error: Exception) -> rpc.DomainError | None:
-    """App.map_error: the kit error for this service's domain errors, None for anything else."""
-    return to_rpc_error(error) if isinstance(error, domain.UserDomainError) else None
-
-
-def to_rpc_error(error: domain.UserDomainError) -> rpc.DomainError:
-    """The kit error (and so the google.rpc.Status) for a domain error."""
-    match error:
-        case domain.PasswordRejected():
-            return rpc.InvalidArgument(
-                [rpc.FieldViolation("password", p.description, p.code) for p in error.problems],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.InvalidEmail():
-            return rpc.InvalidArgument([rpc.FieldViolation("email", error.message, "EMAIL")])
-        case domain.InvalidProfile():
-            return rpc.InvalidArgument([rpc.FieldViolation(f"user.{error.field}", error.message, error.code)])
-        case domain.InvalidRoles():
-            return rpc.InvalidArgument([rpc.FieldViolation("roles", error.message, "INVALID")])
-        case domain.UpdateMaskInvalid():
-            return rpc.InvalidArgument(
-                [
-                    rpc.FieldViolation("update_mask", f"cannot update {p!r}", "UNKNOWN_FIELD")
-                    for p in error.paths
-                ],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.RequestIdReused():
-            return rpc.InvalidArgument(
-                [rpc.FieldViolation("request_id", error.message, "REUSED")],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.EmailAlreadyRegistered():
-            return rpc.AlreadyExists(error.reason, error.message, domain=DOMAIN)
-        case domain.InvalidCredentials() | domain.RefreshTokenInvalid() | domain.RefreshTokenReused():
-            return rpc.Unauthenticated(error.reason, error.message, domain=DOMAIN)
-        case domain.UserNotFound():
-            names = ",".join(user_name(i) for i in error.user_ids)
-            return rpc.NotFound(error.reason, error.message, domain=DOMAIN, metadata={"names": names})
-        case domain.CannotRemoveOwnAdminRole():
-            return rpc.FailedPrecondition(error.reason, error.message, domain=DOMAIN)
-        case domain.NotAllowed():
-            return rpc.PermissionDenied(error.reason, error.message)
-        case domain.EmailVerificationTokenInvalid() | domain.PasswordResetTokenInvalid():
-            return rpc.InvalidArgument(
-                [rpc.FieldViolation("token", error.message, error.reason)],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.VerificationEmailTooSoon() | domain.LoginThrottled():
-            return rpc.ResourceExhausted(
-                error.reason, error.message, retry_after_s=error.retry_after_s, domain=DOMAIN
-            )
-        case domain.CannotFollowSelf():
-            return rpc.InvalidArgument(
-                [rpc.FieldViolation("name", error.message, error.reason)],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.MfaCodeInvalid():
-            if error.at_sign_in:
-                return rpc.Unauthenticated(error.reason, error.message, domain=DOMAIN)
-            return rpc.InvalidArgument(
-                [rpc.FieldViolation("code", error.message, error.reason)],
-                error.message,
-                reason=error.reason,
-                domain=DOMAIN,
-            )
-        case domain.MfaChallengeInvalid() | domain.SocialTokenInvalid() | domain.ClientCredentialsInvalid():
-            return rpc.Unauthenticated(error.reason, error.message, domain=DOMAIN)
-        case (
-            domain.EmailAlreadyVerified()
-            | domain.MfaAlreadyEnabled()
-            | domain.MfaNotEnrolling()
-            | domain.SocialEmailNotVerified()
-            | domain.SocialLoginDisabled()
-        ):
-            return rpc.FailedPrecondition(error.reason, error.message, domain=DOMAIN)
-    raise TypeError(f"unmapped domain error {type(error).__name__}")

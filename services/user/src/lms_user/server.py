@@ -1,76 +1,49 @@
-"""Wiring: settings -> adapters -> handlers -> kit server.
+"""Wiring: settings -> adapters -> handlers -> servicer; the kit does the rest.
 
-python -m lms_user.server      # apply migrations, then serve on LMS_GRPC_PORT
+python -m lms_user.server            # apply migrations, then serve on LMS_GRPC_PORT
+python -m lms_user.server migrate    # only apply migrations
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from lms.user.v1 import user_pb2, user_pb2_grpc
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.tokens import TokenVerifier
 from lms_kit.db import Database
-from lms_kit.events import EventRuntime
-from lms_kit.migrations import upgrade
-from lms_kit.server import App, Service, run
-from lms_kit.settings import load
-from lms_user import mappers
+from lms_kit.service import Runtime, ServiceDefinition, serve_service
 from lms_user.adapters.firebase import FirebaseTokenVerifier
-from lms_user.adapters.keys import KeyRing, KeyRingTokenIssuer, SigningKeyStore, fernet_from_keys
+from lms_user.adapters.keys import (
+    KeyRing,
+    KeyRingTokenIssuer,
+    SigningKeyStore,
+    fernet_from_keys,
+    link_token_keys,
+)
 from lms_user.adapters.passwords import Argon2Hasher, load_common_passwords
-from lms_user.adapters.repository import SqlUnitOfWork
 from lms_user.adapters.throttle import MemoryThrottle, RedisThrottle
-from lms_user.client_address import ClientAddressResolver
+from lms_user.adapters.unit_of_work import SqlUserUnitOfWork
 from lms_user.domain.passwords import PasswordPolicy
 from lms_user.domain.sessions import SessionPolicy
 from lms_user.domain.tokens import TokenCodec
-from lms_user.handlers import AccountPolicy, UserHandlers
+from lms_user.handlers import AccountPolicy, UserUseCases
 from lms_user.migrations import MIGRATIONS_DIR
 from lms_user.servicer import UserServicer
 from lms_user.settings import UserSettings
 
-# Verifiers accept tokens up to this much past `exp` (lms_kit.auth.tokens.LEEWAY_S).
-CLOCK_LEEWAY = timedelta(seconds=30)
 
-
-@dataclass
-class UserApp:
-    """The built service: the kit App plus what tests and the kit need from it."""
-
-    app: App
-    handlers: UserHandlers
-    keyring: KeyRing
-    verifier: TokenVerifier
-    database: Database
-    throttle: MemoryThrottle | RedisThrottle
-
-
-def link_token_keys(encryption_keys: list[str]) -> list[bytes]:
-    """MAC keys of mailed tokens, derived from the at-rest encryption keys (first signs,
-    all verify), so no further secret has to be provisioned."""
-    return [
-        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lms.user one-time tokens").derive(
-            key.encode("ascii")
-        )
-        for key in encryption_keys
-    ]
-
-
-async def build(settings: UserSettings) -> UserApp:
-    database = Database(settings.database_url, pool_size=settings.database_pool_size)
+async def wire(runtime: Runtime[UserSettings]) -> list[object]:
+    settings = runtime.settings
+    encryption_keys = settings.encryption_keys()
+    fernet = fernet_from_keys(encryption_keys)
     access_ttl = timedelta(seconds=settings.access_token_ttl_s)
-    fernet = fernet_from_keys(settings.encryption_keys())
     keyring = KeyRing(
-        SigningKeyStore(database, fernet),
+        SigningKeyStore(runtime.database, fernet),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
-        token_lifetime=access_ttl + CLOCK_LEEWAY,
+        # Verifiers accept a token this long past its expiry: keys stay published as long.
+        token_lifetime=access_ttl + timedelta(seconds=settings.jwt_clock_skew_s),
         rotate_every=timedelta(seconds=settings.signing_key_rotation_s)
         if settings.signing_key_rotation_s
         else None,
@@ -79,35 +52,42 @@ async def build(settings: UserSettings) -> UserApp:
         jwks_file=settings.jwks_file,
     )
     await keyring.load()
+    runtime.on_start(keyring.start)
+    runtime.on_stop(keyring.stop)
+
     hasher = Argon2Hasher(
         memory_kib=settings.argon2_memory_kib,
         time_cost=settings.argon2_time_cost,
         parallelism=settings.argon2_parallelism,
         workers=settings.password_hash_threads,
     )
-    throttle = (
-        RedisThrottle.from_url(settings.redis_url, prefix=settings.throttle_key_prefix)
-        if settings.redis_url
-        else MemoryThrottle()
-    )
-    social = (
-        FirebaseTokenVerifier(settings.firebase_project_id, cert_url=settings.firebase_cert_url)
-        if settings.firebase_project_id
-        else None
-    )
-    handlers = UserHandlers(
-        lambda: SqlUnitOfWork(database, fernet),
+    runtime.on_stop(_async(hasher.close))
+    throttle: MemoryThrottle | RedisThrottle = MemoryThrottle()
+    if settings.redis_url:
+        throttle = RedisThrottle.from_url(settings.redis_url, prefix=settings.throttle_key_prefix)
+        runtime.on_stop(throttle.close)
+    social = None
+    if settings.firebase_project_id:
+        social = FirebaseTokenVerifier(settings.firebase_project_id, cert_url=settings.firebase_cert_url)
+        runtime.on_stop(_async(social.close))
+
+    def unit_of_work(database: Database) -> SqlUserUnitOfWork:
+        return SqlUserUnitOfWork(database, fernet)
+
+    use_cases = UserUseCases.build(
+        runtime.unit_of_work(unit_of_work),
         hasher=hasher,
         tokens=KeyRingTokenIssuer(
             keyring, ttl=access_ttl, service_ttl=timedelta(seconds=settings.service_token_ttl_s)
         ),
         password_policy=PasswordPolicy.with_common(load_common_passwords()),
+        keys=keyring,
         session_policy=SessionPolicy(
             access_token_ttl=access_ttl,
             refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
             session_max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         ),
-        link_tokens=TokenCodec(link_token_keys(settings.encryption_keys())),
+        link_tokens=TokenCodec(link_token_keys(encryption_keys)),
         account_policy=AccountPolicy(
             web_url=settings.web_url.rstrip("/"),
             email_verification_ttl=timedelta(seconds=settings.email_verification_ttl_s),
@@ -124,9 +104,10 @@ async def build(settings: UserSettings) -> UserApp:
     )
     clients = settings.service_client_secrets()
     if clients:
-        await handlers.seed_service_clients(clients)
-    # This service verifies tokens with its own keys (it is the issuer), plus the
-    # platform JWKS when one is configured (service tokens).
+        await use_cases.service_clients.seed(clients)
+
+    # This service is the issuer: it verifies tokens with its own keys, plus the platform
+    # JWKS when one is configured (service tokens of the dev issuer).
     key_set = JwksKeySet(
         settings.jwks_url,
         local_sources=[keyring.jwks],
@@ -134,50 +115,30 @@ async def build(settings: UserSettings) -> UserApp:
         min_refresh_interval_s=1.0,
     )
     await key_set.refresh(force=True)
-    verifier = TokenVerifier(key_set, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
-
-    events = EventRuntime(database, settings.nats_url, domain="user")
-
-    async def close() -> None:
-        await keyring.stop()
-        await events.stop()
-        hasher.close()
-        if isinstance(throttle, RedisThrottle):
-            await throttle.close()
-        if social is not None:
-            social.close()
-        await database.dispose()
-
-    addresses = ClientAddressResolver.from_setting(settings.trusted_proxies)
-    app = App(
-        services=[
-            Service(
-                user_pb2.DESCRIPTOR.services_by_name["UserService"],
-                user_pb2_grpc.add_UserServiceServicer_to_server,
-                UserServicer(handlers, keyring, addresses),
-            )
-        ],
-        on_start=[keyring.start, events.start],
-        on_stop=[close],
-        verifier=verifier,
-        map_error=mappers.map_error,
+    runtime.verifier = TokenVerifier(
+        key_set,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        leeway_s=settings.jwt_clock_skew_s,
     )
-    return UserApp(app, handlers, keyring, verifier, database, throttle)
+    runtime.expose(use_cases=use_cases, keyring=keyring, throttle=throttle)
+    return [UserServicer(use_cases)]
 
 
-async def build_app(settings: UserSettings) -> App:
-    return (await build(settings)).app
+def _async(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    """A stop hook of a synchronous close()."""
+
+    async def hook() -> None:
+        close()
+
+    return hook
 
 
-def migrate(settings: UserSettings) -> None:
-    asyncio.run(upgrade(settings.database_url, MIGRATIONS_DIR))
+SERVICE = ServiceDefinition(name="user", settings=UserSettings, migrations=MIGRATIONS_DIR, wire=wire)
 
 
 def main() -> None:
-    settings = load(UserSettings, service_name="user")
-    if not settings.database_url:
-        raise SystemExit("LMS_DATABASE_URL is required")
-    run(settings, build_app, migrate=migrate)
+    serve_service(SERVICE)
 
 
 if __name__ == "__main__":

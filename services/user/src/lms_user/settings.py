@@ -9,10 +9,6 @@ from pydantic import Field, SecretStr
 from lms_kit.settings import KitSettings
 from lms_user.adapters.passwords import OWASP_MEMORY_KIB, OWASP_PARALLELISM, OWASP_TIME_COST
 
-# Used only for an SQLite (embedded, local development) database when no key is set,
-# so `up` works with no configuration. PostgreSQL deployments must set their own.
-DEV_ONLY_ENCRYPTION_KEY = "bG1zLXVzZXItZGV2LW9ubHktbm90LWEtc2VjcmV0ISE="
-
 
 class UserSettings(KitSettings):
     service_name: str = "user"
@@ -23,7 +19,8 @@ class UserSettings(KitSettings):
 
     signing_key_encryption_keys: SecretStr = Field(
         SecretStr(""),
-        description="Comma-separated Fernet keys; the first encrypts signing keys at rest, all decrypt.",
+        description="Comma-separated Fernet keys (required); the first encrypts signing keys and TOTP "
+        "secrets at rest, all decrypt. The dev runner makes one.",
     )
     signing_key_rotation_s: int = Field(
         30 * 86400, ge=0, description="Rotate the signing key when it is this old; 0: never automatically."
@@ -70,11 +67,6 @@ class UserSettings(KitSettings):
     mfa_challenge_ttl_s: int = Field(300, ge=30, le=1800)
     totp_issuer: str = Field("LMS", description="Issuer shown by authenticator apps.")
 
-    trusted_proxies: str = Field(
-        "127.0.0.1/32,::1/128",
-        description="CIDRs of proxies (the gateway) whose X-Forwarded-For is believed; comma-separated.",
-    )
-
     firebase_project_id: str = Field("", description="Firebase project for SignInWithFirebase; empty: off.")
     firebase_cert_url: str = Field(
         "", description="Where Firebase ID-token certificates are fetched (empty: Google's URL)."
@@ -101,8 +93,6 @@ class UserSettings(KitSettings):
         keys = [
             k.strip() for k in self.signing_key_encryption_keys.get_secret_value().split(",") if k.strip()
         ]
-        if keys:
-            return keys
-        if self.database_url.startswith("sqlite"):
-            return [DEV_ONLY_ENCRYPTION_KEY]
-        raise ValueError("LMS_SIGNING_KEY_ENCRYPTION_KEYS must be set for a non-SQLite database")
+        if not keys:
+            raise ValueError("LMS_SIGNING_KEY_ENCRYPTION_KEYS must be set (comma-separated Fernet keys)")
+        return keys

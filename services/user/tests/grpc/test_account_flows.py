@@ -18,7 +18,6 @@ import jwt
 import pytest
 import sqlalchemy as sa
 from cryptography import x509
-from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -31,14 +30,15 @@ from lms_kit.db import Database
 from lms_kit.events.schema import outbox
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database
-from lms_kit.testing.harness import TokenMint, error_reason, rich_status, serve_app, settings_for
+from lms_kit.testing.harness import TokenMint, error_reason, rich_status
+from lms_kit.testing.plugin import Served, served
 from lms_user.adapters.tables import totp_factors
 from lms_user.domain import mfa
 from lms_user.migrations import MIGRATIONS_DIR
-from lms_user.server import build
-from lms_user.settings import UserSettings
+from lms_user.server import SERVICE
 
-PASSWORD = "violet rocket tundra 42"
+from .support import PASSWORD, bearer, fails, from_ip, user_id, user_settings
+
 NEW_PASSWORD = "saffron glacier kettle 7"
 PROJECT = "lms-test-project"
 SERVICE_SECRET = "course-secret-" + "x" * 30
@@ -128,45 +128,28 @@ async def database(own_pg_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="module")
-async def server(own_pg_url: str, tmp_path_factory, certificates) -> AsyncIterator[tuple]:
-    mint = TokenMint.create(tmp_path_factory.mktemp("jwks"))
-    settings = settings_for(
-        mint,
-        "user",
-        UserSettings,
-        database_url=own_pg_url,
+async def server(own_pg_url: str, token_mint: TokenMint, certificates) -> AsyncIterator[Served]:
+    settings = user_settings(
         redis_url="redis://127.0.0.1:6379/0",
         throttle_key_prefix=f"test:{uuid.uuid4().hex}:",  # counters never leak between runs
-        signing_key_encryption_keys=Fernet.generate_key().decode(),
-        signing_key_publish_ahead_s=0,
-        password_hash_threads=2,
         password_reset_min_duration_s=0.05,
         firebase_project_id=PROJECT,
         firebase_cert_url=certificates.url,
         service_clients=f"course={SERVICE_SECRET}",
         log_email_links=False,
     )
-    built = await build(settings)
-    async with serve_app(built.app, settings, verifier=built.verifier) as test_server:
-        yield user_pb2_grpc.UserServiceStub(test_server.channel), mint, built, test_server.target
+    async with served(SERVICE, token_mint, database_url=own_pg_url, **settings) as running:
+        yield running
 
 
 @pytest.fixture
-def stub(server) -> user_pb2_grpc.UserServiceStub:
-    return server[0]
+def stub(server: Served) -> user_pb2_grpc.UserServiceStub:
+    return user_pb2_grpc.UserServiceStub(server.channel)
 
 
 @pytest.fixture
-def mint(server) -> TokenMint:
-    return server[1]
-
-
-def from_ip() -> tuple[tuple[str, str]]:
-    """A client address of the test's own (the gateway's X-Forwarded-For), so that
-    tests never share an address throttle."""
-    return (
-        ("x-forwarded-for", f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"),
-    )
+def mint(token_mint: TokenMint) -> TokenMint:
+    return token_mint
 
 
 async def register(stub) -> tuple[user_pb2.User, str]:
@@ -183,16 +166,6 @@ async def login(stub, address: str, password: str = PASSWORD, metadata=None) -> 
     )
 
 
-def bearer(tokens: user_pb2.AuthTokens) -> tuple[tuple[str, str]]:
-    return (("authorization", f"Bearer {tokens.access_token}"),)
-
-
-async def fails(call) -> grpc.aio.AioRpcError:
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call
-    return caught.value
-
-
 async def events(database, kind, **match) -> list:
     name = kind.DESCRIPTOR.full_name
     async with database.session() as session:
@@ -200,10 +173,6 @@ async def events(database, kind, **match) -> list:
         rows = (await session.execute(query)).scalars()
         found = [kind.FromString(payload) for payload in rows]
     return [e for e in found if all(getattr(e, k) == v for k, v in match.items())]
-
-
-def user_id(user: user_pb2.User) -> str:
-    return user.name.removeprefix("users/")
 
 
 # -- email verification ---------------------------------------------------------------
@@ -551,7 +520,7 @@ async def test_a_service_trades_client_credentials_for_a_token_that_the_mesh_acc
 
 
 async def test_the_kits_client_credentials_source_gets_and_reuses_a_service_token(server, stub):
-    source = ClientCredentialsTokenSource(server[3], "course", SERVICE_SECRET)
+    source = ClientCredentialsTokenSource(server.server.target, "course", SERVICE_SECRET)
     first, second = await source.token(), await source.token()
     assert first == second  # reused, not fetched per call
     user, _ = await register(stub)
@@ -559,6 +528,6 @@ async def test_the_kits_client_credentials_source_gets_and_reuses_a_service_toke
         user_pb2.GetUserInternalRequest(name=user.name), metadata=(("authorization", f"Bearer {first}"),)
     )
     assert found.name == user.name
-    wrong = ClientCredentialsTokenSource(server[3], "course", "wrong" * 8)
+    wrong = ClientCredentialsTokenSource(server.server.target, "course", "wrong" * 8)
     error = await fails(wrong.token())
     assert error_reason(error) == "CLIENT_CREDENTIALS_INVALID"

@@ -8,43 +8,26 @@ from collections.abc import AsyncIterator
 import grpc
 import jwt
 import pytest
-from cryptography.fernet import Fernet
 from google.protobuf import field_mask_pb2
 
 from lms.options.v1 import options_pb2
 from lms.user.v1 import user_pb2, user_pb2_grpc
-from lms_kit.testing.harness import TokenMint, error_reason, field_violations, serve_app, settings_for
-from lms_user.server import build
-from lms_user.settings import UserSettings
+from lms_kit.testing.harness import TokenMint, error_reason, field_violations
+from lms_kit.testing.plugin import served
+from lms_user.server import SERVICE
 
-PASSWORD = "violet rocket tundra 42"
+from .support import PASSWORD, bearer, fails, user_settings
 
 
 @pytest.fixture(scope="module")
-async def server(pg_url: str, tmp_path_factory) -> AsyncIterator[tuple]:
-    mint = TokenMint.create(tmp_path_factory.mktemp("jwks"))
-    settings = settings_for(
-        mint,
-        "user",
-        UserSettings,
-        database_url=pg_url,
-        signing_key_encryption_keys=Fernet.generate_key().decode(),
-        signing_key_publish_ahead_s=0,
-        password_hash_threads=2,
-    )
-    built = await build(settings)
-    async with serve_app(built.app, settings, verifier=built.verifier) as test_server:
-        yield user_pb2_grpc.UserServiceStub(test_server.channel), mint
+async def stub(pg_url: str, token_mint: TokenMint) -> AsyncIterator[user_pb2_grpc.UserServiceStub]:
+    async with served(SERVICE, token_mint, database_url=pg_url, **user_settings()) as running:
+        yield user_pb2_grpc.UserServiceStub(running.channel)
 
 
 @pytest.fixture
-def stub(server) -> user_pb2_grpc.UserServiceStub:
-    return server[0]
-
-
-@pytest.fixture
-def mint(server) -> TokenMint:
-    return server[1]
+def mint(token_mint: TokenMint) -> TokenMint:
+    return token_mint
 
 
 def email() -> str:
@@ -61,16 +44,6 @@ async def register(stub, address: str | None = None, name: str = "Ada") -> tuple
 
 async def login(stub, address: str, password: str = PASSWORD) -> user_pb2.AuthTokens:
     return (await stub.Login(user_pb2.LoginRequest(email=address, password=password))).tokens
-
-
-def bearer(tokens: user_pb2.AuthTokens) -> tuple[tuple[str, str]]:
-    return (("authorization", f"Bearer {tokens.access_token}"),)
-
-
-async def fails(call) -> grpc.aio.AioRpcError:
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call
-    return caught.value
 
 
 # -- register -------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The SQL unit of work and repositories against real PostgreSQL (and the
-migrations on both PostgreSQL and SQLite)."""
+"""The SQL unit of work and repositories against real PostgreSQL, and the migrations
+against the tables module."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from cryptography.fernet import Fernet
 from lms.user.v1 import events_pb2
 from lms_kit.events.schema import outbox
 from lms_kit.migrations import upgrade
-from lms_kit.testing.databases import sqlite_database
+from lms_kit.testing.checks import schema_drift
 from lms_user.adapters.keys import fernet_from_keys
-from lms_user.adapters.repository import SqlUnitOfWork
 from lms_user.adapters.tables import metadata
+from lms_user.adapters.unit_of_work import SqlUserUnitOfWork
 from lms_user.domain.audit import AuditAction, AuditEntry
 from lms_user.domain.errors import EmailAlreadyRegistered
 from lms_user.domain.model import Role, User
@@ -46,11 +46,11 @@ async def outbox_rows(database, user_id: str) -> list:
 
 async def test_registered_user_row_credential_and_event_commit_together(database):
     user = new_user()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user, register_request_id=str(uuid.uuid4()))
         await uow.credentials.set_password_hash(user.id, "hash-1", NOW)
         await uow.commit()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.users.get_by_email(user.email)
         assert loaded is not None
         assert (loaded.id, loaded.roles, loaded.created_at) == (user.id, {Role.STUDENT}, NOW)
@@ -61,35 +61,35 @@ async def test_registered_user_row_credential_and_event_commit_together(database
 
 async def test_nothing_is_written_without_commit(database):
     user = new_user()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         assert await uow.users.get(user.id) is None
     assert await outbox_rows(database, user.id) == []
 
 
 async def test_a_second_account_with_the_same_email_is_refused_by_the_database(database):
     first, second = new_user("same@example.com"), new_user("same@example.com")
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(first)
         await uow.commit()
     with pytest.raises(EmailAlreadyRegistered):
-        async with SqlUnitOfWork(database, SECRETS) as uow:
+        async with SqlUserUnitOfWork(database, SECRETS) as uow:
             await uow.users.add(second)
 
 
 async def test_roles_and_profile_are_saved(database):
     user = new_user()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
         await uow.commit()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.users.get(user.id, lock=True)
         loaded.set_roles([Role.TEACHER, Role.ADMIN], changed_by="admin-1", reason="r", now=NOW)
         loaded.bio = "Hello"
         await uow.users.save(loaded)
         await uow.commit()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         again = await uow.users.get(user.id)
         many = await uow.users.get_many([user.id, "missing"])
     assert again.roles == {Role.TEACHER, Role.ADMIN} and again.bio == "Hello"
@@ -101,7 +101,7 @@ async def test_roles_and_profile_are_saved(database):
 
 async def test_sessions_tokens_and_revoke_all(database):
     user = new_user()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         await uow.users.add(user)
         sessions = [Session(str(uuid.uuid4()), user.id, NOW, NOW + timedelta(days=90)) for _ in range(3)]
         for s in sessions:
@@ -111,7 +111,7 @@ async def test_sessions_tokens_and_revoke_all(database):
         await uow.sessions.add_token(token)
         await uow.audit.add(AuditEntry(str(uuid.uuid4()), NOW, AuditAction.LOGIN_SUCCEEDED, user.id, user.id))
         await uow.commit()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         loaded = await uow.sessions.get_token(token.token_hash, lock=True)
         assert loaded == token
         loaded.used_at = NOW
@@ -121,7 +121,7 @@ async def test_sessions_tokens_and_revoke_all(database):
         await uow.sessions.save(first)
         assert await uow.sessions.revoke_all(user.id, RevokeReason.LOGOUT_ALL, NOW) == 2
         await uow.commit()
-    async with SqlUnitOfWork(database, SECRETS) as uow:
+    async with SqlUserUnitOfWork(database, SECRETS) as uow:
         assert (await uow.sessions.get_token(token.token_hash)).used_at == NOW
         reasons = {(await uow.sessions.get(s.id)).revoke_reason for s in sessions}
     assert reasons == {"logout", "logout_all"}
@@ -129,21 +129,4 @@ async def test_sessions_tokens_and_revoke_all(database):
 
 async def test_migrations_are_idempotent_and_match_the_tables(pg_url):
     await upgrade(pg_url, MIGRATIONS_DIR)  # already at head: a no-op
-    with sqlite_database() as url:
-        await upgrade(url, MIGRATIONS_DIR)
-        from lms_kit.db import Database
-
-        lite = Database(url)
-        try:
-            async with lite.session() as session:
-                names = await session.run_sync(lambda s: set(sa.inspect(s.connection()).get_table_names()))
-                columns = await session.run_sync(
-                    lambda s: {
-                        t: {c["name"] for c in sa.inspect(s.connection()).get_columns(t)} for t in names
-                    }
-                )
-        finally:
-            await lite.dispose()
-    for table in metadata.tables.values():
-        assert table.name in names
-        assert columns[table.name] == {c.name for c in table.columns}, table.name
+    assert await schema_drift(pg_url, metadata) == []

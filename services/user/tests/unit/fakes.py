@@ -1,26 +1,34 @@
-"""In-memory adapters for unit tests of the use cases."""
+"""In-memory repositories (the Protocols of lms_user.handlers.ports) on the kit's fake
+unit of work: a unit of work works on a copy of the committed state, `commit()` keeps it
+and the events, leaving without commit drops both, and a block that changed state or
+raised events without committing fails with UncommittedWork. The repositories keep the
+promises of the SQL adapters (a taken email is refused, one-time tokens and recovery
+codes are spent once, follows are idempotent) and hand out copies, so a change a use
+case does not save is lost as it would be in the database."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Self
 
+from lms_kit.testing.fakes import FakeRepository, FakeStore, FakeUnitOfWork
 from lms_user.domain.audit import AuditEntry, AuditQuery
 from lms_user.domain.errors import EmailAlreadyRegistered, SocialTokenInvalid
 from lms_user.domain.follows import FollowView
 from lms_user.domain.mfa import MfaChallenge, TotpFactor
-from lms_user.domain.model import DomainEvent, User
+from lms_user.domain.model import User
 from lms_user.domain.sessions import RefreshToken, RevokeReason, Session
 from lms_user.domain.tokens import OneTimeToken, TokenPurpose
-from lms_user.handlers import ExternalIdentity, IssuedToken
+from lms_user.handlers.results import After, ExternalIdentity, IssuedToken
+
+Track = Callable[[object], None]
 
 
 @dataclass
-class Store:
-    """What a database would hold; shared by every FakeUnitOfWork of one test."""
+class State:
+    """Everything the fakes store (plain dataclasses, compared with ==)."""
 
     users: dict[str, User] = field(default_factory=dict)
     request_ids: dict[str, str] = field(default_factory=dict)
@@ -28,8 +36,6 @@ class Store:
     sessions: dict[str, Session] = field(default_factory=dict)
     tokens: dict[str, RefreshToken] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
-    events: list[DomainEvent] = field(default_factory=list)
-    commits: int = 0
     one_time: dict[str, OneTimeToken] = field(default_factory=dict)
     totp: dict[str, TotpFactor] = field(default_factory=dict)
     recovery: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
@@ -39,91 +45,103 @@ class Store:
     service_clients: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-class FakeUsers:
-    def __init__(self, store: Store, staged: Store) -> None:
-        self._store, self._staged = store, staged
-        self.seen: list[User] = []
+def stored(user: User) -> User:
+    """What storage keeps of a user: its fields, never its pending events."""
+    kept = copy.deepcopy(user)
+    kept.pull_events()
+    return kept
+
+
+class FakeUsers(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._state = state
 
     async def add(self, user: User, *, register_request_id: str | None = None) -> None:
-        if any(u.email == user.email for u in self._staged.users.values()):
+        if any(u.email == user.email for u in self._state.users.values()):
             raise EmailAlreadyRegistered()
-        self._staged.users[user.id] = user
+        self._state.users[user.id] = stored(user)
         if register_request_id:
-            self._staged.request_ids[register_request_id] = user.id
-        self.seen.append(user)
+            self._state.request_ids[register_request_id] = user.id
+        self.seen(user)
 
     async def get(self, user_id: str, *, lock: bool = False) -> User | None:
-        user = self._staged.users.get(user_id)
-        return copy.deepcopy(user) if user else None
+        user = self._state.users.get(user_id)
+        return self.seen(copy.deepcopy(user)) if user else None
 
     async def get_by_email(self, email: str) -> User | None:
-        return next((copy.deepcopy(u) for u in self._staged.users.values() if u.email == email), None)
+        found = next((u for u in self._state.users.values() if u.email == email), None)
+        return self.seen(copy.deepcopy(found)) if found else None
 
     async def get_by_register_request_id(self, request_id: str) -> User | None:
-        user_id = self._staged.request_ids.get(request_id)
+        user_id = self._state.request_ids.get(request_id)
         return await self.get(user_id) if user_id else None
 
     async def get_many(self, user_ids: Iterable[str]) -> dict[str, User]:
-        return {i: copy.deepcopy(self._staged.users[i]) for i in user_ids if i in self._staged.users}
+        users = self._state.users
+        return {i: self.seen(copy.deepcopy(users[i])) for i in user_ids if i in users}
 
     async def save(self, user: User) -> None:
-        self._staged.users[user.id] = user
-        self.seen.append(user)
+        self._state.users[user.id] = stored(user)
+        self.seen(user)
 
 
-class FakeCredentials:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeCredentials(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._hashes = state.hashes
 
     async def get_password_hash(self, user_id: str) -> str | None:
-        return self._staged.hashes.get(user_id)
+        return self._hashes.get(user_id)
 
     async def set_password_hash(self, user_id: str, password_hash: str, now: datetime) -> None:
-        self._staged.hashes[user_id] = password_hash
+        self._hashes[user_id] = password_hash
 
     async def delete(self, user_id: str) -> None:
-        self._staged.hashes.pop(user_id, None)
+        self._hashes.pop(user_id, None)
 
 
-class FakeSessions:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeSessions(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._sessions = state.sessions
+        self._tokens = state.tokens
 
     async def add(self, session: Session) -> None:
-        self._staged.sessions[session.id] = session
+        self._sessions[session.id] = copy.deepcopy(session)
 
     async def get(self, session_id: str, *, lock: bool = False) -> Session | None:
-        return copy.deepcopy(self._staged.sessions.get(session_id))
+        return copy.deepcopy(self._sessions.get(session_id))
 
     async def save(self, session: Session) -> None:
-        self._staged.sessions[session.id] = session
+        self._sessions[session.id] = copy.deepcopy(session)
 
     async def revoke_all(self, user_id: str, reason: RevokeReason, now: datetime) -> int:
-        return sum(
-            1 for s in self._staged.sessions.values() if s.user_id == user_id and s.revoke(reason, now)
-        )
+        live = [s for s in self._sessions.values() if s.user_id == user_id and s.expires_at > now]
+        return sum(1 for s in live if s.revoke(reason, now))
 
     async def add_token(self, token: RefreshToken) -> None:
-        self._staged.tokens[token.token_hash] = token
+        self._tokens[token.token_hash] = copy.deepcopy(token)
 
     async def get_token(self, token_hash: str, *, lock: bool = False) -> RefreshToken | None:
-        return copy.deepcopy(self._staged.tokens.get(token_hash))
+        return copy.deepcopy(self._tokens.get(token_hash))
 
     async def save_token(self, token: RefreshToken) -> None:
-        self._staged.tokens[token.token_hash] = token
+        self._tokens[token.token_hash] = copy.deepcopy(token)
 
 
-class FakeAudit:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeAuditLog(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._entries = state.audit
 
     async def add(self, entry: AuditEntry) -> None:
-        self._staged.audit.append(entry)
+        self._entries.append(entry)
 
-    async def list(self, query: AuditQuery, *, after, limit: int) -> list[AuditEntry]:
+    async def list(self, query: AuditQuery, *, after: After, limit: int) -> list[AuditEntry]:
         rows = [
             e
-            for e in self._staged.audit
+            for e in self._entries
             if (not query.user_id or e.user_id == query.user_id)
             and (not query.action or e.action == query.action)
             and (query.start is None or e.occurred_at >= query.start)
@@ -133,153 +151,146 @@ class FakeAudit:
         return sorted(rows, key=lambda e: (e.occurred_at, e.id), reverse=True)[:limit]
 
 
-class FakeTokens:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeOneTimeTokens(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._tokens = state.one_time
 
     async def add(self, token: OneTimeToken) -> None:
-        self._staged.one_time[token.token_hash] = token
+        self._tokens[token.token_hash] = token
 
     async def consume(self, purpose: TokenPurpose, token_hash: str, now: datetime) -> str | None:
-        token = self._staged.one_time.get(token_hash)
+        token = self._tokens.get(token_hash)
         if token is None or token.purpose != purpose or token.used_at is not None or token.expires_at <= now:
             return None
-        self._staged.one_time[token_hash] = replace(token, used_at=now)
+        self._tokens[token_hash] = replace(token, used_at=now)
         return token.user_id
 
     async def last_issued_at(self, user_id: str, purpose: TokenPurpose) -> datetime | None:
-        times = [
-            t.created_at
-            for t in self._staged.one_time.values()
-            if (t.user_id, t.purpose) == (user_id, purpose)
-        ]
+        times = [t.created_at for t in self._tokens.values() if (t.user_id, t.purpose) == (user_id, purpose)]
         return max(times, default=None)
 
 
-class FakeMfa:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeFactors(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._state = state
 
     async def get_totp(self, user_id: str, *, lock: bool = False) -> TotpFactor | None:
-        return copy.deepcopy(self._staged.totp.get(user_id))
+        return copy.deepcopy(self._state.totp.get(user_id))
 
     async def save_totp(self, factor: TotpFactor) -> None:
-        self._staged.totp[factor.user_id] = copy.deepcopy(factor)
+        self._state.totp[factor.user_id] = copy.deepcopy(factor)
 
     async def delete_totp(self, user_id: str) -> None:
-        self._staged.totp.pop(user_id, None)
-        self._staged.recovery = {k: v for k, v in self._staged.recovery.items() if k[0] != user_id}
+        self._state.totp.pop(user_id, None)
+        self._drop_recovery_codes(user_id)
 
-    async def replace_recovery_codes(self, user_id: str, code_hashes, now: datetime) -> None:
-        self._staged.recovery = {k: v for k, v in self._staged.recovery.items() if k[0] != user_id}
-        self._staged.recovery.update({(user_id, h): None for h in code_hashes})
+    async def replace_recovery_codes(self, user_id: str, code_hashes: Sequence[str], now: datetime) -> None:
+        self._drop_recovery_codes(user_id)
+        self._state.recovery.update({(user_id, h): None for h in code_hashes})
+
+    def _drop_recovery_codes(self, user_id: str) -> None:
+        for key in [k for k in self._state.recovery if k[0] == user_id]:
+            del self._state.recovery[key]
 
     async def use_recovery_code(self, user_id: str, code_hash: str, now: datetime) -> bool:
         key = (user_id, code_hash)
-        if key not in self._staged.recovery or self._staged.recovery[key] is not None:
+        if key not in self._state.recovery or self._state.recovery[key] is not None:
             return False
-        self._staged.recovery[key] = now
+        self._state.recovery[key] = now
         return True
 
     async def add_challenge(self, challenge: MfaChallenge) -> None:
-        self._staged.challenges[challenge.token_hash] = copy.deepcopy(challenge)
+        self._state.challenges[challenge.token_hash] = copy.deepcopy(challenge)
 
     async def get_challenge(self, token_hash: str, *, lock: bool = False) -> MfaChallenge | None:
-        return copy.deepcopy(self._staged.challenges.get(token_hash))
+        return copy.deepcopy(self._state.challenges.get(token_hash))
 
     async def save_challenge(self, challenge: MfaChallenge) -> None:
-        self._staged.challenges[challenge.token_hash] = copy.deepcopy(challenge)
+        self._state.challenges[challenge.token_hash] = copy.deepcopy(challenge)
 
 
-class FakeFollows:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeFollows(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._state = state
 
     async def add(self, follower_id: str, followee_id: str, now: datetime) -> bool:
-        if (follower_id, followee_id) in self._staged.follows:
+        if (follower_id, followee_id) in self._state.follows:
             return False
-        self._staged.follows[(follower_id, followee_id)] = now
+        self._state.follows[(follower_id, followee_id)] = now
         return True
 
     async def remove(self, follower_id: str, followee_id: str) -> bool:
-        return self._staged.follows.pop((follower_id, followee_id), None) is not None
+        return self._state.follows.pop((follower_id, followee_id), None) is not None
 
     async def counts(self, user_id: str) -> tuple[int, int]:
-        pairs = self._staged.follows
+        pairs = self._state.follows
         return sum(1 for _, b in pairs if b == user_id), sum(1 for a, _ in pairs if a == user_id)
 
-    async def followers(self, user_id: str, *, after, limit: int) -> list[FollowView]:
+    async def followers(self, user_id: str, *, after: After, limit: int) -> list[FollowView]:
         return self._list(lambda a, b: b == user_id, lambda a, b: a, after, limit)
 
-    async def following(self, user_id: str, *, after, limit: int) -> list[FollowView]:
+    async def following(self, user_id: str, *, after: After, limit: int) -> list[FollowView]:
         return self._list(lambda a, b: a == user_id, lambda a, b: b, after, limit)
 
-    def _list(self, match, other, after, limit: int) -> list[FollowView]:
-        users = self._staged.users
+    def _list(
+        self,
+        match: Callable[[str, str], bool],
+        other: Callable[[str, str], str],
+        after: After,
+        limit: int,
+    ) -> list[FollowView]:
+        users = self._state.users
         rows = [
             FollowView(a, b, users[a].display_name, users[b].display_name, when)
-            for (a, b), when in self._staged.follows.items()
+            for (a, b), when in self._state.follows.items()
             if match(a, b) and (after is None or (when, other(a, b)) < after)
         ]
         rows.sort(key=lambda f: (f.created_at, other(f.follower_id, f.followee_id)), reverse=True)
         return rows[:limit]
 
 
-class FakeIdentities:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeIdentities(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._identities = state.identities
 
     async def find_user_id(self, provider: str, subject: str) -> str | None:
-        return self._staged.identities.get((provider, subject))
+        return self._identities.get((provider, subject))
 
     async def link(self, provider: str, subject: str, user_id: str, now: datetime) -> None:
-        self._staged.identities[(provider, subject)] = user_id
+        self._identities[(provider, subject)] = user_id
 
 
-class FakeServiceClients:
-    def __init__(self, staged: Store) -> None:
-        self._staged = staged
+class FakeServiceClients(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._clients = state.service_clients
 
     async def get(self, client_id: str) -> tuple[str, str] | None:
-        return self._staged.service_clients.get(client_id)
+        return self._clients.get(client_id)
 
     async def upsert(self, client_id: str, service: str, secret_hash: str, now: datetime) -> None:
-        self._staged.service_clients[client_id] = (service, secret_hash)
+        self._clients[client_id] = (service, secret_hash)
 
 
-class FakeUnitOfWork:
-    """Works on a deep copy of the store; commit() swaps it in (so no commit = rollback)."""
+class FakeUserUnitOfWork(FakeUnitOfWork[State]):
+    def bind(self, state: State) -> None:
+        self.users = FakeUsers(state, self.track)
+        self.credentials = FakeCredentials(state, self.track)
+        self.sessions = FakeSessions(state, self.track)
+        self.audit = FakeAuditLog(state, self.track)
+        self.tokens = FakeOneTimeTokens(state, self.track)
+        self.mfa = FakeFactors(state, self.track)
+        self.follows = FakeFollows(state, self.track)
+        self.identities = FakeIdentities(state, self.track)
+        self.service_clients = FakeServiceClients(state, self.track)
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
 
-    async def __aenter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.users = FakeUsers(self._store, self._staged)
-        self.credentials = FakeCredentials(self._staged)
-        self.sessions = FakeSessions(self._staged)
-        self.audit = FakeAudit(self._staged)
-        self.tokens = FakeTokens(self._staged)
-        self.mfa = FakeMfa(self._staged)
-        self.follows = FakeFollows(self._staged)
-        self.identities = FakeIdentities(self._staged)
-        self.service_clients = FakeServiceClients(self._staged)
-        self._emitted: list[DomainEvent] = []
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    def emit(self, event: DomainEvent) -> None:
-        self._emitted.append(event)
-
-    async def commit(self) -> None:
-        for user in self.users.seen:
-            self._staged.events.extend(user.pull_events())
-        self._staged.events.extend(self._emitted)
-        self._emitted = []
-        self._staged.commits += 1
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
+def unit_of_work(store: FakeStore[State]) -> Callable[[], FakeUserUnitOfWork]:
+    return lambda: FakeUserUnitOfWork(store)
 
 
 class FakeHasher:

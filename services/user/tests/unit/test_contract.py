@@ -1,28 +1,43 @@
-"""The contract: every RPC has a policy the kit accepts; client RPCs have REST, internal ones none."""
+"""The contract as the kit and the gateway see it, and the servicer implements all of it."""
 
 from __future__ import annotations
 
 from google.api import annotations_pb2
 
-from lms.user.v1 import user_pb2, user_pb2_grpc
-from lms_kit.server import Service, check_app_contract
+from lms.user.v1 import user_pb2
+from lms_kit.policy import policy_for
+from lms_kit.testing.checks import contract_problems, unimplemented_rpcs
+from lms_user.servicer import UserServicer
 
 SERVICE = user_pb2.DESCRIPTOR.services_by_name["UserService"]
 INTERNAL = {"GetUserInternal", "BatchGetUsers", "IssueServiceToken"}
 
 
-def test_every_rpc_has_a_policy_and_field_rules_the_kit_accepts():
-    policies = check_app_contract(
-        [Service(SERVICE, user_pb2_grpc.add_UserServiceServicer_to_server, object())]
-    )
-    assert len(policies) == len(SERVICE.methods)
+# Two deliberate departures from the kit's rule, and nothing else: the JWKS is served at
+# its well-known path (RFC 8615), and IssueServiceToken is anonymous (the caller proves
+# client credentials) yet only for services, so it has no REST mapping.
+DELIBERATE = [
+    "GetJwks: REST path /.well-known/jwks.json is not under /v1/",
+    "IssueServiceToken: clients may call it, yet it has no REST mapping",
+]
 
 
-def test_client_rpcs_have_rest_mappings_and_internal_rpcs_have_none():
+def test_every_rpc_has_a_policy_and_rest_where_clients_call_it():
+    assert contract_problems(SERVICE) == DELIBERATE
+
+
+def test_the_servicer_implements_every_rpc():
+    assert unimplemented_rpcs(UserServicer, SERVICE) == []
+
+
+def test_only_the_internal_rpcs_have_no_rest_mapping():
     for method in SERVICE.methods:
-        has_http = method.GetOptions().HasExtension(annotations_pb2.http)
-        assert has_http == (method.name not in INTERNAL), method.name
-        if has_http and method.name != "GetJwks":
-            rule = method.GetOptions().Extensions[annotations_pb2.http]
-            path = getattr(rule, rule.WhichOneof("pattern"))
-            assert path.startswith("/v1/"), method.name
+        assert method.GetOptions().HasExtension(annotations_pb2.http) == (method.name not in INTERNAL), (
+            method.name
+        )
+
+
+def test_internal_rpcs_are_for_services_only():
+    for name in INTERNAL - {"IssueServiceToken"}:  # anyone may trade client credentials
+        policy = policy_for(SERVICE.methods_by_name[name])
+        assert policy.services and not (policy.authenticated or policy.roles or policy.owner_field), name

@@ -22,9 +22,8 @@ import firebase_admin
 from firebase_admin import _token_gen, auth, credentials
 from google.auth.credentials import AnonymousCredentials
 
-from lms_kit.errors import Unavailable
-from lms_user.domain.errors import SocialTokenInvalid
-from lms_user.handlers import ExternalIdentity
+from lms_user.domain.errors import SocialProviderUnavailable, SocialTokenInvalid
+from lms_user.handlers.results import ExternalIdentity
 
 log = logging.getLogger("lms_user.firebase")
 
@@ -59,9 +58,7 @@ class FirebaseTokenVerifier:
             raise SocialTokenInvalid() from None
         except auth.CertificateFetchError:
             log.warning("firebase_certificates_unavailable")
-            raise Unavailable(
-                "SOCIAL_PROVIDER_UNAVAILABLE", "the identity provider cannot be reached"
-            ) from None
+            raise SocialProviderUnavailable() from None
         return ExternalIdentity(
             provider=PROVIDER,
             subject=str(claims["uid"]),

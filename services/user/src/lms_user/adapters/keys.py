@@ -2,11 +2,10 @@
 Fernet), created on first start, rotated on a schedule, published as a JWKS.
 
 Every process keeps the key ring in memory and a background task re-reads it
-every `reload_every` (never on the request path: signing a token inside a
-unit of work must not wait on a second database connection, which on SQLite
-deadlocks against the writer), so a rotation made by one process reaches the others (a new key is published
-`publish_ahead` before it signs, which covers that delay and the verifiers' JWKS
-caches).
+every `reload_every` (never on the request path: signing a token inside a unit of
+work must not wait on a second database connection), so a rotation made by one
+process reaches the others (a new key is published `publish_ahead` before it signs,
+which covers that delay and the verifiers' JWKS caches).
 """
 
 from __future__ import annotations
@@ -17,23 +16,27 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import MultiFernet
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from lms_kit.auth.principal import SERVICE_SUBJECT_PREFIX
 from lms_kit.auth.tokens import TokenSigner, new_ed25519_signer, private_key_pem
 from lms_kit.db import Database
+from lms_kit.domain import Clock, utc_now
 from lms_kit.secrets import multi_fernet
 from lms_user.adapters.tables import signing_keys
 from lms_user.domain.keys import KeySchedule, KeyTimes, key_schedule, rotation_due
 from lms_user.domain.model import User
-from lms_user.handlers import IssuedToken, utc_now
+from lms_user.handlers.results import IssuedToken
 
 log = logging.getLogger("lms_user.keys")
 
@@ -44,7 +47,7 @@ _LOCK_KEY = 0x6C6D735F75736572  # "lms_user": one advisory lock for "creating a 
 class StoredKey:
     kid: str
     algorithm: str
-    public_jwk: dict
+    public_jwk: dict[str, Any]
     encrypted_private_key: bytes
     created_at: datetime
     activates_at: datetime
@@ -62,12 +65,23 @@ def fernet_from_keys(keys: list[str]) -> MultiFernet:
         raise ValueError("no signing-key encryption key configured") from None
 
 
+def link_token_keys(encryption_keys: list[str]) -> list[bytes]:
+    """MAC keys of mailed tokens, derived from the at-rest encryption keys (first signs,
+    all verify), so no further secret has to be provisioned."""
+    return [
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lms.user one-time tokens").derive(
+            key.encode("ascii")
+        )
+        for key in encryption_keys
+    ]
+
+
 class SigningKeyStore:
     def __init__(self, database: Database, fernet: MultiFernet) -> None:
         self._db = database
         self._fernet = fernet
 
-    async def list(self) -> list[StoredKey]:
+    async def all(self) -> list[StoredKey]:
         async with self._db.session() as session:
             rows = (await session.execute(sa.select(signing_keys))).mappings().all()
         return [_stored(row) for row in rows]
@@ -83,8 +97,7 @@ class SigningKeyStore:
         """Under a lock, re-read the keys; if `decide(keys)` returns an activation time,
         add a new Ed25519 key that activates then. Returns the keys afterwards."""
         async with self._db.session() as session, session.begin():
-            if self._db.dialect == "postgresql":
-                await session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            await session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             rows = (await session.execute(sa.select(signing_keys))).mappings().all()
             keys = [_stored(row) for row in rows]
             activates_at = decide(keys)
@@ -106,10 +119,12 @@ class SigningKeyStore:
     def signer(self, key: StoredKey, *, issuer: str, audience: str) -> TokenSigner:
         pem = self._fernet.decrypt(key.encrypted_private_key)
         private = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+            raise ValueError(f"signing key {key.kid} is not an Ed25519 or EC key")
         return TokenSigner(private, kid=key.kid, issuer=issuer, audience=audience)
 
 
-def _stored(row: dict) -> StoredKey:
+def _stored(row: Mapping[Any, Any]) -> StoredKey:
     return StoredKey(
         kid=row["kid"],
         algorithm=row["algorithm"],
@@ -137,7 +152,7 @@ class KeyRing:
         rotate_every: timedelta | None,
         publish_ahead: timedelta,
         reload_every: timedelta = timedelta(seconds=60),
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         jwks_file: str = "",
     ) -> None:
         self._store = store
@@ -161,7 +176,7 @@ class KeyRing:
         """Re-read the keys; create the first key, or the next one when rotation is due."""
         async with self._lock:
             now = self._clock()
-            keys = await self._store.list()
+            keys = await self._store.all()
             schedule = key_schedule([k.times for k in keys], now, self._token_lifetime)
             if schedule.signing_kid is None or rotation_due(schedule, now, self._rotate_every):
                 keys = await self._store.add_if(
@@ -191,7 +206,7 @@ class KeyRing:
             self._signers[kid] = signer
         return signer
 
-    async def jwks(self) -> dict:
+    async def jwks(self) -> dict[str, Any]:
         await self._refresh_if_stale()
         return {"keys": [self._keys[kid].public_jwk for kid in self._schedule.published_kids]}
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
+from typing import Any, TypeVar
 
 import argon2
 import bcrypt
@@ -24,6 +25,8 @@ OWASP_TIME_COST = 2
 OWASP_PARALLELISM = 1
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 BCRYPT_MAX_BYTES = 72  # bcrypt only ever used the first 72 bytes
+
+T = TypeVar("T")
 
 
 class Argon2Hasher:
@@ -79,7 +82,7 @@ class Argon2Hasher:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
 

@@ -5,7 +5,7 @@ default: each process counts on its own)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
@@ -62,7 +62,7 @@ class RedisThrottle:
 class MemoryThrottle:
     """The same rules in one process's memory (bounded: idle keys are dropped)."""
 
-    def __init__(self, *, clock=time.monotonic, max_keys: int = 100_000) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
         self._clock = clock
         self._failures: dict[str, tuple[int, float]] = {}  # key -> (count, forget at)
         self._locks: dict[str, float] = {}  # key -> locked until

@@ -49,7 +49,7 @@ NO_CLIENT = ClientInfo()
 class AuditEntry:
     id: str
     occurred_at: datetime
-    action: AuditAction
+    action: AuditAction | str  # a str: an action written by a newer version
     user_id: str | None  # the account concerned (None: no such account)
     actor_id: str | None  # who acted (None: anonymous)
     client: ClientInfo = NO_CLIENT

@@ -1,24 +1,29 @@
-"""Domain errors. Each carries a stable `reason` (lms.user.v1.ErrorReason); the
-servicer layer maps them to gRPC statuses (mappers.to_rpc_error)."""
+"""The identity service's errors: kit categories (lms_kit.domain.errors) with this
+service's stable reasons (lms.user.v1.ErrorReason). The kit maps each category to its
+gRPC status; the details a caller needs (the bad fields, the retry delay, the missing
+users) are set here, where the rule is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms_kit.domain import (
+    Conflict,
+    Denied,
+    DomainError,
+    Exhausted,
+    FieldViolation,
+    Invalid,
+    NotFound,
+    Precondition,
+    Unauthenticated,
+    Unavailable,
+)
 
-class UserDomainError(Exception):
-    reason: str = ""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class EmailAlreadyRegistered(UserDomainError):
-    reason = "EMAIL_ALREADY_REGISTERED"
-
+class EmailAlreadyRegistered(Conflict):
     def __init__(self) -> None:
-        super().__init__("an account with this email already exists")
+        super().__init__("EMAIL_ALREADY_REGISTERED", "an account with this email already exists")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,195 +34,210 @@ class PasswordProblem:
     description: str
 
 
-class PasswordRejected(UserDomainError):
-    reason = "PASSWORD_REJECTED"
+class PasswordRejected(Invalid):
+    """One violation on `password` per broken rule."""
 
     def __init__(self, problems: list[PasswordProblem]) -> None:
-        super().__init__("the password does not meet the password policy")
+        super().__init__(
+            [FieldViolation("password", p.description, p.code) for p in problems],
+            "the password does not meet the password policy",
+            reason="PASSWORD_REJECTED",
+        )
         self.problems = problems
 
 
-class InvalidEmail(UserDomainError):
-    reason = "INVALID_FIELDS"
-
+class InvalidEmail(Invalid):
     def __init__(self) -> None:
-        super().__init__("must be an email address")
+        super().__init__(
+            [FieldViolation("email", "must be an email address", "EMAIL")], "must be an email address"
+        )
 
 
-class InvalidProfile(UserDomainError):
-    """A profile value breaks a rule: `field` names it."""
-
-    reason = "INVALID_FIELDS"
+class InvalidProfile(Invalid):
+    """A profile value breaks a rule: `field` names it (a member of the request's `user`)."""
 
     def __init__(self, field: str, code: str, description: str) -> None:
-        super().__init__(description)
-        self.field = field
-        self.code = code
+        super().__init__([FieldViolation(f"user.{field}", description, code)], description)
 
 
-class InvalidCredentials(UserDomainError):
-    reason = "INVALID_CREDENTIALS"
-
-    def __init__(self) -> None:
-        super().__init__("the email or password is wrong")
+class InvalidRoles(Invalid):
+    def __init__(self, description: str) -> None:
+        super().__init__([FieldViolation("roles", description, "INVALID")], description)
 
 
-class RefreshTokenInvalid(UserDomainError):
-    reason = "REFRESH_TOKEN_INVALID"
-
-    def __init__(self) -> None:
-        super().__init__("the refresh token is invalid, revoked or expired; sign in again")
-
-
-class RefreshTokenReused(UserDomainError):
-    reason = "REFRESH_TOKEN_REUSED"
-
-    def __init__(self) -> None:
-        super().__init__("the refresh token was already used; the session is revoked; sign in again")
-
-
-class UserNotFound(UserDomainError):
-    reason = "USER_NOT_FOUND"
-
-    def __init__(self, user_ids: list[str]) -> None:
-        super().__init__("user not found")
-        self.user_ids = user_ids
-
-
-class UpdateMaskInvalid(UserDomainError):
-    reason = "UPDATE_MASK_INVALID"
-
+class UpdateMaskInvalid(Invalid):
     def __init__(self, paths: list[str]) -> None:
-        super().__init__(f"these fields cannot be updated: {', '.join(paths)}")
+        super().__init__(
+            [FieldViolation("update_mask", f"cannot update {p!r}", "UNKNOWN_FIELD") for p in paths],
+            f"these fields cannot be updated: {', '.join(paths)}",
+            reason="UPDATE_MASK_INVALID",
+        )
         self.paths = paths
 
 
-class RequestIdReused(UserDomainError):
-    reason = "REQUEST_ID_REUSED"
-
+class RequestIdReused(Invalid):
     def __init__(self) -> None:
-        super().__init__("this request_id was already used for another request")
+        message = "this request_id was already used for another request"
+        super().__init__(
+            [FieldViolation("request_id", message, "REUSED")], message, reason="REQUEST_ID_REUSED"
+        )
 
 
-class InvalidRoles(UserDomainError):
-    reason = "INVALID_FIELDS"
-
-    def __init__(self, description: str) -> None:
-        super().__init__(description)
-
-
-class CannotRemoveOwnAdminRole(UserDomainError):
-    reason = "CANNOT_REMOVE_OWN_ADMIN_ROLE"
-
+class InvalidCredentials(Unauthenticated):
     def __init__(self) -> None:
-        super().__init__("administrators cannot remove their own admin role")
+        super().__init__("INVALID_CREDENTIALS", "the email or password is wrong")
 
 
-class NotAllowed(UserDomainError):
+class RefreshTokenInvalid(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__(
+            "REFRESH_TOKEN_INVALID", "the refresh token is invalid, revoked or expired; sign in again"
+        )
+
+
+class RefreshTokenReused(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__(
+            "REFRESH_TOKEN_REUSED",
+            "the refresh token was already used; the session is revoked; sign in again",
+        )
+
+
+class UserNotFound(NotFound):
+    """Every missing user at once: metadata `names` lists them (comma-separated)."""
+
+    def __init__(self, user_ids: list[str]) -> None:
+        names = ",".join(f"users/{i}" for i in user_ids)
+        super().__init__("USER_NOT_FOUND", "user not found", metadata={"names": names})
+        self.user_ids = user_ids
+
+
+class CannotRemoveOwnAdminRole(Precondition):
+    def __init__(self) -> None:
+        super().__init__("CANNOT_REMOVE_OWN_ADMIN_ROLE", "administrators cannot remove their own admin role")
+
+
+class NotAllowed(Denied):
     """The caller may not do this (checked by a use case, beyond the contract's policy)."""
 
-    reason = "ACCESS_DENIED"
+    def __init__(self, message: str) -> None:
+        super().__init__("ACCESS_DENIED", message)
 
 
-class EmailVerificationTokenInvalid(UserDomainError):
-    reason = "EMAIL_VERIFICATION_TOKEN_INVALID"
-
+class EmailVerificationTokenInvalid(Invalid):
     def __init__(self) -> None:
-        super().__init__("the verification link is invalid, used or expired; ask for a new one")
+        message = "the verification link is invalid, used or expired; ask for a new one"
+        reason = "EMAIL_VERIFICATION_TOKEN_INVALID"
+        super().__init__([FieldViolation("token", message, reason)], message, reason=reason)
 
 
-class VerificationEmailTooSoon(UserDomainError):
-    reason = "VERIFICATION_EMAIL_TOO_SOON"
-
+class VerificationEmailTooSoon(Exhausted):
     def __init__(self, retry_after_s: float) -> None:
-        super().__init__("a verification email was sent moments ago; try again later")
-        self.retry_after_s = retry_after_s
+        super().__init__(
+            "VERIFICATION_EMAIL_TOO_SOON",
+            "a verification email was sent moments ago; try again later",
+            retry_after_s=retry_after_s,
+        )
 
 
-class EmailAlreadyVerified(UserDomainError):
-    reason = "EMAIL_ALREADY_VERIFIED"
+class EmailAlreadyVerified(Precondition):
+    def __init__(self) -> None:
+        super().__init__("EMAIL_ALREADY_VERIFIED", "the email is already verified")
+
+
+class PasswordResetTokenInvalid(Invalid):
+    def __init__(self) -> None:
+        message = "the reset link is invalid, used or expired; ask for a new one"
+        reason = "PASSWORD_RESET_TOKEN_INVALID"
+        super().__init__([FieldViolation("token", message, reason)], message, reason=reason)
+
+
+class MfaAlreadyEnabled(Precondition):
+    def __init__(self) -> None:
+        super().__init__("MFA_ALREADY_ENABLED", "two-factor sign-in is already on")
+
+
+class MfaNotEnrolling(Precondition):
+    def __init__(self) -> None:
+        super().__init__("MFA_NOT_ENROLLING", "no TOTP enrolment was started")
+
+
+MFA_CODE_INVALID = "MFA_CODE_INVALID"
+MFA_CODE_MESSAGE = "the code is wrong or was already used"
+
+
+class MfaCodeInvalid(DomainError):
+    """A wrong (or reused) TOTP or recovery code; raised as one of the two below, whose
+    category depends on the step: signing in or enrolling."""
+
+
+class MfaSignInCodeInvalid(MfaCodeInvalid, Unauthenticated):
+    """At sign-in (CompleteMfaChallenge): UNAUTHENTICATED."""
 
     def __init__(self) -> None:
-        super().__init__("the email is already verified")
+        Unauthenticated.__init__(self, MFA_CODE_INVALID, MFA_CODE_MESSAGE)
 
 
-class PasswordResetTokenInvalid(UserDomainError):
-    reason = "PASSWORD_RESET_TOKEN_INVALID"
-
-    def __init__(self) -> None:
-        super().__init__("the reset link is invalid, used or expired; ask for a new one")
-
-
-class MfaAlreadyEnabled(UserDomainError):
-    reason = "MFA_ALREADY_ENABLED"
+class MfaEnrollmentCodeInvalid(MfaCodeInvalid, Invalid):
+    """When confirming an enrolment: INVALID_ARGUMENT with a violation on `code`."""
 
     def __init__(self) -> None:
-        super().__init__("two-factor sign-in is already on")
+        Invalid.__init__(
+            self,
+            [FieldViolation("code", MFA_CODE_MESSAGE, MFA_CODE_INVALID)],
+            MFA_CODE_MESSAGE,
+            reason=MFA_CODE_INVALID,
+        )
 
 
-class MfaNotEnrolling(UserDomainError):
-    reason = "MFA_NOT_ENROLLING"
-
+class MfaProofMissing(Invalid):
     def __init__(self) -> None:
-        super().__init__("no TOTP enrolment was started")
+        super().__init__([FieldViolation("totp_code", "give a TOTP code or a recovery code", "REQUIRED")])
 
 
-class MfaCodeInvalid(UserDomainError):
-    """A wrong (or reused) TOTP or recovery code. `at_sign_in` picks the status:
-    UNAUTHENTICATED when signing in, INVALID_ARGUMENT when enrolling."""
-
-    reason = "MFA_CODE_INVALID"
-
-    def __init__(self, *, at_sign_in: bool) -> None:
-        super().__init__("the code is wrong or was already used")
-        self.at_sign_in = at_sign_in
-
-
-class MfaChallengeInvalid(UserDomainError):
-    reason = "MFA_CHALLENGE_INVALID"
-
+class MfaChallengeInvalid(Unauthenticated):
     def __init__(self) -> None:
-        super().__init__("the sign-in challenge is invalid, used or expired; sign in again")
+        super().__init__(
+            "MFA_CHALLENGE_INVALID", "the sign-in challenge is invalid, used or expired; sign in again"
+        )
 
 
-class LoginThrottled(UserDomainError):
-    reason = "LOGIN_THROTTLED"
-
+class LoginThrottled(Exhausted):
     def __init__(self, retry_after_s: float) -> None:
-        super().__init__("too many failed sign-in attempts; try again later")
-        self.retry_after_s = retry_after_s
+        super().__init__(
+            "LOGIN_THROTTLED",
+            "too many failed sign-in attempts; try again later",
+            retry_after_s=retry_after_s,
+        )
 
 
-class CannotFollowSelf(UserDomainError):
-    reason = "CANNOT_FOLLOW_SELF"
-
+class CannotFollowSelf(Invalid):
     def __init__(self) -> None:
-        super().__init__("a user cannot follow themselves")
+        message = "a user cannot follow themselves"
+        reason = "CANNOT_FOLLOW_SELF"
+        super().__init__([FieldViolation("name", message, reason)], message, reason=reason)
 
 
-class SocialTokenInvalid(UserDomainError):
-    reason = "SOCIAL_TOKEN_INVALID"
-
+class SocialTokenInvalid(Unauthenticated):
     def __init__(self) -> None:
-        super().__init__("the identity provider token is invalid or expired")
+        super().__init__("SOCIAL_TOKEN_INVALID", "the identity provider token is invalid or expired")
 
 
-class SocialEmailNotVerified(UserDomainError):
-    reason = "SOCIAL_EMAIL_NOT_VERIFIED"
-
+class SocialEmailNotVerified(Precondition):
     def __init__(self) -> None:
-        super().__init__("the identity provider has not verified this email")
+        super().__init__("SOCIAL_EMAIL_NOT_VERIFIED", "the identity provider has not verified this email")
 
 
-class SocialLoginDisabled(UserDomainError):
-    reason = "SOCIAL_LOGIN_DISABLED"
-
+class SocialLoginDisabled(Precondition):
     def __init__(self) -> None:
-        super().__init__("social sign-in is not configured")
+        super().__init__("SOCIAL_LOGIN_DISABLED", "social sign-in is not configured")
 
 
-class ClientCredentialsInvalid(UserDomainError):
-    reason = "CLIENT_CREDENTIALS_INVALID"
-
+class SocialProviderUnavailable(Unavailable):
     def __init__(self) -> None:
-        super().__init__("the client id or secret is wrong")
+        super().__init__("SOCIAL_PROVIDER_UNAVAILABLE", "the identity provider cannot be reached")
+
+
+class ClientCredentialsInvalid(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("CLIENT_CREDENTIALS_INVALID", "the client id or secret is wrong")

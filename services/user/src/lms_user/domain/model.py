@@ -1,12 +1,13 @@
-"""The user aggregate, its roles and the events it raises."""
+"""The user aggregate, its roles and the domain events of the service."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 
+from lms_kit.domain import Aggregate
 from lms_user.domain.errors import CannotRemoveOwnAdminRole, InvalidProfile, InvalidRoles
 
 DISPLAY_NAME_MAX = 100
@@ -120,8 +121,9 @@ class ProfileChanges:
 
 
 @dataclass
-class User:
-    """An account. Invariants: a non-empty display name, at least one role."""
+class User(Aggregate):
+    """An account. Invariants: a non-empty display name, at least one role. The events
+    it raises reach the outbox when the unit of work that saw it commits."""
 
     id: str
     email: str
@@ -133,7 +135,6 @@ class User:
     avatar: str = ""
     email_verified: bool = False
     version: int = 1
-    events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def register(cls, *, user_id: str, email: str, display_name: str, now: datetime) -> User:
@@ -147,7 +148,7 @@ class User:
             created_at=now,
             updated_at=now,
         )
-        user.events.append(UserRegistered(user_id, email, name, user.roles, now))
+        user.raise_event(UserRegistered(user_id, email, name, user.roles, now))
         return user
 
     def update_profile(self, changes: ProfileChanges, now: datetime) -> None:
@@ -178,7 +179,7 @@ class User:
             return False
         previous, self.roles = self.roles, new
         self.updated_at = now
-        self.events.append(UserRolesChanged(self.id, previous, new, changed_by, reason, now))
+        self.raise_event(UserRolesChanged(self.id, previous, new, changed_by, reason, now))
         return True
 
     def verify_email(self, now: datetime) -> bool:
@@ -187,16 +188,8 @@ class User:
             return False
         self.email_verified = True
         self.updated_at = now
-        self.events.append(EmailVerified(self.id, self.email, now))
+        self.raise_event(EmailVerified(self.id, self.email, now))
         return True
-
-    def pull_events(self) -> list[DomainEvent]:
-        events, self.events = self.events, []
-        return events
-
-    def snapshot(self) -> User:
-        """A copy without pending events (for fakes and caches)."""
-        return replace(self, events=[])
 
 
 def _clean_display_name(value: str) -> str:

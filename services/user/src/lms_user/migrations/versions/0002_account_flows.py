@@ -17,8 +17,14 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
-def _user_fk(**kwargs: object) -> sa.Column:
-    return sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), **kwargs)
+def _user_fk(*, primary_key: bool = False, nullable: bool = True) -> sa.Column[str]:
+    return sa.Column(
+        "user_id",
+        sa.String(36),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=nullable,
+    )
 
 
 def upgrade() -> None:
