@@ -56,6 +56,7 @@ from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2, status_pb2
 
 from lms.options.v1 import options_pb2
+from lms_kit.auth.tokens import LEEWAY_S
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = ROOT / "services"
@@ -86,7 +87,20 @@ JWT_AUDIENCE = "lms"
 JWT_PAYLOAD_HEADER = "x-jwt-payload"
 JWT_SUBJECT_HEADER = "x-lms-user-id"
 # Headers only the gateway or a service may set; removed from every client request.
-STRIPPED_REQUEST_HEADERS = (JWT_PAYLOAD_HEADER, JWT_SUBJECT_HEADER, "x-lms-user-authorization")
+# The header by which the gateway vouches for what it forwards (lms_kit.net): its value is
+# the deployment's LMS_GATEWAY_SECRET, read from Envoy's environment, never from the config.
+GATEWAY_HEADER = "x-lms-gateway"
+GATEWAY_SECRET_ENV = "LMS_GATEWAY_SECRET"
+STRIPPED_REQUEST_HEADERS = (
+    JWT_PAYLOAD_HEADER,
+    JWT_SUBJECT_HEADER,
+    "x-lms-user-authorization",
+    GATEWAY_HEADER,
+)
+# Request headers (the request line included) above this are refused with 431 at the edge, well
+# below what the services' gRPC runtime accepts (lms_kit.server.MAX_METADATA_BYTES), so an
+# oversized request gets one deterministic answer that names no internal header.
+MAX_REQUEST_HEADERS_KB = 8
 DEFAULT_CORS_ORIGINS = ("http://localhost:3000",)
 COMPRESSION_MIN_BYTES = 1024
 DEFAULT_EDGE_CACHE_DIR = ".cache/gateway-edge-cache"
@@ -199,6 +213,9 @@ class GatewayOptions:
     # working directory) and its bound on disk. None: no edge cache.
     edge_cache_dir: str | None = DEFAULT_EDGE_CACHE_DIR
     edge_cache_max_bytes: int = EDGE_CACHE_MAX_BYTES
+    # Seconds a token is accepted past its expiry: the kit's setting (LMS_JWT_CLOCK_SKEW_S), so
+    # the edge and the services agree.
+    clock_skew_s: int = LEEWAY_S
 
 
 @dataclass(frozen=True)
@@ -541,6 +558,7 @@ def _edge_origin_listener(routes: list[dict], http_filters: list[dict]) -> dict:
         "local_reply_config": _local_reply_config(),
         "route_config": {
             "name": EDGE_ORIGIN,
+            "request_headers_to_add": [_gateway_header()],
             "virtual_hosts": [
                 {
                     "name": EDGE_ORIGIN,
@@ -636,6 +654,15 @@ def _openapi_route(filename: str) -> dict:
     }
 
 
+def _gateway_header() -> dict:
+    """What the services believe X-Forwarded-For on: the gateway's secret (a client's own
+    header of that name is removed first and overwritten here anyway)."""
+    return {
+        "header": {"key": GATEWAY_HEADER, "value": f"%ENVIRONMENT({GATEWAY_SECRET_ENV})%"},
+        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+    }
+
+
 def _jwt_providers(services: Sequence[ServiceSpec], http_port: int, options: GatewayOptions) -> dict:
     """jwt_authn providers by name: the user service's published keys, and any JWKS files."""
     common = {
@@ -644,6 +671,7 @@ def _jwt_providers(services: Sequence[ServiceSpec], http_port: int, options: Gat
         "forward": True,  # services verify the bearer again (defence in depth)
         "forward_payload_header": JWT_PAYLOAD_HEADER,
         "claim_to_headers": [{"header_name": JWT_SUBJECT_HEADER, "claim_name": "sub"}],
+        "clock_skew_seconds": options.clock_skew_s,
     }
     providers: dict = {}
     if options.remote_jwks and any(spec.name == JWKS_SERVICE for spec in services):
@@ -980,11 +1008,13 @@ def _listener(http_port: int, virtual_host: dict, http_filters: list[dict], acce
             "initial_connection_window_size": 1048576,
         },
         "request_headers_timeout": "10s",
+        "max_request_headers_kb": MAX_REQUEST_HEADERS_KB,
         "stream_idle_timeout": STREAM_IDLE_TIMEOUT,
         "access_log": [_access_log(access_log_path)],
         "local_reply_config": _local_reply_config(),
         "route_config": {
             "name": "lms",
+            "request_headers_to_add": [_gateway_header()],
             # /openapi.json is served from a file; Envoy's default cap is 4 KiB.
             "max_direct_response_body_size_bytes": MAX_DIRECT_RESPONSE_BYTES,
             "virtual_hosts": [virtual_host],

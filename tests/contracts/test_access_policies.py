@@ -9,7 +9,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from lms.options.v1 import options_pb2
 from lms_kit.auth.principal import ROLE_BY_NAME, Principal
-from lms_kit.errors import PermissionDenied, Unauthenticated
+from lms_kit.errors import Denied, Unauthenticated
 from lms_kit.policy import ContractError, load_policies, policy_for
 from lms_kit.server import Service, check_app_contract
 
@@ -84,7 +84,7 @@ def test_policy_holds_for_unauthenticated_wrong_and_right_callers(method):
         other_roles = frozenset(ROLE_BY_NAME.values()) - policy.roles
         wrong.append(Principal(subject="someone-else", roles=other_roles))
     for caller in wrong:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Denied):
             policy.authorize(caller, request)
 
 

@@ -172,3 +172,35 @@ def test_edge_cache_needs_anonymous_access_a_get_binding_and_a_unary_rpc() -> No
     for bad in (method(anonymous=False), method(get_template=""), method(streaming=True)):
         with pytest.raises(gen_envoy.ConfigError, match="anonymous access, a GET binding and a unary RPC"):
             gen_envoy.check_edge_cache("/lms.x.v1.X/M", bad)
+
+
+def _manager(config: dict) -> dict:
+    [listener] = config["static_resources"]["listeners"]
+    return listener["filter_chains"][0]["filters"][0]["typed_config"]
+
+
+def test_the_edge_and_the_services_allow_the_same_clock_skew() -> None:
+    from lms_kit.settings import KitSettings
+
+    kit_default = KitSettings.model_fields["jwt_clock_skew_s"].default
+    config = gen_envoy.render(PROBE_ONLY, options=gen_envoy.GatewayOptions(jwks_files=("dev.json",)))
+    [jwt] = [f for f in _manager(config)["http_filters"] if f["name"] == gen_envoy.JWT_FILTER]
+    skews = {p["clock_skew_seconds"] for p in jwt["typed_config"]["providers"].values()}
+    assert skews == {kit_default}
+    custom = gen_envoy.render(
+        PROBE_ONLY, options=gen_envoy.GatewayOptions(jwks_files=("dev.json",), clock_skew_s=5)
+    )
+    [jwt] = [f for f in _manager(custom)["http_filters"] if f["name"] == gen_envoy.JWT_FILTER]
+    assert {p["clock_skew_seconds"] for p in jwt["typed_config"]["providers"].values()} == {5}
+
+
+def test_the_gateway_vouches_from_its_environment_and_bounds_request_headers() -> None:
+    manager = _manager(gen_envoy.render(PROBE_ONLY))
+    assert manager["max_request_headers_kb"] == gen_envoy.MAX_REQUEST_HEADERS_KB == 8
+    [added] = manager["route_config"]["request_headers_to_add"]
+    assert added["header"] == {"key": "x-lms-gateway", "value": "%ENVIRONMENT(LMS_GATEWAY_SECRET)%"}
+    assert added["append_action"] == "OVERWRITE_IF_EXISTS_OR_ADD"
+    # A client's own header of that name is removed before anything reads it.
+    assert "x-lms-gateway" in gen_envoy.STRIPPED_REQUEST_HEADERS
+    committed = (ROOT / "envoy" / "envoy.yaml").read_text()
+    assert "LMS_GATEWAY_SECRET)%" in committed and "gateway_secret" not in committed

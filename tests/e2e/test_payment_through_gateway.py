@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from lms_payment.razorpay_standin import RazorpayStandIn
-from lms_payment.stripe_standin import StripeStandIn
+from lms_devkit.standins.razorpay import RazorpayStandIn
+from lms_devkit.standins.stripe import StripeStandIn
 
 from .test_course_through_gateway import admin_bearer, log_in, ok, sign_up
 
