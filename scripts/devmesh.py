@@ -346,7 +346,7 @@ class Mesh:
                 start_new_session=True,
                 # Runs after the switch to `user`, so the death signal survives it.
                 preexec_fn=_die_with_parent,
-                user=user,
+                **embedded_pg.as_user(user),
             )
         child = Child(name, popen, log_path, clean_codes)
         self.children.append(child)

@@ -98,8 +98,8 @@ class EmbeddedCluster:
             ],
             check=True,
             capture_output=True,
-            user=self.user,
             cwd=self.root,
+            **as_user(self.user),
         )
 
     def server_command(self) -> tuple[list[str], str | None]:
@@ -135,6 +135,14 @@ class EmbeddedCluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{SUPERUSER}@/{database}?host={self.socket_dir}"
+
+
+def as_user(name: str | None) -> dict:
+    """subprocess arguments that run a child as `name` with only that user's group: keeping
+    root's group would lose the other-bits on a root-owned 0701 parent (pytest's tmp)."""
+    if name is None:
+        return {}
+    return {"user": name, "group": pwd.getpwnam(name).pw_gid, "extra_groups": []}
 
 
 def _ensure_system_user(name: str) -> None:
