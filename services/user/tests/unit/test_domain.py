@@ -84,3 +84,22 @@ def test_rotation_is_due_when_the_signing_key_is_old_and_none_is_pending():
     assert not rotation_due(key_schedule([k1], now, timedelta(minutes=16)), now, None)
     k2 = KeyTimes("k2", now, now + timedelta(minutes=5))
     assert not rotation_due(key_schedule([k1, k2], now, timedelta(minutes=16)), now, timedelta(days=30))
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("ada@\uff45xample.com", "ada@example.com"),  # full-width letter
+        ("\uff21\uff24\uff21@example.com", "ada@example.com"),
+        ("ada@xn--bcher-kva.de", "ada@bücher.de"),  # punycode and Unicode spellings: one mailbox
+        ("ada@BÜCHER.de", "ada@bücher.de"),
+    ],
+)
+def test_one_mailbox_has_one_spelling(raw, canonical):
+    assert normalise_email(raw) == canonical
+
+
+@pytest.mark.parametrize("raw", ["ada@example..com", "ada@" + "x" * 64 + ".com"])
+def test_domains_that_idna_refuses_are_not_emails(raw):
+    with pytest.raises(InvalidEmail):
+        normalise_email(raw)

@@ -293,3 +293,43 @@ async def test_an_event_emitted_without_commit_fails_too(store, clock):
     with pytest.raises(UncommittedWork):
         await forgetful()
     assert store.events == []
+
+
+async def test_a_full_width_spelling_of_a_registered_email_is_the_same_account(handlers, store):
+    await register(handlers, "ada@example.com")
+    accounts = len(store.state.users)
+    with pytest.raises(EmailAlreadyRegistered):
+        await register(handlers, "\uff41\uff44\uff41@\uff45xample.com")
+    assert len(store.state.users) == accounts
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ada\u202eecalevol",  # right-to-left override: shows as "Ada lovelace" reversed
+        "Ada\u2066Admin\u2069",  # isolate
+        "Ad\u200ba",  # zero-width space
+        "Ada\u200f",  # right-to-left mark
+        "Ada\x07",  # bell
+        "Ada\ue000",  # private use
+    ],
+)
+async def test_display_names_with_invisible_characters_are_refused_and_nothing_changes(handlers, store, name):
+    user = await register(handlers)
+    with pytest.raises(InvalidProfile) as refused:
+        await handlers.accounts.update_profile(
+            Actor.user(user.id), user.id, ProfileChanges(frozenset({"display_name"}), display_name=name)
+        )
+    assert refused.value.violations[0].field == "user.display_name"
+    assert store.state.users[user.id].display_name == "Ada"
+    with pytest.raises(InvalidProfile):
+        await handlers.accounts.register(email="grace@example.com", password=PASSWORD, display_name=name)
+    assert [u.email for u in store.state.users.values()] == ["ada@example.com"]
+
+
+async def test_display_names_keep_the_joiners_scripts_and_emoji_need(handlers):
+    user = await register(handlers)
+    for name in ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "👩\u200d🏫 Ada", "Zoë Ådå"):
+        changes = ProfileChanges(frozenset({"display_name"}), display_name=name)
+        updated = await handlers.accounts.update_profile(Actor.user(user.id), user.id, changes)
+        assert updated.display_name == name

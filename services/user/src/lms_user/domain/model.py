@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -198,4 +199,21 @@ def _clean_display_name(value: str) -> str:
         raise InvalidProfile("display_name", "REQUIRED", "is required")
     if len(name) > DISPLAY_NAME_MAX:
         raise InvalidProfile("display_name", "MAX_LENGTH", f"must be at most {DISPLAY_NAME_MAX} characters")
+    if any(_invisible(c) for c in name):
+        raise InvalidProfile(
+            "display_name",
+            "INVISIBLE_CHARACTER",
+            "must not contain control, bidirectional-override or other invisible characters",
+        )
     return name
+
+
+# Joiners that scripts (Persian, Indic) and emoji sequences need: format characters, but kept.
+_JOINERS = frozenset("\u200c\u200d")
+# Control, format (bidi overrides and marks, zero-width space, BOM), surrogate, private
+# use and unassigned: characters that hide or reorder what a reader sees.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def _invisible(char: str) -> bool:
+    return char not in _JOINERS and unicodedata.category(char) in _HIDDEN_CATEGORIES

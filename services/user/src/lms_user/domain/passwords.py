@@ -16,11 +16,25 @@ _PADDING = "0123456789!@#$%^&*()-_=+.?~ "
 
 
 def normalise_email(raw: str) -> str:
-    """Trimmed, lower-cased email; raises InvalidEmail if it is not one."""
-    email = raw.strip().lower()
+    """One spelling per mailbox: NFKC (a full-width letter is its ASCII letter),
+    trimmed and lower-cased, the domain in the canonical Unicode form of IDNA (so
+    `xn--bcher-kva.de` and `bücher.de` are one address); raises InvalidEmail if it is
+    not an email."""
+    email = unicodedata.normalize("NFKC", raw).strip().lower()
+    local, at, domain = email.rpartition("@")
+    if at:
+        email = f"{local}@{_canonical_domain(domain)}"
     if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
         raise InvalidEmail()
     return email
+
+
+def _canonical_domain(domain: str) -> str:
+    try:
+        # ToASCII then ToUnicode (IDNA 2003, the stdlib codec): maps and validates labels.
+        return domain.encode("idna").decode("idna").lower()
+    except UnicodeError:
+        raise InvalidEmail() from None
 
 
 @dataclass(frozen=True)
