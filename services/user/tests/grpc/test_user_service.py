@@ -59,6 +59,15 @@ async def test_register_with_bad_input_names_every_bad_field(stub):
     }
 
 
+async def test_register_names_its_own_display_name_field_when_the_name_is_invisible(stub):
+    request = user_pb2.RegisterRequest(email=email(), password=PASSWORD, display_name="Ada\u202e")
+    error = await fails(stub.Register(request))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field_violations(error) == {"display_name": "INVISIBLE_CHARACTER"}
+    error = await fails(stub.Login(user_pb2.LoginRequest(email=request.email, password=PASSWORD)))
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED  # nothing was written
+
+
 async def test_register_normalises_email_and_refuses_a_duplicate(stub):
     user, address = await register(stub)
     assert user.email == address.lower()

@@ -14,6 +14,7 @@ from lms_user.domain.errors import (
     EmailAlreadyRegistered,
     EmailAlreadyVerified,
     EmailVerificationTokenInvalid,
+    InvalidProfile,
     RequestIdReused,
     UpdateMaskInvalid,
     UserNotFound,
@@ -67,7 +68,10 @@ class AccountHandlers:
                 return earlier
         self._passwords.check(password, email=email)
         now = self._clock()
-        user = User.register(user_id=str(uuid.uuid4()), email=email, display_name=display_name, now=now)
+        try:
+            user = User.register(user_id=str(uuid.uuid4()), email=email, display_name=display_name, now=now)
+        except InvalidProfile as bad:
+            raise bad.top_level() from None
         password_hash = await self._hasher.hash(password)  # before the transaction: it is slow
         async with self._uow() as uow:
             if await uow.users.get_by_email(email) is not None:
