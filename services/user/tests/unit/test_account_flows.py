@@ -290,6 +290,8 @@ async def test_five_failures_lock_the_account_with_growing_backoff_even_for_the_
     with pytest.raises(LoginThrottled) as caught:
         await handlers.sessions.login(email="ada@example.com", password=PASSWORD, client=CLIENT)
     assert caught.value.retry_after_s == 5
+    assert caught.value.metadata == {"scope": "account", "recovery": "password_reset"}
+    assert "reset the password" in caught.value.message
     assert store.state.audit[-1].action is AuditAction.LOGIN_THROTTLED
     clock.advance(seconds=5)
     with pytest.raises(InvalidCredentials):
@@ -301,6 +303,19 @@ async def test_five_failures_lock_the_account_with_growing_backoff_even_for_the_
     assert isinstance(
         await handlers.sessions.login(email="ada@example.com", password=PASSWORD, client=CLIENT), SignedIn
     )
+
+
+async def test_the_reset_mail_is_the_way_out_of_a_locked_account(handlers, store):
+    await register(handlers)
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await handlers.sessions.login(email="ada@example.com", password="wrong password!!", client=CLIENT)
+    with pytest.raises(LoginThrottled):
+        await handlers.sessions.login(email="ada@example.com", password=PASSWORD, client=CLIENT)
+    await handlers.passwords.request_password_reset("ada@example.com")
+    await handlers.passwords.reset_password(last_event(store, PasswordResetRequested).token, NEW_PASSWORD)
+    signed_in = await handlers.sessions.login(email="ada@example.com", password=NEW_PASSWORD, client=CLIENT)
+    assert isinstance(signed_in, SignedIn)  # at once, without waiting out the lock
 
 
 async def test_unknown_accounts_lock_the_same_way(handlers):
@@ -319,8 +334,10 @@ async def test_one_address_failing_on_many_accounts_is_locked(handlers, store):
             await handlers.sessions.login(
                 email=f"ghost{i}@example.com", password="wrong password!!", client=CLIENT
             )
-    with pytest.raises(LoginThrottled):
+    with pytest.raises(LoginThrottled) as caught:
         await handlers.sessions.login(email="ada@example.com", password=PASSWORD, client=CLIENT)
+    # A reset would not help here: the address is locked, not Ada's account.
+    assert caught.value.metadata == {"scope": "address"}
     other = ClientInfo(ip="198.51.100.1")
     assert isinstance(
         await handlers.sessions.login(email="ada@example.com", password=PASSWORD, client=other), SignedIn

@@ -209,12 +209,20 @@ class MfaChallengeInvalid(Unauthenticated):
 
 
 class LoginThrottled(Exhausted):
-    def __init__(self, retry_after_s: float) -> None:
-        super().__init__(
-            "LOGIN_THROTTLED",
-            "too many failed sign-in attempts; try again later",
-            retry_after_s=retry_after_s,
-        )
+    """Sign-in is locked for the account (a password reset lifts it at once: the way out for
+    the owner) or for the caller's address. Worded the same whether or not the account exists."""
+
+    def __init__(self, retry_after_s: float, *, account_locked: bool = True) -> None:
+        if account_locked:
+            message = (
+                "too many failed sign-in attempts for this account; try again later, "
+                "or reset the password: the reset mail lifts the lock at once"
+            )
+            metadata = {"scope": "account", "recovery": "password_reset"}
+        else:
+            message = "too many failed sign-in attempts from this address; try again later"
+            metadata = {"scope": "address"}
+        super().__init__("LOGIN_THROTTLED", message, retry_after_s=retry_after_s, metadata=metadata)
 
 
 class CannotFollowSelf(Invalid):

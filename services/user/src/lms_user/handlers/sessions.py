@@ -68,7 +68,8 @@ class SessionHandlers:
                           retry_after_s=round(wait, 1))
                 )  # fmt: skip
                 await uow.commit()
-            raise LoginThrottled(wait)
+            account_locked = await self._throttle.retry_after(keys[:1]) > 0
+            raise LoginThrottled(wait, account_locked=account_locked)
         user = stored_hash = None
         if email:
             async with self._uow() as uow:
