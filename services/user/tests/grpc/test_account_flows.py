@@ -30,7 +30,7 @@ from lms_kit.db import Database
 from lms_kit.events.schema import outbox
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database
-from lms_kit.testing.harness import TokenMint, error_reason, rich_status
+from lms_kit.testing.harness import TokenMint, error_reason, field_violations, rich_status
 from lms_kit.testing.plugin import Served, served
 from lms_user.adapters.tables import totp_factors
 from lms_user.domain import mfa
@@ -228,6 +228,7 @@ async def test_password_reset_answers_alike_and_revokes_every_session(stub, data
         stub.ResetPassword(user_pb2.ResetPasswordRequest(token=requested.token, new_password="password1234"))
     )
     assert error_reason(weak) == "PASSWORD_REJECTED"
+    assert field_violations(weak) == {"new_password": "PASSWORD_TOO_COMMON"}  # the field the request has
     await stub.ResetPassword(user_pb2.ResetPasswordRequest(token=requested.token, new_password=NEW_PASSWORD))
     assert [e.method for e in await events(database, events_pb2.PasswordChanged, user_id=user_id(user))] == [
         "reset"
@@ -252,6 +253,9 @@ async def test_change_password_requires_the_current_password(stub):
     wrong = user_pb2.ChangePasswordRequest(current_password="not the password", new_password=NEW_PASSWORD)
     error = await fails(stub.ChangePassword(wrong, metadata=bearer(tokens)))
     assert (error.code(), error_reason(error)) == (grpc.StatusCode.UNAUTHENTICATED, "INVALID_CREDENTIALS")
+    weak = user_pb2.ChangePasswordRequest(current_password=PASSWORD, new_password="password1234")
+    error = await fails(stub.ChangePassword(weak, metadata=bearer(tokens)))
+    assert field_violations(error) == {"new_password": "PASSWORD_TOO_COMMON"}
     right = user_pb2.ChangePasswordRequest(current_password=PASSWORD, new_password=NEW_PASSWORD)
     assert (await stub.ChangePassword(right, metadata=bearer(tokens))).revoked_session_count == 1
     assert (await login(stub, address, NEW_PASSWORD)).tokens.access_token

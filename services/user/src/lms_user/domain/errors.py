@@ -35,11 +35,11 @@ class PasswordProblem:
 
 
 class PasswordRejected(Invalid):
-    """One violation on `password` per broken rule."""
+    """One violation on `field` (the request's password field) per broken rule."""
 
-    def __init__(self, problems: list[PasswordProblem]) -> None:
+    def __init__(self, problems: list[PasswordProblem], *, field: str = "password") -> None:
         super().__init__(
-            [FieldViolation("password", p.description, p.code) for p in problems],
+            [FieldViolation(field, p.description, p.code) for p in problems],
             "the password does not meet the password policy",
             reason="PASSWORD_REJECTED",
         )

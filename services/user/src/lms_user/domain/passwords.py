@@ -70,11 +70,11 @@ class PasswordPolicy:
             found.append(PasswordProblem("PASSWORD_CONTAINS_EMAIL", "must not contain the email address"))
         return found
 
-    def check(self, password: str, *, email: str = "") -> None:
-        """Raise PasswordRejected listing every problem."""
+    def check(self, password: str, *, email: str = "", field: str = "password") -> None:
+        """Raise PasswordRejected listing every problem, on the request's `field`."""
         found = self.problems(password, email=email)
         if found:
-            raise PasswordRejected(found)
+            raise PasswordRejected(found, field=field)
 
     def is_common(self, password: str) -> bool:
         lowered = password.lower()

@@ -24,6 +24,9 @@ from lms_user.handlers.signin import PasswordCheck
 
 log = logging.getLogger("lms_user")
 
+# The request field that ResetPassword and ChangePassword carry the new password in.
+NEW_PASSWORD = "new_password"
+
 
 class PasswordHandlers:
     def __init__(
@@ -97,7 +100,7 @@ class PasswordHandlers:
         if not self._links.is_authentic(TokenPurpose.PASSWORD_RESET, token):
             raise PasswordResetTokenInvalid()
         # Check the policy before spending the token, so a refused password costs no link.
-        self._passwords.check(new_password)
+        self._passwords.check(new_password, field=NEW_PASSWORD)
         password_hash = await self._hasher.hash(new_password)
         now = self._clock()
         async with self._uow() as uow:
@@ -107,7 +110,7 @@ class PasswordHandlers:
             user = await uow.users.get(user_id)
             if user is None:
                 raise PasswordResetTokenInvalid()
-            self._passwords.check(new_password, email=user.email)
+            self._passwords.check(new_password, email=user.email, field=NEW_PASSWORD)
             count = await self._replace_password(uow, user.id, password_hash, "reset", now, client)
             await uow.commit()
         await self._throttle.reset(account_key(user.email))
@@ -125,7 +128,7 @@ class PasswordHandlers:
         if user is None:
             raise UserNotFound([user_id])
         await self._check.check(user, stored, current_password, client)
-        self._passwords.check(new_password, email=user.email)
+        self._passwords.check(new_password, email=user.email, field=NEW_PASSWORD)
         password_hash = await self._hasher.hash(new_password)
         now = self._clock()
         async with self._uow() as uow:
