@@ -93,13 +93,14 @@ def test_rotation_is_due_when_the_signing_key_is_old_and_none_is_pending():
         ("\uff21\uff24\uff21@example.com", "ada@example.com"),
         ("ada@xn--bcher-kva.de", "ada@bücher.de"),  # punycode and Unicode spellings: one mailbox
         ("ada@BÜCHER.de", "ada@bücher.de"),
+        ("ada@straße.de", "ada@straße.de"),  # IDNA 2008: not strasse.de, another domain
     ],
 )
 def test_one_mailbox_has_one_spelling(raw, canonical):
     assert normalise_email(raw) == canonical
 
 
-@pytest.mark.parametrize("raw", ["ada@example..com", "ada@" + "x" * 64 + ".com"])
+@pytest.mark.parametrize("raw", ["ada@example..com", "ada@" + "x" * 64 + ".com", "ada@\u2603.net"])
 def test_domains_that_idna_refuses_are_not_emails(raw):
     with pytest.raises(InvalidEmail):
         normalise_email(raw)

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import idna
+
 from lms_user.domain.errors import InvalidEmail, PasswordProblem, PasswordRejected
 
 EMAIL_MAX = 320
@@ -17,9 +19,9 @@ _PADDING = "0123456789!@#$%^&*()-_=+.?~ "
 
 def normalise_email(raw: str) -> str:
     """One spelling per mailbox: NFKC (a full-width letter is its ASCII letter),
-    trimmed and lower-cased, the domain in the canonical Unicode form of IDNA (so
-    `xn--bcher-kva.de` and `bücher.de` are one address); raises InvalidEmail if it is
-    not an email."""
+    trimmed and lower-cased, the domain in the canonical Unicode form of IDNA 2008 (so
+    `xn--bcher-kva.de` and `bücher.de` are one address, and `straße.de` stays itself);
+    raises InvalidEmail if it is not an email."""
     email = unicodedata.normalize("NFKC", raw).strip().lower()
     local, at, domain = email.rpartition("@")
     if at:
@@ -30,10 +32,11 @@ def normalise_email(raw: str) -> str:
 
 
 def _canonical_domain(domain: str) -> str:
+    # ToASCII then ToUnicode with UTS 46 mapping (IDNA 2008). Not the stdlib "idna" codec:
+    # it is IDNA 2003, which maps `straße.de` to `strasse.de`, another registrable domain.
     try:
-        # ToASCII then ToUnicode (IDNA 2003, the stdlib codec): maps and validates labels.
-        return domain.encode("idna").decode("idna").lower()
-    except UnicodeError:
+        return idna.decode(idna.encode(domain, uts46=True))
+    except UnicodeError:  # idna.IDNAError, and empty or over-long labels
         raise InvalidEmail() from None
 
 
