@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms_kit.domain import Actor
+from lms_kit.domain import Actor, Invalid
 from lms_kit.testing.fakes import FakeStore, UncommittedWork
 from lms_user.domain.audit import NO_CLIENT, AuditAction
 from lms_user.domain.errors import (
@@ -322,8 +322,11 @@ async def test_display_names_with_invisible_characters_are_refused_and_nothing_c
         )
     assert refused.value.violations[0].field == "user.display_name"
     assert store.state.users[user.id].display_name == "Ada"
-    with pytest.raises(InvalidProfile):
+    with pytest.raises(Invalid) as refused:
         await handlers.accounts.register(email="grace@example.com", password=PASSWORD, display_name=name)
+    assert [(v.field, v.reason) for v in refused.value.violations] == [
+        ("display_name", "INVISIBLE_CHARACTER")
+    ]
     assert [u.email for u in store.state.users.values()] == ["ada@example.com"]
 
 

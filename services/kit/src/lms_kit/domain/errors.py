@@ -118,6 +118,18 @@ class Invalid(DomainError):
         """One bad field: `Invalid.field("course.title", "REQUIRED", "a course needs a title")`."""
         return cls([FieldViolation(field, description, reason)])
 
+    def relocated(self, prefix: str, to: str = "") -> Invalid:
+        """The same refusal with the fields under `prefix` moved under `to`, for a domain rule
+        that two requests carry at different paths (`user.display_name` in an update, plain
+        `display_name` in a registration). Reason, message, metadata and domain are kept."""
+        moved = [
+            FieldViolation(to + v.field.removeprefix(prefix), v.description, v.reason)
+            if v.field.startswith(prefix)
+            else v
+            for v in self.violations
+        ]
+        return Invalid(moved, self.message, reason=self.reason, metadata=self.metadata, domain=self.domain)
+
 
 class Aborted(DomainError):
     """A concurrency conflict (a lost race, a stale version); retrying may succeed."""

@@ -56,14 +56,8 @@ class InvalidEmail(Invalid):
 class InvalidProfile(Invalid):
     """A profile value breaks a rule: `field` names it (a member of the request's `user`)."""
 
-    def __init__(self, field: str, code: str, description: str, *, prefix: str = "user.") -> None:
-        self._violation = (field, code, description)
-        super().__init__([FieldViolation(f"{prefix}{field}", description, code)], description)
-
-    def top_level(self) -> InvalidProfile:
-        """The same violation for requests that carry the field itself (Register), not a `user`."""
-        field, code, description = self._violation
-        return InvalidProfile(field, code, description, prefix="")
+    def __init__(self, field: str, code: str, description: str) -> None:
+        super().__init__([FieldViolation(f"user.{field}", description, code)], description)
 
 
 class InvalidRoles(Invalid):

@@ -71,7 +71,7 @@ class AccountHandlers:
         try:
             user = User.register(user_id=str(uuid.uuid4()), email=email, display_name=display_name, now=now)
         except InvalidProfile as bad:
-            raise bad.top_level() from None
+            raise bad.relocated("user.") from None  # Register carries display_name itself
         password_hash = await self._hasher.hash(password)  # before the transaction: it is slow
         async with self._uow() as uow:
             if await uow.users.get_by_email(email) is not None:
