@@ -1,0 +1,1 @@
+"""The assessment domain: plain Python, no transport or storage."""

@@ -1,0 +1,1 @@
+"""The certificate domain: plain Python, no transport or storage."""

@@ -1,0 +1,1 @@
+"""The file domain: plain Python, no transport or storage."""

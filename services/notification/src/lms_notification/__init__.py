@@ -1,0 +1,1 @@
+"""The LMS notification service."""

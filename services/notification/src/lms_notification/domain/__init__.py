@@ -1,0 +1,1 @@
+"""The notification domain: plain Python, no transport or storage."""

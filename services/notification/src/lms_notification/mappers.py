@@ -1,0 +1,33 @@
+"""proto <-> domain: the only module (with lms_kit.proto) where both worlds meet."""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+
+from lms.notification.v1 import events_pb2, notification_pb2
+from lms_kit.proto import ResourceName, timestamp
+from lms_notification.domain.model import Item, ItemCreated
+
+ITEM = ResourceName("items/{item}")
+USER = ResourceName("users/{user}")
+
+
+def item_to_proto(item: Item) -> notification_pb2.Item:
+    return notification_pb2.Item(
+        name=ITEM.format(item=item.id),
+        title=item.title,
+        owner=USER.format(user=item.owner_id),
+        create_time=timestamp(item.created_at),
+    )
+
+
+def event_to_proto(event: object) -> Message:
+    match event:
+        case ItemCreated():
+            return events_pb2.ItemCreated(
+                item_id=event.item_id,
+                owner_id=event.owner_id,
+                title=event.title,
+                create_time=timestamp(event.created_at),
+            )
+    raise TypeError(f"no proto for domain event {type(event).__name__}")
