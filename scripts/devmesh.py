@@ -309,6 +309,7 @@ class Mesh:
         self.admin_port = 0
         self.nats_url = ""
         self.dev_children: list[str] = []  # stand-ins and helpers from lms_devkit.dev
+        self.databases: dict[str, str] = {}
 
     # -- signals
 
@@ -427,6 +428,7 @@ class Mesh:
         self.plan()
         pem, jwks, kid = ensure_dev_keys(self.data / "keys")
         databases = self.database_urls()
+        self.databases = databases  # in mesh.json, for operator commands (scripts/make_admin)
 
         nats_port = free_port()
         self.nats_url = f"nats://127.0.0.1:{nats_port}"
@@ -605,7 +607,10 @@ class Mesh:
             "nats": self.nats_url,
             "runner_pid": os.getpid(),
             "children": {c.name: {"pid": c.pid, "log": str(c.log_path)} for c in self.children},
-            "services": {s.name: {"grpc": f"127.0.0.1:{s.grpc_port}"} for s in self.services},
+            "services": {
+                s.name: {"grpc": f"127.0.0.1:{s.grpc_port}", "database": self.databases.get(s.name, "")}
+                for s in self.services
+            },
         }
         (self.data / "mesh.json").write_text(json.dumps(state, indent=2) + "\n")
         by_name = {c.name: c for c in self.children}

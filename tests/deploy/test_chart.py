@@ -436,8 +436,9 @@ def test_every_configmap_and_the_release_fit_kubernetes_limits(rendered, helm, t
 
 
 def test_a_new_service_in_the_registry_gets_everything_for_free(helm, specs, tmp_path, monkeypatch):
+    # A name and port no real service will take.
     newcomer = gen_envoy.ServiceSpec(
-        name="notification", grpc_port=3006, module="lms_notification.server", database=True
+        name="newcomer", grpc_port=3099, module="lms_newcomer.server", database=True
     )
     grown = [*specs, newcomer]
     monkeypatch.setattr(gen_envoy, "discover_services", lambda *a, **k: list(grown))
@@ -455,15 +456,15 @@ def test_a_new_service_in_the_registry_gets_everything_for_free(helm, specs, tmp
         "PodMonitor",
         "NetworkPolicy",
     ):
-        assert "lms-notification" in by_kind(docs, kind), kind
-    assert "lms-notification-dashboard" in by_kind(docs, "ConfigMap")
-    assert any(j.startswith("lms-notification-migrate-") for j in by_kind(docs, "Job"))
+        assert "lms-newcomer" in by_kind(docs, kind), kind
+    assert "lms-newcomer-dashboard" in by_kind(docs, "ConfigMap")
+    assert any(j.startswith("lms-newcomer-migrate-") for j in by_kind(docs, "Job"))
     rules = by_kind(docs, "PrometheusRule")["lms"]["spec"]["groups"]
-    assert "lms-notification-slo" in {g["name"] for g in rules}
+    assert "lms-newcomer-slo" in {g["name"] for g in rules}
     clusters = {c["name"] for c in _gateway_config(docs)["static_resources"]["clusters"]}
-    assert "notification" in clusters
+    assert "newcomer" in clusters
     targets = by_kind(docs, "ConfigMap")["lms-course"]["data"]
-    assert targets["LMS_NOTIFICATION_SERVICE_TARGET"] == "lms-notification.lms.svc.cluster.local:3006"
+    assert targets["LMS_NEWCOMER_SERVICE_TARGET"] == "lms-newcomer.lms.svc.cluster.local:3099"
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))

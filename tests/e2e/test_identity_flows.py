@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -19,6 +21,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def link_from_log(devmesh, email: str, timeout_s: float = 10.0) -> str:
@@ -112,3 +115,71 @@ def test_locked_account_answers_429_with_retry_after(rest: httpx.Client) -> None
     locked = rest.post("/v1/auth:login", json={"email": email, "password": "wrong password!!"})
     assert locked.status_code == 429, locked.text
     assert locked.json()["details"]
+
+
+def register_verified(devmesh, rest: httpx.Client, name: str) -> tuple[str, str]:
+    """(resource name, email) of a new account whose email is verified by its mailed link."""
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    registered = rest.post(
+        "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": name}
+    )
+    assert registered.status_code == 200, registered.text
+    token = parse_qs(urlparse(link_from_log(devmesh, email)).query)["token"][0]
+    assert rest.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
+    return registered.json()["user"]["name"], email
+
+
+def signed_in(rest: httpx.Client, email: str) -> dict:
+    login = rest.post("/v1/auth:login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return login.json()["tokens"]
+
+
+def test_first_admin_by_the_operator_then_a_learner_becomes_a_teacher_over_rest(devmesh, rest) -> None:
+    """No dev-signed token anywhere: the operator command makes the admin, who approves."""
+    admin_name, admin_email = register_verified(devmesh, rest, "Olga")
+    made = subprocess.run(
+        [str(ROOT / "scripts" / "make_admin"), admin_email, "--data-dir", str(devmesh.data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    admin = {"authorization": f"Bearer {signed_in(rest, admin_email)['accessToken']}"}
+
+    learner_name, learner_email = register_verified(devmesh, rest, "Lena")
+    learner_tokens = signed_in(rest, learner_email)
+    learner = {"authorization": f"Bearer {learner_tokens['accessToken']}"}
+    refused = rest.post("/v1/courses", json={"title": "Too soon"}, headers=learner)
+    assert refused.status_code == 403, refused.text
+    (info,) = [d for d in refused.json()["details"] if d["@type"].endswith("ErrorInfo")]
+    assert info["metadata"]["missing"] == "role" and "teacher" in info["metadata"]["required_roles"]
+
+    applied = rest.post(
+        f"/v1/{learner_name}/teacherApplications",
+        json={
+            "headline": "Knitting for beginners",
+            "bio": "I run a weekly knitting circle of twenty people.",
+        },
+        headers=learner,
+    )
+    assert applied.status_code == 200, applied.text
+    application = applied.json()["name"]
+    queue = rest.get(
+        "/v1/users/-/teacherApplications",
+        params={"state": "TEACHER_APPLICATION_STATE_PENDING", "pageSize": 200},
+        headers=admin,
+    )
+    assert application in [a["name"] for a in queue.json()["teacherApplications"]], queue.text
+    assert rest.get("/v1/users/-/teacherApplications", headers=learner).status_code == 403
+
+    decided = rest.post(
+        f"/v1/{application}:decide", json={"decision": "TEACHER_APPLICATION_DECISION_APPROVE"}, headers=admin
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["state"] == "TEACHER_APPLICATION_STATE_APPROVED"
+    refreshed = rest.post("/v1/auth:refresh", json={"refreshToken": learner_tokens["refreshToken"]})
+    teacher = {"authorization": f"Bearer {refreshed.json()['tokens']['accessToken']}"}
+    course = rest.post("/v1/courses", json={"title": "Knitting, first stitches"}, headers=teacher)
+    assert course.status_code == 200, course.text
+    assert admin_name != learner_name

@@ -45,7 +45,38 @@ class MethodPolicy:
                 return
         elif self._user_allowed(principal, request):
             return
-        raise Denied("ACCESS_DENIED", "the caller may not call this method")
+        raise self._denial(principal)
+
+    def _denial(self, principal: Principal) -> Denied:
+        """ACCESS_DENIED naming what would have let the caller in: `missing` lists the
+        grants ("role", "ownership", "service"), `required_roles` the roles and
+        `token_roles` what the token carries. A token minted before a role change
+        carries the old roles, so the message tells the client to refresh it."""
+        user = principal.on_behalf_of if principal.is_service else principal
+        missing, hints = [], []
+        metadata: dict[str, str] = {}
+        if self.roles:
+            missing.append("role")
+            required = sorted(role_name(r) for r in self.roles)
+            held = sorted(role_name(r) for r in user.roles) if user is not None else []
+            metadata["required_roles"] = ",".join(required)
+            metadata["token_roles"] = ",".join(held)
+            hints.append(f"one of the roles {', '.join(required)}")
+        if self.owner_field:
+            missing.append("ownership")
+            metadata["owner_field"] = ".".join(self.owner_field)
+            hints.append(f"to own the resource named by {'.'.join(self.owner_field)}")
+        if self.services:
+            missing.append("service")
+            metadata["services"] = ",".join(sorted(self.services))
+            hints.append(f"to be one of the services {', '.join(sorted(self.services))}")
+        metadata["missing"] = ",".join(missing)
+        message = "the caller may not call this method"
+        if hints:
+            message += ": it needs " + " or ".join(hints)
+        if self.roles:
+            message += " (roles come from the access token: refresh it after a role change)"
+        return Denied("ACCESS_DENIED", message, metadata=metadata)
 
     def _user_allowed(self, user: Principal, request: object | None) -> bool:
         if self.authenticated:
@@ -55,6 +86,14 @@ class MethodPolicy:
         if self.owner_field and request is not None:
             return _owned_by(_field_value(request, self.owner_field), user.subject)
         return False
+
+
+def role_name(role: int) -> str:
+    """`teacher` for ROLE_TEACHER: the name access tokens carry."""
+    try:
+        return options_pb2.Role.Name(role).removeprefix("ROLE_").lower()
+    except ValueError:
+        return str(role)
 
 
 def _field_value(message: object, path: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from lms.testing.v1 import probe_pb2 as p
 from lms_kit.auth.tokens import new_ed25519_signer
-from lms_kit.testing.harness import error_reason
+from lms_kit.testing.harness import error_metadata, error_reason
 
 
 async def expect_error(call, code, reason):
@@ -82,12 +82,14 @@ async def test_bad_token_is_refused_even_on_anonymous_rpc(probe, mint):
     )
 
 
-async def test_wrong_role_is_permission_denied(probe, mint):
-    await expect_error(
+async def test_wrong_role_is_permission_denied_naming_the_role_wanted_and_held(probe, mint):
+    error = await expect_error(
         probe.stub.AdminEcho(p.AdminEchoRequest(text="x"), metadata=mint.bearer("u1", roles=["teacher"])),
         grpc.StatusCode.PERMISSION_DENIED,
         "ACCESS_DENIED",
     )
+    assert error_metadata(error) == {"missing": "role", "required_roles": "admin", "token_roles": "teacher"}
+    assert "refresh" in error.details()
 
 
 async def test_right_role_is_let_in(probe, mint):
@@ -108,11 +110,13 @@ async def test_verified_identity_reaches_the_handler(probe, mint):
 async def test_owner_may_read_own_resource_and_others_may_not(probe, mint):
     own = await probe.stub.GetNote(p.GetNoteRequest(name="users/u1/notes/n1"), metadata=mint.bearer("u1"))
     assert own.name == "users/u1/notes/n1"
-    await expect_error(
+    error = await expect_error(
         probe.stub.GetNote(p.GetNoteRequest(name="users/u2/notes/n1"), metadata=mint.bearer("u1")),
         grpc.StatusCode.PERMISSION_DENIED,
         "ACCESS_DENIED",
     )
+    assert error_metadata(error)["missing"] == "role,ownership"
+    assert error_metadata(error)["owner_field"] == "name"
     # "users/u1x" must not pass as owned by "u1".
     await expect_error(
         probe.stub.GetNote(p.GetNoteRequest(name="users/u1x/notes/n1"), metadata=mint.bearer("u1")),
@@ -128,11 +132,12 @@ async def test_owner_may_read_own_resource_and_others_may_not(probe, mint):
 async def test_internal_rpc_admits_only_named_services(probe, mint):
     reply = await probe.stub.InternalPing(p.InternalPingRequest(), metadata=mint.service_bearer("payment"))
     assert reply.caller == "payment"
-    await expect_error(
+    error = await expect_error(
         probe.stub.InternalPing(p.InternalPingRequest(), metadata=mint.service_bearer("course")),
         grpc.StatusCode.PERMISSION_DENIED,
         "ACCESS_DENIED",
     )
+    assert error_metadata(error) == {"missing": "service", "services": "payment"}
     await expect_error(
         probe.stub.InternalPing(p.InternalPingRequest(), metadata=mint.bearer("u1", roles=["admin"])),
         grpc.StatusCode.PERMISSION_DENIED,

@@ -11,7 +11,7 @@ from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
 
 from lms.options.v1 import options_pb2
-from lms.user.v1 import events_pb2, user_pb2
+from lms.user.v1 import events_pb2, teaching_pb2, user_pb2
 from lms_kit.domain import Invalid
 from lms_kit.proto import ResourceName, from_timestamp, timestamp
 from lms_user.domain.audit import AuditEntry, AuditQuery
@@ -28,10 +28,19 @@ from lms_user.domain.model import (
     UserRegistered,
     UserRolesChanged,
 )
+from lms_user.domain.teaching import (
+    ApplicationState,
+    TeacherApplication,
+    TeacherApplicationSubmitted,
+    TeacherApplicationWasDecided,
+    TeachingProfile,
+    application_name,
+)
 from lms_user.handlers.results import IssuedToken, MfaRequired, ProfileWithCounts, SignedIn, TotpEnrollment
 
 USER = ResourceName("users/{user}")
 PUBLIC_PROFILE = ResourceName("users/{user}/publicProfile")
+TEACHER_APPLICATION = ResourceName("users/{user}/teacherApplications/{application}")
 
 ROLE_TO_PROTO = {
     Role.STUDENT: options_pb2.ROLE_STUDENT,
@@ -238,6 +247,22 @@ def event_to_proto(event: object) -> Message:
             method=event.method,
             change_time=timestamp(event.occurred_at),
         )
+    if isinstance(event, TeacherApplicationSubmitted):
+        return events_pb2.TeacherApplicationSubmitted(
+            application=application_name(event.user_id, event.application_id),
+            user_id=event.user_id,
+            headline=event.headline,
+            submit_time=timestamp(event.submitted_at),
+        )
+    if isinstance(event, TeacherApplicationWasDecided):
+        return events_pb2.TeacherApplicationDecided(
+            application=application_name(event.user_id, event.application_id),
+            user_id=event.user_id,
+            approved=event.approved,
+            note=event.note,
+            decided_by=_actor_name(event.decided_by),
+            decide_time=timestamp(event.decided_at),
+        )
     raise TypeError(f"no proto for {type(event).__name__}")
 
 
@@ -247,3 +272,49 @@ def totp_enrollment_to_proto(enrollment: TotpEnrollment) -> user_pb2.StartTotpEn
         otpauth_uri=enrollment.otpauth_uri,
         qr_code_png=qr_code_png(enrollment.otpauth_uri),
     )
+
+
+APPLICATION_STATE_TO_PROTO = {
+    ApplicationState.PENDING: teaching_pb2.TEACHER_APPLICATION_STATE_PENDING,
+    ApplicationState.APPROVED: teaching_pb2.TEACHER_APPLICATION_STATE_APPROVED,
+    ApplicationState.DECLINED: teaching_pb2.TEACHER_APPLICATION_STATE_DECLINED,
+}
+APPLICATION_STATE_FROM_PROTO = {value: state for state, value in APPLICATION_STATE_TO_PROTO.items()}
+
+
+def application_ids(name: str, field: str = "name") -> tuple[str, str]:
+    """(user id, application id) of `users/{user}/teacherApplications/{id}`."""
+    user_id, application_id = TEACHER_APPLICATION.ids(name, field)
+    return user_id, application_id
+
+
+def applicant_filter(parent: str) -> str | None:
+    """The user id of `users/{user}`, or None for `users/-` (every applicant)."""
+    return None if parent == "users/-" else user_id_from_name(parent, "parent")
+
+
+def teaching_profile(request: teaching_pb2.SubmitTeacherApplicationRequest) -> TeachingProfile:
+    return TeachingProfile.cleaned(request.headline, request.bio, tuple(request.topics), request.sample_url)
+
+
+def _actor_name(actor_id: str) -> str:
+    """`users/{id}` for a user; operators and services keep their `kind:name` form."""
+    return actor_id if ":" in actor_id or not actor_id else user_name(actor_id)
+
+
+def teacher_application_to_proto(application: TeacherApplication) -> teaching_pb2.TeacherApplication:
+    message = teaching_pb2.TeacherApplication(
+        name=application.name,
+        applicant_display_name=application.applicant_display_name,
+        headline=application.profile.headline,
+        bio=application.profile.bio,
+        topics=list(application.profile.topics),
+        sample_url=application.profile.sample_url,
+        state=APPLICATION_STATE_TO_PROTO[application.state],
+        create_time=timestamp(application.submitted_at),
+        decided_by=_actor_name(application.decided_by),
+        decision_note=application.note,
+    )
+    if application.decided_at is not None:
+        message.decide_time.CopyFrom(timestamp(application.decided_at))
+    return message

@@ -7,7 +7,7 @@ before a method runs; it maps the domain errors the use cases raise to rich stat
 
 from __future__ import annotations
 
-from lms.user.v1 import user_pb2, user_pb2_grpc
+from lms.user.v1 import teaching_pb2, user_pb2, user_pb2_grpc
 from lms_kit.caller import actor, origin
 from lms_kit.paging import Pager
 from lms_kit.proto import update_mask
@@ -34,6 +34,7 @@ class UserServicer(user_pb2_grpc.UserServiceServicer):
         self._admin = use_cases.admin
         self._service_clients = use_cases.service_clients
         self._keys = use_cases.keys
+        self._teaching = use_cases.teaching
 
     # -- accounts --
 
@@ -207,6 +208,44 @@ class UserServicer(user_pb2_grpc.UserServiceServicer):
             audit_log_entries=[mappers.audit_entry_to_proto(e) for e in page.items],
             next_page_token=pager.next_token(page.rows, page.cursor),
         )
+
+    async def SubmitTeacherApplication(self, request, context):
+        application = await self._teaching.apply(
+            actor(),
+            mappers.user_id_from_name(request.parent, "parent"),
+            mappers.teaching_profile(request),
+            client=client(),
+        )
+        return mappers.teacher_application_to_proto(application)
+
+    async def GetTeacherApplication(self, request, context):
+        application = await self._teaching.get(*mappers.application_ids(request.name))
+        return mappers.teacher_application_to_proto(application)
+
+    async def ListTeacherApplications(self, request, context):
+        pager = Pager(request, default=50, maximum=200)
+        page = await self._teaching.list(
+            mappers.applicant_filter(request.parent),
+            mappers.APPLICATION_STATE_FROM_PROTO.get(request.state),
+            after=pager.after_time(),
+            size=pager.size,
+        )
+        return teaching_pb2.ListTeacherApplicationsResponse(
+            teacher_applications=[mappers.teacher_application_to_proto(a) for a in page.items],
+            next_page_token=pager.next_token(page.rows, page.cursor),
+        )
+
+    async def DecideTeacherApplication(self, request, context):
+        user_id, application_id = mappers.application_ids(request.name)
+        application = await self._teaching.decide(
+            actor(),
+            user_id,
+            application_id,
+            approve=request.decision == teaching_pb2.TEACHER_APPLICATION_DECISION_APPROVE,
+            note=request.note,
+            client=client(),
+        )
+        return mappers.teacher_application_to_proto(application)
 
     async def IssueServiceToken(self, request, context):
         issued = await self._service_clients.issue_service_token(

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 
 from lms_kit.testing.fakes import FakeRepository, FakeStore, FakeUnitOfWork
 from lms_user.domain.audit import AuditEntry, AuditQuery
-from lms_user.domain.errors import EmailAlreadyRegistered, SocialTokenInvalid
+from lms_user.domain.errors import EmailAlreadyRegistered, SocialTokenInvalid, TeacherApplicationPending
 from lms_user.domain.follows import FollowView
 from lms_user.domain.mfa import MfaChallenge, TotpFactor
 from lms_user.domain.model import User
 from lms_user.domain.sessions import RefreshToken, RevokeReason, Session
+from lms_user.domain.teaching import ApplicationState, TeacherApplication
 from lms_user.domain.tokens import OneTimeToken, TokenPurpose
 from lms_user.handlers.results import After, ExternalIdentity, IssuedToken
 
@@ -43,6 +44,7 @@ class State:
     follows: dict[tuple[str, str], datetime] = field(default_factory=dict)
     identities: dict[tuple[str, str], str] = field(default_factory=dict)
     service_clients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    applications: dict[str, TeacherApplication] = field(default_factory=dict)
 
 
 def stored(user: User) -> User:
@@ -252,6 +254,56 @@ class FakeFollows(FakeRepository):
         return rows[:limit]
 
 
+class FakeTeacherApplications(FakeRepository):
+    def __init__(self, state: State, track: Track) -> None:
+        super().__init__(track)
+        self._state = state
+
+    async def add(self, application: TeacherApplication) -> None:
+        if await self.pending_for(application.user_id) is not None:
+            raise TeacherApplicationPending(application.name)
+        self._state.applications[application.id] = _kept(application)
+        self.seen(application)
+
+    async def get(
+        self, user_id: str, application_id: str, *, lock: bool = False
+    ) -> TeacherApplication | None:
+        found = self._state.applications.get(application_id)
+        return self.seen(copy.deepcopy(found)) if found and found.user_id == user_id else None
+
+    async def pending_for(self, user_id: str) -> TeacherApplication | None:
+        for application in self._state.applications.values():
+            if application.user_id == user_id and application.state == ApplicationState.PENDING:
+                return self.seen(copy.deepcopy(application))
+        return None
+
+    async def save(self, application: TeacherApplication) -> None:
+        self._state.applications[application.id] = _kept(application)
+        self.seen(application)
+
+    async def list(
+        self, user_id: str | None, state: ApplicationState | None, *, after: After, limit: int
+    ) -> list[TeacherApplication]:
+        rows = [
+            copy.deepcopy(a)
+            for a in self._state.applications.values()
+            if (user_id is None or a.user_id == user_id)
+            and (state is None or a.state == state)
+            and (after is None or (a.submitted_at, a.id) > after)
+        ]
+        rows.sort(key=lambda a: (a.submitted_at, a.id))
+        for row in rows:
+            row.applicant_display_name = self._state.users[row.user_id].display_name
+        return rows[:limit]
+
+
+def _kept(application: TeacherApplication) -> TeacherApplication:
+    kept = copy.deepcopy(application)
+    kept.pull_events()
+    kept.applicant_display_name = ""
+    return kept
+
+
 class FakeIdentities(FakeRepository):
     def __init__(self, state: State, track: Track) -> None:
         super().__init__(track)
@@ -287,6 +339,7 @@ class FakeUserUnitOfWork(FakeUnitOfWork[State]):
         self.follows = FakeFollows(state, self.track)
         self.identities = FakeIdentities(state, self.track)
         self.service_clients = FakeServiceClients(state, self.track)
+        self.applications = FakeTeacherApplications(state, self.track)
 
 
 def unit_of_work(store: FakeStore[State]) -> Callable[[], FakeUserUnitOfWork]:

@@ -113,3 +113,31 @@ class TwoFactorChanged(_message.Message):
     method: str
     change_time: _timestamp_pb2.Timestamp
     def __init__(self, user_id: _Optional[str] = ..., enabled: _Optional[bool] = ..., method: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TeacherApplicationSubmitted(_message.Message):
+    __slots__ = ("application", "user_id", "headline", "submit_time")
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    SUBMIT_TIME_FIELD_NUMBER: _ClassVar[int]
+    application: str
+    user_id: str
+    headline: str
+    submit_time: _timestamp_pb2.Timestamp
+    def __init__(self, application: _Optional[str] = ..., user_id: _Optional[str] = ..., headline: _Optional[str] = ..., submit_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TeacherApplicationDecided(_message.Message):
+    __slots__ = ("application", "user_id", "approved", "note", "decided_by", "decide_time")
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    application: str
+    user_id: str
+    approved: bool
+    note: str
+    decided_by: str
+    decide_time: _timestamp_pb2.Timestamp
+    def __init__(self, application: _Optional[str] = ..., user_id: _Optional[str] = ..., approved: _Optional[bool] = ..., note: _Optional[str] = ..., decided_by: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

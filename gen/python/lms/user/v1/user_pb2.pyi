@@ -7,6 +7,7 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lms.options.v1 import options_pb2 as _options_pb2
+from lms.user.v1 import teaching_pb2 as _teaching_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -42,6 +43,11 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SOCIAL_EMAIL_NOT_VERIFIED: _ClassVar[ErrorReason]
     SOCIAL_LOGIN_DISABLED: _ClassVar[ErrorReason]
     CLIENT_CREDENTIALS_INVALID: _ClassVar[ErrorReason]
+    TEACHER_APPLICATION_NOT_FOUND: _ClassVar[ErrorReason]
+    TEACHER_APPLICATION_PENDING: _ClassVar[ErrorReason]
+    TEACHER_APPLICATION_DECIDED: _ClassVar[ErrorReason]
+    ALREADY_TEACHER: _ClassVar[ErrorReason]
+    EMAIL_NOT_VERIFIED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 EMAIL_ALREADY_REGISTERED: ErrorReason
 PASSWORD_REJECTED: ErrorReason
@@ -66,6 +72,11 @@ SOCIAL_TOKEN_INVALID: ErrorReason
 SOCIAL_EMAIL_NOT_VERIFIED: ErrorReason
 SOCIAL_LOGIN_DISABLED: ErrorReason
 CLIENT_CREDENTIALS_INVALID: ErrorReason
+TEACHER_APPLICATION_NOT_FOUND: ErrorReason
+TEACHER_APPLICATION_PENDING: ErrorReason
+TEACHER_APPLICATION_DECIDED: ErrorReason
+ALREADY_TEACHER: ErrorReason
+EMAIL_NOT_VERIFIED: ErrorReason
 
 class User(_message.Message):
     __slots__ = ("name", "email", "email_verified", "display_name", "bio", "avatar", "roles", "create_time", "update_time")

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from lms.user.v1 import teaching_pb2 as lms_dot_user_dot_v1_dot_teaching__pb2
 from lms.user.v1 import user_pb2 as lms_dot_user_dot_v1_dot_user__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -96,6 +97,26 @@ class UserServiceStub:
                 '/lms.user.v1.UserService/SetUserRoles',
                 request_serializer=lms_dot_user_dot_v1_dot_user__pb2.SetUserRolesRequest.SerializeToString,
                 response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+                _registered_method=True)
+        self.SubmitTeacherApplication = channel.unary_unary(
+                '/lms.user.v1.UserService/SubmitTeacherApplication',
+                request_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.SubmitTeacherApplicationRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
+                _registered_method=True)
+        self.GetTeacherApplication = channel.unary_unary(
+                '/lms.user.v1.UserService/GetTeacherApplication',
+                request_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.GetTeacherApplicationRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
+                _registered_method=True)
+        self.ListTeacherApplications = channel.unary_unary(
+                '/lms.user.v1.UserService/ListTeacherApplications',
+                request_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsResponse.FromString,
+                _registered_method=True)
+        self.DecideTeacherApplication = channel.unary_unary(
+                '/lms.user.v1.UserService/DecideTeacherApplication',
+                request_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.DecideTeacherApplicationRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
                 _registered_method=True)
         self.GetUserInternal = channel.unary_unary(
                 '/lms.user.v1.UserService/GetUserInternal',
@@ -293,6 +314,50 @@ class UserServiceServicer:
         user's next access token (at the latest after the next refresh) carries
         the new roles. An administrator cannot remove their own admin role
         (FAILED_PRECONDITION, CANNOT_REMOVE_OWN_ADMIN_ROLE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitTeacherApplication(self, request, context):
+        """SubmitTeacherApplication applies for the teacher role (the caller, for
+        themselves). The email must be verified (FAILED_PRECONDITION,
+        EMAIL_NOT_VERIFIED); a teacher cannot apply (FAILED_PRECONDITION,
+        ALREADY_TEACHER); while one application is pending another is refused
+        (ALREADY_EXISTS, TEACHER_APPLICATION_PENDING) unless it is the same
+        application again, which returns the pending one (safe to retry).
+        Published as TeacherApplicationSubmitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTeacherApplication(self, request, context):
+        """GetTeacherApplication returns an application to its applicant or an
+        administrator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTeacherApplications(self, request, context):
+        """ListTeacherApplications lists an applicant's applications (to them or an
+        administrator) or, with parent `users/-`, everyone's (administrators:
+        the review queue, oldest first, e.g. with state PENDING).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideTeacherApplication(self, request, context):
+        """DecideTeacherApplication approves (the applicant gains the teacher role,
+        published as UserRolesChanged) or declines a pending application, and
+        publishes TeacherApplicationDecided for the applicant's notification.
+        Administrators only. Deciding again the same way returns the
+        application unchanged (safe to retry); the other way is refused
+        (FAILED_PRECONDITION, TEACHER_APPLICATION_DECIDED). A decline needs a
+        note (INVALID_ARGUMENT on `note`). The applicant's next access token
+        (after a refresh) carries the role.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -525,6 +590,26 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.SetUserRoles,
                     request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.SetUserRolesRequest.FromString,
                     response_serializer=lms_dot_user_dot_v1_dot_user__pb2.User.SerializeToString,
+            ),
+            'SubmitTeacherApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitTeacherApplication,
+                    request_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.SubmitTeacherApplicationRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.SerializeToString,
+            ),
+            'GetTeacherApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTeacherApplication,
+                    request_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.GetTeacherApplicationRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.SerializeToString,
+            ),
+            'ListTeacherApplications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTeacherApplications,
+                    request_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsResponse.SerializeToString,
+            ),
+            'DecideTeacherApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideTeacherApplication,
+                    request_deserializer=lms_dot_user_dot_v1_dot_teaching__pb2.DecideTeacherApplicationRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.SerializeToString,
             ),
             'GetUserInternal': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUserInternal,
@@ -900,6 +985,114 @@ class UserService:
             '/lms.user.v1.UserService/SetUserRoles',
             lms_dot_user_dot_v1_dot_user__pb2.SetUserRolesRequest.SerializeToString,
             lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitTeacherApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/SubmitTeacherApplication',
+            lms_dot_user_dot_v1_dot_teaching__pb2.SubmitTeacherApplicationRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTeacherApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/GetTeacherApplication',
+            lms_dot_user_dot_v1_dot_teaching__pb2.GetTeacherApplicationRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTeacherApplications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/ListTeacherApplications',
+            lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_teaching__pb2.ListTeacherApplicationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideTeacherApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/DecideTeacherApplication',
+            lms_dot_user_dot_v1_dot_teaching__pb2.DecideTeacherApplicationRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_teaching__pb2.TeacherApplication.FromString,
             options,
             channel_credentials,
             insecure,

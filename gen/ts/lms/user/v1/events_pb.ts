@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/user/v1/events.proto.
  */
 export const file_lms_user_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBChtUZWFjaGVyQXBwbGljYXRpb25TdWJtaXR0ZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghoZWFkbGluZRgDIAEoCRIvCgtzdWJtaXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipgEKGVRlYWNoZXJBcHBsaWNhdGlvbkRlY2lkZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhcHByb3ZlZBgDIAEoCBIMCgRub3RlGAQgASgJEhIKCmRlY2lkZWRfYnkYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
  * UserRegistered: an account was created.
@@ -384,4 +384,105 @@ export type TwoFactorChanged = Message<"lms.user.v1.TwoFactorChanged"> & {
  */
 export const TwoFactorChangedSchema: GenMessage<TwoFactorChanged> = /*@__PURE__*/
   messageDesc(file_lms_user_v1_events, 7);
+
+/**
+ * TeacherApplicationSubmitted: a learner applied for the teacher role (for
+ * the administrators' notification).
+ *
+ * @generated from message lms.user.v1.TeacherApplicationSubmitted
+ */
+export type TeacherApplicationSubmitted = Message<"lms.user.v1.TeacherApplicationSubmitted"> & {
+  /**
+   * The application, `users/{user}/teacherApplications/{id}`.
+   *
+   * @generated from field: string application = 1;
+   */
+  application: string;
+
+  /**
+   * The applicant.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The applicant's headline.
+   *
+   * @generated from field: string headline = 3;
+   */
+  headline: string;
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp submit_time = 4;
+   */
+  submitTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.TeacherApplicationSubmitted.
+ * Use `create(TeacherApplicationSubmittedSchema)` to create a new message.
+ */
+export const TeacherApplicationSubmittedSchema: GenMessage<TeacherApplicationSubmitted> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 8);
+
+/**
+ * TeacherApplicationDecided: an administrator approved or declined an
+ * application (for the applicant's notification). On approval a
+ * UserRolesChanged follows in the same transaction.
+ *
+ * @generated from message lms.user.v1.TeacherApplicationDecided
+ */
+export type TeacherApplicationDecided = Message<"lms.user.v1.TeacherApplicationDecided"> & {
+  /**
+   * The application, `users/{user}/teacherApplications/{id}`.
+   *
+   * @generated from field: string application = 1;
+   */
+  application: string;
+
+  /**
+   * The applicant.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * True when approved.
+   *
+   * @generated from field: bool approved = 3;
+   */
+  approved: boolean;
+
+  /**
+   * The administrator's note.
+   *
+   * @generated from field: string note = 4;
+   */
+  note: string;
+
+  /**
+   * Who decided (`users/{user}` or `operator:<login>`).
+   *
+   * @generated from field: string decided_by = 5;
+   */
+  decidedBy: string;
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp decide_time = 6;
+   */
+  decideTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.TeacherApplicationDecided.
+ * Use `create(TeacherApplicationDecidedSchema)` to create a new message.
+ */
+export const TeacherApplicationDecidedSchema: GenMessage<TeacherApplicationDecided> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 9);
 

@@ -113,6 +113,17 @@ def error_reason(error: grpc.aio.AioRpcError) -> str:
     return ""
 
 
+def error_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """The ErrorInfo metadata of a failed call ({} without an ErrorInfo)."""
+    from google.rpc import error_details_pb2
+
+    for detail in rich_status(error).details:
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return dict(info.metadata)
+    return {}
+
+
 def field_violations(error: grpc.aio.AioRpcError) -> dict[str, str]:
     from google.rpc import error_details_pb2
 

@@ -164,3 +164,28 @@ service_clients = sa.Table(
     sa.Column("secret_hash", sa.String(64), nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# Applications for the teacher role; at most one pending per user (partial unique index).
+teacher_applications = sa.Table(
+    "teacher_applications",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("headline", sa.String(120), nullable=False),
+    sa.Column("bio", sa.Text, nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("sample_url", sa.String(500), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("submitted_at", UtcDateTime, nullable=False),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
+    sa.Column("decided_by", sa.String(64), nullable=False),
+    sa.Column("note", sa.String(1000), nullable=False),
+    sa.Index("ix_teacher_applications_user_id_submitted_at", "user_id", "submitted_at"),
+    sa.Index("ix_teacher_applications_state_submitted_at", "state", "submitted_at"),
+    sa.Index(
+        "uq_teacher_applications_one_pending",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("state = 'pending'"),
+    ),
+)

@@ -18,6 +18,7 @@ from lms_user.adapters.mfa import SqlFactors
 from lms_user.adapters.one_time_tokens import SqlOneTimeTokens
 from lms_user.adapters.service_clients import SqlServiceClients
 from lms_user.adapters.sessions import SqlSessions
+from lms_user.adapters.teaching import SqlTeacherApplications
 from lms_user.adapters.users import SqlCredentials, SqlUsers
 
 
@@ -31,6 +32,7 @@ class SqlUserUnitOfWork(SqlUnitOfWork):
     follows: SqlFollows
     identities: SqlIdentities
     service_clients: SqlServiceClients
+    applications: SqlTeacherApplications
 
     def __init__(self, database: Database, secrets: MultiFernet) -> None:
         """`secrets` encrypt the TOTP secrets at rest."""
@@ -47,6 +49,7 @@ class SqlUserUnitOfWork(SqlUnitOfWork):
         self.follows = SqlFollows(session, self.track)
         self.identities = SqlIdentities(session, self.track)
         self.service_clients = SqlServiceClients(session, self.track)
+        self.applications = SqlTeacherApplications(session, self.track)
 
     def event_message(self, event: object) -> Message:
         return mappers.event_to_proto(event)

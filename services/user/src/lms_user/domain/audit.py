@@ -32,6 +32,8 @@ class AuditAction(enum.StrEnum):
     SOCIAL_LINKED = "social.linked"
     SERVICE_TOKEN_ISSUED = "service_token.issued"
     SERVICE_TOKEN_REFUSED = "service_token.refused"
+    TEACHER_APPLICATION_SUBMITTED = "teacher_application.submitted"
+    TEACHER_APPLICATION_DECIDED = "teacher_application.decided"
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,3 +249,47 @@ class SocialProviderUnavailable(Unavailable):
 class ClientCredentialsInvalid(Unauthenticated):
     def __init__(self) -> None:
         super().__init__("CLIENT_CREDENTIALS_INVALID", "the client id or secret is wrong")
+
+
+class TeacherApplicationNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__("TEACHER_APPLICATION_NOT_FOUND", f"{name} not found", metadata={"name": name})
+
+
+class TeacherApplicationPending(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            "TEACHER_APPLICATION_PENDING",
+            "an application is pending already: wait for its decision",
+            metadata={"name": name},
+        )
+
+
+class TeacherApplicationDecided(Precondition):
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__(
+            "TEACHER_APPLICATION_DECIDED",
+            f"the application was {state} already",
+            metadata={"name": name, "state": state},
+        )
+
+
+class AlreadyTeacher(Precondition):
+    def __init__(self) -> None:
+        super().__init__("ALREADY_TEACHER", "the account holds the teacher role already")
+
+
+class EmailNotVerified(Precondition):
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "EMAIL_NOT_VERIFIED",
+            f"verify your email address to {what} (ResendVerificationEmail sends a new link)",
+        )
+
+
+class DeclineNeedsNote(Invalid):
+    def __init__(self) -> None:
+        super().__init__(
+            [FieldViolation("note", "say why the application is declined", "REQUIRED")],
+            "a decline needs a note to the applicant",
+        )

@@ -33,6 +33,7 @@ from lms_user.handlers.service_clients import ServiceClientHandlers
 from lms_user.handlers.sessions import SessionHandlers
 from lms_user.handlers.signin import PasswordCheck, SessionStarter
 from lms_user.handlers.social import SocialHandlers
+from lms_user.handlers.teaching import TeachingHandlers
 
 __all__ = [
     "AccountHandlers",
@@ -45,6 +46,7 @@ __all__ = [
     "ServiceClientHandlers",
     "SessionHandlers",
     "SocialHandlers",
+    "TeachingHandlers",
     "UserUseCases",
 ]
 
@@ -69,6 +71,7 @@ class UserUseCases:
     admin: AdminHandlers
     service_clients: ServiceClientHandlers
     keys: KeyHandlers
+    teaching: TeachingHandlers
 
     @classmethod
     def build(
@@ -132,4 +135,5 @@ class UserUseCases:
                 uow, tokens=tokens, throttle=throttle, policy=policy, clock=clock
             ),
             keys=KeyHandlers(keys or NoPublishedKeys()),
+            teaching=TeachingHandlers(uow, clock=clock),
         )

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 
 from lms_kit.domain import Actor, Clock, utc_now
 from lms_user.domain.audit import NO_CLIENT, AuditAction, AuditEntry, AuditQuery, ClientInfo
-from lms_user.domain.errors import InvalidRoles, UserNotFound
+from lms_user.domain.errors import EmailNotVerified, InvalidRoles, UserNotFound
 from lms_user.domain.model import Role, User
+from lms_user.domain.passwords import normalise_email
 from lms_user.handlers.common import actor_ref, audit
 from lms_user.handlers.ports import UserUnitOfWork
 from lms_user.handlers.results import After, Page
@@ -59,6 +60,42 @@ class AdminHandlers:
                 await uow.commit()
         log.info("user_roles_set user_id=%s actor_id=%s roles=%s", user_id, actor_id, sorted(wanted))
         return user
+
+    async def grant_admin(self, email: str, *, operator: str, reason: str) -> tuple[User, bool]:
+        """The operator's way to a deployment's first administrator (lms_user.operator):
+        the account of `email` must exist with its email verified. Audited and published
+        like any role change, by `operator:<operator>`. Returns the user and whether the
+        role was new."""
+        address = normalise_email(email)
+        by = f"operator:{operator}"
+        now = self._clock()
+        async with self._uow() as uow:
+            found = await uow.users.get_by_email(address)
+            if found is None:
+                raise UserNotFound([address])
+            user = await uow.users.get(found.id, lock=True)
+            assert user is not None
+            if not user.email_verified:
+                raise EmailNotVerified("become an administrator")
+            previous = user.roles
+            granted = user.set_roles(previous | {Role.ADMIN}, changed_by=by, reason=reason, now=now)
+            if granted:
+                await uow.users.save(user)
+                await uow.audit.add(
+                    audit(
+                        AuditAction.ROLES_CHANGED,
+                        now,
+                        user.id,
+                        by,
+                        NO_CLIENT,
+                        previous=sorted(previous),
+                        roles=sorted(user.roles),
+                        reason=reason,
+                    )
+                )
+                await uow.commit()
+        log.warning("admin_granted_by_operator user_id=%s operator=%s new=%s", user.id, operator, granted)
+        return user, granted
 
     async def list_audit(self, query: AuditQuery, *, after: After, size: int) -> Page[AuditEntry]:
         """Audit entries matching `query`, newest first."""

@@ -15,6 +15,7 @@ from lms_user.domain.follows import FollowView
 from lms_user.domain.mfa import MfaChallenge, TotpFactor
 from lms_user.domain.model import User
 from lms_user.domain.sessions import RefreshToken, RevokeReason, Session
+from lms_user.domain.teaching import ApplicationState, TeacherApplication
 from lms_user.domain.throttle import ThrottleRule
 from lms_user.domain.tokens import OneTimeToken, TokenPurpose
 from lms_user.handlers.results import After, ExternalIdentity, IssuedToken
@@ -123,6 +124,27 @@ class ServiceClients(Protocol):
     async def upsert(self, client_id: str, service: str, secret_hash: str, now: datetime) -> None: ...
 
 
+class TeacherApplications(Protocol):
+    """Every application it loads or adds is tracked: its events go out with the commit."""
+
+    async def add(self, application: TeacherApplication) -> None:
+        """Insert; raises TeacherApplicationPending when the user has a pending one
+        (a concurrent submit won the race)."""
+        ...
+
+    async def get(
+        self, user_id: str, application_id: str, *, lock: bool = False
+    ) -> TeacherApplication | None: ...
+    async def pending_for(self, user_id: str) -> TeacherApplication | None: ...
+    async def save(self, application: TeacherApplication) -> None: ...
+    async def list(
+        self, user_id: str | None, state: ApplicationState | None, *, after: After, limit: int
+    ) -> list[TeacherApplication]:
+        """Oldest first by (submitted_at, id), with the applicant's display name;
+        `user_id` None: every applicant's."""
+        ...
+
+
 class UserUnitOfWork(UnitOfWork, Protocol):
     """The repositories on one transaction (adapters/unit_of_work.SqlUserUnitOfWork).
     `commit` writes the rows, the events of the users the repositories saw and those
@@ -147,6 +169,8 @@ class UserUnitOfWork(UnitOfWork, Protocol):
     def identities(self) -> Identities: ...
     @property
     def service_clients(self) -> ServiceClients: ...
+    @property
+    def applications(self) -> TeacherApplications: ...
 
 
 class PasswordHasher(Protocol):
