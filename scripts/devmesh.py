@@ -469,6 +469,8 @@ class Mesh:
         base_env["LMS_PUBLIC_BASE_URL"] = (
             base_env.get("LMS_PUBLIC_BASE_URL") or f"http://127.0.0.1:{self.http_port}"
         )
+        # Mailed links open the gateway's own account pages unless a web app is named.
+        base_env["LMS_WEB_URL"] = base_env.get("LMS_WEB_URL") or base_env["LMS_PUBLIC_BASE_URL"]
         extra_env = self.prepare_dev_setups(base_env)
         # All services start at once (each applies its own migrations), then are waited for.
         for spec in self.services:

@@ -28,6 +28,8 @@ What the config enforces:
   `{"code", "message", "details": [ErrorInfo{reason, domain: "gateway.lms"}]}`,
   the same shape as a service's google.rpc.Status.
 - GET /openapi.json serves gen/openapi/lms.openapi.json when that file exists.
+- GET /verify-email and /reset-password serve the pages the mailed links open
+  (scripts/gateway_pages.py): a form whose button POSTs the token to the API.
 - Edge cache: anonymous GETs of RPCs marked `(lms.options.v1.edge_cache)` go
   through Envoy's HTTP cache (on disk, bounded); the service's `cache-control`
   answer header decides what is kept and for how long. Misses reach an internal
@@ -50,6 +52,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import gateway_pages
 import yaml
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
@@ -335,6 +338,7 @@ def render(
     extra_routes = []
     if openapi_file is not None:
         extra_routes.append(_openapi_route(str(openapi_file)))
+    extra_routes.extend(gateway_pages.page_routes())
     extra_routes.extend(edge_routes)
     # Last: anything else. A real route (CORS needs one to find the virtual host's
     # policy, e.g. for a preflight to a REST path) that is always answered 404 by

@@ -10,6 +10,7 @@ import json
 import time
 import uuid
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import nats
@@ -17,6 +18,8 @@ import pytest
 
 from lms.course.v1 import events_pb2
 from lms_kit.auth.tokens import TokenSigner
+
+from .test_identity_flows import link_from_log
 
 if TYPE_CHECKING:
     from conftest import RunningMesh
@@ -40,13 +43,18 @@ def admin_bearer(mesh: RunningMesh) -> dict[str, str]:
     return dev_bearer(mesh, "e2e-admin", "admin")
 
 
-def sign_up(rest: httpx.Client, name: str) -> tuple[str, str]:
-    """Register and log in; returns (user name `users/{id}`, email)."""
+def sign_up(rest: httpx.Client, name: str, verify_in: RunningMesh | None = None) -> tuple[str, str]:
+    """Register; returns (user name `users/{id}`, email). With `verify_in` (the mesh whose
+    user service logs the links), the email is verified too: buying and reviewing need it."""
     email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
     registered = rest.post(
         "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": name}
     )
     assert registered.status_code == 200, registered.text
+    if verify_in is not None:
+        link = link_from_log(verify_in, email)
+        token = parse_qs(urlparse(link).query)["token"][0]
+        assert rest.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
     return registered.json()["user"]["name"], email
 
 

@@ -128,7 +128,7 @@ def test_edge_cached_rpcs_reach_the_cache_before_the_transcoder_and_misses_go_to
     assert cache["typed_config"]["typed_config"]["cache_path"] == "/var/cache/lms-edge"
 
     routes = manager["route_config"]["virtual_hosts"][0]["routes"]
-    edge = [r for r in routes if r["route"].get("cluster") == gen_envoy.EDGE_ORIGIN]
+    edge = [r for r in routes if r.get("route", {}).get("cluster") == gen_envoy.EDGE_ORIGIN]
     # Exactly the RPCs marked (lms.options.v1.edge_cache): GetCourse and SearchCourses, GET only.
     assert sorted(r["match"]["safe_regex"]["regex"] for r in edge) == [
         r"^/v1/courses/[^/]+$",

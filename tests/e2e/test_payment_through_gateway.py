@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -19,7 +20,8 @@ import pytest
 from lms_devkit.standins.razorpay import RazorpayStandIn
 from lms_devkit.standins.stripe import StripeStandIn
 
-from .test_course_through_gateway import admin_bearer, log_in, ok, sign_up
+from .test_course_through_gateway import PASSWORD, admin_bearer, log_in, ok, sign_up
+from .test_identity_flows import link_from_log
 
 if TYPE_CHECKING:
     from conftest import RunningMesh
@@ -110,7 +112,7 @@ def test_a_learner_buys_a_course_with_a_coupon_through_stripe_and_is_enrolled(
             headers=admin_bearer(paying_mesh),
         )
     )
-    learner_name, email = sign_up(client, "learner")
+    learner_name, email = sign_up(client, "learner", paying_mesh)
     learner = log_in(client, email)
 
     order = ok(
@@ -164,7 +166,7 @@ def test_a_learner_pays_with_razorpay_checkout_and_the_signature_is_checked(
 ) -> None:
     _, razorpay = providers
     course, _ = published_paid_course(client, paying_mesh, 49_900)
-    _, email = sign_up(client, "learner")
+    _, email = sign_up(client, "learner", paying_mesh)
     learner = log_in(client, email)
     order = ok(
         client.post(
@@ -198,3 +200,25 @@ def test_a_learner_pays_with_razorpay_checkout_and_the_signature_is_checked(
     assert (
         wait_for(client, order["name"], learner, "ORDER_STATE_FULFILLED")["state"] == "ORDER_STATE_FULFILLED"
     )
+
+
+def test_an_unverified_learner_cannot_buy_until_the_email_is_verified_and_the_token_refreshed(
+    paying_mesh, client
+) -> None:
+    course, _ = published_paid_course(client, paying_mesh, 2_500)
+    _, email = sign_up(client, "unverified")
+    signed_in = client.post("/v1/auth:login", json={"email": email, "password": PASSWORD}).json()["tokens"]
+    stale = {"authorization": f"Bearer {signed_in['accessToken']}"}
+    refused = client.post("/v1/orders", json={"course": course, "requestId": uuid.uuid4().hex}, headers=stale)
+    assert refused.status_code == 400, refused.text  # FAILED_PRECONDITION
+    (info,) = [d for d in refused.json()["details"] if d["@type"].endswith("ErrorInfo")]
+    assert info["reason"] == "EMAIL_NOT_VERIFIED" and "refresh" in refused.json()["message"]
+
+    token = parse_qs(urlparse(link_from_log(paying_mesh, email)).query)["token"][0]
+    assert client.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
+    refreshed = ok(client.post("/v1/auth:refresh", json={"refreshToken": signed_in["refreshToken"]}))
+    fresh = {"authorization": f"Bearer {refreshed['tokens']['accessToken']}"}
+    order = ok(
+        client.post("/v1/orders", json={"course": course, "requestId": uuid.uuid4().hex}, headers=fresh)
+    )
+    assert order["state"] == "ORDER_STATE_PENDING"

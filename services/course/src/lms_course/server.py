@@ -56,6 +56,7 @@ async def wire(runtime: Runtime[CourseSettings]) -> list[object]:
         search_pages=search_pages,
         access=access,
         currencies=settings.currencies,
+        verified_email_required=settings.verified_email_required,
     )
     runtime.expose(use_cases=use_cases, course_cache=store, search_pages=search_pages)
     return [

@@ -91,3 +91,19 @@ async def test_only_the_author_may_edit_a_review(store, handlers):
     with pytest.raises(Denied) as caught:
         await handlers.reviews.update(STRANGER, "c1", LEARNER.user_id, {"text"}, rating=0, text="x")
     assert caught.value.reason == "NOT_REVIEW_AUTHOR"
+
+
+async def test_an_unverified_account_may_not_review_where_the_deployment_requires_it(store):
+    from dataclasses import replace
+
+    from lms_course.handlers.reviews import ReviewHandlers
+    from lms_kit.domain import EmailNotVerified
+
+    from .fakes import unit_of_work
+
+    put_published(store, a_course())
+    strict = ReviewHandlers(unit_of_work(store), verified_email_required=True)
+    with pytest.raises(EmailNotVerified) as caught:
+        await strict.create(replace(LEARNER, email_verified=False), "c1", 5, "great")
+    assert caught.value.reason == "EMAIL_NOT_VERIFIED"
+    assert store.state.reviews == {}

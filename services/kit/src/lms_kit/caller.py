@@ -25,7 +25,7 @@ def actor_of(principal: Principal) -> Actor:
     service acting for a user carries the user's roles), and the calling service."""
     person = principal.on_behalf_of if principal.is_service and principal.on_behalf_of else principal
     roles = frozenset(ROLE_NAME[r] for r in person.roles if r in ROLE_NAME)
-    return Actor(principal.user_id, roles, principal.service)
+    return Actor(principal.user_id, roles, principal.service, email_verified=person.email_verified)
 
 
 def actor() -> Actor:

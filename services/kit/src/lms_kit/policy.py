@@ -13,7 +13,7 @@ from google.protobuf import descriptor as pb_descriptor
 from google.protobuf import descriptor_pb2 as pb_descriptor_pb2
 
 from lms.options.v1 import options_pb2
-from lms_kit.auth.principal import Principal
+from lms_kit.auth.principal import ROLE_NAME, Principal
 from lms_kit.errors import Denied, Unauthenticated
 
 
@@ -57,8 +57,8 @@ class MethodPolicy:
         metadata: dict[str, str] = {}
         if self.roles:
             missing.append("role")
-            required = sorted(role_name(r) for r in self.roles)
-            held = sorted(role_name(r) for r in user.roles) if user is not None else []
+            required = sorted(ROLE_NAME.get(r, str(r)) for r in self.roles)
+            held = sorted(ROLE_NAME.get(r, str(r)) for r in user.roles) if user is not None else []
             metadata["required_roles"] = ",".join(required)
             metadata["token_roles"] = ",".join(held)
             hints.append(f"one of the roles {', '.join(required)}")
@@ -86,14 +86,6 @@ class MethodPolicy:
         if self.owner_field and request is not None:
             return _owned_by(_field_value(request, self.owner_field), user.subject)
         return False
-
-
-def role_name(role: int) -> str:
-    """`teacher` for ROLE_TEACHER: the name access tokens carry."""
-    try:
-        return options_pb2.Role.Name(role).removeprefix("ROLE_").lower()
-    except ValueError:
-        return str(role)
 
 
 def _field_value(message: object, path: tuple[str, ...]) -> str:

@@ -31,6 +31,11 @@ class KitSettings(BaseSettings):
     database_pool_size: int = 10
     nats_url: str = Field("", description="NATS URL; empty: the outbox relay does not run.")
     redis_url: str = Field("", description="Redis URL for caches and limits; empty: in-process.")
+    verified_email_required: bool = Field(
+        True,
+        description="Purchases and reviews need a verified email (the access token's email_verified "
+        "claim); false lets unverified accounts do them too.",
+    )
     rate_limits: dict[str, int] = Field(
         default_factory=dict,
         description="Per-caller limits overriding the contract: gRPC method path -> calls per minute "

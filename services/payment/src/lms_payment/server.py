@@ -50,6 +50,7 @@ async def wire(runtime: Runtime[PaymentSettings]) -> list[object]:
                 order_expiry=timedelta(seconds=settings.order_expiry_s),
                 reconcile_after=timedelta(seconds=settings.reconcile_after_s),
                 currencies=settings.currencies,
+                verified_email_required=settings.verified_email_required,
             ),
         )
     )

@@ -67,8 +67,10 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     # Orders
 
     async def CreateOrder(self, request, context):
+        caller = actor()
         order = await self._h.orders.create_order(
-            user_id=actor().user_id,
+            user_id=caller.user_id,
+            email_verified=caller.email_verified,
             course_id=last_id(request.course),
             provider=mappers.PROVIDER_FROM_PROTO[request.provider],
             request_id=request.request_id,

@@ -27,7 +27,7 @@ from lms_payment.handlers import Deps, Handlers
 from lms_payment.handlers.coupons import CouponHandlers
 from lms_payment.handlers.results import NewCoupon
 
-from .fakes import FakeCatalog, FakeGateway, FakePaymentUnitOfWork, new_store
+from .fakes import PRICE, FakeCatalog, FakeGateway, FakePaymentUnitOfWork, new_store
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
 ADMIN = Actor.user("admin-1", "admin")
@@ -276,3 +276,43 @@ async def test_a_stored_price_in_an_unsupported_currency_is_a_clear_precondition
             await attempt
         assert refused.value.reason == "COURSE_PRICE_INVALID"
     assert store.state.orders == {} and stripe.opened == []
+
+
+async def test_unverified_accounts_may_not_buy_where_the_deployment_requires_it_but_bad_courses_say_so_first():
+    from dataclasses import replace
+
+    from lms_kit.domain import EmailNotVerified
+
+    handlers, store, catalog, stripe = setup()
+    strict = Handlers.build(
+        replace(handlers.deps, terms=replace(handlers.deps.terms, verified_email_required=True))
+    )
+    catalog.price = None  # not on sale: that is said before the email is asked for
+    with pytest.raises(CourseNotPurchasable):
+        await strict.orders.create_order(
+            user_id="learner-1",
+            course_id="c1",
+            provider=Provider.STRIPE,
+            request_id="req-00009",
+            email_verified=False,
+        )
+    catalog.price = PRICE
+    with pytest.raises(EmailNotVerified):
+        await strict.orders.create_order(
+            user_id="learner-1",
+            course_id="c1",
+            provider=Provider.STRIPE,
+            request_id="req-00010",
+            email_verified=False,
+        )
+    assert store.state.orders == {} and stripe.opened == []
+    with pytest.raises(EmailNotVerified):
+        await strict.subscriptions.subscribe(Actor.user("learner-1"), "plan-1", "req-00011")
+    verified = await strict.orders.create_order(
+        user_id="learner-1",
+        course_id="c1",
+        provider=Provider.STRIPE,
+        request_id="req-00012",
+        email_verified=True,
+    )
+    assert verified.provider_payment_id

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms_kit.domain import Actor
+from lms_kit.domain import Actor, EmailNotVerified
 from lms_kit.testing.fakes import FakeStore
 from lms_user.domain.audit import AuditAction
 from lms_user.domain.errors import (
     AlreadyTeacher,
     DeclineNeedsNote,
-    EmailNotVerified,
     NotAllowed,
     TeacherApplicationDecided,
     TeacherApplicationNotFound,

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/type/v1/errors.proto\x12\x0blms.type.v1*\xc3\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x11\n\rTOKEN_MISSING\x10\x01\x12\x11\n\rTOKEN_EXPIRED\x10\x02\x12\x11\n\rTOKEN_INVALID\x10\x03\x12\x18\n\x14TOKEN_WRONG_AUDIENCE\x10\x04\x12\x11\n\rACCESS_DENIED\x10\x05\x12\x12\n\x0eINVALID_FIELDS\x10\x06\x12\x16\n\x12PAGE_TOKEN_INVALID\x10\x07\x12\x10\n\x0cRATE_LIMITED\x10\x08\x12\x12\n\x0eINTERNAL_ERROR\x10\t\x12\x17\n\x13SERVICE_UNAVAILABLE\x10\n\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0b\x12\x15\n\x11REQUEST_MALFORMED\x10\x0c\x12\x14\n\x10\x41\x43\x43OUNT_INACTIVE\x10\rb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/type/v1/errors.proto\x12\x0blms.type.v1*\xdb\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x11\n\rTOKEN_MISSING\x10\x01\x12\x11\n\rTOKEN_EXPIRED\x10\x02\x12\x11\n\rTOKEN_INVALID\x10\x03\x12\x18\n\x14TOKEN_WRONG_AUDIENCE\x10\x04\x12\x11\n\rACCESS_DENIED\x10\x05\x12\x12\n\x0eINVALID_FIELDS\x10\x06\x12\x16\n\x12PAGE_TOKEN_INVALID\x10\x07\x12\x10\n\x0cRATE_LIMITED\x10\x08\x12\x12\n\x0eINTERNAL_ERROR\x10\t\x12\x17\n\x13SERVICE_UNAVAILABLE\x10\n\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0b\x12\x15\n\x11REQUEST_MALFORMED\x10\x0c\x12\x14\n\x10\x41\x43\x43OUNT_INACTIVE\x10\r\x12\x16\n\x12\x45MAIL_NOT_VERIFIED\x10\x0e\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,5 +32,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.type.v1.errors_pb2', _g
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ERRORREASON']._serialized_start=42
-  _globals['_ERRORREASON']._serialized_end=365
+  _globals['_ERRORREASON']._serialized_end=389
 # @@protoc_insertion_point(module_scope)

@@ -20,6 +20,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DATABASE_UNAVAILABLE: _ClassVar[ErrorReason]
     REQUEST_MALFORMED: _ClassVar[ErrorReason]
     ACCOUNT_INACTIVE: _ClassVar[ErrorReason]
+    EMAIL_NOT_VERIFIED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 TOKEN_MISSING: ErrorReason
 TOKEN_EXPIRED: ErrorReason
@@ -34,3 +35,4 @@ SERVICE_UNAVAILABLE: ErrorReason
 DATABASE_UNAVAILABLE: ErrorReason
 REQUEST_MALFORMED: ErrorReason
 ACCOUNT_INACTIVE: ErrorReason
+EMAIL_NOT_VERIFIED: ErrorReason

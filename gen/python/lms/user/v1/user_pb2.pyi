@@ -47,7 +47,6 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TEACHER_APPLICATION_PENDING: _ClassVar[ErrorReason]
     TEACHER_APPLICATION_DECIDED: _ClassVar[ErrorReason]
     ALREADY_TEACHER: _ClassVar[ErrorReason]
-    EMAIL_NOT_VERIFIED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 EMAIL_ALREADY_REGISTERED: ErrorReason
 PASSWORD_REJECTED: ErrorReason
@@ -76,7 +75,6 @@ TEACHER_APPLICATION_NOT_FOUND: ErrorReason
 TEACHER_APPLICATION_PENDING: ErrorReason
 TEACHER_APPLICATION_DECIDED: ErrorReason
 ALREADY_TEACHER: ErrorReason
-EMAIL_NOT_VERIFIED: ErrorReason
 
 class User(_message.Message):
     __slots__ = ("name", "email", "email_verified", "display_name", "bio", "avatar", "roles", "create_time", "update_time")

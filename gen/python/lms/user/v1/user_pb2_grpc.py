@@ -322,7 +322,7 @@ class UserServiceServicer:
     def SubmitTeacherApplication(self, request, context):
         """SubmitTeacherApplication applies for the teacher role (the caller, for
         themselves). The email must be verified (FAILED_PRECONDITION,
-        EMAIL_NOT_VERIFIED); a teacher cannot apply (FAILED_PRECONDITION,
+        lms.type.v1 EMAIL_NOT_VERIFIED); a teacher cannot apply (FAILED_PRECONDITION,
         ALREADY_TEACHER); while one application is pending another is refused
         (ALREADY_EXISTS, TEACHER_APPLICATION_PENDING) unless it is the same
         application again, which returns the pending one (safe to retry).

@@ -54,6 +54,7 @@ class CourseUseCases:
         access: SubscriptionAccess | None = None,
         clock: Clock = utc_now,
         currencies: frozenset[str] = DEFAULT_CURRENCIES,
+        verified_email_required: bool = False,
     ) -> CourseUseCases:
         """`pages`, `search_pages`: shared copies of public reads (none: every read
         queries); `access`: the subscription check of paid courses (none: refused)."""
@@ -64,6 +65,8 @@ class CourseUseCases:
             structure=StructureHandlers(uow, shared=shared, clock=clock),
             enrolment=EnrolmentHandlers(uow, access=access, clock=clock),
             progress=ProgressHandlers(uow, clock=clock),
-            reviews=ReviewHandlers(uow, shared=shared, clock=clock),
+            reviews=ReviewHandlers(
+                uow, shared=shared, clock=clock, verified_email_required=verified_email_required
+            ),
             search=SearchHandlers(uow, shared=shared),
         )

@@ -10,7 +10,7 @@ from lms_course.domain.events import ReviewPosted
 from lms_course.domain.model import Review, check_rating
 from lms_course.handlers.common import SharedReads, editable_course, visible_course
 from lms_course.handlers.ports import After, CourseUnitOfWork
-from lms_kit.domain import Actor, Clock, utc_now
+from lms_kit.domain import Actor, Clock, require_verified_email, utc_now
 
 REVIEW_FIELDS = ("rating", "text")
 
@@ -22,13 +22,17 @@ class ReviewHandlers:
         *,
         shared: SharedReads | None = None,
         clock: Clock = utc_now,
+        verified_email_required: bool = False,
     ) -> None:
         self._uow = uow
         self._shared = shared or SharedReads()
         self._clock = clock
+        self._verified_email_required = verified_email_required
 
     async def create(self, actor: Actor, course_id: str, rating: int, text: str) -> Review:
         check_rating(rating)
+        # Reviews move a course's public rating: only accounts that proved an address.
+        require_verified_email(actor, "review a course", required=self._verified_email_required)
         now = self._clock()
         async with self._uow() as uow:
             enrollment = await uow.enrollments.get(course_id, actor.user_id)

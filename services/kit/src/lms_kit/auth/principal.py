@@ -27,6 +27,9 @@ class Principal:
     on_behalf_of: Principal | None = None
     token_id: str = ""
     expires_at: float = 0.0
+    # The token's `email_verified` claim: the user service sets it once the address is
+    # verified (a token minted before that says False until it is refreshed).
+    email_verified: bool = False
     # The bearer token itself, so a service can forward an end user's identity.
     raw_token: str = field(default="", repr=False)
 

@@ -124,6 +124,7 @@ def principal_from_claims(claims: dict) -> Principal:
         service=service,
         token_id=str(claims.get("jti", "")),
         expires_at=float(claims["exp"]),
+        email_verified=claims.get("email_verified") is True,
     )
 
 

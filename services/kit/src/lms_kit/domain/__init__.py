@@ -13,6 +13,7 @@ from lms_kit.domain.errors import (
     Conflict,
     Denied,
     DomainError,
+    EmailNotVerified,
     Exhausted,
     FieldViolation,
     Invalid,
@@ -21,6 +22,7 @@ from lms_kit.domain.errors import (
     PreconditionViolation,
     Unauthenticated,
     Unavailable,
+    require_verified_email,
 )
 from lms_kit.domain.uow import UnitOfWork
 
@@ -32,6 +34,7 @@ __all__ = [
     "Conflict",
     "Denied",
     "DomainError",
+    "EmailNotVerified",
     "Exhausted",
     "FieldViolation",
     "Invalid",
@@ -41,5 +44,6 @@ __all__ = [
     "Unauthenticated",
     "Unavailable",
     "UnitOfWork",
+    "require_verified_email",
     "utc_now",
 ]

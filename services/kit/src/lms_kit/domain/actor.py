@@ -10,11 +10,14 @@ ADMIN, TEACHER, STUDENT = "admin", "teacher", "student"
 @dataclass(frozen=True, slots=True)
 class Actor:
     """`user_id` is the end user (empty for anonymous callers and for a service acting
-    for itself); `service` names a calling service; `roles` are role names."""
+    for itself); `service` names a calling service; `roles` are role names;
+    `email_verified` is the access token's claim (False for tokens minted before the
+    user verified their address)."""
 
     user_id: str = ""
     roles: frozenset[str] = field(default_factory=frozenset)
     service: str = ""
+    email_verified: bool = False
 
     @property
     def is_admin(self) -> bool:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from lms_kit.domain.actor import Actor
+
 
 @dataclass(frozen=True, slots=True)
 class FieldViolation:
@@ -153,3 +155,20 @@ class Exhausted(DomainError):
     ) -> None:
         super().__init__(reason, message, metadata=metadata, domain=domain)
         self.retry_after_s = retry_after_s
+
+
+class EmailNotVerified(Precondition):
+    """The caller's account has not verified its email address, and this needs it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "EMAIL_NOT_VERIFIED",
+            f"verify your email address to {what} (use the mailed link, then refresh your access token)",
+        )
+
+
+def require_verified_email(actor: Actor, what: str, *, required: bool = True) -> None:
+    """Raise EmailNotVerified unless `actor` (an Actor) carries a verified email, or the
+    deployment does not require one (`required` False: LMS_VERIFIED_EMAIL_REQUIRED)."""
+    if required and not actor.email_verified:
+        raise EmailNotVerified(what)

@@ -48,11 +48,19 @@ class TokenMint:
     def publish(self, signers: Iterable[TokenSigner]) -> None:
         self.jwks_path.write_text(json.dumps({"keys": [s.public_jwk() for s in signers]}))
 
-    def token(self, subject: str, *, roles: Iterable[str] = (), **kwargs: object) -> str:
-        return self.signer.sign(subject, roles=roles, **kwargs)  # type: ignore[arg-type]
+    def token(
+        self, subject: str, *, roles: Iterable[str] = (), email_verified: bool = True, **kwargs: object
+    ) -> str:
+        """A user's access token; the user has verified their email unless told otherwise."""
+        extra = dict(kwargs.pop("extra", None) or {})  # type: ignore[call-overload]
+        extra.setdefault("email_verified", email_verified)
+        return self.signer.sign(subject, roles=roles, extra=extra, **kwargs)  # type: ignore[arg-type]
 
-    def bearer(self, subject: str, *, roles: Iterable[str] = (), **kwargs: object) -> tuple[tuple[str, str]]:
-        return (("authorization", f"Bearer {self.token(subject, roles=roles, **kwargs)}"),)
+    def bearer(
+        self, subject: str, *, roles: Iterable[str] = (), email_verified: bool = True, **kwargs: object
+    ) -> tuple[tuple[str, str]]:
+        token = self.token(subject, roles=roles, email_verified=email_verified, **kwargs)
+        return (("authorization", f"Bearer {token}"),)
 
     def service_bearer(self, service: str) -> tuple[tuple[str, str]]:
         return (("authorization", f"Bearer {self.signer.sign_service(service)}"),)

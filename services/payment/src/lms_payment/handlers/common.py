@@ -29,6 +29,8 @@ class Terms:
     reconcile_after: timedelta = timedelta(minutes=15)
     # The ISO 4217 codes money is taken in (LMS_SUPPORTED_CURRENCIES).
     currencies: frozenset[str] = DEFAULT_CURRENCIES
+    # Orders and subscriptions need a verified email (LMS_VERIFIED_EMAIL_REQUIRED).
+    verified_email_required: bool = False
 
 
 # The setting that turns each provider on.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from lms_kit.domain import Actor
+from lms_kit.domain import Actor, EmailNotVerified
 from lms_kit.domain.money import Money
 from lms_payment.domain.coupons import normalise_code
 from lms_payment.domain.errors import (
@@ -62,6 +62,7 @@ class OrderHandlers:
         request_id: str,
         coupon_code: str = "",
         referral_code: str = "",
+        email_verified: bool = True,
     ) -> Order:
         """A pending order at the course's current price less the coupon, with a payment opened
         at the provider (or, when the coupon covers everything, an order paid at once).
@@ -80,6 +81,8 @@ class OrderHandlers:
             # The course and its price first: an unknown or free course, a bad coupon, or an
             # order a coupon makes free (paid at once) never needs the provider.
             price, offer = await self._price(course_id, coupon_code, deps.clock())
+            if deps.terms.verified_email_required and not email_verified:
+                raise EmailNotVerified("buy a course")
             if price.amount.amount_minor > 0:
                 deps.gateway(provider)  # an unconfigured provider is refused before any call or write
             order = await self._place(user_id, course_id, provider, request_id, price, offer, referral_code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from lms_kit.domain import Actor
+from lms_kit.domain import Actor, require_verified_email
 from lms_payment.domain.errors import PlanNotFound, RequestIdReused, SubscriptionNotFound
 from lms_payment.domain.model import Provider
 from lms_payment.domain.providers import SubscriptionGateway
@@ -49,6 +49,7 @@ class SubscriptionHandlers:
         """Create the subscription at the provider, waiting for its first payment. Idempotent by
         (user, request_id); the provider call uses the subscription's own key."""
         deps = self._deps
+        require_verified_email(actor, "subscribe", required=deps.terms.verified_email_required)
         gateway = self._gateway()
         now = deps.clock()
         async with deps.uow() as uow:

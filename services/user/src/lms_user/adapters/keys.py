@@ -293,7 +293,9 @@ class KeyRingTokenIssuer:
             user.id,
             roles=sorted(r.value for r in user.roles),
             ttl_s=ttl_s,
-            extra={"sid": session_id},
+            # Other services gate purchases and reviews on it (a refresh after
+            # VerifyEmail carries the new value).
+            extra={"sid": session_id, "email_verified": user.email_verified},
             now=now.timestamp(),
         )
         return IssuedToken(token, datetime.fromtimestamp(int(now.timestamp()) + ttl_s, tz=now.tzinfo))

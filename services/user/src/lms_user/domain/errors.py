@@ -279,14 +279,6 @@ class AlreadyTeacher(Precondition):
         super().__init__("ALREADY_TEACHER", "the account holds the teacher role already")
 
 
-class EmailNotVerified(Precondition):
-    def __init__(self, what: str) -> None:
-        super().__init__(
-            "EMAIL_NOT_VERIFIED",
-            f"verify your email address to {what} (ResendVerificationEmail sends a new link)",
-        )
-
-
 class DeclineNeedsNote(Invalid):
     def __init__(self) -> None:
         super().__init__(

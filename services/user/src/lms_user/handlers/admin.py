@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from lms_kit.domain import Actor, Clock, utc_now
+from lms_kit.domain import Actor, Clock, EmailNotVerified, utc_now
 from lms_user.domain.audit import NO_CLIENT, AuditAction, AuditEntry, AuditQuery, ClientInfo
-from lms_user.domain.errors import EmailNotVerified, InvalidRoles, UserNotFound
+from lms_user.domain.errors import InvalidRoles, UserNotFound
 from lms_user.domain.model import Role, User
 from lms_user.domain.passwords import normalise_email
 from lms_user.handlers.common import actor_ref, audit

@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from lms_kit.domain import Actor, Clock, utc_now
+from lms_kit.domain import Actor, Clock, EmailNotVerified, utc_now
 from lms_user.domain.audit import NO_CLIENT, AuditAction, ClientInfo
 from lms_user.domain.errors import (
     AlreadyTeacher,
-    EmailNotVerified,
     NotAllowed,
     TeacherApplicationNotFound,
     TeacherApplicationPending,
