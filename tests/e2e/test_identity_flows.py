@@ -6,7 +6,9 @@ default writes it until the notification service mails it) -> log in -> refresh
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -183,3 +185,38 @@ def test_first_admin_by_the_operator_then_a_learner_becomes_a_teacher_over_rest(
     course = rest.post("/v1/courses", json={"title": "Knitting, first stitches"}, headers=teacher)
     assert course.status_code == 200, course.text
     assert admin_name != learner_name
+
+
+def test_the_mailed_links_open_gateway_pages_that_change_nothing_until_the_form_is_sent(
+    devmesh, rest
+) -> None:
+    email = f"page-{uuid.uuid4().hex[:8]}@example.com"
+    registered = rest.post(
+        "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": "Pia"}
+    )
+    assert registered.status_code == 200, registered.text
+    link = link_from_log(devmesh, email)
+    assert link.startswith(f"{devmesh.rest}/verify-email?token=")  # LMS_WEB_URL is the gateway
+
+    page = rest.get(link.removeprefix(devmesh.rest))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    assert 'action="/v1/auth:verifyEmail"' in page.text
+    # The policy admits exactly the page's own script, so a browser runs it.
+    (script,) = re.findall(r"<script>(.*?)</script>", page.text, flags=re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page.headers["content-security-policy"]
+
+    # Opening the page (or a scanner following the link) verified nothing; the POST does.
+    token = parse_qs(urlparse(link).query)["token"][0]
+    tokens = rest.post("/v1/auth:login", json={"email": email, "password": PASSWORD}).json()["tokens"]
+    me = rest.get(
+        f"/v1/{registered.json()['user']['name']}",
+        headers={"authorization": f"Bearer {tokens['accessToken']}"},
+    )
+    assert me.json()["emailVerified"] is False
+    assert rest.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
+
+    reset = rest.get("/reset-password", params={"token": "x"})
+    assert reset.status_code == 200 and 'action="/v1/auth:resetPassword"' in reset.text
+    assert "newPassword" in reset.text
