@@ -37,7 +37,7 @@ def prepare(ctx: DevContext) -> DevSetup:
             "LMS_STRIPE_API_KEY": StripeStandIn.api_key,
             "LMS_STRIPE_WEBHOOK_SECRET": StripeStandIn.webhook_secret,
             "LMS_STRIPE_API_BASE": base,
-            "LMS_PAYMENT_TEST_MODE_CHECKOUT_URL": f"{base}/test/checkout/",
+            "LMS_TEST_MODE_CHECKOUT_URL": f"{base}/test/checkout/",
         },
         children=[child],
     )
