@@ -162,6 +162,8 @@ def course_to_proto(course: Course) -> course_pb2.Course:
             count=rating.count, average=round(rating.average, 3), histogram=list(rating.histogram)
         ),
         enrollment_count=course.enrollment_count,
+        lecture_count=course.lecture_count,
+        total_duration_seconds=course.total_duration_s,
         create_time=timestamp(course.created_at),
         update_time=timestamp(course.updated_at),
         publish_time=timestamp(course.published_at),

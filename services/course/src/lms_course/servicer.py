@@ -236,6 +236,13 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
         )
         return mappers.progress_to_proto(progress)
 
+    async def ListLectureProgress(self, request, context):
+        course_id, user_id = mappers.ENROLLMENT.ids(request.parent, "parent")
+        rows = await self._progress.of_course(actor(), course_id, user_id)
+        return course_pb2.ListLectureProgressResponse(
+            lecture_progress=[mappers.progress_to_proto(p) for p in rows]
+        )
+
     # -- reviews --
 
     async def CreateReview(self, request, context):

@@ -213,3 +213,16 @@ async def test_concurrent_prerequisite_edits_cannot_close_a_cycle(service):
 
     refused = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
     assert len(refused) == 1 and error_reason(refused[0]) == "PREREQUISITE_CYCLE"
+
+
+async def test_every_enrolment_answer_names_its_course(service):
+    stub, mint, _ = service
+    people = People(mint)
+    course, _ = await published_course(stub, people.teacher(uid()), title="Titled course")
+    learner = people.student(uid())
+    request = course_pb2.EnrollRequest(course=course.name)
+    first = await stub.Enroll(request, metadata=learner)
+    again = await stub.Enroll(request, metadata=learner)  # already enrolled: the stored row
+    read = await stub.GetEnrollment(course_pb2.GetEnrollmentRequest(name=first.name), metadata=learner)
+    left = await stub.Unenroll(course_pb2.UnenrollRequest(course=course.name), metadata=learner)
+    assert [e.course_title for e in (first, again, read, left)] == ["Titled course"] * 4

@@ -101,3 +101,38 @@ async def test_learners_who_are_not_enrolled_cannot_record_progress(service):
         stub.CompleteLecture(course_pb2.CompleteLectureRequest(name=names[0]), metadata=people.student(uid()))
     )
     assert (error.code(), error_reason(error)) == (grpc.StatusCode.PERMISSION_DENIED, "NOT_ENROLLED")
+
+
+async def test_a_second_device_reads_where_the_learner_stopped(service):
+    stub, mint, _ = service
+    people = People(mint)
+    course, names, learner_id, learner = await enrolled(stub, people, lectures=2, chapters=2)
+    await stub.RecordVideoPosition(
+        course_pb2.RecordVideoPositionRequest(name=names[1], position_seconds=125), metadata=learner
+    )
+    await stub.CompleteLecture(course_pb2.CompleteLectureRequest(name=names[0]), metadata=learner)
+    parent = f"{course.name}/enrollments/{learner_id}"
+    request = course_pb2.ListLectureProgressRequest(parent=parent)
+
+    # Another device of the same learner: a token of its own.
+    other_device = people.student(learner_id)
+    listed = await stub.ListLectureProgress(request, metadata=other_device)
+    assert [(p.lecture, p.completed, p.position_seconds) for p in listed.lecture_progress] == [
+        (names[0], True, 0),
+        (names[1], False, 125),
+        (names[2], False, 0),
+        (names[3], False, 0),
+    ]
+    assert {p.course_completion_percent for p in listed.lecture_progress} == {25}
+
+    error = await fails(stub.ListLectureProgress(request, metadata=people.student(uid())))
+    assert (error.code(), error_reason(error)) == (grpc.StatusCode.PERMISSION_DENIED, "NOT_COURSE_INSTRUCTOR")
+    assert len((await stub.ListLectureProgress(request, metadata=people.admin())).lecture_progress) == 4
+    stranger = uid()
+    error = await fails(
+        stub.ListLectureProgress(
+            course_pb2.ListLectureProgressRequest(parent=f"{course.name}/enrollments/{stranger}"),
+            metadata=people.student(stranger),
+        )
+    )
+    assert (error.code(), error_reason(error)) == (grpc.StatusCode.PERMISSION_DENIED, "NOT_ENROLLED")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import grpc
+from google.rpc import error_details_pb2
+
 from lms.course.v1 import course_pb2
 from lms_devkit.course import People, add_chapter, add_lecture, fails, new_course, uid
-from lms_kit.testing.harness import error_reason
+from lms_kit.testing.harness import error_reason, rich_status
 
 
 async def outline(stub, teacher, course_name: str) -> list[tuple[str, int, list[tuple[str, int]]]]:
@@ -122,3 +125,35 @@ async def test_lecture_kinds_round_trip_and_content_is_only_for_entitled_readers
         stub.GetLecture(course_pb2.GetLectureRequest(name=made[1].name), metadata=people.student(uid()))
     )
     assert error_reason(error) == "NOT_ENROLLED"
+
+
+async def test_publishing_names_every_lecture_that_has_nothing_to_show(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    course = await new_course(stub, teacher)
+    chapter = await add_chapter(stub, teacher, course.name)
+    await add_lecture(stub, teacher, chapter.name, "Has a video")
+    empty_video = await stub.CreateLecture(
+        course_pb2.CreateLectureRequest(
+            parent=chapter.name,
+            lecture=course_pb2.Lecture(title="Video to come", video=course_pb2.VideoContent()),
+        ),
+        metadata=teacher,
+    )
+    blank = await stub.CreateLecture(
+        course_pb2.CreateLectureRequest(parent=chapter.name, lecture=course_pb2.Lecture(title="Blank")),
+        metadata=teacher,
+    )
+    error = await fails(
+        stub.PublishCourse(course_pb2.PublishCourseRequest(name=course.name), metadata=teacher)
+    )
+    assert (error.code(), error_reason(error)) == (
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "LECTURE_CONTENT_MISSING",
+    )
+    failure = error_details_pb2.PreconditionFailure()
+    (packed,) = [d for d in rich_status(error).details if d.Is(failure.DESCRIPTOR)]
+    packed.Unpack(failure)
+    assert sorted(v.subject for v in failure.violations) == sorted([empty_video.name, blank.name])
+    still = await stub.GetCourse(course_pb2.GetCourseRequest(name=course.name), metadata=teacher)
+    assert still.state == course_pb2.COURSE_STATE_DRAFT

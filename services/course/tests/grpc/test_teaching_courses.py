@@ -71,3 +71,36 @@ async def test_a_page_token_is_bound_to_its_teacher(service):
     )
     error = await fails(stub.ListTeachingCourses(reused, metadata=people.admin()))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_every_answer_that_carries_a_course_counts_its_lectures_and_duration(service):
+    """Lists, search hits and write answers carry the figures GetCourse shows, drafts too."""
+    from lms_devkit.course import add_chapter, add_lecture
+
+    stub, mint, _ = service
+    people = People(mint)
+    teacher = uid()
+    word = f"zephyr{uid()[:6]}"
+    published, _ = await published_course(stub, people.teacher(teacher), title=f"Winds {word}", lectures=3)
+    draft = await new_course(stub, people.teacher(teacher), title="Draft with one")
+    chapter = await add_chapter(stub, people.teacher(teacher), draft.name)
+    await add_lecture(stub, people.teacher(teacher), chapter.name, duration=90)
+
+    assert (published.lecture_count, published.total_duration_seconds) == (3, 1800)  # the publish answer
+    page = await stub.GetCourse(course_pb2.GetCourseRequest(name=published.name))
+    assert (page.lecture_count, page.total_duration_seconds) == (3, 1800)
+    listed = await stub.ListTeachingCourses(
+        course_pb2.ListTeachingCoursesRequest(parent=f"users/{teacher}"), metadata=people.teacher(teacher)
+    )
+    figures = {c.name: (c.lecture_count, c.total_duration_seconds) for c in listed.courses}
+    assert figures == {published.name: (3, 1800), draft.name: (1, 90)}
+    hits = await stub.SearchCourses(course_pb2.SearchCoursesRequest(query=word))
+    assert [(h.course.lecture_count, h.course.total_duration_seconds) for h in hits.results] == [(3, 1800)]
+    renamed = await stub.UpdateCourse(
+        course_pb2.UpdateCourseRequest(
+            course=course_pb2.Course(name=draft.name, title="Renamed"),
+            update_mask=field_mask_pb2.FieldMask(paths=["title"]),
+        ),
+        metadata=people.teacher(teacher),
+    )
+    assert (renamed.lecture_count, renamed.total_duration_seconds) == (1, 90)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from lms_course.adapters.tables import metadata
 from lms_course.adapters.unit_of_work import SqlCourseUnitOfWork
+from lms_course.domain.enums import LectureKind
 from lms_course.domain.errors import CourseHasNoLectures
 from lms_course.domain.model import CourseDetails, LectureContent
 from lms_course.handlers import CourseUseCases
@@ -44,7 +45,7 @@ async def test_a_published_course_and_its_events_commit_together(database):
         ChapterRef(course.id, chapter.id),
         title="L",
         free_preview=False,
-        content=LectureContent(),
+        content=LectureContent(LectureKind.VIDEO, "videos/v1", 60),
         position=None,
     )
     published = await use_cases.courses.publish(TEACHER, course.id)

@@ -180,7 +180,7 @@ class FakeStructure(FakeRepository):
         found = [copy.deepcopy(c) for c in self._chapters.values() if c.course_id == course_id]
         return sorted(found, key=lambda c: (c.position, c.id))
 
-    async def outline(self, course_id: str) -> list[Chapter]:
+    async def outline(self, course_id: str, *, with_bodies: bool = False) -> list[Chapter]:
         found = await self.chapters(course_id)
         for chapter in found:
             chapter.lectures = sorted(
@@ -314,6 +314,21 @@ class FakeProgress(FakeRepository):
     async def get(self, user_id: str, lecture_id: str) -> tuple[int, datetime | None]:
         row = self._rows.get((user_id, lecture_id))
         return (row.position_s, row.completed_at) if row else (0, None)
+
+    async def of_course(self, user_id: str, course_id: str) -> list[tuple[str, str, int, datetime | None]]:
+        found = []
+        for lecture in self._lectures.values():
+            if lecture.course_id == course_id:
+                row = self._rows.get((user_id, lecture.id))
+                found.append(
+                    (
+                        lecture.id,
+                        lecture.chapter_id,
+                        row.position_s if row else 0,
+                        row.completed_at if row else None,
+                    )
+                )
+        return found
 
     async def completed_count(self, user_id: str, course_id: str) -> int:
         # Only lectures the course still has count (as the SQL join does).

@@ -68,7 +68,7 @@ def lectures(store: FakeStore[State], course_id: str, count: int) -> list[Lectur
     refs = []
     for i in range(count):
         lecture = Lecture(f"{course_id}-l{i}", course_id, f"{course_id}-ch", f"Lecture {i}", i)
-        lecture.content = LectureContent(LectureKind.VIDEO, duration_s=600)
+        lecture.content = LectureContent(LectureKind.VIDEO, f"videos/v{i}", duration_s=600)
         put_lecture(store, lecture)
         refs.append(LectureRef(course_id, lecture.chapter_id, lecture.id))
     return refs

@@ -116,3 +116,27 @@ def test_errors_are_kit_categories_with_their_details():
         ("PREREQUISITE", "courses/algebra"),
     ]
     assert error.metadata == {"missing": "courses/basics,courses/algebra"}
+
+
+def test_a_course_whose_lectures_have_nothing_to_show_is_not_published():
+    from lms_course.domain.errors import LecturesWithoutContent
+
+    draft = Course.create(course_id="c9", owner_id="t1", details=CourseDetails(title="T"), now=NOW)
+    with pytest.raises(LecturesWithoutContent) as caught:
+        draft.publish(lecture_count=2, now=NOW, without_content=["courses/c9/chapters/h/lectures/l2"])
+    assert [v.subject for v in caught.value.violations] == ["courses/c9/chapters/h/lectures/l2"]
+    assert draft.state is CourseState.DRAFT
+
+
+def test_lecture_content_rules_per_kind():
+    from lms_course.domain.enums import LectureKind
+    from lms_course.domain.model import Lecture, LectureContent
+
+    def lecture(**content) -> Lecture:
+        return Lecture("l1", "c1", "h1", "L", 0, content=LectureContent(**content))
+
+    assert lecture(kind=LectureKind.VIDEO, asset="videos/v1").has_content
+    assert not lecture(kind=LectureKind.VIDEO, asset="").has_content
+    assert lecture(kind=LectureKind.ARTICLE, body="Text").has_content
+    assert not lecture(kind=LectureKind.ARTICLE, body="  ").has_content
+    assert not lecture().has_content

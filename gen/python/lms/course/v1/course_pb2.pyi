@@ -43,6 +43,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_ID_REUSED: _ClassVar[ErrorReason]
     LECTURE_NOT_VIDEO: _ClassVar[ErrorReason]
     PAYMENT_UNAVAILABLE: _ClassVar[ErrorReason]
+    LECTURE_CONTENT_MISSING: _ClassVar[ErrorReason]
 
 class CourseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -113,6 +114,7 @@ REQUEST_ID_REUSED: ErrorReason
 ORDER_ID_REUSED: ErrorReason
 LECTURE_NOT_VIDEO: ErrorReason
 PAYMENT_UNAVAILABLE: ErrorReason
+LECTURE_CONTENT_MISSING: ErrorReason
 COURSE_STATE_UNSPECIFIED: CourseState
 COURSE_STATE_DRAFT: CourseState
 COURSE_STATE_PUBLISHED: CourseState
@@ -630,6 +632,18 @@ class CompleteLectureRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListLectureProgressRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListLectureProgressResponse(_message.Message):
+    __slots__ = ("lecture_progress",)
+    LECTURE_PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    lecture_progress: _containers.RepeatedCompositeFieldContainer[LectureProgress]
+    def __init__(self, lecture_progress: _Optional[_Iterable[_Union[LectureProgress, _Mapping]]] = ...) -> None: ...
 
 class RecordVideoPositionRequest(_message.Message):
     __slots__ = ("name", "position_seconds")

@@ -193,6 +193,11 @@ class CourseServiceStub:
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.RecordVideoPositionRequest.SerializeToString,
                 response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.LectureProgress.FromString,
                 _registered_method=True)
+        self.ListLectureProgress = channel.unary_unary(
+                '/lms.course.v1.CourseService/ListLectureProgress',
+                request_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressRequest.SerializeToString,
+                response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressResponse.FromString,
+                _registered_method=True)
         self.CreateReview = channel.unary_unary(
                 '/lms.course.v1.CourseService/CreateReview',
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.CreateReviewRequest.SerializeToString,
@@ -494,6 +499,18 @@ class CourseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListLectureProgress(self, request, context):
+        """ListLectureProgress returns a learner's progress in every current
+        lecture of a course, in course order: completion and the furthest video
+        position, so a player on another device resumes where the learner
+        stopped. The learner reads their own (PERMISSION_DENIED, NOT_ENROLLED
+        without an enrolment, current or ended); the course's teachers and
+        administrators read anyone's (PERMISSION_DENIED, NOT_COURSE_INSTRUCTOR).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateReview(self, request, context):
         """CreateReview posts the caller's review of a course they are enrolled
         in (PERMISSION_DENIED, NOT_ENROLLED otherwise). One review per learner
@@ -674,6 +691,11 @@ def add_CourseServiceServicer_to_server(servicer, server):
                     servicer.RecordVideoPosition,
                     request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.RecordVideoPositionRequest.FromString,
                     response_serializer=lms_dot_course_dot_v1_dot_course__pb2.LectureProgress.SerializeToString,
+            ),
+            'ListLectureProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLectureProgress,
+                    request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressRequest.FromString,
+                    response_serializer=lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressResponse.SerializeToString,
             ),
             'CreateReview': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateReview,
@@ -1493,6 +1515,33 @@ class CourseService:
             '/lms.course.v1.CourseService/RecordVideoPosition',
             lms_dot_course_dot_v1_dot_course__pb2.RecordVideoPositionRequest.SerializeToString,
             lms_dot_course_dot_v1_dot_course__pb2.LectureProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLectureProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.course.v1.CourseService/ListLectureProgress',
+            lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressRequest.SerializeToString,
+            lms_dot_course_dot_v1_dot_course__pb2.ListLectureProgressResponse.FromString,
             options,
             channel_credentials,
             insecure,

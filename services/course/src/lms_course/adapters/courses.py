@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
 
 from lms_course.adapters.sql import wrote_row
-from lms_course.adapters.tables import COURSE_COLUMNS, course_prerequisites, courses
+from lms_course.adapters.tables import COURSE_READ_COLUMNS, course_prerequisites, courses
 from lms_course.domain.enums import CourseState, Level
 from lms_course.domain.model import Course, CourseDetails, RatingSummary
 from lms_course.handlers.ports import After
@@ -35,9 +35,9 @@ class SqlCourses(SqlRepository):
         return True
 
     async def get(self, course_id: str, *, lock: bool = False) -> Course | None:
-        query = sa.select(*COURSE_COLUMNS).where(courses.c.id == course_id)
+        query = sa.select(*COURSE_READ_COLUMNS).where(courses.c.id == course_id)
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(of=courses)
         row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return None
@@ -104,7 +104,7 @@ class SqlCourses(SqlRepository):
         Co-teachers are found in the instructor_ids JSON (jsonb containment)."""
         c = courses.c
         co_teaches = sa.cast(c.instructor_ids, postgresql.JSONB).contains([user_id])
-        query = sa.select(*COURSE_COLUMNS).where(sa.or_(c.owner_id == user_id, co_teaches))
+        query = sa.select(*COURSE_READ_COLUMNS).where(sa.or_(c.owner_id == user_id, co_teaches))
         if after is not None:
             query = query.where(sa.tuple_(c.created_at, c.id) < sa.tuple_(*after))
         query = query.order_by(c.created_at.desc(), c.id.desc()).limit(limit)
@@ -199,4 +199,6 @@ def course_from_row(row: Mapping[Any, Any], prerequisite_ids: tuple[str, ...] = 
             histogram=(row["rating_1"], row["rating_2"], row["rating_3"], row["rating_4"], row["rating_5"]),
         ),
         enrollment_count=row["enrollment_count"],
+        lecture_count=int(row.get("lecture_count") or 0),
+        total_duration_s=int(row.get("total_duration_s") or 0),
     )

@@ -17,18 +17,23 @@ from lms_course.handlers.ports import After
 from lms_kit.uow import SqlRepository
 
 
+def _with_title() -> Any:
+    """Enrolment rows with their course's title (every answer that shows an enrolment names it)."""
+    return sa.select(enrollments, courses.c.title.label("course_title")).join(
+        courses, courses.c.id == enrollments.c.course_id
+    )
+
+
 class SqlEnrollments(SqlRepository):
     async def get(self, course_id: str, user_id: str, *, lock: bool = False) -> Enrollment | None:
-        query = sa.select(enrollments).where(
-            enrollments.c.course_id == course_id, enrollments.c.user_id == user_id
-        )
+        query = _with_title().where(enrollments.c.course_id == course_id, enrollments.c.user_id == user_id)
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(of=enrollments)
         row = (await self.session.execute(query)).mappings().first()
         return _enrollment(row) if row else None
 
     async def get_by_order(self, order_id: str) -> Enrollment | None:
-        query = sa.select(enrollments).where(enrollments.c.order_id == order_id)
+        query = _with_title().where(enrollments.c.order_id == order_id)
         row = (await self.session.execute(query)).mappings().first()
         return _enrollment(row) if row else None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from lms_course.adapters.sql import wrote_row
-from lms_course.adapters.tables import lecture_progress, lectures
+from lms_course.adapters.tables import chapters, lecture_progress, lectures
 from lms_kit.uow import SqlRepository
 
 
@@ -68,6 +68,23 @@ class SqlProgress(SqlRepository):
         )
         row = (await self.session.execute(query)).first()
         return (int(row.position_s), row.completed_at) if row else (0, None)
+
+    async def of_course(self, user_id: str, course_id: str) -> list[tuple[str, str, int, datetime | None]]:
+        p, lecture, chapter = lecture_progress, lectures, chapters
+        own = sa.and_(p.c.lecture_id == lecture.c.id, p.c.user_id == user_id)
+        query = (
+            sa.select(
+                lecture.c.id,
+                lecture.c.chapter_id,
+                sa.func.coalesce(p.c.position_s, 0).label("position_s"),
+                p.c.completed_at,
+            )
+            .select_from(lecture.join(chapter, chapter.c.id == lecture.c.chapter_id).outerjoin(p, own))
+            .where(lecture.c.course_id == course_id)
+            .order_by(chapter.c.position, lecture.c.position)
+        )
+        rows = (await self.session.execute(query)).all()
+        return [(r.id, r.chapter_id, int(r.position_s), r.completed_at) for r in rows]
 
     async def completed_count(self, user_id: str, course_id: str) -> int:
         """Completed lectures among the course's current lectures."""

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from lms_course.adapters.courses import course_from_row
-from lms_course.adapters.tables import COURSE_COLUMNS, categories, courses
+from lms_course.adapters.tables import COURSE_READ_COLUMNS, categories, courses
 from lms_course.domain.enums import CourseState
 from lms_course.domain.search import SearchCriteria, SearchHit, SearchOrder
 from lms_kit.uow import SqlRepository
@@ -66,7 +66,7 @@ class SqlSearch(SqlRepository):
             last = sa.bindparam("after_key", _parse_key(order, after[0]), type_=sort_key.type)
             filters.append(sa.tuple_(sort_key, c.id) < sa.tuple_(last, sa.bindparam("after_id", after[1])))
         statement: Any = (
-            sa.select(*COURSE_COLUMNS, rank.label("relevance"), sa.literal("").label("snippet"))
+            sa.select(*COURSE_READ_COLUMNS, rank.label("relevance"), sa.literal("").label("snippet"))
             .where(*filters)
             .order_by(sort_key.desc(), c.id.desc())
             .limit(limit)

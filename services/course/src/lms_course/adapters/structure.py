@@ -22,19 +22,20 @@ class SqlStructure(SqlRepository):
         )
         return [Chapter(**row) for row in (await self.session.execute(query)).mappings()]
 
-    async def outline(self, course_id: str) -> list[Chapter]:
-        """Chapters in order, each with its lectures in order (no article bodies)."""
+    async def outline(self, course_id: str, *, with_bodies: bool = False) -> list[Chapter]:
+        """Chapters in order, each with its lectures in order (article bodies only
+        `with_bodies`: the course page never shows them)."""
         found = await self.chapters(course_id)
         by_id = {c.id: c for c in found}
         query = (
-            sa.select(*[col for col in lectures.c if col.name != "body"])
+            sa.select(*[col for col in lectures.c if with_bodies or col.name != "body"])
             .where(lectures.c.course_id == course_id)
             .order_by(lectures.c.chapter_id, lectures.c.position, lectures.c.id)
         )
         for row in (await self.session.execute(query)).mappings():
             chapter = by_id.get(row["chapter_id"])
             if chapter is not None:
-                chapter.lectures.append(_lecture({**row, "body": ""}))
+                chapter.lectures.append(_lecture({"body": "", **row}))
         return found
 
     async def get_chapter(self, chapter_id: str) -> Chapter | None:

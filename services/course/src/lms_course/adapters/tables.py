@@ -120,6 +120,23 @@ lectures = sa.Table(
     sa.Index("ix_lectures_course_id", "course_id"),
 )
 
+# A course as every read returns it: its columns and its lectures' count and total
+# duration (correlated subqueries on ix_lectures_course_id), so lists, search hits and
+# write answers carry the same figures as the course page.
+COURSE_READ_COLUMNS = (
+    *COURSE_COLUMNS,
+    sa.select(sa.func.count())
+    .where(lectures.c.course_id == courses.c.id)
+    .correlate(courses)
+    .scalar_subquery()
+    .label("lecture_count"),
+    sa.select(sa.func.coalesce(sa.func.sum(lectures.c.duration_s), 0))
+    .where(lectures.c.course_id == courses.c.id)
+    .correlate(courses)
+    .scalar_subquery()
+    .label("total_duration_s"),
+)
+
 enrollments = sa.Table(
     "enrollments",
     metadata,

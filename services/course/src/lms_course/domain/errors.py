@@ -97,6 +97,19 @@ class CourseHasNoLectures(Precondition):
         super().__init__("COURSE_HAS_NO_LECTURES", message)
 
 
+class LecturesWithoutContent(Precondition):
+    def __init__(self, lecture_names: Sequence[str]) -> None:
+        super().__init__(
+            "LECTURE_CONTENT_MISSING",
+            f"{len(lecture_names)} lecture(s) have nothing to show yet: give each its video, text, "
+            "attachment or quiz, or delete it",
+            violations=[
+                PreconditionViolation("LECTURE_CONTENT", name, "add the lecture's content")
+                for name in lecture_names
+            ],
+        )
+
+
 class CourseNotPublished(Precondition):
     def __init__(self) -> None:
         super().__init__("COURSE_NOT_PUBLISHED", "the course is not open for enrolment")

@@ -8,11 +8,12 @@ of work and written to the outbox in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lms_course.domain.enums import CourseState, EnrollmentSource, EnrollmentState, LectureKind, Level
-from lms_course.domain.errors import CourseArchived, CourseHasNoLectures, InvalidField
+from lms_course.domain.errors import CourseArchived, CourseHasNoLectures, InvalidField, LecturesWithoutContent
 from lms_course.domain.events import CourseChanged, CoursePublished
 from lms_kit.domain import Actor, Aggregate
 from lms_kit.domain.money import Money
@@ -103,6 +104,9 @@ class Course(Aggregate):
     published_at: datetime | None = None
     rating: RatingSummary = field(default_factory=RatingSummary)
     enrollment_count: int = 0
+    # Read model, counted from the lectures on every read (never stored on the course).
+    lecture_count: int = 0
+    total_duration_s: int = 0
 
     @classmethod
     def create(cls, *, course_id: str, owner_id: str, details: CourseDetails, now: datetime) -> Course:
@@ -132,8 +136,9 @@ class Course(Aggregate):
 
     # -- lifecycle --
 
-    def publish(self, *, lecture_count: int, now: datetime) -> bool:
-        """Enter the catalogue; False if it already is there. A course with no lectures
+    def publish(self, *, lecture_count: int, now: datetime, without_content: Sequence[str] = ()) -> bool:
+        """Enter the catalogue; False if it already is there. A course with no lectures,
+        or with lectures that have nothing to show (`without_content`: their names),
         cannot be published; an archived one stays archived."""
         if self.state is CourseState.PUBLISHED:
             return False
@@ -141,6 +146,8 @@ class Course(Aggregate):
             raise CourseArchived()
         if lecture_count <= 0:
             raise CourseHasNoLectures()
+        if without_content:
+            raise LecturesWithoutContent(without_content)
         self.state = CourseState.PUBLISHED
         self.published_at = self.published_at or now
         self.updated_at = now
@@ -258,6 +265,21 @@ class Lecture:
     position: int
     free_preview: bool = False
     content: LectureContent = field(default_factory=LectureContent)
+
+    @property
+    def name(self) -> str:
+        return f"courses/{self.course_id}/chapters/{self.chapter_id}/lectures/{self.id}"
+
+    @property
+    def has_content(self) -> bool:
+        """Whether a learner would find something here: a video, attachment or quiz
+        needs its asset, an article its text."""
+        content = self.content
+        if content.kind is LectureKind.ARTICLE:
+            return bool(content.body.strip())
+        if content.kind in (LectureKind.VIDEO, LectureKind.ATTACHMENT, LectureKind.QUIZ):
+            return bool(content.asset.strip())
+        return False
 
 
 @dataclass(slots=True)

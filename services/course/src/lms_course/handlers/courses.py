@@ -125,11 +125,15 @@ class CourseHandlers:
                 raise PrerequisiteCycle()
 
     async def publish(self, actor: Actor, course_id: str) -> Course:
-        """Enter the catalogue (idempotent); a course needs a lecture first."""
+        """Enter the catalogue (idempotent); a course needs a lecture first, and every
+        lecture its content."""
         now = self._clock()
         async with self._uow() as uow:
             course = await editable_course(uow, course_id, actor, lock=True)
-            if course.publish(lecture_count=await uow.structure.lecture_count(course_id), now=now):
+            outline = await uow.structure.outline(course_id, with_bodies=True)
+            lectures = [lecture for chapter in outline for lecture in chapter.lectures]
+            empty = [lecture.name for lecture in lectures if not lecture.has_content]
+            if course.publish(lecture_count=len(lectures), now=now, without_content=empty):
                 await uow.courses.save(course)
                 await uow.commit()
                 log.info("course_published course_id=%s actor_id=%s", course_id, actor.user_id)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from lms_course.domain.enums import LectureKind
-from lms_course.domain.errors import LectureNotVideo, NotEnrolled
+from lms_course.domain.errors import CourseNotFound, LectureNotVideo, NotCourseInstructor, NotEnrolled
 from lms_course.domain.events import CourseCompleted, LectureCompleted
 from lms_course.domain.progress import completion_percent, is_complete
 from lms_course.handlers.common import lecture_at
@@ -84,3 +84,24 @@ class ProgressHandlers:
             completion_percent(completed, total),
             is_complete(completed, total),
         )
+
+    async def of_course(self, actor: Actor, course_id: str, user_id: str) -> list[LectureProgress]:
+        """A learner's progress in every current lecture, in course order: their own, or
+        anyone's for the course's teachers and administrators."""
+        async with self._uow() as uow:
+            if actor.user_id != user_id:
+                course = await uow.courses.get(course_id)
+                if course is None:
+                    raise CourseNotFound(course_id)
+                if not (actor.is_admin or course.is_teacher(actor)):
+                    raise NotCourseInstructor()
+            enrollment = await uow.enrollments.get(course_id, user_id)
+            if enrollment is None:
+                raise NotEnrolled()
+            rows = await uow.progress.of_course(user_id, course_id)
+        completed = sum(1 for *_, done in rows if done is not None)
+        percent, finished = completion_percent(completed, len(rows)), is_complete(completed, len(rows))
+        return [
+            LectureProgress(course_id, lecture_id, chapter_id, user_id, done, position, percent, finished)
+            for lecture_id, chapter_id, position, done in rows
+        ]
