@@ -102,6 +102,12 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
             next_page_token=pager.next_token(found, lambda c: (c.created_at.isoformat(), c.id)),
         )
 
+    async def SuggestSearch(self, request, context):
+        found = await self._search.suggest(request.query)
+        return course_pb2.SuggestSearchResponse(
+            corrected_query=found.corrected, completions=list(found.completions)
+        )
+
     async def SearchCourses(self, request, context):
         pager = Pager(request)
         page = await self._search.search(mappers.search_query(request, pager))

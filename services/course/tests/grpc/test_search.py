@@ -201,3 +201,76 @@ async def test_a_repeated_search_sees_courses_published_and_archived_since(servi
 
     await stub.ArchiveCourse(course_pb2.ArchiveCourseRequest(name=first.name), metadata=teacher)
     assert [r.course.name for r in (await search(stub, query=tag)).results] == [second.name]
+
+
+def letters(count: int) -> str:
+    """A word no other test uses (letters only: digits split words)."""
+    import random
+    import string
+
+    return "".join(random.choices(string.ascii_lowercase, k=count))
+
+
+def typo(word: str, at: int) -> str:
+    """`word` with the letter at `at` replaced (one edit)."""
+    other = "q" if word[at] != "q" else "x"
+    return word[:at] + other + word[at + 1 :]
+
+
+async def names(stub, query: str) -> list[str]:
+    return [r.course.name for r in (await search(stub, query=query)).results]
+
+
+async def test_typos_are_forgiven_by_word_length_and_a_word_being_typed_completes(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    eight, ten, four = letters(8), letters(10), letters(4)
+    course = await publish(stub, teacher, title=f"Practical {eight} and {ten}", tags=[four])
+
+    assert await names(stub, typo(eight, 3)) == [course.name]  # 8 letters: one edit forgiven
+    assert await names(stub, typo(typo(eight, 1), 5)) == []  # ...but not two
+    assert await names(stub, typo(typo(ten, 2), 7)) == [course.name]  # 10 letters: two edits
+    assert await names(stub, typo(four, 1)) == []  # short words must be exact
+    assert await names(stub, f"practical {typo(eight, 0)}") == [course.name]  # with a known word
+    assert await names(stub, eight[:4]) == [course.name]  # being typed: completes
+    assert await names(stub, eight[:4] + " ") == []  # a finished word does not
+
+
+async def test_the_vocabulary_follows_edits_and_unpublishing(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    old, new = letters(9), letters(9)
+    course = await publish(stub, teacher, title=f"About {old}")
+    assert await names(stub, typo(old, 4)) == [course.name]
+    await stub.UpdateCourse(
+        course_pb2.UpdateCourseRequest(
+            course=course_pb2.Course(name=course.name, title=f"About {new}"),
+            update_mask=field_mask_pb2.FieldMask(paths=["title"]),
+        ),
+        metadata=teacher,
+    )
+    assert await names(stub, typo(new, 4)) == [course.name]
+    assert await names(stub, typo(old, 4)) == []
+    suggested = await stub.SuggestSearch(course_pb2.SuggestSearchRequest(query=typo(new, 4)))
+    assert suggested.corrected_query == new
+    await stub.ArchiveCourse(course_pb2.ArchiveCourseRequest(name=course.name), metadata=teacher)
+    suggested = await stub.SuggestSearch(course_pb2.SuggestSearchRequest(query=typo(new, 4)))
+    assert suggested.corrected_query == ""  # an archived course's words left the vocabulary
+
+
+async def test_suggestions_correct_misspelt_words_and_complete_the_last_one(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    stem = letters(6)
+    popular, rare = stem + "ing", stem + "ed"
+    for _ in range(2):
+        await publish(stub, teacher, title=f"Intro {popular}")
+    await publish(stub, teacher, title=f"Intro {rare}")
+
+    typing = await stub.SuggestSearch(course_pb2.SuggestSearchRequest(query=f"intro {stem}"))
+    assert list(typing.completions) == [f"intro {popular}", f"intro {rare}"]  # most used first
+    assert typing.corrected_query == ""
+    misspelt = await stub.SuggestSearch(course_pb2.SuggestSearchRequest(query=f"intro {typo(popular, 2)} "))
+    assert misspelt.corrected_query == f"intro {popular}" and list(misspelt.completions) == []
+    error = await fails(stub.SuggestSearch(course_pb2.SuggestSearchRequest(query="x" * 201)))
+    assert error_reason(error) == "INVALID_FIELDS"

@@ -381,6 +381,19 @@ class FakeSearch(FakeRepository):
         raise NotImplementedError("search is proved against PostgreSQL (tests/grpc/test_search.py)")
 
 
+class FakeVocabulary(FakeRepository):
+    """Vocabulary lookups are proved against PostgreSQL (tests/grpc/test_search.py)."""
+
+    async def known(self, words: Iterable[str]) -> set[str]:
+        raise NotImplementedError
+
+    async def corrections(self, words: Iterable[str]) -> dict[str, list[str]]:
+        raise NotImplementedError
+
+    async def completions(self, prefix: str, limit: int) -> list[str]:
+        raise NotImplementedError
+
+
 class FakeCourseUnitOfWork(FakeUnitOfWork[State]):
     def bind(self, state: State) -> None:
         self.categories = FakeCategories(state, self.track)
@@ -390,6 +403,7 @@ class FakeCourseUnitOfWork(FakeUnitOfWork[State]):
         self.progress = FakeProgress(state, self.track)
         self.reviews = FakeReviews(state, self.track)
         self.search = FakeSearch(self.track)
+        self.vocabulary = FakeVocabulary(self.track)
 
 
 def unit_of_work(store: FakeStore[State]) -> Callable[[], FakeCourseUnitOfWork]:

@@ -423,6 +423,20 @@ class ArchiveCourseRequest(_message.Message):
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
+class SuggestSearchRequest(_message.Message):
+    __slots__ = ("query",)
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    def __init__(self, query: _Optional[str] = ...) -> None: ...
+
+class SuggestSearchResponse(_message.Message):
+    __slots__ = ("corrected_query", "completions")
+    CORRECTED_QUERY_FIELD_NUMBER: _ClassVar[int]
+    COMPLETIONS_FIELD_NUMBER: _ClassVar[int]
+    corrected_query: str
+    completions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, corrected_query: _Optional[str] = ..., completions: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class SearchCoursesRequest(_message.Message):
     __slots__ = ("query", "category", "level", "language", "min_price", "max_price", "free_only", "min_rating", "order_by", "page_size", "page_token")
     QUERY_FIELD_NUMBER: _ClassVar[int]

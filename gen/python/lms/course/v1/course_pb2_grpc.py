@@ -98,6 +98,11 @@ class CourseServiceStub:
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesRequest.SerializeToString,
                 response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesResponse.FromString,
                 _registered_method=True)
+        self.SuggestSearch = channel.unary_unary(
+                '/lms.course.v1.CourseService/SuggestSearch',
+                request_serializer=lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchRequest.SerializeToString,
+                response_deserializer=lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchResponse.FromString,
+                _registered_method=True)
         self.CreateChapter = channel.unary_unary(
                 '/lms.course.v1.CourseService/CreateChapter',
                 request_serializer=lms_dot_course_dot_v1_dot_course__pb2.CreateChapterRequest.SerializeToString,
@@ -327,6 +332,18 @@ class CourseServiceServicer:
         a sort order. Pages are keyset-based and stay stable while courses are
         added. Anonymous pages may be served by the gateway's cache for up to
         LMS_COURSE_SEARCH_EDGE_MAX_AGE_S (15 s by default).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuggestSearch(self, request, context):
+        """SuggestSearch is what a search box shows while the learner types:
+        `corrected_query` replaces misspelt words with the closest words of the
+        published catalogue ("did you mean"; one edit forgiven from 5 letters,
+        two from 9), and `completions` are whole queries whose last word
+        completes the one being typed (no space after it), most used first.
+        SearchCourses applies the same forgiveness by itself.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -596,6 +613,11 @@ def add_CourseServiceServicer_to_server(servicer, server):
                     servicer.SearchCourses,
                     request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesRequest.FromString,
                     response_serializer=lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesResponse.SerializeToString,
+            ),
+            'SuggestSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestSearch,
+                    request_deserializer=lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchRequest.FromString,
+                    response_serializer=lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchResponse.SerializeToString,
             ),
             'CreateChapter': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateChapter,
@@ -1002,6 +1024,33 @@ class CourseService:
             '/lms.course.v1.CourseService/SearchCourses',
             lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesRequest.SerializeToString,
             lms_dot_course_dot_v1_dot_course__pb2.SearchCoursesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.course.v1.CourseService/SuggestSearch',
+            lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchRequest.SerializeToString,
+            lms_dot_course_dot_v1_dot_course__pb2.SuggestSearchResponse.FromString,
             options,
             channel_credentials,
             insecure,

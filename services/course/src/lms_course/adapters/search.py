@@ -16,8 +16,16 @@ import sqlalchemy as sa
 
 from lms_course.adapters.courses import course_from_row
 from lms_course.adapters.tables import COURSE_READ_COLUMNS, categories, courses
+from lms_course.adapters.vocabulary import SqlVocabulary
 from lms_course.domain.enums import CourseState
-from lms_course.domain.search import SearchCriteria, SearchHit, SearchOrder
+from lms_course.domain.search import (
+    COMPLETIONS,
+    SearchCriteria,
+    SearchHit,
+    SearchOrder,
+    completes_last_word,
+    query_words,
+)
 from lms_kit.uow import SqlRepository
 
 MARK_START, MARK_END = "<mark>", "</mark>"
@@ -58,7 +66,7 @@ class SqlSearch(SqlRepository):
         filters: list[Any] = [c.state == CourseState.PUBLISHED.value, *await self._filters(criteria)]
         rank: Any = sa.literal(0.0)
         if query_text:
-            tsquery = sa.func.websearch_to_tsquery(PG_CONFIG, query_text)
+            tsquery = await self._forgiving_query(criteria.query)  # unstripped: a trailing space ends a word
             filters.append(c.search_vector.op("@@")(tsquery))
             rank = sa.cast(sa.func.ts_rank(c.search_vector, tsquery), sa.Float(precision=53))
         sort_key: Any = rank if order is SearchOrder.RELEVANCE else c[KEY_COLUMN[order]]
@@ -77,7 +85,7 @@ class SqlSearch(SqlRepository):
             headline = sa.func.ts_headline(
                 PG_CONFIG,
                 page.c.title + sa.literal(" — ") + page.c.subtitle + sa.literal(" — ") + page.c.description,
-                sa.func.websearch_to_tsquery(PG_CONFIG, query_text),
+                tsquery,
                 PG_HEADLINE,
             )
             statement = sa.select(
@@ -91,6 +99,30 @@ class SqlSearch(SqlRepository):
             key = (_key_value(order, value), row["id"])
             hits.append(SearchHit(course, row["snippet"] or "", float(row["relevance"] or 0.0), key))
         return hits
+
+    async def _forgiving_query(self, text: str) -> Any:
+        """The query as written (websearch syntax: phrases, -word, or) OR, when some of its
+        words are not in the vocabulary, the same words each widened by its corrections
+        within the typo budget, and the last one by the words it is the start of."""
+        written = sa.func.websearch_to_tsquery(PG_CONFIG, text)
+        words = query_words(text)
+        vocabulary = SqlVocabulary(self.session)
+        unknown = [w for w in words if w not in await vocabulary.known(words)]
+        if not unknown:
+            return written
+        alternatives = await vocabulary.corrections(unknown)
+        if completes_last_word(text) and words[-1] in unknown:
+            completions = await vocabulary.completions(words[-1], COMPLETIONS)
+            alternatives[words[-1]] = [*alternatives.get(words[-1], []), *completions]
+        if not alternatives:
+            return written
+        widened: Any = None
+        for word in words:
+            either: Any = sa.func.plainto_tsquery(PG_CONFIG, word)
+            for other in alternatives.get(word, []):
+                either = either.op("||")(sa.func.plainto_tsquery(PG_CONFIG, other))
+            widened = either if widened is None else widened.op("&&")(either)
+        return written.op("||")(widened)
 
     async def _filters(self, criteria: SearchCriteria) -> list[Any]:
         c = courses.c

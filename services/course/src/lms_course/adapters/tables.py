@@ -180,3 +180,15 @@ reviews = sa.Table(
     sa.Column("replied_at", UtcDateTime, nullable=True),
     sa.Index("ix_reviews_course_id_created_at", "course_id", "created_at", "user_id"),
 )
+
+# The vocabulary of published courses, kept by a trigger on `courses` (migration 0003):
+# what typo correction and completion pick from.
+search_terms = sa.Table(
+    "search_terms",
+    metadata,
+    sa.Column("term", sa.Text, primary_key=True),
+    sa.Column("courses", sa.Integer, nullable=False),
+    sa.Index(
+        "ix_search_terms_term_trgm", "term", postgresql_using="gin", postgresql_ops={"term": "gin_trgm_ops"}
+    ),
+)

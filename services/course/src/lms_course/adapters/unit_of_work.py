@@ -15,6 +15,7 @@ from lms_course.adapters.progress import SqlProgress
 from lms_course.adapters.reviews import SqlReviews
 from lms_course.adapters.search import SqlSearch
 from lms_course.adapters.structure import SqlStructure
+from lms_course.adapters.vocabulary import SqlVocabulary
 from lms_kit.uow import SqlUnitOfWork
 
 
@@ -26,6 +27,7 @@ class SqlCourseUnitOfWork(SqlUnitOfWork):
     progress: SqlProgress
     reviews: SqlReviews
     search: SqlSearch
+    vocabulary: SqlVocabulary
 
     def bind(self, session: AsyncSession) -> None:
         self.categories = SqlCategories(session, self.track)
@@ -35,6 +37,7 @@ class SqlCourseUnitOfWork(SqlUnitOfWork):
         self.progress = SqlProgress(session, self.track)
         self.reviews = SqlReviews(session, self.track)
         self.search = SqlSearch(session, self.track)
+        self.vocabulary = SqlVocabulary(session, self.track)
 
     def event_message(self, event: object) -> Message:
         return mappers.event_to_proto(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from lms_course.domain.enums import Level
@@ -54,3 +55,47 @@ class SearchQuery:
     criteria: SearchCriteria
     after: tuple[str, str] | None
     size: int
+
+
+# -- forgiving queries --------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+COMPLETIONS = 5  # terms offered for the word being typed
+ALTERNATIVES = 3  # corrections tried per misspelt word
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query as the vocabulary spells them (lower-case letters only)."""
+    return _WORD.findall(text.lower())
+
+
+def typo_budget(word: str) -> int:
+    """Edits forgiven in a word: none below 5 letters, one up to 8, two from 9 (the
+    "AUTO" fuzziness of Elasticsearch and Meilisearch's defaults)."""
+    if len(word) >= 9:
+        return 2
+    return 1 if len(word) >= 5 else 0
+
+
+def completes_last_word(text: str) -> bool:
+    """Whether the query's last word may still be being typed (no space after it)."""
+    words = query_words(text)
+    return bool(words) and len(words[-1]) >= 2 and not text[-1:].isspace()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """What a search box shows while typing: `corrected` is the query with its misspelt
+    words replaced ("did you mean"; empty when nothing needed it) and `completions` are
+    whole queries ending in a word that completes the last one."""
+
+    corrected: str
+    completions: tuple[str, ...]
+
+
+def corrected_query(text: str, corrections: dict[str, list[str]]) -> str:
+    """`text` with each corrected word replaced by its best correction; '' if none was."""
+    words = query_words(text)
+    if not any(corrections.get(w) for w in words):
+        return ""
+    return " ".join(corrections[w][0] if corrections.get(w) else w for w in words)

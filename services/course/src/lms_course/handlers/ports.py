@@ -125,6 +125,19 @@ class Search(Protocol):
     ) -> list[SearchHit]: ...
 
 
+class Vocabulary(Protocol):
+    """The words of published courses (a trigger keeps them with every write)."""
+
+    async def known(self, words: Iterable[str]) -> set[str]: ...
+    async def corrections(self, words: Iterable[str]) -> dict[str, list[str]]:
+        """Known terms within each word's typo budget, closest first."""
+        ...
+
+    async def completions(self, prefix: str, limit: int) -> list[str]:
+        """Terms starting with `prefix`, most used first."""
+        ...
+
+
 class CourseUnitOfWork(UnitOfWork, Protocol):
     """The repositories on one transaction (adapters/unit_of_work.SqlCourseUnitOfWork).
     `commit` writes the rows, the events of the courses the repositories saw and those
@@ -145,6 +158,8 @@ class CourseUnitOfWork(UnitOfWork, Protocol):
     def reviews(self) -> Reviews: ...
     @property
     def search(self) -> Search: ...
+    @property
+    def vocabulary(self) -> Vocabulary: ...
 
 
 class SubscriptionAccess(Protocol):
