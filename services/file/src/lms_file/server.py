@@ -6,18 +6,72 @@ python -m lms_file.server migrate    # only apply migrations
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from lms.course.v1 import course_pb2
+from lms_file.adapters.course import CourseViewers
+from lms_file.adapters.images import PillowVariants
+from lms_file.adapters.periodic import Periodic
+from lms_file.adapters.s3 import S3ObjectStore
 from lms_file.adapters.unit_of_work import SqlFileUnitOfWork
-from lms_file.handlers import ItemHandlers
+from lms_file.handlers import (
+    ConfirmHandlers,
+    FileAccess,
+    FileHandlers,
+    FilePolicy,
+    SweepHandlers,
+    UploadHandlers,
+)
 from lms_file.migrations import MIGRATIONS_DIR
 from lms_file.servicer import FileServicer
 from lms_file.settings import FileSettings
 from lms_kit.service import Runtime, ServiceDefinition, serve_service
 
+COURSE_SERVICE = course_pb2.DESCRIPTOR.services_by_name["CourseService"]
+
+
+def policy_of(settings: FileSettings) -> FilePolicy:
+    return FilePolicy(
+        upload_ttl=timedelta(seconds=settings.upload_ttl_s),
+        url_ttl_s=settings.upload_url_ttl_s,
+        download_ttl_s=settings.download_url_ttl_s,
+        multipart_threshold_bytes=settings.multipart_threshold_bytes,
+        part_size_bytes=settings.multipart_part_bytes,
+        retention=timedelta(seconds=settings.retention_s),
+        orphan_grace=timedelta(seconds=settings.orphan_grace_s),
+    )
+
+
+def object_store(settings: FileSettings) -> S3ObjectStore:
+    if not settings.s3_endpoint_url:
+        raise RuntimeError("LMS_S3_ENDPOINT_URL is not set: the file service needs an S3 endpoint")
+    return S3ObjectStore(
+        endpoint=settings.s3_endpoint_url,
+        public_endpoint=settings.s3_public_endpoint_url,
+        bucket=settings.s3_bucket,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=settings.s3_secret_access_key.get_secret_value(),
+    )
+
 
 async def wire(runtime: Runtime[FileSettings]) -> list[object]:
-    items = ItemHandlers(runtime.unit_of_work(SqlFileUnitOfWork))
-    runtime.expose(items=items)
-    return [FileServicer(items, page_max=runtime.settings.item_page_max)]
+    settings = runtime.settings
+    store = object_store(settings)
+    await store.ensure_bucket()
+    uow = runtime.unit_of_work(SqlFileUnitOfWork)
+    policy = policy_of(settings)
+    viewers = CourseViewers(runtime.client(settings.course_service_target, COURSE_SERVICE))
+    access = FileAccess(uow, viewers)
+    uploads = UploadHandlers(uow, store, access, policy)
+    confirms = ConfirmHandlers(uow, store, PillowVariants(max_pixels=settings.image_max_pixels), access)
+    files = FileHandlers(uow, store, access, policy)
+    sweeps = SweepHandlers(uow, store, policy)
+    sweeper = Periodic("file-sweep", sweeps.sweep, settings.sweep_interval_s)
+    runtime.on_start(sweeper.start)
+    runtime.on_stop(sweeper.stop)
+    runtime.expose(uploads=uploads, confirms=confirms, files=files, sweeps=sweeps, store=store)
+    return [FileServicer(uploads, confirms, files, page_max=settings.file_page_max)]
 
 
 SERVICE = ServiceDefinition(name="file", settings=FileSettings, migrations=MIGRATIONS_DIR, wire=wire)
