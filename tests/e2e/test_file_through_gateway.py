@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,4 +133,23 @@ def test_upload_confirm_variants_and_signed_download_through_rest(
         assert refused.json()["details"][0]["reason"] == "FILE_ACCESS_DENIED"
         kept = rest.delete(f"/v1/{video['name']}", headers=teacher)
         assert kept.status_code == 400 and kept.json()["details"][0]["reason"] == "FILE_REFERENCED"
-        assert ok(rest.get(f"/v1/{video['name']}:downloadUrl", headers=teacher))["url"]
+
+        assert ready(rest, video["name"], teacher)["durationSeconds"] == "1"  # transcoded in the background
+        master = rest.get(f"/v1/{video['name']}:playlist", headers=teacher)
+        assert master.status_code == 200 and master.headers["content-type"] == "application/vnd.apple.mpegurl"
+        assert f"/v1/files/{video_id}:playlist?rendition=120p" in master.text
+        rendition = rest.get(f"/v1/{video['name']}:playlist", params={"rendition": "120p"}, headers=teacher)
+        segment = next(line for line in rendition.text.splitlines() if line.startswith("http"))
+        assert s3.get(segment).content[:1] == b"G"  # an MPEG-TS packet from SeaweedFS
+        assert rest.get(f"/v1/{video['name']}:playlist", headers=learner).status_code == 403
+
+
+def ready(rest: httpx.Client, name: str, who: dict, timeout_s: float = 60.0) -> dict:
+    """The file once the service's video worker has made it READY."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        file = ok(rest.get(f"/v1/{name}", headers=who))
+        if file["state"] != "FILE_STATE_PROCESSING" or time.monotonic() > deadline:
+            assert file["state"] == "FILE_STATE_READY", file
+            return file
+        time.sleep(0.2)

@@ -90,6 +90,7 @@ async def mesh(
         }
         tokens = SigningTokenSource(token_mint.signer, "file")
         async with served(SERVICE, token_mint, tokens=tokens, database_url=pg_url, **settings) as running:
+            await running.exposed["video_worker"].stop()  # tests run video jobs themselves
             yield Mesh(
                 file_pb2_grpc.FileServiceStub(running.channel),
                 course_pb2_grpc.CourseServiceStub(course.channel),

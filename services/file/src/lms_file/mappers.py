@@ -53,6 +53,7 @@ def file_to_proto(file: StoredFile) -> file_pb2.File:
         references=file.references,
         failure_reason=file.failure_reason,
         duration_seconds=file.duration_seconds,
+        mux_playback_id=file.mux_playback_id,
     )
     expire = file.purge_at if file.state is FileState.DELETED else file.upload_expires_at
     set_times(

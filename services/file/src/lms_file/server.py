@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from lms.course.v1 import course_pb2
 from lms_file.adapters.course import CourseViewers
+from lms_file.adapters.ffmpeg import FfmpegTranscoder
 from lms_file.adapters.images import PillowVariants
+from lms_file.adapters.mux import MuxAssets
 from lms_file.adapters.periodic import Periodic
 from lms_file.adapters.s3 import S3ObjectStore
 from lms_file.adapters.unit_of_work import SqlFileUnitOfWork
@@ -19,8 +21,10 @@ from lms_file.handlers import (
     FileAccess,
     FileHandlers,
     FilePolicy,
+    MuxWebhookHandlers,
     SweepHandlers,
     UploadHandlers,
+    VideoHandlers,
 )
 from lms_file.migrations import MIGRATIONS_DIR
 from lms_file.servicer import FileServicer
@@ -55,6 +59,16 @@ def object_store(settings: FileSettings) -> S3ObjectStore:
     )
 
 
+def mux_of(settings: FileSettings) -> MuxAssets | None:
+    if not settings.mux_token_id:
+        return None
+    return MuxAssets(
+        token_id=settings.mux_token_id,
+        token_secret=settings.mux_token_secret.get_secret_value(),
+        api_base=settings.mux_api_base,
+    )
+
+
 async def wire(runtime: Runtime[FileSettings]) -> list[object]:
     settings = runtime.settings
     store = object_store(settings)
@@ -63,15 +77,29 @@ async def wire(runtime: Runtime[FileSettings]) -> list[object]:
     policy = policy_of(settings)
     viewers = CourseViewers(runtime.client(settings.course_service_target, COURSE_SERVICE))
     access = FileAccess(uow, viewers)
+    videos = VideoHandlers(uow, store, FfmpegTranscoder(), access, policy, mux=mux_of(settings))
+    video_worker = Periodic("file-videos", videos.run_pending, settings.video_poll_interval_s)
     uploads = UploadHandlers(uow, store, access, policy)
-    confirms = ConfirmHandlers(uow, store, PillowVariants(max_pixels=settings.image_max_pixels), access)
+    images = PillowVariants(max_pixels=settings.image_max_pixels)
+    confirms = ConfirmHandlers(uow, store, images, access, wake_videos=video_worker.wake)
     files = FileHandlers(uow, store, access, policy)
+    secrets = [s.strip() for s in settings.mux_webhook_secrets.split(",") if s.strip()]
+    mux_webhooks = MuxWebhookHandlers(uow, store, secrets)
     sweeps = SweepHandlers(uow, store, policy)
     sweeper = Periodic("file-sweep", sweeps.sweep, settings.sweep_interval_s)
-    runtime.on_start(sweeper.start)
-    runtime.on_stop(sweeper.stop)
-    runtime.expose(uploads=uploads, confirms=confirms, files=files, sweeps=sweeps, store=store)
-    return [FileServicer(uploads, confirms, files, page_max=settings.file_page_max)]
+    for job in (sweeper, video_worker):
+        runtime.on_start(job.start)
+        runtime.on_stop(job.stop)
+    runtime.expose(
+        uploads=uploads,
+        confirms=confirms,
+        files=files,
+        videos=videos,
+        sweeps=sweeps,
+        store=store,
+        video_worker=video_worker,
+    )
+    return [FileServicer(uploads, confirms, files, videos, mux_webhooks, page_max=settings.file_page_max)]
 
 
 SERVICE = ServiceDefinition(name="file", settings=FileSettings, migrations=MIGRATIONS_DIR, wire=wire)

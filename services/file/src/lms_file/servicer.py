@@ -6,20 +6,33 @@ and checked the contract's field rules before a method runs.
 
 from __future__ import annotations
 
+from google.api import httpbody_pb2
+
 from lms.file.v1 import file_pb2, file_pb2_grpc
 from lms_file import mappers
-from lms_file.handlers import ConfirmHandlers, FileHandlers, UploadHandlers
+from lms_file.handlers import ConfirmHandlers, FileHandlers, MuxWebhookHandlers, UploadHandlers, VideoHandlers
 from lms_kit.caller import actor
 from lms_kit.paging import Pager
+
+HLS_TYPE = "application/vnd.apple.mpegurl"
 
 
 class FileServicer(file_pb2_grpc.FileServiceServicer):
     def __init__(
-        self, uploads: UploadHandlers, confirms: ConfirmHandlers, files: FileHandlers, *, page_max: int = 100
+        self,
+        uploads: UploadHandlers,
+        confirms: ConfirmHandlers,
+        files: FileHandlers,
+        videos: VideoHandlers,
+        mux_webhooks: MuxWebhookHandlers,
+        *,
+        page_max: int = 100,
     ) -> None:
         self._uploads = uploads
         self._confirms = confirms
         self._files = files
+        self._videos = videos
+        self._mux_webhooks = mux_webhooks
         self._page_max = page_max
 
     async def CreateUpload(self, request, context):
@@ -64,6 +77,16 @@ class FileServicer(file_pb2_grpc.FileServiceServicer):
     async def GetDownloadUrl(self, request, context):
         (file_id,) = mappers.FILE.ids(request.name)
         return mappers.download_to_proto(await self._files.download_url(actor(), file_id, request.variant))
+
+    async def GetVideoPlaylist(self, request, context):
+        (file_id,) = mappers.FILE.ids(request.name)
+        text = await self._videos.playlist(actor(), file_id, request.rendition)
+        return httpbody_pb2.HttpBody(content_type=HLS_TYPE, data=text.encode())
+
+    async def HandleMuxWebhook(self, request, context):
+        signature = dict(context.invocation_metadata() or ()).get("mux-signature", "")
+        handled = await self._mux_webhooks.handle(request.body.data, str(signature))
+        return file_pb2.HandleMuxWebhookResponse(handled=handled)
 
     async def DeleteFile(self, request, context):
         (file_id,) = mappers.FILE.ids(request.name)

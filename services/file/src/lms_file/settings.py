@@ -43,3 +43,12 @@ class FileSettings(KitSettings):
     image_max_pixels: int = Field(
         40_000_000, ge=1, description="Larger images are refused (decompression bombs)."
     )
+    video_poll_interval_s: float = Field(10.0, gt=0, description="How often the video worker looks for jobs.")
+    mux_token_id: str = Field("", description="Mux access token id; set (with the secret): videos go to Mux.")
+    mux_token_secret: SecretStr = Field(SecretStr(""), description="Mux access token secret.")
+    mux_webhook_secrets: str = Field(
+        "", description="Mux webhook signing secrets, comma-separated (the new one first while rotating)."
+    )
+    mux_api_base: str = Field(
+        "", description="Mux API base URL (default https://api.mux.com; the stand-in in tests)."
+    )

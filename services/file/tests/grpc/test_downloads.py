@@ -86,6 +86,8 @@ async def test_a_learner_not_enrolled_gets_no_url_of_a_paid_lectures_video(mesh,
     lecture = await add_lecture(mesh.courses, teacher, chapter.name)
     await mesh.courses.PublishCourse(course_pb2.PublishCourseRequest(name=course.name), metadata=teacher)
     video = await confirmed(mesh.files, teacher, mp4, pb.PURPOSE_LECTURE_VIDEO, "video/mp4", "intro.mp4")
+    assert video.state == pb.FILE_STATE_PROCESSING
+    await mesh.exposed["videos"].run_pending()
     await mesh.files.AddReference(
         pb.AddReferenceRequest(name=video.name, referrer=lecture.name), metadata=teacher
     )

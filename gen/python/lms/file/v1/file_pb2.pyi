@@ -2,6 +2,7 @@ import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lms.options.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
@@ -56,6 +57,9 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FILE_ACCESS_DENIED: _ClassVar[ErrorReason]
     VARIANT_NOT_FOUND: _ClassVar[ErrorReason]
     STORAGE_UNAVAILABLE: _ClassVar[ErrorReason]
+    VIDEO_PROCESSING_FAILED: _ClassVar[ErrorReason]
+    WEBHOOK_SIGNATURE_INVALID: _ClassVar[ErrorReason]
+    WEBHOOK_PAYLOAD_INVALID: _ClassVar[ErrorReason]
 PURPOSE_UNSPECIFIED: Purpose
 PURPOSE_AVATAR: Purpose
 PURPOSE_COURSE_THUMBNAIL: Purpose
@@ -88,9 +92,12 @@ FILE_REFERENCED: ErrorReason
 FILE_ACCESS_DENIED: ErrorReason
 VARIANT_NOT_FOUND: ErrorReason
 STORAGE_UNAVAILABLE: ErrorReason
+VIDEO_PROCESSING_FAILED: ErrorReason
+WEBHOOK_SIGNATURE_INVALID: ErrorReason
+WEBHOOK_PAYLOAD_INVALID: ErrorReason
 
 class File(_message.Message):
-    __slots__ = ("name", "owner", "purpose", "state", "content_type", "size_bytes", "sha256", "original_name", "public", "variants", "references", "failure_reason", "create_time", "confirm_time", "expire_time", "delete_time", "duration_seconds")
+    __slots__ = ("name", "owner", "purpose", "state", "content_type", "size_bytes", "sha256", "original_name", "public", "variants", "references", "failure_reason", "create_time", "confirm_time", "expire_time", "delete_time", "duration_seconds", "mux_playback_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
@@ -108,6 +115,7 @@ class File(_message.Message):
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     DELETE_TIME_FIELD_NUMBER: _ClassVar[int]
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    MUX_PLAYBACK_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     owner: str
     purpose: Purpose
@@ -125,7 +133,8 @@ class File(_message.Message):
     expire_time: _timestamp_pb2.Timestamp
     delete_time: _timestamp_pb2.Timestamp
     duration_seconds: int
-    def __init__(self, name: _Optional[str] = ..., owner: _Optional[str] = ..., purpose: _Optional[_Union[Purpose, str]] = ..., state: _Optional[_Union[FileState, str]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., original_name: _Optional[str] = ..., public: _Optional[bool] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., references: _Optional[_Iterable[str]] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., confirm_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_seconds: _Optional[int] = ...) -> None: ...
+    mux_playback_id: str
+    def __init__(self, name: _Optional[str] = ..., owner: _Optional[str] = ..., purpose: _Optional[_Union[Purpose, str]] = ..., state: _Optional[_Union[FileState, str]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., original_name: _Optional[str] = ..., public: _Optional[bool] = ..., variants: _Optional[_Iterable[_Union[Variant, _Mapping]]] = ..., references: _Optional[_Iterable[str]] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., confirm_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_seconds: _Optional[int] = ..., mux_playback_id: _Optional[str] = ...) -> None: ...
 
 class Variant(_message.Message):
     __slots__ = ("name", "content_type", "width", "height", "size_bytes")
@@ -255,6 +264,26 @@ class DownloadUrl(_message.Message):
     content_type: str
     size_bytes: int
     def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+
+class GetVideoPlaylistRequest(_message.Message):
+    __slots__ = ("name", "rendition")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RENDITION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    rendition: str
+    def __init__(self, name: _Optional[str] = ..., rendition: _Optional[str] = ...) -> None: ...
+
+class HandleMuxWebhookRequest(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class HandleMuxWebhookResponse(_message.Message):
+    __slots__ = ("handled",)
+    HANDLED_FIELD_NUMBER: _ClassVar[int]
+    handled: bool
+    def __init__(self, handled: _Optional[bool] = ...) -> None: ...
 
 class DeleteFileRequest(_message.Message):
     __slots__ = ("name",)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lms.file.v1 import file_pb2 as lms_dot_file_dot_v1_dot_file__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -79,6 +80,16 @@ class FileServiceStub:
                 '/lms.file.v1.FileService/GetDownloadUrl',
                 request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.SerializeToString,
                 response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.FromString,
+                _registered_method=True)
+        self.GetVideoPlaylist = channel.unary_unary(
+                '/lms.file.v1.FileService/GetVideoPlaylist',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.HandleMuxWebhook = channel.unary_unary(
+                '/lms.file.v1.FileService/HandleMuxWebhook',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.FromString,
                 _registered_method=True)
         self.DeleteFile = channel.unary_unary(
                 '/lms.file.v1.FileService/DeleteFile',
@@ -187,6 +198,33 @@ class FileServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetVideoPlaylist(self, request, context):
+        """GetVideoPlaylist returns a READY lecture video's HLS playlist
+        (`application/vnd.apple.mpegurl`). Without `rendition`, the master
+        playlist, whose renditions point at this RPC's REST path; with one (e.g.
+        `240p`), that rendition's playlist with presigned segment URLs. Same
+        callers as GetDownloadUrl (players send the Authorization header on
+        every playlist request). Videos handled by Mux play through
+        `mux_playback_id` instead (FAILED_PRECONDITION, FILE_STATE_INVALID here).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleMuxWebhook(self, request, context):
+        """HandleMuxWebhook receives Mux's webhook events. The raw body is checked
+        against the `Mux-Signature` header (`t=<unix time>,v1=<HMAC-SHA256 of
+        "<t>.<body>" with the signing secret>`, at most 5 minutes old); a bad or
+        stale signature is INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID, and
+        changes nothing. `video.asset.ready` makes the video READY with its
+        duration and playback id; `video.asset.errored` makes it FAILED. Each
+        event id is handled once; a replay answers success and does nothing.
+        Called by Mux, so no sign-in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteFile(self, request, context):
         """DeleteFile soft-deletes a file: it disappears at once, its objects are
         purged after the retention period. A file still referenced (by a
@@ -254,6 +292,16 @@ def add_FileServiceServicer_to_server(servicer, server):
                     servicer.GetDownloadUrl,
                     request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.FromString,
                     response_serializer=lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.SerializeToString,
+            ),
+            'GetVideoPlaylist': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVideoPlaylist,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'HandleMuxWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleMuxWebhook,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.SerializeToString,
             ),
             'DeleteFile': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteFile,
@@ -471,6 +519,60 @@ class FileService:
             '/lms.file.v1.FileService/GetDownloadUrl',
             lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.SerializeToString,
             lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVideoPlaylist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/GetVideoPlaylist',
+            lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleMuxWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/HandleMuxWebhook',
+            lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,6 +6,8 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
+import type { HttpBody, HttpBodySchema } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
@@ -15,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/file/v1/file.proto.
  */
 export const file_lms_file_v1_file: GenFile = /*@__PURE__*/
-  fileDesc("ChZsbXMvZmlsZS92MS9maWxlLnByb3RvEgtsbXMuZmlsZS52MSLrBAoERmlsZRISCgRuYW1lGAEgASgJQgTiQQEIEhMKBW93bmVyGAIgASgJQgTiQQEDEisKB3B1cnBvc2UYAyABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgTiQQEDEisKBXN0YXRlGAQgASgOMhYubG1zLmZpbGUudjEuRmlsZVN0YXRlQgTiQQEDEhoKDGNvbnRlbnRfdHlwZRgFIAEoCUIE4kEBAxIYCgpzaXplX2J5dGVzGAYgASgDQgTiQQEDEhQKBnNoYTI1NhgHIAEoCUIE4kEBAxIbCg1vcmlnaW5hbF9uYW1lGAggASgJQgTiQQEDEhQKBnB1YmxpYxgJIAEoCEIE4kEBAxIsCgh2YXJpYW50cxgKIAMoCzIULmxtcy5maWxlLnYxLlZhcmlhbnRCBOJBAQMSGAoKcmVmZXJlbmNlcxgLIAMoCUIE4kEBAxIcCg5mYWlsdXJlX3JlYXNvbhgMIAEoCUIE4kEBAxI1CgtjcmVhdGVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMY29uZmlybV90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI1CgtleHBpcmVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNQoLZGVsZXRlX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEh4KEGR1cmF0aW9uX3NlY29uZHMYESABKANCBOJBAQMiYAoHVmFyaWFudBIMCgRuYW1lGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUSEgoKc2l6ZV9ieXRlcxgFIAEoAyLSAgoGVXBsb2FkEh8KBGZpbGUYASABKAsyES5sbXMuZmlsZS52MS5GaWxlEikKBm1ldGhvZBgCIAEoDjIZLmxtcy5maWxlLnYxLlVwbG9hZE1ldGhvZBILCgN1cmwYAyABKAkSMQoHaGVhZGVycxgEIAMoCzIgLmxtcy5maWxlLnYxLlVwbG9hZC5IZWFkZXJzRW50cnkSJgoFcGFydHMYBSADKAsyFy5sbXMuZmlsZS52MS5VcGxvYWRQYXJ0EhcKD3BhcnRfc2l6ZV9ieXRlcxgGIAEoAxIWCg51cGxvYWRlZF9wYXJ0cxgHIAMoBRIzCg91cmxfZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkIKClVwbG9hZFBhcnQSEwoLcGFydF9udW1iZXIYASABKAUSCwoDdXJsGAIgASgJEhIKCnNpemVfYnl0ZXMYAyABKAMivQIKE0NyZWF0ZVVwbG9hZFJlcXVlc3QSMwoHcHVycG9zZRgBIAEoDjIULmxtcy5maWxlLnYxLlB1cnBvc2VCDOJBAQKquxgECAFYARJNCgxjb250ZW50X3R5cGUYAiABKAlCN+JBAQKquxgvCAEYfyIpW2EtejAtOV1bYS16MC05ListXSovW2EtejAtOV1bYS16MC05ListXSoSIgoKc2l6ZV9ieXRlcxgDIAEoA0IO4kEBAqq7GAYIATgBSAESKAoGc2hhMjU2GAQgASgJQhjiQQECqrsYEAgBIgxbMC05YS1mXXs2NH0SNgoNb3JpZ2luYWxfbmFtZRgFIAEoCUIf4kEBAqq7GBcIARj/ASIQW14vXFxceDAwLVx4MWZdKxIcCgpyZXF1ZXN0X2lkGAYgASgJQgiquxgEMAF4ASJLChNSZXN1bWVVcGxvYWRSZXF1ZXN0EjQKBG5hbWUYASABKAlCJuJBAQKquxgeCAEiGmZpbGVzL1tBLVphLXowLTlfLV17MSwxMjh9IkoKEkFib3J0VXBsb2FkUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSJMChRDb25maXJtVXBsb2FkUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSJGCg5HZXRGaWxlUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSJ5ChBMaXN0RmlsZXNSZXF1ZXN0EhkKCXBhZ2Vfc2l6ZRgBIAEoBUIGqrsYAkgBEhsKCnBhZ2VfdG9rZW4YAiABKAlCB6q7GAMYgAgSLQoHcHVycG9zZRgDIAEoDjIULmxtcy5maWxlLnYxLlB1cnBvc2VCBqq7GAJYASJOChFMaXN0RmlsZXNSZXNwb25zZRIgCgVmaWxlcxgBIAMoCzIRLmxtcy5maWxlLnYxLkZpbGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KFUdldERvd25sb2FkVXJsUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fRIvCgd2YXJpYW50GAIgASgJQh6quxgaGEAiFFthLXowLTldK1wuW2EtejAtOV0reAEidQoLRG93bmxvYWRVcmwSCwoDdXJsGAEgASgJEi8KC2V4cGlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxjb250ZW50X3R5cGUYAyABKAkSEgoKc2l6ZV9ieXRlcxgEIAEoAyJJChFEZWxldGVGaWxlUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSLtAQoTQWRkUmVmZXJlbmNlUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fRKfAQoIcmVmZXJyZXIYAiABKAlCjAHiQQECqrsYgwEIARiABCJ8KGNvdXJzZXMvW0EtWmEtejAtOV8tXSsoL2NoYXB0ZXJzL1tBLVphLXowLTlfLV0rL2xlY3R1cmVzL1tBLVphLXowLTlfLV0rKT98dXNlcnMvW0EtWmEtejAtOV8tXSt8Y2VydGlmaWNhdGVzL1tBLVphLXowLTlfLV0rKSJvChZSZW1vdmVSZWZlcmVuY2VSZXF1ZXN0EjQKBG5hbWUYASABKAlCJuJBAQKquxgeCAEiGmZpbGVzL1tBLVphLXowLTlfLV17MSwxMjh9Eh8KCHJlZmVycmVyGAIgASgJQg3iQQECqrsYBQgBGIAEKsEBCgdQdXJwb3NlEhcKE1BVUlBPU0VfVU5TUEVDSUZJRUQQABISCg5QVVJQT1NFX0FWQVRBUhABEhwKGFBVUlBPU0VfQ09VUlNFX1RIVU1CTkFJTBACEhkKFVBVUlBPU0VfTEVDVFVSRV9WSURFTxADEhYKElBVUlBPU0VfQVRUQUNITUVOVBAEEhcKE1BVUlBPU0VfQ0VSVElGSUNBVEUQBRIfChtQVVJQT1NFX1BST0NUT1JJTkdfU05BUFNIT1QQBiq+AQoJRmlsZVN0YXRlEhoKFkZJTEVfU1RBVEVfVU5TUEVDSUZJRUQQABIdChlGSUxFX1NUQVRFX1BFTkRJTkdfVVBMT0FEEAESGQoVRklMRV9TVEFURV9QUk9DRVNTSU5HEAISFAoQRklMRV9TVEFURV9SRUFEWRADEhUKEUZJTEVfU1RBVEVfRkFJTEVEEAQSFgoSRklMRV9TVEFURV9FWFBJUkVEEAUSFgoSRklMRV9TVEFURV9ERUxFVEVEEAYqYQoMVXBsb2FkTWV0aG9kEh0KGVVQTE9BRF9NRVRIT0RfVU5TUEVDSUZJRUQQABIVChFVUExPQURfTUVUSE9EX1BVVBABEhsKF1VQTE9BRF9NRVRIT0RfTVVMVElQQVJUEAIq5gIKC0Vycm9yUmVhc29uEhwKGEVSUk9SX1JFQVNPTl9VTlNQRUNJRklFRBAAEhIKDkZJTEVfTk9UX0ZPVU5EEAESHAoYQ09OVEVOVF9UWVBFX05PVF9BTExPV0VEEAISEgoORklMRV9UT09fTEFSR0UQAxISCg5RVU9UQV9FWENFRURFRBAEEhkKFUNPTlRFTlRfVFlQRV9NSVNNQVRDSBAFEhEKDVNJWkVfTUlTTUFUQ0gQBhIVChFDSEVDS1NVTV9NSVNNQVRDSBAHEhEKDUlNQUdFX1JFRlVTRUQQCBISCg5VUExPQURfTUlTU0lORxAJEhYKEkZJTEVfU1RBVEVfSU5WQUxJRBAKEhMKD0ZJTEVfUkVGRVJFTkNFRBALEhYKEkZJTEVfQUNDRVNTX0RFTklFRBAMEhUKEVZBUklBTlRfTk9UX0ZPVU5EEA0SFwoTU1RPUkFHRV9VTkFWQUlMQUJMRRAOMsUJCgtGaWxlU2VydmljZRJuCgxDcmVhdGVVcGxvYWQSIC5sbXMuZmlsZS52MS5DcmVhdGVVcGxvYWRSZXF1ZXN0GhMubG1zLmZpbGUudjEuVXBsb2FkIieiuxgCEAGC0+STAhs6ASoiFi92MS9maWxlczpjcmVhdGVVcGxvYWQSdwoMUmVzdW1lVXBsb2FkEiAubG1zLmZpbGUudjEuUmVzdW1lVXBsb2FkUmVxdWVzdBoTLmxtcy5maWxlLnYxLlVwbG9hZCIworsYAhABgtPkkwIkOgEqIh8vdjEve25hbWU9ZmlsZXMvKn06cmVzdW1lVXBsb2FkEnIKC0Fib3J0VXBsb2FkEh8ubG1zLmZpbGUudjEuQWJvcnRVcGxvYWRSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSIvorsYAhABgtPkkwIjOgEqIh4vdjEve25hbWU9ZmlsZXMvKn06YWJvcnRVcGxvYWQSeAoNQ29uZmlybVVwbG9hZBIhLmxtcy5maWxlLnYxLkNvbmZpcm1VcGxvYWRSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSIxorsYAhABgtPkkwIlOgEqIiAvdjEve25hbWU9ZmlsZXMvKn06Y29uZmlybVVwbG9hZBJeCgdHZXRGaWxlEhsubG1zLmZpbGUudjEuR2V0RmlsZVJlcXVlc3QaES5sbXMuZmlsZS52MS5GaWxlIiOQAgGiuxgCCAGC0+STAhQSEi92MS97bmFtZT1maWxlcy8qfRJmCglMaXN0RmlsZXMSHS5sbXMuZmlsZS52MS5MaXN0RmlsZXNSZXF1ZXN0Gh4ubG1zLmZpbGUudjEuTGlzdEZpbGVzUmVzcG9uc2UiGpACAaK7GAIQAYLT5JMCCxIJL3YxL2ZpbGVzEn8KDkdldERvd25sb2FkVXJsEiIubG1zLmZpbGUudjEuR2V0RG93bmxvYWRVcmxSZXF1ZXN0GhgubG1zLmZpbGUudjEuRG93bmxvYWRVcmwiL5ACAaK7GAIIAYLT5JMCIBIeL3YxL3tuYW1lPWZpbGVzLyp9OmRvd25sb2FkVXJsEmEKCkRlbGV0ZUZpbGUSHi5sbXMuZmlsZS52MS5EZWxldGVGaWxlUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiIKK7GAIQAYLT5JMCFCoSL3YxL3tuYW1lPWZpbGVzLyp9EpMBCgxBZGRSZWZlcmVuY2USIC5sbXMuZmlsZS52MS5BZGRSZWZlcmVuY2VSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSJOkAICorsYHRABKgZjb3Vyc2UqBHVzZXIqC2NlcnRpZmljYXRlgtPkkwIkOgEqIh8vdjEve25hbWU9ZmlsZXMvKn06YWRkUmVmZXJlbmNlEpwBCg9SZW1vdmVSZWZlcmVuY2USIy5sbXMuZmlsZS52MS5SZW1vdmVSZWZlcmVuY2VSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSJRkAICorsYHRABKgZjb3Vyc2UqBHVzZXIqC2NlcnRpZmljYXRlgtPkkwInOgEqIiIvdjEve25hbWU9ZmlsZXMvKn06cmVtb3ZlUmVmZXJlbmNlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChZsbXMvZmlsZS92MS9maWxlLnByb3RvEgtsbXMuZmlsZS52MSKKBQoERmlsZRISCgRuYW1lGAEgASgJQgTiQQEIEhMKBW93bmVyGAIgASgJQgTiQQEDEisKB3B1cnBvc2UYAyABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgTiQQEDEisKBXN0YXRlGAQgASgOMhYubG1zLmZpbGUudjEuRmlsZVN0YXRlQgTiQQEDEhoKDGNvbnRlbnRfdHlwZRgFIAEoCUIE4kEBAxIYCgpzaXplX2J5dGVzGAYgASgDQgTiQQEDEhQKBnNoYTI1NhgHIAEoCUIE4kEBAxIbCg1vcmlnaW5hbF9uYW1lGAggASgJQgTiQQEDEhQKBnB1YmxpYxgJIAEoCEIE4kEBAxIsCgh2YXJpYW50cxgKIAMoCzIULmxtcy5maWxlLnYxLlZhcmlhbnRCBOJBAQMSGAoKcmVmZXJlbmNlcxgLIAMoCUIE4kEBAxIcCg5mYWlsdXJlX3JlYXNvbhgMIAEoCUIE4kEBAxI1CgtjcmVhdGVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMY29uZmlybV90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI1CgtleHBpcmVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNQoLZGVsZXRlX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEh4KEGR1cmF0aW9uX3NlY29uZHMYESABKANCBOJBAQMSHQoPbXV4X3BsYXliYWNrX2lkGBIgASgJQgTiQQEDImAKB1ZhcmlhbnQSDAoEbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKAUSDgoGaGVpZ2h0GAQgASgFEhIKCnNpemVfYnl0ZXMYBSABKAMi0gIKBlVwbG9hZBIfCgRmaWxlGAEgASgLMhEubG1zLmZpbGUudjEuRmlsZRIpCgZtZXRob2QYAiABKA4yGS5sbXMuZmlsZS52MS5VcGxvYWRNZXRob2QSCwoDdXJsGAMgASgJEjEKB2hlYWRlcnMYBCADKAsyIC5sbXMuZmlsZS52MS5VcGxvYWQuSGVhZGVyc0VudHJ5EiYKBXBhcnRzGAUgAygLMhcubG1zLmZpbGUudjEuVXBsb2FkUGFydBIXCg9wYXJ0X3NpemVfYnl0ZXMYBiABKAMSFgoOdXBsb2FkZWRfcGFydHMYByADKAUSMwoPdXJsX2V4cGlyZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCCgpVcGxvYWRQYXJ0EhMKC3BhcnRfbnVtYmVyGAEgASgFEgsKA3VybBgCIAEoCRISCgpzaXplX2J5dGVzGAMgASgDIr0CChNDcmVhdGVVcGxvYWRSZXF1ZXN0EjMKB3B1cnBvc2UYASABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgziQQECqrsYBAgBWAESTQoMY29udGVudF90eXBlGAIgASgJQjfiQQECqrsYLwgBGH8iKVthLXowLTldW2EtejAtOS4rLV0qL1thLXowLTldW2EtejAtOS4rLV0qEiIKCnNpemVfYnl0ZXMYAyABKANCDuJBAQKquxgGCAE4AUgBEigKBnNoYTI1NhgEIAEoCUIY4kEBAqq7GBAIASIMWzAtOWEtZl17NjR9EjYKDW9yaWdpbmFsX25hbWUYBSABKAlCH+JBAQKquxgXCAEY/wEiEFteL1xcXHgwMC1ceDFmXSsSHAoKcmVxdWVzdF9pZBgGIAEoCUIIqrsYBDABeAEiSwoTUmVzdW1lVXBsb2FkUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSJKChJBYm9ydFVwbG9hZFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0iTAoUQ29uZmlybVVwbG9hZFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0iRgoOR2V0RmlsZVJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0ieQoQTGlzdEZpbGVzUmVxdWVzdBIZCglwYWdlX3NpemUYASABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAIgASgJQgequxgDGIAIEi0KB3B1cnBvc2UYAyABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgaquxgCWAEiTgoRTGlzdEZpbGVzUmVzcG9uc2USIAoFZmlsZXMYASADKAsyES5sbXMuZmlsZS52MS5GaWxlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ+ChVHZXREb3dubG9hZFVybFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0SLwoHdmFyaWFudBgCIAEoCUIeqrsYGhhAIhRbYS16MC05XStcLlthLXowLTldK3gBInUKC0Rvd25sb2FkVXJsEgsKA3VybBgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY29udGVudF90eXBlGAMgASgJEhIKCnNpemVfYnl0ZXMYBCABKAMidwoXR2V0VmlkZW9QbGF5bGlzdFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0SJgoJcmVuZGl0aW9uGAIgASgJQhOquxgPIgtbMC05XXszLDR9cHgBIj0KF0hhbmRsZU11eFdlYmhvb2tSZXF1ZXN0EiIKBGJvZHkYASABKAsyFC5nb29nbGUuYXBpLkh0dHBCb2R5IisKGEhhbmRsZU11eFdlYmhvb2tSZXNwb25zZRIPCgdoYW5kbGVkGAEgASgIIkkKEURlbGV0ZUZpbGVSZXF1ZXN0EjQKBG5hbWUYASABKAlCJuJBAQKquxgeCAEiGmZpbGVzL1tBLVphLXowLTlfLV17MSwxMjh9Iu0BChNBZGRSZWZlcmVuY2VSZXF1ZXN0EjQKBG5hbWUYASABKAlCJuJBAQKquxgeCAEiGmZpbGVzL1tBLVphLXowLTlfLV17MSwxMjh9Ep8BCghyZWZlcnJlchgCIAEoCUKMAeJBAQKquxiDAQgBGIAEInwoY291cnNlcy9bQS1aYS16MC05Xy1dKygvY2hhcHRlcnMvW0EtWmEtejAtOV8tXSsvbGVjdHVyZXMvW0EtWmEtejAtOV8tXSspP3x1c2Vycy9bQS1aYS16MC05Xy1dK3xjZXJ0aWZpY2F0ZXMvW0EtWmEtejAtOV8tXSspIm8KFlJlbW92ZVJlZmVyZW5jZVJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0SHwoIcmVmZXJyZXIYAiABKAlCDeJBAQKquxgFCAEYgAQqwQEKB1B1cnBvc2USFwoTUFVSUE9TRV9VTlNQRUNJRklFRBAAEhIKDlBVUlBPU0VfQVZBVEFSEAESHAoYUFVSUE9TRV9DT1VSU0VfVEhVTUJOQUlMEAISGQoVUFVSUE9TRV9MRUNUVVJFX1ZJREVPEAMSFgoSUFVSUE9TRV9BVFRBQ0hNRU5UEAQSFwoTUFVSUE9TRV9DRVJUSUZJQ0FURRAFEh8KG1BVUlBPU0VfUFJPQ1RPUklOR19TTkFQU0hPVBAGKr4BCglGaWxlU3RhdGUSGgoWRklMRV9TVEFURV9VTlNQRUNJRklFRBAAEh0KGUZJTEVfU1RBVEVfUEVORElOR19VUExPQUQQARIZChVGSUxFX1NUQVRFX1BST0NFU1NJTkcQAhIUChBGSUxFX1NUQVRFX1JFQURZEAMSFQoRRklMRV9TVEFURV9GQUlMRUQQBBIWChJGSUxFX1NUQVRFX0VYUElSRUQQBRIWChJGSUxFX1NUQVRFX0RFTEVURUQQBiphCgxVcGxvYWRNZXRob2QSHQoZVVBMT0FEX01FVEhPRF9VTlNQRUNJRklFRBAAEhUKEVVQTE9BRF9NRVRIT0RfUFVUEAESGwoXVVBMT0FEX01FVEhPRF9NVUxUSVBBUlQQAiq/AwoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASEgoORklMRV9OT1RfRk9VTkQQARIcChhDT05URU5UX1RZUEVfTk9UX0FMTE9XRUQQAhISCg5GSUxFX1RPT19MQVJHRRADEhIKDlFVT1RBX0VYQ0VFREVEEAQSGQoVQ09OVEVOVF9UWVBFX01JU01BVENIEAUSEQoNU0laRV9NSVNNQVRDSBAGEhUKEUNIRUNLU1VNX01JU01BVENIEAcSEQoNSU1BR0VfUkVGVVNFRBAIEhIKDlVQTE9BRF9NSVNTSU5HEAkSFgoSRklMRV9TVEFURV9JTlZBTElEEAoSEwoPRklMRV9SRUZFUkVOQ0VEEAsSFgoSRklMRV9BQ0NFU1NfREVOSUVEEAwSFQoRVkFSSUFOVF9OT1RfRk9VTkQQDRIXChNTVE9SQUdFX1VOQVZBSUxBQkxFEA4SGwoXVklERU9fUFJPQ0VTU0lOR19GQUlMRUQQDxIdChlXRUJIT09LX1NJR05BVFVSRV9JTlZBTElEEBASGwoXV0VCSE9PS19QQVlMT0FEX0lOVkFMSUQQETLLCwoLRmlsZVNlcnZpY2USbgoMQ3JlYXRlVXBsb2FkEiAubG1zLmZpbGUudjEuQ3JlYXRlVXBsb2FkUmVxdWVzdBoTLmxtcy5maWxlLnYxLlVwbG9hZCInorsYAhABgtPkkwIbOgEqIhYvdjEvZmlsZXM6Y3JlYXRlVXBsb2FkEncKDFJlc3VtZVVwbG9hZBIgLmxtcy5maWxlLnYxLlJlc3VtZVVwbG9hZFJlcXVlc3QaEy5sbXMuZmlsZS52MS5VcGxvYWQiMKK7GAIQAYLT5JMCJDoBKiIfL3YxL3tuYW1lPWZpbGVzLyp9OnJlc3VtZVVwbG9hZBJyCgtBYm9ydFVwbG9hZBIfLmxtcy5maWxlLnYxLkFib3J0VXBsb2FkUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiL6K7GAIQAYLT5JMCIzoBKiIeL3YxL3tuYW1lPWZpbGVzLyp9OmFib3J0VXBsb2FkEngKDUNvbmZpcm1VcGxvYWQSIS5sbXMuZmlsZS52MS5Db25maXJtVXBsb2FkUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiMaK7GAIQAYLT5JMCJToBKiIgL3YxL3tuYW1lPWZpbGVzLyp9OmNvbmZpcm1VcGxvYWQSXgoHR2V0RmlsZRIbLmxtcy5maWxlLnYxLkdldEZpbGVSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSIjkAIBorsYAggBgtPkkwIUEhIvdjEve25hbWU9ZmlsZXMvKn0SZgoJTGlzdEZpbGVzEh0ubG1zLmZpbGUudjEuTGlzdEZpbGVzUmVxdWVzdBoeLmxtcy5maWxlLnYxLkxpc3RGaWxlc1Jlc3BvbnNlIhqQAgGiuxgCEAGC0+STAgsSCS92MS9maWxlcxJ/Cg5HZXREb3dubG9hZFVybBIiLmxtcy5maWxlLnYxLkdldERvd25sb2FkVXJsUmVxdWVzdBoYLmxtcy5maWxlLnYxLkRvd25sb2FkVXJsIi+QAgGiuxgCCAGC0+STAiASHi92MS97bmFtZT1maWxlcy8qfTpkb3dubG9hZFVybBJ8ChBHZXRWaWRlb1BsYXlsaXN0EiQubG1zLmZpbGUudjEuR2V0VmlkZW9QbGF5bGlzdFJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IiyQAgGiuxgCCAGC0+STAh0SGy92MS97bmFtZT1maWxlcy8qfTpwbGF5bGlzdBKFAQoQSGFuZGxlTXV4V2ViaG9vaxIkLmxtcy5maWxlLnYxLkhhbmRsZU11eFdlYmhvb2tSZXF1ZXN0GiUubG1zLmZpbGUudjEuSGFuZGxlTXV4V2ViaG9va1Jlc3BvbnNlIiSiuxgCCAGC0+STAhg6BGJvZHkiEC92MS93ZWJob29rcy9tdXgSYQoKRGVsZXRlRmlsZRIeLmxtcy5maWxlLnYxLkRlbGV0ZUZpbGVSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSIgorsYAhABgtPkkwIUKhIvdjEve25hbWU9ZmlsZXMvKn0SkwEKDEFkZFJlZmVyZW5jZRIgLmxtcy5maWxlLnYxLkFkZFJlZmVyZW5jZVJlcXVlc3QaES5sbXMuZmlsZS52MS5GaWxlIk6QAgKiuxgdEAEqBmNvdXJzZSoEdXNlcioLY2VydGlmaWNhdGWC0+STAiQ6ASoiHy92MS97bmFtZT1maWxlcy8qfTphZGRSZWZlcmVuY2USnAEKD1JlbW92ZVJlZmVyZW5jZRIjLmxtcy5maWxlLnYxLlJlbW92ZVJlZmVyZW5jZVJlcXVlc3QaES5sbXMuZmlsZS52MS5GaWxlIlGQAgKiuxgdEAEqBmNvdXJzZSoEdXNlcioLY2VydGlmaWNhdGWC0+STAic6ASoiIi92MS97bmFtZT1maWxlcy8qfTpyZW1vdmVSZWZlcmVuY2ViBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
  * File is an object the service keeps.
@@ -144,6 +146,14 @@ export type File = Message<"lms.file.v1.File"> & {
    * @generated from field: int64 duration_seconds = 17;
    */
   durationSeconds: bigint;
+
+  /**
+   * For a lecture video processed by Mux: its (signed) playback id; empty
+   * for local HLS.
+   *
+   * @generated from field: string mux_playback_id = 18;
+   */
+  muxPlaybackId: string;
 };
 
 /**
@@ -154,13 +164,16 @@ export const FileSchema: GenMessage<File> = /*@__PURE__*/
   messageDesc(file_lms_file_v1_file, 0);
 
 /**
- * Variant is a derived object of a file (a resized image).
+ * Variant is a derived object of a file: a resized image, a video's poster
+ * (`poster.jpg`) or one of its HLS renditions (`240p.m3u8`, type
+ * `application/vnd.apple.mpegurl`: play it with GetVideoPlaylist).
  *
  * @generated from message lms.file.v1.Variant
  */
 export type Variant = Message<"lms.file.v1.Variant"> & {
   /**
-   * Its name within the file, e.g. `w320.webp`: pass it to GetDownloadUrl.
+   * Its name within the file, e.g. `w320.webp`: pass it to GetDownloadUrl
+   * (renditions: their name without `.m3u8` to GetVideoPlaylist).
    *
    * @generated from field: string name = 1;
    */
@@ -584,6 +597,78 @@ export const DownloadUrlSchema: GenMessage<DownloadUrl> = /*@__PURE__*/
   messageDesc(file_lms_file_v1_file, 12);
 
 /**
+ * GetVideoPlaylistRequest asks for a video's master or rendition playlist.
+ *
+ * @generated from message lms.file.v1.GetVideoPlaylistRequest
+ */
+export type GetVideoPlaylistRequest = Message<"lms.file.v1.GetVideoPlaylistRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * A rendition, e.g. `480p`; the master playlist when empty.
+   *
+   * @generated from field: string rendition = 2;
+   */
+  rendition: string;
+};
+
+/**
+ * Describes the message lms.file.v1.GetVideoPlaylistRequest.
+ * Use `create(GetVideoPlaylistRequestSchema)` to create a new message.
+ */
+export const GetVideoPlaylistRequestSchema: GenMessage<GetVideoPlaylistRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 13);
+
+/**
+ * HandleMuxWebhookRequest carries a Mux webhook delivery byte for byte.
+ *
+ * @generated from message lms.file.v1.HandleMuxWebhookRequest
+ */
+export type HandleMuxWebhookRequest = Message<"lms.file.v1.HandleMuxWebhookRequest"> & {
+  /**
+   * The raw request body (JSON, as Mux signed it). The signature comes in
+   * the `Mux-Signature` header (gRPC metadata `mux-signature`).
+   *
+   * @generated from field: google.api.HttpBody body = 1;
+   */
+  body?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.HandleMuxWebhookRequest.
+ * Use `create(HandleMuxWebhookRequestSchema)` to create a new message.
+ */
+export const HandleMuxWebhookRequestSchema: GenMessage<HandleMuxWebhookRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 14);
+
+/**
+ * HandleMuxWebhookResponse acknowledges a webhook delivery.
+ *
+ * @generated from message lms.file.v1.HandleMuxWebhookResponse
+ */
+export type HandleMuxWebhookResponse = Message<"lms.file.v1.HandleMuxWebhookResponse"> & {
+  /**
+   * True when this delivery changed something; false for a replay or an
+   * event the service ignores.
+   *
+   * @generated from field: bool handled = 1;
+   */
+  handled: boolean;
+};
+
+/**
+ * Describes the message lms.file.v1.HandleMuxWebhookResponse.
+ * Use `create(HandleMuxWebhookResponseSchema)` to create a new message.
+ */
+export const HandleMuxWebhookResponseSchema: GenMessage<HandleMuxWebhookResponse> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 15);
+
+/**
  * DeleteFileRequest names a file to delete.
  *
  * @generated from message lms.file.v1.DeleteFileRequest
@@ -602,7 +687,7 @@ export type DeleteFileRequest = Message<"lms.file.v1.DeleteFileRequest"> & {
  * Use `create(DeleteFileRequestSchema)` to create a new message.
  */
 export const DeleteFileRequestSchema: GenMessage<DeleteFileRequest> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 13);
+  messageDesc(file_lms_file_v1_file, 16);
 
 /**
  * AddReferenceRequest records a use of a file.
@@ -632,7 +717,7 @@ export type AddReferenceRequest = Message<"lms.file.v1.AddReferenceRequest"> & {
  * Use `create(AddReferenceRequestSchema)` to create a new message.
  */
 export const AddReferenceRequestSchema: GenMessage<AddReferenceRequest> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 14);
+  messageDesc(file_lms_file_v1_file, 17);
 
 /**
  * RemoveReferenceRequest drops a use of a file.
@@ -660,7 +745,7 @@ export type RemoveReferenceRequest = Message<"lms.file.v1.RemoveReferenceRequest
  * Use `create(RemoveReferenceRequestSchema)` to create a new message.
  */
 export const RemoveReferenceRequestSchema: GenMessage<RemoveReferenceRequest> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 15);
+  messageDesc(file_lms_file_v1_file, 18);
 
 /**
  * Purpose says what a file is for; it fixes the allowed content types, the
@@ -944,12 +1029,39 @@ export enum ErrorReason {
   VARIANT_NOT_FOUND = 13,
 
   /**
-   * UNAVAILABLE: the object store or the course service did not answer.
+   * UNAVAILABLE: the object store, the course service or Mux did not answer.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
    * @generated from enum value: STORAGE_UNAVAILABLE = 14;
    */
   STORAGE_UNAVAILABLE = 14,
+
+  /**
+   * A `failure_reason`: the video could not be transcoded (local ffmpeg or
+   * Mux reported an error).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: VIDEO_PROCESSING_FAILED = 15;
+   */
+  VIDEO_PROCESSING_FAILED = 15,
+
+  /**
+   * INVALID_ARGUMENT (HandleMuxWebhook): the signature is missing, wrong or
+   * stale.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: WEBHOOK_SIGNATURE_INVALID = 16;
+   */
+  WEBHOOK_SIGNATURE_INVALID = 16,
+
+  /**
+   * INVALID_ARGUMENT (HandleMuxWebhook): a signed body that is not a Mux
+   * event.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: WEBHOOK_PAYLOAD_INVALID = 17;
+   */
+  WEBHOOK_PAYLOAD_INVALID = 17,
 }
 
 /**
@@ -1070,6 +1182,39 @@ export const FileService: GenService<{
     methodKind: "unary";
     input: typeof GetDownloadUrlRequestSchema;
     output: typeof DownloadUrlSchema;
+  },
+  /**
+   * GetVideoPlaylist returns a READY lecture video's HLS playlist
+   * (`application/vnd.apple.mpegurl`). Without `rendition`, the master
+   * playlist, whose renditions point at this RPC's REST path; with one (e.g.
+   * `240p`), that rendition's playlist with presigned segment URLs. Same
+   * callers as GetDownloadUrl (players send the Authorization header on
+   * every playlist request). Videos handled by Mux play through
+   * `mux_playback_id` instead (FAILED_PRECONDITION, FILE_STATE_INVALID here).
+   *
+   * @generated from rpc lms.file.v1.FileService.GetVideoPlaylist
+   */
+  getVideoPlaylist: {
+    methodKind: "unary";
+    input: typeof GetVideoPlaylistRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * HandleMuxWebhook receives Mux's webhook events. The raw body is checked
+   * against the `Mux-Signature` header (`t=<unix time>,v1=<HMAC-SHA256 of
+   * "<t>.<body>" with the signing secret>`, at most 5 minutes old); a bad or
+   * stale signature is INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID, and
+   * changes nothing. `video.asset.ready` makes the video READY with its
+   * duration and playback id; `video.asset.errored` makes it FAILED. Each
+   * event id is handled once; a replay answers success and does nothing.
+   * Called by Mux, so no sign-in.
+   *
+   * @generated from rpc lms.file.v1.FileService.HandleMuxWebhook
+   */
+  handleMuxWebhook: {
+    methodKind: "unary";
+    input: typeof HandleMuxWebhookRequestSchema;
+    output: typeof HandleMuxWebhookResponseSchema;
   },
   /**
    * DeleteFile soft-deletes a file: it disappears at once, its objects are

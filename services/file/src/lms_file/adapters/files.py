@@ -29,6 +29,7 @@ def _row(file: StoredFile) -> dict[str, Any]:
         "part_size_bytes": file.part_size_bytes,
         "failure_reason": file.failure_reason,
         "duration_seconds": file.duration_seconds,
+        "mux_playback_id": file.mux_playback_id,
         "created_at": file.created_at,
         "upload_expires_at": file.upload_expires_at,
         "confirmed_at": file.confirmed_at,
@@ -161,6 +162,7 @@ class SqlFiles(SqlRepository):
                 purge_at=row.purge_at,
                 failure_reason=row.failure_reason,
                 duration_seconds=row.duration_seconds,
+                mux_playback_id=row.mux_playback_id,
                 variants=variants[row.id],
                 references=references[row.id],
             )

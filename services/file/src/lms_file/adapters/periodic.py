@@ -1,5 +1,5 @@
-"""A background job that runs a coroutine every `interval_s` until stopped; a failed run
-is logged and the next one still happens."""
+"""A background job that runs a coroutine every `interval_s` (or at once when woken)
+until stopped; a failed run is logged and the next one still happens."""
 
 from __future__ import annotations
 
@@ -17,8 +17,15 @@ class Periodic:
         self._run = run
         self._interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
+        self._woken: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        """Run now instead of at the next interval (called from the event loop)."""
+        if self._woken is not None:
+            self._woken.set()
 
     async def start(self) -> None:
+        self._woken = asyncio.Event()
         self._task = asyncio.create_task(self._loop(), name=self._name)
 
     async def stop(self) -> None:
@@ -35,4 +42,7 @@ class Periodic:
                 raise
             except Exception:
                 log.exception("periodic_job_failed job=%s", self._name)
-            await asyncio.sleep(self._interval_s)
+            assert self._woken is not None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), self._interval_s)
+            self._woken.clear()

@@ -216,6 +216,11 @@ class S3ObjectStore:
             lambda: self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type),
         )
 
+    async def read(self, key: str) -> bytes:
+        return await self._call(
+            "get_object", lambda: bytes(self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        )
+
     async def list_objects(self, prefix: str) -> list[StoredObject]:
         def listed() -> list[StoredObject]:
             found = []

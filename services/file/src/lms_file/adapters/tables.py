@@ -25,6 +25,7 @@ files = sa.Table(
     sa.Column("part_size_bytes", sa.BigInteger(), nullable=False),
     sa.Column("failure_reason", sa.String(64), nullable=False),
     sa.Column("duration_seconds", sa.BigInteger(), nullable=False),
+    sa.Column("mux_playback_id", sa.String(128), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("upload_expires_at", UtcDateTime(), nullable=True),
     sa.Column("confirmed_at", UtcDateTime(), nullable=True),
@@ -53,4 +54,27 @@ file_references = sa.Table(
     metadata,
     sa.Column("file_id", sa.String(64), sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("referrer", sa.String(512), primary_key=True),
+)
+
+video_jobs = sa.Table(
+    "video_jobs",
+    metadata,
+    sa.Column("file_id", sa.String(64), sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("lease_until", UtcDateTime(), nullable=True),
+    sa.Column("mux_asset_id", sa.String(128), nullable=False),
+    sa.Column("playback_id", sa.String(128), nullable=False),
+    sa.Column("error", sa.String(500), nullable=False),
+    sa.Column("queued_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_video_jobs_state", "state", "queued_at"),
+    sa.Index("ix_video_jobs_mux_asset", "mux_asset_id"),
+)
+
+# Mux webhook deliveries already handled: a replay finds its id here and changes nothing.
+mux_events = sa.Table(
+    "mux_events",
+    metadata,
+    sa.Column("event_id", sa.String(128), primary_key=True),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
 )

@@ -69,9 +69,9 @@ class FileReferenced(Precondition):
 
 
 class VariantNotFound(Invalid):
-    def __init__(self, variant: str) -> None:
+    def __init__(self, variant: str, *, field: str = "variant") -> None:
         super().__init__(
-            [FieldViolation("variant", f"the file has no variant {variant!r}", "VARIANT_NOT_FOUND")],
+            [FieldViolation(field, f"the file has no variant {variant!r}", "VARIANT_NOT_FOUND")],
             reason="VARIANT_NOT_FOUND",
         )
 

@@ -85,6 +85,7 @@ class StoredFile(Aggregate):
     purge_at: datetime | None = None
     failure_reason: str = ""
     duration_seconds: int = 0
+    mux_playback_id: str = ""
     variants: list[Variant] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
@@ -144,10 +145,13 @@ class StoredFile(Aggregate):
             FileUploaded(self.id, self.owner_id, self.purpose, content_type, self.size_bytes, now)
         )
 
-    def processed(self, variants: list[Variant], now: datetime, *, duration_seconds: int = 0) -> None:
+    def processed(
+        self, variants: list[Variant], now: datetime, *, duration_seconds: int = 0, mux_playback_id: str = ""
+    ) -> None:
         self.require(FileState.PROCESSING, "only a file being processed can become ready")
         self.state = FileState.READY
         self.variants = list(variants)
+        self.mux_playback_id = mux_playback_id
         self.raise_event(
             FileReady(self.id, self.owner_id, self.purpose, tuple(v.name for v in variants), now)
         )

@@ -13,14 +13,15 @@ from lms_file.domain.errors import ContentRefused, FileStateInvalid, UploadMissi
 from lms_file.domain.model import FileState, StoredFile, Variant, variant_key
 from lms_file.domain.purposes import rules_of
 from lms_file.domain.sniff import SNIFF_BYTES, matches, sniff
+from lms_file.domain.video import VideoJob
 from lms_file.handlers.common import FileAccess
 from lms_file.handlers.ports import FileUnitOfWork, ImageVariants, ObjectStore
 from lms_kit.domain import Actor, Clock, utc_now
 
 log = logging.getLogger("lms_file")
 
-# Called with a video file once it is PROCESSING (the transcoding job takes it from there).
-VideoQueue = Callable[[StoredFile], Awaitable[None]]
+# Called after a video job was queued, to wake the worker.
+WakeVideos = Callable[[], None]
 
 
 class ConfirmHandlers:
@@ -31,14 +32,14 @@ class ConfirmHandlers:
         images: ImageVariants,
         access: FileAccess,
         *,
-        videos: VideoQueue | None = None,
+        wake_videos: WakeVideos | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self._uow = uow
         self._store = store
         self._images = images
         self._access = access
-        self._videos = videos
+        self._wake_videos = wake_videos
         self._clock = clock
 
     async def confirm(self, actor: Actor, file_id: str) -> StoredFile:
@@ -54,18 +55,24 @@ class ConfirmHandlers:
         except ContentRefused as refused:
             reason = refused.reason
             await self._store.delete_prefix(f"files/{file.id}/")
-            await self._settle(file.id, lambda f: f.failed(reason, self._clock()))
-            raise
-        video = rules_of(file.purpose).video and self._videos is not None
 
-        def accept(stored: StoredFile) -> None:
+            async def refuse(stored: StoredFile, _: FileUnitOfWork) -> None:
+                stored.failed(reason, self._clock())
+
+            await self._settle(file.id, refuse)
+            raise
+        video = rules_of(file.purpose).video
+
+        async def accept(stored: StoredFile, uow: FileUnitOfWork) -> None:
             stored.accepted(detected, self._clock())
-            if not video:
+            if video:  # the job commits with the state change: a crash cannot lose it
+                await uow.video_jobs.add(VideoJob(stored.id))
+            else:
                 stored.processed(variants, self._clock())
 
         confirmed = await self._settle(file.id, accept)
-        if video and confirmed.state is FileState.PROCESSING and self._videos is not None:
-            await self._videos(confirmed)
+        if video and self._wake_videos is not None:
+            self._wake_videos()
         return confirmed
 
     async def _assemble(self, file: StoredFile) -> None:
@@ -116,14 +123,16 @@ class ConfirmHandlers:
             )
         return [item.variant for item in rendered]
 
-    async def _settle(self, file_id: str, change: Callable[[StoredFile], None]) -> StoredFile:
+    async def _settle(
+        self, file_id: str, change: Callable[[StoredFile, FileUnitOfWork], Awaitable[None]]
+    ) -> StoredFile:
         """Apply `change` under the row lock, unless a concurrent confirm settled it first."""
         async with self._uow() as uow:
             file = await uow.files.get(file_id, lock=True)
             assert file is not None  # rows are only removed long after a purge
             if file.state is not FileState.PENDING_UPLOAD:
                 return file
-            change(file)
+            await change(file, uow)
             await uow.files.save(file)
             await uow.commit()
         log.info("file_confirmed file_id=%s state=%s", file.id, file.state.name)

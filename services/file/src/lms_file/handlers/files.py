@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from lms_file.domain.errors import FileAccessDenied, FileNotFound, VariantNotFound
 from lms_file.domain.model import FileState, StoredFile, variant_key
 from lms_file.domain.purposes import Purpose
+from lms_file.domain.video import HLS_TYPE
 from lms_file.handlers.common import GONE, FileAccess, FilePolicy
 from lms_file.handlers.ports import After, FileUnitOfWork, ObjectStore
 from lms_file.handlers.results import DownloadLink
@@ -52,7 +53,7 @@ class FileHandlers:
         )
         if variant_name:
             variant = file.variant(variant_name)
-            if variant is None:
+            if variant is None or variant.content_type == HLS_TYPE:  # playlists: GetVideoPlaylist
                 raise VariantNotFound(variant_name)
             key, content_type, size = (
                 variant_key(file.id, variant.name),

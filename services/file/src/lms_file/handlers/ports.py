@@ -11,6 +11,7 @@ from typing import Protocol
 
 from lms_file.domain.model import FileState, StoredFile, Variant
 from lms_file.domain.purposes import Purpose
+from lms_file.domain.video import Rendition, VideoJob
 from lms_kit.domain import Actor, UnitOfWork
 
 # Keyset paging: the (created_at, id) of the last file of the previous page.
@@ -51,9 +52,36 @@ class Files(Protocol):
         ...
 
 
+class VideoJobs(Protocol):
+    async def add(self, job: VideoJob) -> None: ...
+
+    async def get(self, file_id: str, *, lock: bool = False) -> VideoJob | None: ...
+
+    async def claim(self, now: datetime, lease_until: datetime) -> VideoJob | None:
+        """The oldest QUEUED job, or a RUNNING one whose lease ran out (its worker died),
+        now leased to the caller until `lease_until`; None when there is none."""
+        ...
+
+    async def by_mux_asset(self, asset_id: str) -> VideoJob | None: ...
+
+    async def save(self, job: VideoJob) -> None: ...
+
+
+class MuxEvents(Protocol):
+    async def first_delivery(self, event_id: str, now: datetime) -> bool:
+        """Record the event id; False when it was recorded before (a replay)."""
+        ...
+
+
 class FileUnitOfWork(UnitOfWork, Protocol):
     @property
     def files(self) -> Files: ...
+
+    @property
+    def video_jobs(self) -> VideoJobs: ...
+
+    @property
+    def mux_events(self) -> MuxEvents: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +137,12 @@ class ObjectStore(Protocol):
 
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
+    async def upload_file(self, key: str, source: Path, content_type: str) -> None: ...
+
+    async def read(self, key: str) -> bytes:
+        """A whole (small) object: playlists."""
+        ...
+
     async def delete_prefix(self, prefix: str) -> None:
         """Delete every object whose key starts with `prefix`."""
         ...
@@ -134,4 +168,31 @@ class LectureViewers(Protocol):
     async def may_view(self, actor: Actor, referrer: str) -> bool:
         """Whether the caller may see the resource that references a file (the course
         service decides for lectures)."""
+        ...
+
+
+class TranscodeFailed(Exception):
+    """The transcoder could not make the renditions (a broken or unsupported video)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transcoded:
+    duration_seconds: int
+    renditions: list[Rendition]
+    poster: Path
+    poster_size: tuple[int, int]
+
+
+class Transcoder(Protocol):
+    def transcode(self, source: Path, out_dir: Path) -> Transcoded:
+        """out_dir/<rendition>/index.m3u8 with segments, out_dir/master.m3u8, out_dir/poster.jpg.
+        Blocking: the caller runs it in a thread. Raises TranscodeFailed."""
+        ...
+
+
+class VideoPlatform(Protocol):
+    """Mux (its SDK), when keys are set."""
+
+    async def create_asset(self, input_url: str, passthrough: str) -> str:
+        """The new asset's id; Mux fetches the input itself."""
         ...

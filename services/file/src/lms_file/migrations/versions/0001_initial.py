@@ -1,4 +1,4 @@
-"""The kit's outbox and inbox; files, their variants and references.
+"""The kit's outbox and inbox; files, their variants and references, video jobs, handled Mux webhooks.
 
 Revision ID: 0001
 """
@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("part_size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("failure_reason", sa.String(64), nullable=False),
         sa.Column("duration_seconds", sa.BigInteger(), nullable=False),
+        sa.Column("mux_playback_id", sa.String(128), nullable=False),
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("upload_expires_at", TIME, nullable=True),
         sa.Column("confirmed_at", TIME, nullable=True),
@@ -55,9 +56,29 @@ def upgrade() -> None:
         sa.Column("file_id", sa.String(64), sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("referrer", sa.String(512), primary_key=True),
     )
+    op.create_table(
+        "video_jobs",
+        sa.Column("file_id", sa.String(64), sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("lease_until", TIME, nullable=True),
+        sa.Column("mux_asset_id", sa.String(128), nullable=False),
+        sa.Column("playback_id", sa.String(128), nullable=False),
+        sa.Column("error", sa.String(500), nullable=False),
+        sa.Column("queued_at", TIME, nullable=False),
+    )
+    op.create_index("ix_video_jobs_state", "video_jobs", ["state", "queued_at"])
+    op.create_index("ix_video_jobs_mux_asset", "video_jobs", ["mux_asset_id"])
+    op.create_table(
+        "mux_events",
+        sa.Column("event_id", sa.String(128), primary_key=True),
+        sa.Column("received_at", TIME, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("mux_events")
+    op.drop_table("video_jobs")
     op.drop_table("file_references")
     op.drop_table("file_variants")
     op.drop_table("files")
