@@ -10,7 +10,9 @@ import grpc
 import pytest
 from PIL import Image
 
+from lms.file.v1 import events_pb2
 from lms.file.v1 import file_pb2 as pb
+from lms_devkit.course import outbox_events
 from lms_file.adapters.unit_of_work import SqlFileUnitOfWork
 from lms_file.domain.model import original_key
 from lms_kit.testing.harness import error_reason, field_violations
@@ -61,7 +63,7 @@ async def test_a_retried_create_upload_is_the_same_file(mesh):
     assert again.file.name == first.file.name and again.method == pb.UPLOAD_METHOD_PUT
 
 
-async def test_a_php_script_named_jpg_is_refused_and_deleted(mesh, s3_store):
+async def test_a_php_script_named_jpg_is_refused_and_deleted(mesh, s3_store, database):
     owner = user(mesh)
     upload = await uploaded(mesh.files, owner, PHP_AS_JPEG, pb.PURPOSE_AVATAR, "image/jpeg", "shell.jpg")
     error = await fails(
@@ -72,6 +74,8 @@ async def test_a_php_script_named_jpg_is_refused_and_deleted(mesh, s3_store):
     assert await objects_of(s3_store, upload.file.name) == []
     file = await mesh.files.GetFile(pb.GetFileRequest(name=upload.file.name), metadata=owner)
     assert (file.state, file.failure_reason) == (pb.FILE_STATE_FAILED, "CONTENT_TYPE_MISMATCH")
+    failed = await outbox_events(database, events_pb2.FileFailed, file_id=upload.file.name.split("/")[1])
+    assert [e.reason for e in failed] == ["CONTENT_TYPE_MISMATCH"]
 
 
 async def test_a_wrong_checksum_is_refused_and_deleted(mesh, s3_store):

@@ -39,6 +39,8 @@ class PillowVariants:
                     )
                 if getattr(opened, "n_frames", 1) > 1:
                     raise _refused("animated images are not accepted")
+                if widths:  # JPEG decodes at 1/2, 1/4, 1/8 scale when that still covers the widest variant
+                    opened.draft("RGB", (max(widths), max(widths)))
                 opened.load()
                 upright = ImageOps.exif_transpose(opened)
         except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as broken:
