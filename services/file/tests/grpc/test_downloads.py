@@ -7,16 +7,18 @@ import datetime as dt
 import urllib.parse
 import uuid
 
-import botocore.auth
 import grpc
 import pytest
 
 from lms.course.v1 import course_pb2
 from lms.file.v1 import file_pb2 as pb
 from lms_devkit.course import People, add_chapter, add_lecture, new_course
+from lms_file.adapters.s3 import S3ObjectStore
 from lms_file.domain.model import original_key
+from lms_kit.domain import utc_now
 from lms_kit.testing.harness import error_reason
 
+from ..conftest import s3_settings
 from ..media import confirmed, get, photo, tiny_mp4
 
 
@@ -63,16 +65,24 @@ async def test_a_tampered_download_url_is_refused_by_the_s3_server(mesh):
     assert (await get(longer)).status_code == 403
 
 
-async def test_an_expired_download_url_is_refused_by_the_s3_server(mesh, monkeypatch):
+async def test_an_expired_download_url_is_refused_by_the_s3_server(mesh, seaweed):
     owner = mesh.mint.bearer(uid())
     file = await confirmed(mesh.files, owner, photo(200, 200), pb.PURPOSE_AVATAR, "image/jpeg")
-    store = mesh.exposed["store"]
-    an_hour_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda remove_tzinfo=True: an_hour_ago)
-    stale = store.presign_get(
-        original_key(file.name.split("/")[1]), 300, filename="a.jpg", content_type="image/jpeg"
-    )
-    monkeypatch.undo()
+    settings = s3_settings(seaweed)
+    key = original_key(file.name.split("/")[1])
+
+    def signer(offset: dt.timedelta) -> S3ObjectStore:  # the service's store, its clock moved
+        return S3ObjectStore(
+            endpoint=settings["s3_endpoint_url"],
+            bucket=settings["s3_bucket"],
+            access_key_id=seaweed.access_key,
+            secret_access_key=seaweed.secret_key,
+            clock=lambda: utc_now() + offset,
+        )
+
+    fresh = signer(dt.timedelta(0)).presign_get(key, 300, filename="a.jpg", content_type="image/jpeg")
+    assert (await get(fresh)).status_code == 200
+    stale = signer(-dt.timedelta(hours=1)).presign_get(key, 300, filename="a.jpg", content_type="image/jpeg")
     answer = await get(stale)
     assert answer.status_code == 403 and b"expired" in answer.content.lower()
 

@@ -78,12 +78,31 @@ async def test_a_php_script_named_jpg_is_refused_and_deleted(mesh, s3_store, dat
     assert [e.reason for e in failed] == ["CONTENT_TYPE_MISMATCH"]
 
 
-async def test_a_wrong_checksum_is_refused_and_deleted(mesh, s3_store):
+async def test_bytes_other_than_the_declared_checksum_are_refused_by_s3_on_a_presigned_put(mesh, s3_store):
     owner = user(mesh)
     data = photo(300, 200)
     request = create_request(data, pb.PURPOSE_AVATAR, "image/jpeg", sha256=sha256(b"other bytes"))
     upload = await mesh.files.CreateUpload(request, metadata=owner)
-    assert (await put(upload.url, data, dict(upload.headers))).status_code == 200
+    refused = await put(upload.url, data, dict(upload.headers))
+    assert refused.status_code == 400 and b"BadDigest" in refused.content  # the signed checksum
+    unsigned = await put(upload.url, data, {"Content-Type": "image/jpeg"})
+    assert unsigned.status_code == 403  # leaving the checksum out breaks the signature
+    error = await fails(
+        mesh.files.ConfirmUpload(pb.ConfirmUploadRequest(name=upload.file.name), metadata=owner)
+    )
+    assert error_reason(error) == "UPLOAD_MISSING"
+    assert await objects_of(s3_store, upload.file.name) == []
+
+
+async def test_a_multipart_upload_with_a_wrong_checksum_is_refused_at_confirm_and_deleted(mesh, s3_store):
+    owner = user(mesh)
+    data = b"%PDF-1.7\n" + b"1" * (6 * MIB)
+    request = create_request(data, pb.PURPOSE_ATTACHMENT, "application/pdf", "a.pdf", sha256=sha256(b"other"))
+    upload = await mesh.files.CreateUpload(request, metadata=owner)
+    assert upload.method == pb.UPLOAD_METHOD_MULTIPART
+    for part in upload.parts:
+        start = (part.part_number - 1) * upload.part_size_bytes
+        assert (await put(part.url, data[start : start + part.size_bytes])).status_code == 200
     error = await fails(
         mesh.files.ConfirmUpload(pb.ConfirmUploadRequest(name=upload.file.name), metadata=owner)
     )
@@ -94,18 +113,24 @@ async def test_a_wrong_checksum_is_refused_and_deleted(mesh, s3_store):
     assert await objects_of(s3_store, upload.file.name) == []
 
 
-async def test_more_bytes_than_declared_are_refused_and_deleted(mesh, s3_store):
+async def test_more_bytes_than_declared_are_refused_by_s3_or_at_confirm_and_deleted(mesh, s3_store):
     owner = user(mesh)
     data = photo(300, 200)
     upload = await mesh.files.CreateUpload(
         create_request(data, pb.PURPOSE_AVATAR, "image/jpeg"), metadata=owner
     )
-    assert (await put(upload.url, data + b"\0" * 1000, dict(upload.headers))).status_code == 200
+    assert (await put(upload.url, data + b"\0" * 1000, dict(upload.headers))).status_code == 400
+    big = b"%PDF-1.7\n" + b"2" * (6 * MIB)
+    request = create_request(big, pb.PURPOSE_ATTACHMENT, "application/pdf", "b.pdf")
+    multipart = await mesh.files.CreateUpload(request, metadata=owner)
+    first, last = multipart.parts
+    assert (await put(first.url, big[: first.size_bytes])).status_code == 200
+    assert (await put(last.url, big[first.size_bytes :] + b"extra")).status_code == 200
     error = await fails(
-        mesh.files.ConfirmUpload(pb.ConfirmUploadRequest(name=upload.file.name), metadata=owner)
+        mesh.files.ConfirmUpload(pb.ConfirmUploadRequest(name=multipart.file.name), metadata=owner)
     )
     assert field_violations(error) == {"size_bytes": "SIZE_MISMATCH"}
-    assert await objects_of(s3_store, upload.file.name) == []
+    assert await objects_of(s3_store, multipart.file.name) == []
 
 
 async def test_a_decompression_bomb_is_refused_before_decoding_and_deleted(mesh, s3_store):

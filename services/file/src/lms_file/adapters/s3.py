@@ -7,6 +7,7 @@ which may differ from the one the service uses."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 import urllib.parse
@@ -18,8 +19,10 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from lms_file.adapters.sigv4 import GetSigner
 from lms_file.domain.errors import StorageUnavailable
 from lms_file.handlers.ports import StoredObject, UploadedPart
+from lms_kit.domain import Clock, utc_now
 
 log = logging.getLogger("lms_file")
 T = TypeVar("T")
@@ -48,8 +51,17 @@ class S3ObjectStore:
         secret_access_key: str,
         region: str = "us-east-1",
         public_endpoint: str = "",
+        clock: Clock = utc_now,
     ) -> None:
         self.bucket = bucket
+        self._clock = clock
+        self._get_signer = GetSigner(
+            endpoint=public_endpoint or endpoint,
+            bucket=bucket,
+            region=region,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+        )
         config = Config(
             signature_version="s3v4", s3={"addressing_style": "path"}, retries={"mode": "standard"}
         )
@@ -92,13 +104,21 @@ class S3ObjectStore:
 
         await self._call("ensure_bucket", create)
 
-    def presign_put(self, key: str, content_type: str, expires_s: int) -> tuple[str, dict[str, str]]:
+    def presign_put(
+        self, key: str, content_type: str, sha256: str, expires_s: int
+    ) -> tuple[str, dict[str, str]]:
+        checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
         url = self._signer.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ContentType": content_type,
+                "ChecksumSHA256": checksum,
+            },
             ExpiresIn=expires_s,
         )
-        return url, {"Content-Type": content_type}
+        return url, {"Content-Type": content_type, "x-amz-checksum-sha256": checksum}
 
     def presign_part(self, key: str, upload_id: str, part_number: int, expires_s: int) -> str:
         return str(
@@ -110,18 +130,8 @@ class S3ObjectStore:
         )
 
     def presign_get(self, key: str, expires_s: int, *, filename: str, content_type: str) -> str:
-        return str(
-            self._signer.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self.bucket,
-                    "Key": key,
-                    "ResponseContentDisposition": content_disposition(filename),
-                    "ResponseContentType": content_type,
-                },
-                ExpiresIn=expires_s,
-            )
-        )
+        response = {"content-disposition": content_disposition(filename), "content-type": content_type}
+        return self._get_signer.url(key, expires_s, self._clock(), response)
 
     async def start_multipart(self, key: str, content_type: str) -> str:
         reply = await self._call(
@@ -179,6 +189,16 @@ class S3ObjectStore:
                 if _missing(error):
                     return None
                 raise
+
+        return await self._call("head_object", head)
+
+    async def stored_sha256(self, key: str) -> str | None:
+        def head() -> str | None:
+            reply = self._s3.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+            checksum = reply.get("ChecksumSHA256") or ""
+            if not checksum or "-" in checksum:  # none, or a multipart upload's checksum of checksums
+                return None
+            return base64.b64decode(checksum).hex()
 
         return await self._call("head_object", head)
 

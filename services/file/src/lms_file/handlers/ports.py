@@ -101,8 +101,11 @@ class StoredObject:
 class ObjectStore(Protocol):
     """An S3 bucket. Presigning is local; every other call goes to the server."""
 
-    def presign_put(self, key: str, content_type: str, expires_s: int) -> tuple[str, dict[str, str]]:
-        """A URL to PUT the object, and the headers the PUT must carry."""
+    def presign_put(
+        self, key: str, content_type: str, sha256: str, expires_s: int
+    ) -> tuple[str, dict[str, str]]:
+        """A URL to PUT the object, and the headers the PUT must carry: the content type and
+        the SHA-256 are signed, so S3 itself refuses other bytes (BadDigest)."""
         ...
 
     def presign_part(self, key: str, upload_id: str, part_number: int, expires_s: int) -> str: ...
@@ -125,6 +128,10 @@ class ObjectStore(Protocol):
 
     async def size_of(self, key: str) -> int | None:
         """The object's size; None when there is no object."""
+        ...
+
+    async def stored_sha256(self, key: str) -> str | None:
+        """The SHA-256 (hex) S3 verified when the object was put; None when it has none."""
         ...
 
     async def read_head(self, key: str, length: int) -> bytes: ...

@@ -102,7 +102,7 @@ class UploadHandlers:
         expires_s = self._policy.url_ttl_s
         expires_at = self._clock() + timedelta(seconds=expires_s)
         if file.multipart_upload_id is None:
-            url, headers = self._store.presign_put(file.object_key, file.content_type, expires_s)
+            url, headers = self._store.presign_put(file.object_key, file.content_type, file.sha256, expires_s)
             return UploadTicket(file, expires_at, url=url, headers=headers)
         parts = []
         part_size = file.part_size_bytes
