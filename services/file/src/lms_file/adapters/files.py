@@ -15,6 +15,37 @@ from lms_file.domain.purposes import Purpose
 from lms_file.handlers.ports import After
 from lms_kit.uow import SqlRepository
 
+# A file with its variants and references in one query (one round trip per read).
+_VARIANTS = (
+    sa.select(
+        sa.func.coalesce(
+            sa.func.json_agg(
+                sa.func.json_build_array(
+                    file_variants.c.name,
+                    file_variants.c.content_type,
+                    file_variants.c.width,
+                    file_variants.c.height,
+                    file_variants.c.size_bytes,
+                )
+            ),
+            sa.text("'[]'::json"),
+        )
+    )
+    .where(file_variants.c.file_id == files.c.id)
+    .scalar_subquery()
+    .label("variant_list")
+)
+_REFERENCES = (
+    sa.select(sa.func.coalesce(sa.func.array_agg(file_references.c.referrer), sa.text("'{}'::varchar[]")))
+    .where(file_references.c.file_id == files.c.id)
+    .scalar_subquery()
+    .label("reference_list")
+)
+
+
+def _select() -> sa.Select[Any]:
+    return sa.select(files, _VARIANTS, _REFERENCES)
+
 
 def _row(file: StoredFile) -> dict[str, Any]:
     return {
@@ -54,16 +85,16 @@ class SqlFiles(SqlRepository):
         return earlier
 
     async def get(self, file_id: str, *, lock: bool = False) -> StoredFile | None:
-        query = sa.select(files).where(files.c.id == file_id)
+        query = _select().where(files.c.id == file_id)
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(of=files)
         row = (await self.session.execute(query)).first()
-        return self.seen((await self._load([row]))[0]) if row is not None else None
+        return self.seen(_stored(row)) if row is not None else None
 
     async def by_request_id(self, owner_id: str, request_id: str) -> StoredFile | None:
-        query = sa.select(files).where(files.c.owner_id == owner_id, files.c.request_id == request_id)
+        query = _select().where(files.c.owner_id == owner_id, files.c.request_id == request_id)
         row = (await self.session.execute(query)).first()
-        return self.seen((await self._load([row]))[0]) if row is not None else None
+        return self.seen(_stored(row)) if row is not None else None
 
     async def save(self, file: StoredFile) -> None:
         await self.session.execute(sa.update(files).where(files.c.id == file.id).values(**_row(file)))
@@ -92,13 +123,13 @@ class SqlFiles(SqlRepository):
     async def list_for_owner(
         self, owner_id: str, purpose: Purpose | None, after: After, limit: int
     ) -> list[StoredFile]:
-        query = sa.select(files).where(files.c.owner_id == owner_id, files.c.state != FileState.DELETED.value)
+        query = _select().where(files.c.owner_id == owner_id, files.c.state != FileState.DELETED.value)
         if purpose is not None:
             query = query.where(files.c.purpose == purpose.value)
         if after is not None:
             query = query.where(sa.tuple_(files.c.created_at, files.c.id) < sa.tuple_(*after))
         query = query.order_by(files.c.created_at.desc(), files.c.id.desc()).limit(limit)
-        return await self._load(list(await self.session.execute(query)))
+        return [_stored(row) for row in await self.session.execute(query)]
 
     async def used_bytes(self, owner_id: str, purpose: Purpose) -> int:
         query = sa.select(sa.func.coalesce(sa.func.sum(files.c.size_bytes), 0)).where(
@@ -111,12 +142,9 @@ class SqlFiles(SqlRepository):
     async def in_state_before(self, state: FileState, before: datetime, limit: int) -> list[StoredFile]:
         deadline = files.c.purge_at if state is FileState.DELETED else files.c.upload_expires_at
         query = (
-            sa.select(files)
-            .where(files.c.state == state.value, deadline < before)
-            .order_by(deadline)
-            .limit(limit)
+            _select().where(files.c.state == state.value, deadline < before).order_by(deadline).limit(limit)
         )
-        return await self._load(list(await self.session.execute(query)))
+        return [_stored(row) for row in await self.session.execute(query)]
 
     async def known_ids(self, file_ids: Sequence[str]) -> set[str]:
         rows = await self.session.execute(sa.select(files.c.id).where(files.c.id.in_(list(file_ids))))
@@ -125,46 +153,27 @@ class SqlFiles(SqlRepository):
     async def purge(self, file_id: str) -> None:
         await self.session.execute(sa.delete(files).where(files.c.id == file_id))
 
-    async def _load(self, rows: list[Any]) -> list[StoredFile]:
-        if not rows:
-            return []
-        ids = [row.id for row in rows]
-        variants: dict[str, list[Variant]] = {i: [] for i in ids}
-        query = (
-            sa.select(file_variants).where(file_variants.c.file_id.in_(ids)).order_by(file_variants.c.name)
-        )
-        for v in await self.session.execute(query):
-            variants[v.file_id].append(Variant(v.name, v.content_type, v.width, v.height, v.size_bytes))
-        references: dict[str, list[str]] = {i: [] for i in ids}
-        query = (
-            sa.select(file_references)
-            .where(file_references.c.file_id.in_(ids))
-            .order_by(file_references.c.referrer)
-        )
-        for r in await self.session.execute(query):
-            references[r.file_id].append(r.referrer)
-        return [
-            StoredFile(
-                row.id,
-                row.owner_id,
-                Purpose(row.purpose),
-                FileState(row.state),
-                row.content_type,
-                row.size_bytes,
-                row.sha256,
-                row.original_name,
-                row.created_at,
-                upload_expires_at=row.upload_expires_at,
-                multipart_upload_id=row.multipart_upload_id,
-                part_size_bytes=row.part_size_bytes,
-                confirmed_at=row.confirmed_at,
-                deleted_at=row.deleted_at,
-                purge_at=row.purge_at,
-                failure_reason=row.failure_reason,
-                duration_seconds=row.duration_seconds,
-                mux_playback_id=row.mux_playback_id,
-                variants=variants[row.id],
-                references=references[row.id],
-            )
-            for row in rows
-        ]
+
+def _stored(row: Any) -> StoredFile:
+    return StoredFile(
+        row.id,
+        row.owner_id,
+        Purpose(row.purpose),
+        FileState(row.state),
+        row.content_type,
+        row.size_bytes,
+        row.sha256,
+        row.original_name,
+        row.created_at,
+        upload_expires_at=row.upload_expires_at,
+        multipart_upload_id=row.multipart_upload_id,
+        part_size_bytes=row.part_size_bytes,
+        confirmed_at=row.confirmed_at,
+        deleted_at=row.deleted_at,
+        purge_at=row.purge_at,
+        failure_reason=row.failure_reason,
+        duration_seconds=row.duration_seconds,
+        mux_playback_id=row.mux_playback_id,
+        variants=sorted((Variant(*v) for v in row.variant_list), key=lambda v: v.name),
+        references=sorted(row.reference_list),
+    )
