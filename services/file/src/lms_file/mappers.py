@@ -91,6 +91,7 @@ def download_to_proto(link: DownloadLink) -> file_pb2.DownloadUrl:
         expire_time=timestamp(link.expires_at),
         content_type=link.content_type,
         size_bytes=link.size_bytes,
+        playback_url=link.playback_url,
     )
 
 

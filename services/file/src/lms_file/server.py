@@ -12,7 +12,7 @@ from lms.course.v1 import course_pb2
 from lms_file.adapters.course import CourseViewers
 from lms_file.adapters.ffmpeg import FfmpegTranscoder
 from lms_file.adapters.images import PillowVariants
-from lms_file.adapters.mux import MuxAssets
+from lms_file.adapters.mux import MuxAssets, MuxPlaybackSigner
 from lms_file.adapters.periodic import Periodic
 from lms_file.adapters.s3 import S3ObjectStore
 from lms_file.adapters.unit_of_work import SqlFileUnitOfWork
@@ -69,6 +69,14 @@ def mux_of(settings: FileSettings) -> MuxAssets | None:
     )
 
 
+def playback_of(settings: FileSettings) -> MuxPlaybackSigner | None:
+    if not settings.mux_signing_key_id:
+        return None
+    return MuxPlaybackSigner(
+        key_id=settings.mux_signing_key_id, private_key=settings.mux_signing_private_key.get_secret_value()
+    )
+
+
 async def wire(runtime: Runtime[FileSettings]) -> list[object]:
     settings = runtime.settings
     store = object_store(settings)
@@ -82,7 +90,7 @@ async def wire(runtime: Runtime[FileSettings]) -> list[object]:
     uploads = UploadHandlers(uow, store, access, policy)
     images = PillowVariants(max_pixels=settings.image_max_pixels)
     confirms = ConfirmHandlers(uow, store, images, access, wake_videos=video_worker.wake)
-    files = FileHandlers(uow, store, access, policy)
+    files = FileHandlers(uow, store, access, policy, playback=playback_of(settings))
     secrets = [s.strip() for s in settings.mux_webhook_secrets.split(",") if s.strip()]
     mux_webhooks = MuxWebhookHandlers(uow, store, secrets)
     sweeps = SweepHandlers(uow, store, policy)

@@ -52,3 +52,8 @@ class FileSettings(KitSettings):
     mux_api_base: str = Field(
         "", description="Mux API base URL (default https://api.mux.com; the stand-in in tests)."
     )
+    mux_signing_key_id: str = Field("", description="Mux signing key id for signed playback tokens.")
+    mux_signing_private_key: SecretStr = Field(
+        SecretStr(""),
+        description="Mux signing key (base64 PEM, as Mux gives it); set: downloads carry playback_url.",
+    )

@@ -4,6 +4,7 @@ stand-in) with signed webhooks and a replay that changes nothing."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import uuid
@@ -11,7 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import grpc
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from lms.file.v1 import events_pb2, file_pb2_grpc
 from lms.file.v1 import file_pb2 as pb
@@ -117,6 +121,10 @@ def mux():
 async def test_with_mux_keys_the_sdk_creates_the_asset_and_a_signed_webhook_makes_it_ready_once(
     mesh, mux, clip, seaweed, pg_url, database
 ):
+    signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signing_pem = signing_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     settings = {
         **s3_settings(seaweed),
         "course_service_target": "127.0.0.1:9",
@@ -124,6 +132,8 @@ async def test_with_mux_keys_the_sdk_creates_the_asset_and_a_signed_webhook_make
         "mux_token_secret": mux.token_secret,
         "mux_webhook_secrets": f"old-secret,{mux.webhook_secret}",
         "mux_api_base": mux.api_base,
+        "mux_signing_key_id": "signing-key-1",
+        "mux_signing_private_key": base64.b64encode(signing_pem).decode(),  # as Mux hands it out
         "sweep_interval_s": 3600.0,
     }
     tokens = SigningTokenSource(mesh.mint.signer, "file")
@@ -163,3 +173,10 @@ async def test_with_mux_keys_the_sdk_creates_the_asset_and_a_signed_webhook_make
         assert (ready.state, ready.duration_seconds) == (pb.FILE_STATE_READY, 3)
         assert ready.mux_playback_id == asset["playback_ids"][0]["id"]
         assert len(await outbox_events(database, events_pb2.VideoReady, file_id=file_id)) == 1
+
+        link = await files.GetDownloadUrl(pb.GetDownloadUrlRequest(name=video.name), metadata=teacher)
+        stream, _, token = link.playback_url.partition("?token=")
+        assert stream == f"https://stream.mux.com/{ready.mux_playback_id}.m3u8"
+        claims = jwt.decode(token, signing_key.public_key(), algorithms=["RS256"], audience="v")
+        assert jwt.get_unverified_header(token)["kid"] == "signing-key-1"
+        assert (claims["sub"], claims["exp"]) == (ready.mux_playback_id, link.expire_time.seconds)

@@ -254,16 +254,18 @@ class GetDownloadUrlRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., variant: _Optional[str] = ...) -> None: ...
 
 class DownloadUrl(_message.Message):
-    __slots__ = ("url", "expire_time", "content_type", "size_bytes")
+    __slots__ = ("url", "expire_time", "content_type", "size_bytes", "playback_url")
     URL_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_URL_FIELD_NUMBER: _ClassVar[int]
     url: str
     expire_time: _timestamp_pb2.Timestamp
     content_type: str
     size_bytes: int
-    def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+    playback_url: str
+    def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., playback_url: _Optional[str] = ...) -> None: ...
 
 class GetVideoPlaylistRequest(_message.Message):
     __slots__ = ("name", "rendition")

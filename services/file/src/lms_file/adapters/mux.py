@@ -4,8 +4,11 @@ uploaded object, signed playback. The SDK blocks, so calls run in a worker threa
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+from datetime import datetime
 
+import jwt
 import mux_python
 import urllib3
 from mux_python.rest import ApiException
@@ -40,3 +43,18 @@ class MuxAssets:
         except (OSError, urllib3.exceptions.HTTPError) as error:  # connection refused, timeouts
             raise StorageUnavailable("Mux") from error
         return str(reply.data.id)
+
+
+class MuxPlaybackSigner:
+    """Signed playback: an RS256 JWT with the Mux signing key (`aud` "v" for video)."""
+
+    def __init__(self, *, key_id: str, private_key: str, stream_base: str = "https://stream.mux.com") -> None:
+        self._key_id = key_id
+        # Mux hands out the PEM base64-encoded; a plain PEM works too.
+        self._key = private_key if "BEGIN" in private_key else base64.b64decode(private_key).decode()
+        self._stream_base = stream_base.rstrip("/")
+
+    def playback_url(self, playback_id: str, expires_at: datetime) -> str:
+        claims = {"sub": playback_id, "aud": "v", "exp": int(expires_at.timestamp()), "kid": self._key_id}
+        token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self._key_id})
+        return f"{self._stream_base}/{playback_id}.m3u8?token={token}"

@@ -11,7 +11,7 @@ from lms_file.domain.model import FileState, StoredFile, variant_key
 from lms_file.domain.purposes import Purpose
 from lms_file.domain.video import HLS_TYPE
 from lms_file.handlers.common import GONE, FileAccess, FilePolicy
-from lms_file.handlers.ports import After, FileUnitOfWork, ObjectStore
+from lms_file.handlers.ports import After, FileUnitOfWork, ObjectStore, PlaybackSigner
 from lms_file.handlers.results import DownloadLink
 from lms_kit.domain import Actor, Clock, utc_now
 
@@ -24,8 +24,10 @@ class FileHandlers:
         access: FileAccess,
         policy: FilePolicy,
         *,
+        playback: PlaybackSigner | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        self._playback = playback
         self._uow = uow
         self._store = store
         self._access = access
@@ -62,8 +64,12 @@ class FileHandlers:
             )
             filename = f"{PurePosixPath(file.original_name).stem}-{variant.name}"
         expires_s = self._policy.download_ttl_s
+        expires_at = self._clock() + timedelta(seconds=expires_s)
         url = self._store.presign_get(key, expires_s, filename=filename, content_type=content_type)
-        return DownloadLink(url, self._clock() + timedelta(seconds=expires_s), content_type, size)
+        playback = ""
+        if file.mux_playback_id and self._playback is not None and not variant_name:
+            playback = self._playback.playback_url(file.mux_playback_id, expires_at)
+        return DownloadLink(url, expires_at, content_type, size, playback)
 
     async def delete(self, actor: Actor, file_id: str) -> StoredFile:
         async with self._uow() as uow:

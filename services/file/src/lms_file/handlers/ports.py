@@ -203,3 +203,9 @@ class VideoPlatform(Protocol):
     async def create_asset(self, input_url: str, passthrough: str) -> str:
         """The new asset's id; Mux fetches the input itself."""
         ...
+
+
+class PlaybackSigner(Protocol):
+    def playback_url(self, playback_id: str, expires_at: datetime) -> str:
+        """A playback URL of a Mux video with a signed token valid until `expires_at`."""
+        ...

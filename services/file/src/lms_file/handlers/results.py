@@ -37,3 +37,4 @@ class DownloadLink:
     expires_at: datetime
     content_type: str
     size_bytes: int
+    playback_url: str = ""
