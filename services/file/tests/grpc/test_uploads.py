@@ -8,7 +8,7 @@ import uuid
 
 import grpc
 import pytest
-from PIL import Image
+from PIL import Image, features
 
 from lms.file.v1 import events_pb2
 from lms.file.v1 import file_pb2 as pb
@@ -43,6 +43,7 @@ async def test_a_photo_is_uploaded_confirmed_and_gets_upright_variants_without_e
     assert file.state == pb.FILE_STATE_READY and file.public and file.content_type == "image/jpeg"
     names = {v.name for v in file.variants}
     assert {"w160.webp", "w160.jpg", "w320.webp", "w640.jpg"} <= names
+    assert ("w640.avif" in names) == features.check("avif")
     assert not {"w1280.webp", "w1280.jpg"} & names  # 900 wide: never upscaled
     w640 = next(v for v in file.variants if v.name == "w640.jpg")
     assert (w640.width, w640.height) == (640, round(1600 * 640 / 900))
