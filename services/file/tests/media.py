@@ -69,11 +69,11 @@ def create_request(
 
 
 async def uploaded(
-    stub, owner, data: bytes, purpose: int, content_type: str, name: str = "photo.jpg", **fields
+    stub, caller, data: bytes, purpose: int, content_type: str, name: str = "photo.jpg", **fields
 ):
     """CreateUpload, then the PUT (or every part) as a client sends it; returns the Upload."""
     upload = await stub.CreateUpload(
-        create_request(data, purpose, content_type, name, **fields), metadata=owner
+        create_request(data, purpose, content_type, name, **fields), metadata=caller
     )
     if upload.method == pb.UPLOAD_METHOD_PUT:
         answer = await put(upload.url, data, dict(upload.headers))

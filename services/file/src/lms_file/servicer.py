@@ -46,6 +46,7 @@ class FileServicer(file_pb2_grpc.FileServiceServicer):
             request.sha256,
             request.original_name,
             request_id=request.request_id or None,
+            owner_id=mappers.USER.ids(request.owner, "owner")[0] if request.owner else None,
         )
         return mappers.upload_to_proto(ticket)
 

@@ -239,3 +239,37 @@ async def test_only_the_owner_confirms(mesh):
         mesh.files.ConfirmUpload(pb.ConfirmUploadRequest(name=nothing.file.name), metadata=owner)
     )
     assert error_reason(missing) == "UPLOAD_MISSING"
+
+
+async def test_the_certificate_service_uploads_a_pdf_for_a_learner_who_alone_downloads_it(mesh):
+    learner_id = f"l-{uuid.uuid4()}"
+    certificate = mesh.mint.service_bearer("certificate")
+    pdf = b"%PDF-1.7\ncertificate of completion"
+    upload = await uploaded(
+        mesh.files,
+        certificate,
+        pdf,
+        pb.PURPOSE_CERTIFICATE,
+        "application/pdf",
+        "cert.pdf",
+        owner=f"users/{learner_id}",
+    )
+    file = await mesh.files.ConfirmUpload(
+        pb.ConfirmUploadRequest(name=upload.file.name), metadata=certificate
+    )
+    assert (file.state, file.owner) == (pb.FILE_STATE_READY, f"users/{learner_id}")
+    learner = mesh.mint.bearer(learner_id, roles=["student"])
+    link = await mesh.files.GetDownloadUrl(pb.GetDownloadUrlRequest(name=file.name), metadata=learner)
+    assert (await get(link.url)).content == pdf
+    other = await fails(
+        mesh.files.GetDownloadUrl(pb.GetDownloadUrlRequest(name=file.name), metadata=user(mesh))
+    )
+    assert error_reason(other) == "FILE_ACCESS_DENIED"
+    request = create_request(
+        pdf, pb.PURPOSE_ATTACHMENT, "application/pdf", "x.pdf", owner=f"users/{learner_id}"
+    )
+    impostor = await fails(mesh.files.CreateUpload(request, metadata=user(mesh)))
+    assert (impostor.code(), error_reason(impostor)) == (
+        grpc.StatusCode.PERMISSION_DENIED,
+        "FILE_ACCESS_DENIED",
+    )

@@ -188,20 +188,22 @@ class UploadPart(_message.Message):
     def __init__(self, part_number: _Optional[int] = ..., url: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
 
 class CreateUploadRequest(_message.Message):
-    __slots__ = ("purpose", "content_type", "size_bytes", "sha256", "original_name", "request_id")
+    __slots__ = ("purpose", "content_type", "size_bytes", "sha256", "original_name", "request_id", "owner")
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     SHA256_FIELD_NUMBER: _ClassVar[int]
     ORIGINAL_NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
     purpose: Purpose
     content_type: str
     size_bytes: int
     sha256: str
     original_name: str
     request_id: str
-    def __init__(self, purpose: _Optional[_Union[Purpose, str]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., original_name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    owner: str
+    def __init__(self, purpose: _Optional[_Union[Purpose, str]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., original_name: _Optional[str] = ..., request_id: _Optional[str] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class ResumeUploadRequest(_message.Message):
     __slots__ = ("name",)

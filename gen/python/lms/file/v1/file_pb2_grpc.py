@@ -130,7 +130,8 @@ class FileServiceServicer:
         URL; files above the multipart threshold get an S3 multipart upload with
         one presigned URL per part. The upload must be confirmed before
         `expire_time`, otherwise it is swept away. Retrying with the same
-        `request_id` returns the same file with fresh URLs.
+        `request_id` returns the same file with fresh URLs. The certificate and
+        proctoring services upload for a user by naming `owner`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -147,7 +148,8 @@ class FileServiceServicer:
 
     def AbortUpload(self, request, context):
         """AbortUpload gives up a pending upload: the parts or object are deleted
-        and the file ends EXPIRED. Only the owner may call it.
+        and the file ends EXPIRED. The owner (or the internal service that
+        uploads for them) may call it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -161,7 +163,8 @@ class FileServiceServicer:
         refused with INVALID_ARGUMENT and field violations, its object deleted,
         and it ends FAILED. A good image gets its variants and is READY; a video
         is PROCESSING until its renditions are made. Confirming a file that is
-        already confirmed returns it unchanged. Only the owner may call it.
+        already confirmed returns it unchanged. The owner (or the internal
+        service that uploads for them) may call it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

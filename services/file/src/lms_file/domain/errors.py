@@ -18,6 +18,11 @@ class FileAccessDenied(Denied):
         super().__init__("FILE_ACCESS_DENIED", f"you may not use {name}", metadata={"name": name})
 
 
+class OwnerNotYours(Denied):
+    def __init__(self) -> None:
+        super().__init__("FILE_ACCESS_DENIED", "only internal services upload files for another user")
+
+
 class UploadRefused(Invalid):
     """A CreateUpload that the purpose's rules refuse (every broken rule at once)."""
 

@@ -46,9 +46,11 @@ class FileAccess:
     async def owned(
         self, actor: Actor, file_id: str, *, lock: bool = False, uow: FileUnitOfWork
     ) -> StoredFile:
-        """The file, for its owner or an admin; NOT_FOUND for anyone else."""
+        """The file, for its owner, an admin or an internal service acting for itself;
+        NOT_FOUND for anyone else."""
         file = await uow.files.get(file_id, lock=lock)
-        if file is None or not (actor.is_admin or file.owner_id == actor.user_id):
+        service_itself = bool(actor.service) and not actor.user_id
+        if file is None or not (actor.is_admin or service_itself or file.owner_id == actor.user_id):
             raise FileNotFound(file_id)
         return file
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from lms_file.domain.errors import FileStateInvalid, QuotaExceeded
+from lms_file.domain.errors import FileStateInvalid, OwnerNotYours, QuotaExceeded
 from lms_file.domain.model import FileState, StoredFile
 from lms_file.domain.purposes import Purpose, rules_of
 from lms_file.handlers.common import FileAccess, FilePolicy
@@ -41,11 +41,16 @@ class UploadHandlers:
         original_name: str,
         *,
         request_id: str | None = None,
+        owner_id: str | None = None,
     ) -> UploadTicket:
+        """`owner_id`: internal services upload for a user; end users own what they upload."""
+        if owner_id is not None and (actor.user_id or not actor.service):
+            raise OwnerNotYours()
+        owner = owner_id or actor.user_id
         now = self._clock()
         file = StoredFile.start_upload(
             str(uuid.uuid4()),
-            actor.user_id,
+            owner,
             purpose,
             content_type,
             size_bytes,
@@ -57,11 +62,11 @@ class UploadHandlers:
         if size_bytes > self._policy.multipart_threshold_bytes:
             file.part_size_bytes = self._policy.part_size_for(size_bytes)
         async with self._uow() as uow:
-            earlier = await uow.files.by_request_id(actor.user_id, request_id) if request_id else None
+            earlier = await uow.files.by_request_id(owner, request_id) if request_id else None
             if earlier is not None:  # a retried call: the same upload, fresh URLs
                 return await self._ticket(earlier, uploaded=[])
             quota = rules_of(purpose).quota_bytes
-            used = await uow.files.used_bytes(actor.user_id, purpose)
+            used = await uow.files.used_bytes(owner, purpose)
             if used + size_bytes > quota:
                 raise QuotaExceeded(purpose.name, quota, used)
             if file.part_size_bytes:
