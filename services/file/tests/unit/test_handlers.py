@@ -1,31 +1,56 @@
-"""Item use cases against in-memory storage."""
+"""Use cases against in-memory storage and bucket: the paths real parts make hard to
+reach (a transcoder that keeps failing, a retried multipart create, unknown Mux assets)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from lms_file.domain.errors import ItemNotFound
-from lms_file.domain.model import ItemCreated
-from lms_file.handlers import ItemHandlers
+from lms_file.domain.errors import FileStateInvalid
+from lms_file.domain.events import FileFailed
+from lms_file.domain.model import FileState
+from lms_file.domain.mux import mux_signature
+from lms_file.domain.purposes import Purpose
+from lms_file.domain.video import MAX_ATTEMPTS, JobState
+from lms_file.handlers import (
+    ConfirmHandlers,
+    FileAccess,
+    FilePolicy,
+    MuxWebhookHandlers,
+    UploadHandlers,
+    VideoHandlers,
+)
+from lms_file.handlers.ports import TranscodeFailed
 from lms_kit.domain import Actor
-from lms_kit.testing.fakes import FakeStore, UncommittedWork
+from lms_kit.testing.fakes import FakeStore
 
-from .fakes import FakeUnitOfWorkOfFile, State
+from .fakes import FakeBucket, FakeUnitOfWorkOfFile, State
 
-OWNER = Actor.user("u1", "student")
-STRANGER = Actor.user("u2", "student")
-ADMIN = Actor.user("a1", "admin")
+TEACHER = Actor.user("t1", "teacher")
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+MP4 = b"\x00\x00\x00\x20ftypisom" + b"\x00" * 100
 
 
-class Ticking:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+class NoViewers:
+    async def may_view(self, actor, referrer) -> bool:
+        return False
 
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+
+class BrokenTranscoder:
+    calls = 0
+
+    def transcode(self, source: Path, out_dir: Path):
+        self.calls += 1
+        raise TranscodeFailed("moov atom not found")
+
+
+class NoImages:
+    def render(self, source, widths):
+        raise AssertionError("videos get no image variants")
 
 
 @pytest.fixture
@@ -34,49 +59,66 @@ def store() -> FakeStore[State]:
 
 
 @pytest.fixture
-def items(store) -> ItemHandlers:
-    return ItemHandlers(lambda: FakeUnitOfWorkOfFile(store), clock=Ticking())
+def bucket() -> FakeBucket:
+    return FakeBucket()
 
 
-async def test_creating_an_item_stores_it_and_publishes_item_created(items, store):
-    item = await items.create(OWNER, "Notes")
-    assert store.state.items[item.id].title == "Notes"
-    assert store.events_of(ItemCreated) == [ItemCreated(item.id, "u1", "Notes", item.created_at)]
+def handlers(store, bucket, **policy):
+    uow = lambda: FakeUnitOfWorkOfFile(store)  # noqa: E731
+    access = FileAccess(uow, NoViewers())
+    rules = FilePolicy(**policy)
+    return uow, access, rules, UploadHandlers(uow, bucket, access, rules, clock=lambda: NOW)
 
 
-async def test_a_retried_create_with_the_same_request_id_makes_one_item_and_one_event(items, store):
-    first = await items.create(OWNER, "Notes", request_id="r1")
-    again = await items.create(OWNER, "Notes", request_id="r1")
-    assert again.id == first.id
-    assert len(store.state.items) == 1 and len(store.events) == 1
+async def confirmed_video(store, bucket) -> str:
+    uow, access, _, uploads = handlers(store, bucket)
+    ticket = await uploads.create(
+        TEACHER, Purpose.LECTURE_VIDEO, "video/mp4", len(MP4), hashlib.sha256(MP4).hexdigest(), "a.mp4"
+    )
+    bucket.objects[ticket.file.object_key] = MP4
+    await ConfirmHandlers(uow, bucket, NoImages(), access, clock=lambda: NOW).confirm(TEACHER, ticket.file.id)
+    return ticket.file.id
 
 
-async def test_an_item_is_hidden_from_everyone_but_its_owner_and_admins(items):
-    item = await items.create(OWNER, "Notes")
-    assert (await items.get(OWNER, item.id)).id == item.id
-    assert (await items.get(ADMIN, item.id)).id == item.id
-    with pytest.raises(ItemNotFound):
-        await items.get(STRANGER, item.id)
+async def test_a_video_that_never_transcodes_fails_after_the_last_attempt_and_leaves_nothing(store, bucket):
+    file_id = await confirmed_video(store, bucket)
+    uow, access, rules, _ = handlers(store, bucket)
+    transcoder = BrokenTranscoder()
+    videos = VideoHandlers(uow, bucket, transcoder, access, rules, clock=lambda: NOW)
+    assert await videos.run_pending() == MAX_ATTEMPTS  # retried, then given up
+    assert transcoder.calls == MAX_ATTEMPTS
+    file = store.state.files[file_id]
+    assert (file.state, file.failure_reason) == (FileState.FAILED, "VIDEO_PROCESSING_FAILED")
+    assert store.state.jobs[file_id].state is JobState.FAILED
+    assert store.events_of(FileFailed) == [FileFailed(file_id, "t1", "VIDEO_PROCESSING_FAILED", NOW)]
+    assert not [k for k in bucket.objects if k.startswith(f"files/{file_id}/")]
 
 
-async def test_listing_pages_newest_first(items):
-    made = [await items.create(OWNER, f"n{n}") for n in range(3)]
-    await items.create(STRANGER, "not mine")
-    first = await items.list_mine(OWNER, None, 2)
-    assert [i.id for i in first] == [made[2].id, made[1].id]
-    rest = await items.list_mine(OWNER, (first[-1].created_at, first[-1].id), 2)
-    assert [i.id for i in rest] == [made[0].id]
+async def test_a_retried_multipart_create_starts_one_multipart_upload(store, bucket):
+    *_, uploads = handlers(
+        store, bucket, multipart_threshold_bytes=5 * 1024 * 1024, part_size_bytes=5 * 1024 * 1024
+    )
+    args = (TEACHER, Purpose.LECTURE_VIDEO, "video/mp4", 12 * 1024 * 1024, "a" * 64, "big.mp4")
+    first = await uploads.create(*args, request_id="r-1")
+    again = await uploads.create(*args, request_id="r-1")
+    assert again.file.id == first.file.id and bucket.started == 1
+    assert [p.number for p in again.parts] == [1, 2, 3] and len(store.state.files) == 1
 
 
-async def test_a_use_case_that_forgets_to_commit_fails(store):
-    class Forgetful(ItemHandlers):
-        async def create(self, actor, title, *, request_id=None):
-            from lms_file.domain.model import Item
+async def test_a_mux_event_for_an_unknown_asset_is_remembered_and_changes_nothing(store, bucket):
+    uow = lambda: FakeUnitOfWorkOfFile(store)  # noqa: E731
+    webhooks = MuxWebhookHandlers(uow, bucket, ["s"], clock=lambda: NOW)
+    body = json.dumps({"type": "video.asset.ready", "id": "e-9", "data": {"id": "nobody"}}).encode()
+    signature = mux_signature(body, "s", int(NOW.timestamp()))
+    assert not await webhooks.handle(body, signature)
+    assert store.state.mux_events == {"e-9"} and store.events == []
 
-            async with self._uow() as uow:
-                await uow.items.add(Item.create("i1", actor.user_id, title, self._clock()), request_id=None)
-            raise AssertionError("unreachable: leaving without commit must fail")
 
-    with pytest.raises(UncommittedWork):
-        await Forgetful(lambda: FakeUnitOfWorkOfFile(store)).create(OWNER, "Notes")
-    assert store.state.items == {} and store.events == []
+async def test_an_upload_has_its_deadline_and_once_aborted_cannot_be_resumed(store, bucket):
+    *_, uploads = handlers(store, bucket, upload_ttl=timedelta(minutes=5))
+    ticket = await uploads.create(TEACHER, Purpose.ATTACHMENT, "application/pdf", 10, "b" * 64, "n.pdf")
+    assert store.state.files[ticket.file.id].upload_expires_at == NOW + timedelta(minutes=5)
+    aborted = await uploads.abort(TEACHER, ticket.file.id)
+    assert aborted.state is FileState.EXPIRED
+    with pytest.raises(FileStateInvalid):
+        await uploads.resume(TEACHER, ticket.file.id)

@@ -25,13 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/file/v1/events.proto\x12\x0blms.file.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n\x0bItemCreated\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/file/v1/events.proto\x12\x0blms.file.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9e\x01\n\x0c\x46ileUploaded\x12\x0f\n\x07\x66ile_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x30\n\x0c\x63onfirm_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x81\x01\n\tFileReady\x12\x0f\n\x07\x66ile_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x10\n\x08variants\x18\x04 \x03(\t\x12.\n\nready_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"n\n\nFileFailed\x12\x0f\n\x07\x66ile_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12-\n\tfail_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8d\x01\n\nVideoReady\x12\x0f\n\x07\x66ile_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x03 \x01(\x03\x12\x12\n\nreferences\x18\x04 \x03(\t\x12.\n\nready_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.file.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEMCREATED']._serialized_start=74
-  _globals['_ITEMCREATED']._serialized_end=186
+  _globals['_FILEUPLOADED']._serialized_start=75
+  _globals['_FILEUPLOADED']._serialized_end=233
+  _globals['_FILEREADY']._serialized_start=236
+  _globals['_FILEREADY']._serialized_end=365
+  _globals['_FILEFAILED']._serialized_start=367
+  _globals['_FILEFAILED']._serialized_end=477
+  _globals['_VIDEOREADY']._serialized_start=480
+  _globals['_VIDEOREADY']._serialized_end=621
 # @@protoc_insertion_point(module_scope)

@@ -24,53 +24,174 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from lms.options.v1 import options_pb2 as lms_dot_options_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lms/file/v1/file.proto\x12\x0blms.file.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\"\x84\x01\n\x04Item\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1c\n\x05title\x18\x02 \x01(\tB\r\xe2\x41\x01\x02\xaa\xbb\x18\x05\x08\x01\x18\xc8\x01\x12\x13\n\x05owner\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"^\n\x11\x43reateItemRequest\x12+\n\x04item\x18\x01 \x01(\x0b\x32\x11.lms.file.v1.ItemB\n\xe2\x41\x01\x02\xaa\xbb\x18\x02\x08\x01\x12\x1c\n\nrequest_id\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04\x30\x01x\x01\"7\n\x0eGetItemRequest\x12%\n\x04name\x18\x01 \x01(\tB\x17\xe2\x41\x01\x02\xaa\xbb\x18\x0f\x08\x01\"\x0bitems/[^/]+\"J\n\x10ListItemsRequest\x12\x19\n\tpage_size\x18\x01 \x01(\x05\x42\x06\xaa\xbb\x18\x02H\x01\x12\x1b\n\npage_token\x18\x02 \x01(\tB\x07\xaa\xbb\x18\x03\x18\x80\x08\"N\n\x11ListItemsResponse\x12 \n\x05items\x18\x01 \x03(\x0b\x32\x11.lms.file.v1.Item\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*P\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x12\n\x0eITEM_NOT_FOUND\x10\x01\x12\x0f\n\x0bTITLE_BLANK\x10\x02\x32\xc4\x02\n\x0b\x46ileService\x12\x63\n\nCreateItem\x12\x1e.lms.file.v1.CreateItemRequest\x1a\x11.lms.file.v1.Item\"\"\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x16\"\x0e/v1/file/items:\x04item\x12\x63\n\x07GetItem\x12\x1b.lms.file.v1.GetItemRequest\x1a\x11.lms.file.v1.Item\"(\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/file/{name=items/*}\x12k\n\tListItems\x12\x1d.lms.file.v1.ListItemsRequest\x1a\x1e.lms.file.v1.ListItemsResponse\"\x1f\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/file/itemsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lms/file/v1/file.proto\x12\x0blms.file.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\"\x8a\x05\n\x04\x46ile\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x13\n\x05owner\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12+\n\x07purpose\x18\x03 \x01(\x0e\x32\x14.lms.file.v1.PurposeB\x04\xe2\x41\x01\x03\x12+\n\x05state\x18\x04 \x01(\x0e\x32\x16.lms.file.v1.FileStateB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x63ontent_type\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nsize_bytes\x18\x06 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x14\n\x06sha256\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\roriginal_name\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06public\x18\t \x01(\x08\x42\x04\xe2\x41\x01\x03\x12,\n\x08variants\x18\n \x03(\x0b\x32\x14.lms.file.v1.VariantB\x04\xe2\x41\x01\x03\x12\x18\n\nreferences\x18\x0b \x03(\tB\x04\xe2\x41\x01\x03\x12\x1c\n\x0e\x66\x61ilure_reason\x18\x0c \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0c\x63onfirm_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x65xpire_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x64\x65lete_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x64uration_seconds\x18\x11 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1d\n\x0fmux_playback_id\x18\x12 \x01(\tB\x04\xe2\x41\x01\x03\"`\n\x07Variant\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\"\xd2\x02\n\x06Upload\x12\x1f\n\x04\x66ile\x18\x01 \x01(\x0b\x32\x11.lms.file.v1.File\x12)\n\x06method\x18\x02 \x01(\x0e\x32\x19.lms.file.v1.UploadMethod\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x31\n\x07headers\x18\x04 \x03(\x0b\x32 .lms.file.v1.Upload.HeadersEntry\x12&\n\x05parts\x18\x05 \x03(\x0b\x32\x17.lms.file.v1.UploadPart\x12\x17\n\x0fpart_size_bytes\x18\x06 \x01(\x03\x12\x16\n\x0euploaded_parts\x18\x07 \x03(\x05\x12\x33\n\x0furl_expire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"B\n\nUploadPart\x12\x13\n\x0bpart_number\x18\x01 \x01(\x05\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\"\xf0\x02\n\x13\x43reateUploadRequest\x12\x33\n\x07purpose\x18\x01 \x01(\x0e\x32\x14.lms.file.v1.PurposeB\x0c\xe2\x41\x01\x02\xaa\xbb\x18\x04\x08\x01X\x01\x12M\n\x0c\x63ontent_type\x18\x02 \x01(\tB7\xe2\x41\x01\x02\xaa\xbb\x18/\x08\x01\x18\x7f\")[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*\x12\"\n\nsize_bytes\x18\x03 \x01(\x03\x42\x0e\xe2\x41\x01\x02\xaa\xbb\x18\x06\x08\x01\x38\x01H\x01\x12(\n\x06sha256\x18\x04 \x01(\tB\x18\xe2\x41\x01\x02\xaa\xbb\x18\x10\x08\x01\"\x0c[0-9a-f]{64}\x12\x36\n\roriginal_name\x18\x05 \x01(\tB\x1f\xe2\x41\x01\x02\xaa\xbb\x18\x17\x08\x01\x18\xff\x01\"\x10[^/\\\\\\x00-\\x1f]+\x12\x1c\n\nrequest_id\x18\x06 \x01(\tB\x08\xaa\xbb\x18\x04\x30\x01x\x01\x12\x31\n\x05owner\x18\x07 \x01(\tB\"\xaa\xbb\x18\x1e\"\x1ausers/[A-Za-z0-9_-]{1,128}x\x01\"K\n\x13ResumeUploadRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\"J\n\x12\x41\x62ortUploadRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\"L\n\x14\x43onfirmUploadRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\"F\n\x0eGetFileRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\"y\n\x10ListFilesRequest\x12\x19\n\tpage_size\x18\x01 \x01(\x05\x42\x06\xaa\xbb\x18\x02H\x01\x12\x1b\n\npage_token\x18\x02 \x01(\tB\x07\xaa\xbb\x18\x03\x18\x80\x08\x12-\n\x07purpose\x18\x03 \x01(\x0e\x32\x14.lms.file.v1.PurposeB\x06\xaa\xbb\x18\x02X\x01\"N\n\x11ListFilesResponse\x12 \n\x05\x66iles\x18\x01 \x03(\x0b\x32\x11.lms.file.v1.File\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"~\n\x15GetDownloadUrlRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\x12/\n\x07variant\x18\x02 \x01(\tB\x1e\xaa\xbb\x18\x1a\x18@\"\x14[a-z0-9]+\\.[a-z0-9]+x\x01\"\x8b\x01\n\x0b\x44ownloadUrl\x12\x0b\n\x03url\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x12\n\nsize_bytes\x18\x04 \x01(\x03\x12\x14\n\x0cplayback_url\x18\x05 \x01(\t\"w\n\x17GetVideoPlaylistRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\x12&\n\trendition\x18\x02 \x01(\tB\x13\xaa\xbb\x18\x0f\"\x0b[0-9]{3,4}px\x01\"=\n\x17HandleMuxWebhookRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"+\n\x18HandleMuxWebhookResponse\x12\x0f\n\x07handled\x18\x01 \x01(\x08\"I\n\x11\x44\x65leteFileRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\"\xed\x01\n\x13\x41\x64\x64ReferenceRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\x12\x9f\x01\n\x08referrer\x18\x02 \x01(\tB\x8c\x01\xe2\x41\x01\x02\xaa\xbb\x18\x83\x01\x08\x01\x18\x80\x04\"|(courses/[A-Za-z0-9_-]+(/chapters/[A-Za-z0-9_-]+/lectures/[A-Za-z0-9_-]+)?|users/[A-Za-z0-9_-]+|certificates/[A-Za-z0-9_-]+)\"o\n\x16RemoveReferenceRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xaa\xbb\x18\x1e\x08\x01\"\x1a\x66iles/[A-Za-z0-9_-]{1,128}\x12\x1f\n\x08referrer\x18\x02 \x01(\tB\r\xe2\x41\x01\x02\xaa\xbb\x18\x05\x08\x01\x18\x80\x04*\xc1\x01\n\x07Purpose\x12\x17\n\x13PURPOSE_UNSPECIFIED\x10\x00\x12\x12\n\x0ePURPOSE_AVATAR\x10\x01\x12\x1c\n\x18PURPOSE_COURSE_THUMBNAIL\x10\x02\x12\x19\n\x15PURPOSE_LECTURE_VIDEO\x10\x03\x12\x16\n\x12PURPOSE_ATTACHMENT\x10\x04\x12\x17\n\x13PURPOSE_CERTIFICATE\x10\x05\x12\x1f\n\x1bPURPOSE_PROCTORING_SNAPSHOT\x10\x06*\xbe\x01\n\tFileState\x12\x1a\n\x16\x46ILE_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x46ILE_STATE_PENDING_UPLOAD\x10\x01\x12\x19\n\x15\x46ILE_STATE_PROCESSING\x10\x02\x12\x14\n\x10\x46ILE_STATE_READY\x10\x03\x12\x15\n\x11\x46ILE_STATE_FAILED\x10\x04\x12\x16\n\x12\x46ILE_STATE_EXPIRED\x10\x05\x12\x16\n\x12\x46ILE_STATE_DELETED\x10\x06*a\n\x0cUploadMethod\x12\x1d\n\x19UPLOAD_METHOD_UNSPECIFIED\x10\x00\x12\x15\n\x11UPLOAD_METHOD_PUT\x10\x01\x12\x1b\n\x17UPLOAD_METHOD_MULTIPART\x10\x02*\xbf\x03\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x46ILE_NOT_FOUND\x10\x01\x12\x1c\n\x18\x43ONTENT_TYPE_NOT_ALLOWED\x10\x02\x12\x12\n\x0e\x46ILE_TOO_LARGE\x10\x03\x12\x12\n\x0eQUOTA_EXCEEDED\x10\x04\x12\x19\n\x15\x43ONTENT_TYPE_MISMATCH\x10\x05\x12\x11\n\rSIZE_MISMATCH\x10\x06\x12\x15\n\x11\x43HECKSUM_MISMATCH\x10\x07\x12\x11\n\rIMAGE_REFUSED\x10\x08\x12\x12\n\x0eUPLOAD_MISSING\x10\t\x12\x16\n\x12\x46ILE_STATE_INVALID\x10\n\x12\x13\n\x0f\x46ILE_REFERENCED\x10\x0b\x12\x16\n\x12\x46ILE_ACCESS_DENIED\x10\x0c\x12\x15\n\x11VARIANT_NOT_FOUND\x10\r\x12\x17\n\x13STORAGE_UNAVAILABLE\x10\x0e\x12\x1b\n\x17VIDEO_PROCESSING_FAILED\x10\x0f\x12\x1d\n\x19WEBHOOK_SIGNATURE_INVALID\x10\x10\x12\x1b\n\x17WEBHOOK_PAYLOAD_INVALID\x10\x11\x32\xb3\x0c\n\x0b\x46ileService\x12\x87\x01\n\x0c\x43reateUpload\x12 .lms.file.v1.CreateUploadRequest\x1a\x13.lms.file.v1.Upload\"@\xa2\xbb\x18\x1b\x10\x01*\x0b\x63\x65rtificate*\nproctoring\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/files:createUpload:\x01*\x12\x90\x01\n\x0cResumeUpload\x12 .lms.file.v1.ResumeUploadRequest\x1a\x13.lms.file.v1.Upload\"I\xa2\xbb\x18\x1b\x10\x01*\x0b\x63\x65rtificate*\nproctoring\x82\xd3\xe4\x93\x02$\"\x1f/v1/{name=files/*}:resumeUpload:\x01*\x12\x8b\x01\n\x0b\x41\x62ortUpload\x12\x1f.lms.file.v1.AbortUploadRequest\x1a\x11.lms.file.v1.File\"H\xa2\xbb\x18\x1b\x10\x01*\x0b\x63\x65rtificate*\nproctoring\x82\xd3\xe4\x93\x02#\"\x1e/v1/{name=files/*}:abortUpload:\x01*\x12\x91\x01\n\rConfirmUpload\x12!.lms.file.v1.ConfirmUploadRequest\x1a\x11.lms.file.v1.File\"J\xa2\xbb\x18\x1b\x10\x01*\x0b\x63\x65rtificate*\nproctoring\x82\xd3\xe4\x93\x02%\" /v1/{name=files/*}:confirmUpload:\x01*\x12^\n\x07GetFile\x12\x1b.lms.file.v1.GetFileRequest\x1a\x11.lms.file.v1.File\"#\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=files/*}\x12\x66\n\tListFiles\x12\x1d.lms.file.v1.ListFilesRequest\x1a\x1e.lms.file.v1.ListFilesResponse\"\x1a\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/files\x12\x7f\n\x0eGetDownloadUrl\x12\".lms.file.v1.GetDownloadUrlRequest\x1a\x18.lms.file.v1.DownloadUrl\"/\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=files/*}:downloadUrl\x12|\n\x10GetVideoPlaylist\x12$.lms.file.v1.GetVideoPlaylistRequest\x1a\x14.google.api.HttpBody\",\x90\x02\x01\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=files/*}:playlist\x12\x85\x01\n\x10HandleMuxWebhook\x12$.lms.file.v1.HandleMuxWebhookRequest\x1a%.lms.file.v1.HandleMuxWebhookResponse\"$\xa2\xbb\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x18\"\x10/v1/webhooks/mux:\x04\x62ody\x12\x61\n\nDeleteFile\x12\x1e.lms.file.v1.DeleteFileRequest\x1a\x11.lms.file.v1.File\" \xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=files/*}\x12\x93\x01\n\x0c\x41\x64\x64Reference\x12 .lms.file.v1.AddReferenceRequest\x1a\x11.lms.file.v1.File\"N\x90\x02\x02\xa2\xbb\x18\x1d\x10\x01*\x06\x63ourse*\x04user*\x0b\x63\x65rtificate\x82\xd3\xe4\x93\x02$\"\x1f/v1/{name=files/*}:addReference:\x01*\x12\x9c\x01\n\x0fRemoveReference\x12#.lms.file.v1.RemoveReferenceRequest\x1a\x11.lms.file.v1.File\"Q\x90\x02\x02\xa2\xbb\x18\x1d\x10\x01*\x06\x63ourse*\x04user*\x0b\x63\x65rtificate\x82\xd3\xe4\x93\x02\'\"\"/v1/{name=files/*}:removeReference:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.file.v1.file_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEM'].fields_by_name['name']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['name']._serialized_options = b'\342A\001\003'
-  _globals['_ITEM'].fields_by_name['title']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['title']._serialized_options = b'\342A\001\002\252\273\030\005\010\001\030\310\001'
-  _globals['_ITEM'].fields_by_name['owner']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['owner']._serialized_options = b'\342A\001\003'
-  _globals['_ITEM'].fields_by_name['create_time']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
-  _globals['_CREATEITEMREQUEST'].fields_by_name['item']._loaded_options = None
-  _globals['_CREATEITEMREQUEST'].fields_by_name['item']._serialized_options = b'\342A\001\002\252\273\030\002\010\001'
-  _globals['_CREATEITEMREQUEST'].fields_by_name['request_id']._loaded_options = None
-  _globals['_CREATEITEMREQUEST'].fields_by_name['request_id']._serialized_options = b'\252\273\030\0040\001x\001'
-  _globals['_GETITEMREQUEST'].fields_by_name['name']._loaded_options = None
-  _globals['_GETITEMREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\017\010\001\"\013items/[^/]+'
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_size']._loaded_options = None
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_size']._serialized_options = b'\252\273\030\002H\001'
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_token']._loaded_options = None
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_token']._serialized_options = b'\252\273\030\003\030\200\010'
-  _globals['_FILESERVICE'].methods_by_name['CreateItem']._loaded_options = None
-  _globals['_FILESERVICE'].methods_by_name['CreateItem']._serialized_options = b'\242\273\030\002\020\001\202\323\344\223\002\026\"\016/v1/file/items:\004item'
-  _globals['_FILESERVICE'].methods_by_name['GetItem']._loaded_options = None
-  _globals['_FILESERVICE'].methods_by_name['GetItem']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\031\022\027/v1/file/{name=items/*}'
-  _globals['_FILESERVICE'].methods_by_name['ListItems']._loaded_options = None
-  _globals['_FILESERVICE'].methods_by_name['ListItems']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\020\022\016/v1/file/items'
-  _globals['_ERRORREASON']._serialized_start=609
-  _globals['_ERRORREASON']._serialized_end=689
-  _globals['_ITEM']._serialized_start=166
-  _globals['_ITEM']._serialized_end=298
-  _globals['_CREATEITEMREQUEST']._serialized_start=300
-  _globals['_CREATEITEMREQUEST']._serialized_end=394
-  _globals['_GETITEMREQUEST']._serialized_start=396
-  _globals['_GETITEMREQUEST']._serialized_end=451
-  _globals['_LISTITEMSREQUEST']._serialized_start=453
-  _globals['_LISTITEMSREQUEST']._serialized_end=527
-  _globals['_LISTITEMSRESPONSE']._serialized_start=529
-  _globals['_LISTITEMSRESPONSE']._serialized_end=607
-  _globals['_FILESERVICE']._serialized_start=692
-  _globals['_FILESERVICE']._serialized_end=1016
+  _globals['_FILE'].fields_by_name['name']._loaded_options = None
+  _globals['_FILE'].fields_by_name['name']._serialized_options = b'\342A\001\010'
+  _globals['_FILE'].fields_by_name['owner']._loaded_options = None
+  _globals['_FILE'].fields_by_name['owner']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['purpose']._loaded_options = None
+  _globals['_FILE'].fields_by_name['purpose']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['state']._loaded_options = None
+  _globals['_FILE'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['content_type']._loaded_options = None
+  _globals['_FILE'].fields_by_name['content_type']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['size_bytes']._loaded_options = None
+  _globals['_FILE'].fields_by_name['size_bytes']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['sha256']._loaded_options = None
+  _globals['_FILE'].fields_by_name['sha256']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['original_name']._loaded_options = None
+  _globals['_FILE'].fields_by_name['original_name']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['public']._loaded_options = None
+  _globals['_FILE'].fields_by_name['public']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['variants']._loaded_options = None
+  _globals['_FILE'].fields_by_name['variants']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['references']._loaded_options = None
+  _globals['_FILE'].fields_by_name['references']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['failure_reason']._loaded_options = None
+  _globals['_FILE'].fields_by_name['failure_reason']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['create_time']._loaded_options = None
+  _globals['_FILE'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['confirm_time']._loaded_options = None
+  _globals['_FILE'].fields_by_name['confirm_time']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['expire_time']._loaded_options = None
+  _globals['_FILE'].fields_by_name['expire_time']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['delete_time']._loaded_options = None
+  _globals['_FILE'].fields_by_name['delete_time']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['duration_seconds']._loaded_options = None
+  _globals['_FILE'].fields_by_name['duration_seconds']._serialized_options = b'\342A\001\003'
+  _globals['_FILE'].fields_by_name['mux_playback_id']._loaded_options = None
+  _globals['_FILE'].fields_by_name['mux_playback_id']._serialized_options = b'\342A\001\003'
+  _globals['_UPLOAD_HEADERSENTRY']._loaded_options = None
+  _globals['_UPLOAD_HEADERSENTRY']._serialized_options = b'8\001'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['purpose']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['purpose']._serialized_options = b'\342A\001\002\252\273\030\004\010\001X\001'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['content_type']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['content_type']._serialized_options = b'\342A\001\002\252\273\030/\010\001\030\177\")[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['size_bytes']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['size_bytes']._serialized_options = b'\342A\001\002\252\273\030\006\010\0018\001H\001'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['sha256']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['sha256']._serialized_options = b'\342A\001\002\252\273\030\020\010\001\"\014[0-9a-f]{64}'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['original_name']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['original_name']._serialized_options = b'\342A\001\002\252\273\030\027\010\001\030\377\001\"\020[^/\\\\\\x00-\\x1f]+'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['request_id']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['request_id']._serialized_options = b'\252\273\030\0040\001x\001'
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['owner']._loaded_options = None
+  _globals['_CREATEUPLOADREQUEST'].fields_by_name['owner']._serialized_options = b'\252\273\030\036\"\032users/[A-Za-z0-9_-]{1,128}x\001'
+  _globals['_RESUMEUPLOADREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_RESUMEUPLOADREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_ABORTUPLOADREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_ABORTUPLOADREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_CONFIRMUPLOADREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_CONFIRMUPLOADREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_GETFILEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETFILEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_LISTFILESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTFILESREQUEST'].fields_by_name['page_size']._serialized_options = b'\252\273\030\002H\001'
+  _globals['_LISTFILESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTFILESREQUEST'].fields_by_name['page_token']._serialized_options = b'\252\273\030\003\030\200\010'
+  _globals['_LISTFILESREQUEST'].fields_by_name['purpose']._loaded_options = None
+  _globals['_LISTFILESREQUEST'].fields_by_name['purpose']._serialized_options = b'\252\273\030\002X\001'
+  _globals['_GETDOWNLOADURLREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETDOWNLOADURLREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_GETDOWNLOADURLREQUEST'].fields_by_name['variant']._loaded_options = None
+  _globals['_GETDOWNLOADURLREQUEST'].fields_by_name['variant']._serialized_options = b'\252\273\030\032\030@\"\024[a-z0-9]+\\.[a-z0-9]+x\001'
+  _globals['_GETVIDEOPLAYLISTREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETVIDEOPLAYLISTREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_GETVIDEOPLAYLISTREQUEST'].fields_by_name['rendition']._loaded_options = None
+  _globals['_GETVIDEOPLAYLISTREQUEST'].fields_by_name['rendition']._serialized_options = b'\252\273\030\017\"\013[0-9]{3,4}px\001'
+  _globals['_DELETEFILEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_DELETEFILEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_ADDREFERENCEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_ADDREFERENCEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_ADDREFERENCEREQUEST'].fields_by_name['referrer']._loaded_options = None
+  _globals['_ADDREFERENCEREQUEST'].fields_by_name['referrer']._serialized_options = b'\342A\001\002\252\273\030\203\001\010\001\030\200\004\"|(courses/[A-Za-z0-9_-]+(/chapters/[A-Za-z0-9_-]+/lectures/[A-Za-z0-9_-]+)?|users/[A-Za-z0-9_-]+|certificates/[A-Za-z0-9_-]+)'
+  _globals['_REMOVEREFERENCEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_REMOVEREFERENCEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\036\010\001\"\032files/[A-Za-z0-9_-]{1,128}'
+  _globals['_REMOVEREFERENCEREQUEST'].fields_by_name['referrer']._loaded_options = None
+  _globals['_REMOVEREFERENCEREQUEST'].fields_by_name['referrer']._serialized_options = b'\342A\001\002\252\273\030\005\010\001\030\200\004'
+  _globals['_FILESERVICE'].methods_by_name['CreateUpload']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['CreateUpload']._serialized_options = b'\242\273\030\033\020\001*\013certificate*\nproctoring\202\323\344\223\002\033\"\026/v1/files:createUpload:\001*'
+  _globals['_FILESERVICE'].methods_by_name['ResumeUpload']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['ResumeUpload']._serialized_options = b'\242\273\030\033\020\001*\013certificate*\nproctoring\202\323\344\223\002$\"\037/v1/{name=files/*}:resumeUpload:\001*'
+  _globals['_FILESERVICE'].methods_by_name['AbortUpload']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['AbortUpload']._serialized_options = b'\242\273\030\033\020\001*\013certificate*\nproctoring\202\323\344\223\002#\"\036/v1/{name=files/*}:abortUpload:\001*'
+  _globals['_FILESERVICE'].methods_by_name['ConfirmUpload']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['ConfirmUpload']._serialized_options = b'\242\273\030\033\020\001*\013certificate*\nproctoring\202\323\344\223\002%\" /v1/{name=files/*}:confirmUpload:\001*'
+  _globals['_FILESERVICE'].methods_by_name['GetFile']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['GetFile']._serialized_options = b'\220\002\001\242\273\030\002\010\001\202\323\344\223\002\024\022\022/v1/{name=files/*}'
+  _globals['_FILESERVICE'].methods_by_name['ListFiles']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['ListFiles']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\013\022\t/v1/files'
+  _globals['_FILESERVICE'].methods_by_name['GetDownloadUrl']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['GetDownloadUrl']._serialized_options = b'\220\002\001\242\273\030\002\010\001\202\323\344\223\002 \022\036/v1/{name=files/*}:downloadUrl'
+  _globals['_FILESERVICE'].methods_by_name['GetVideoPlaylist']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['GetVideoPlaylist']._serialized_options = b'\220\002\001\242\273\030\002\010\001\202\323\344\223\002\035\022\033/v1/{name=files/*}:playlist'
+  _globals['_FILESERVICE'].methods_by_name['HandleMuxWebhook']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['HandleMuxWebhook']._serialized_options = b'\242\273\030\002\010\001\202\323\344\223\002\030\"\020/v1/webhooks/mux:\004body'
+  _globals['_FILESERVICE'].methods_by_name['DeleteFile']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['DeleteFile']._serialized_options = b'\242\273\030\002\020\001\202\323\344\223\002\024*\022/v1/{name=files/*}'
+  _globals['_FILESERVICE'].methods_by_name['AddReference']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['AddReference']._serialized_options = b'\220\002\002\242\273\030\035\020\001*\006course*\004user*\013certificate\202\323\344\223\002$\"\037/v1/{name=files/*}:addReference:\001*'
+  _globals['_FILESERVICE'].methods_by_name['RemoveReference']._loaded_options = None
+  _globals['_FILESERVICE'].methods_by_name['RemoveReference']._serialized_options = b'\220\002\002\242\273\030\035\020\001*\006course*\004user*\013certificate\202\323\344\223\002\'\"\"/v1/{name=files/*}:removeReference:\001*'
+  _globals['_PURPOSE']._serialized_start=3157
+  _globals['_PURPOSE']._serialized_end=3350
+  _globals['_FILESTATE']._serialized_start=3353
+  _globals['_FILESTATE']._serialized_end=3543
+  _globals['_UPLOADMETHOD']._serialized_start=3545
+  _globals['_UPLOADMETHOD']._serialized_end=3642
+  _globals['_ERRORREASON']._serialized_start=3645
+  _globals['_ERRORREASON']._serialized_end=4092
+  _globals['_FILE']._serialized_start=193
+  _globals['_FILE']._serialized_end=843
+  _globals['_VARIANT']._serialized_start=845
+  _globals['_VARIANT']._serialized_end=941
+  _globals['_UPLOAD']._serialized_start=944
+  _globals['_UPLOAD']._serialized_end=1282
+  _globals['_UPLOAD_HEADERSENTRY']._serialized_start=1236
+  _globals['_UPLOAD_HEADERSENTRY']._serialized_end=1282
+  _globals['_UPLOADPART']._serialized_start=1284
+  _globals['_UPLOADPART']._serialized_end=1350
+  _globals['_CREATEUPLOADREQUEST']._serialized_start=1353
+  _globals['_CREATEUPLOADREQUEST']._serialized_end=1721
+  _globals['_RESUMEUPLOADREQUEST']._serialized_start=1723
+  _globals['_RESUMEUPLOADREQUEST']._serialized_end=1798
+  _globals['_ABORTUPLOADREQUEST']._serialized_start=1800
+  _globals['_ABORTUPLOADREQUEST']._serialized_end=1874
+  _globals['_CONFIRMUPLOADREQUEST']._serialized_start=1876
+  _globals['_CONFIRMUPLOADREQUEST']._serialized_end=1952
+  _globals['_GETFILEREQUEST']._serialized_start=1954
+  _globals['_GETFILEREQUEST']._serialized_end=2024
+  _globals['_LISTFILESREQUEST']._serialized_start=2026
+  _globals['_LISTFILESREQUEST']._serialized_end=2147
+  _globals['_LISTFILESRESPONSE']._serialized_start=2149
+  _globals['_LISTFILESRESPONSE']._serialized_end=2227
+  _globals['_GETDOWNLOADURLREQUEST']._serialized_start=2229
+  _globals['_GETDOWNLOADURLREQUEST']._serialized_end=2355
+  _globals['_DOWNLOADURL']._serialized_start=2358
+  _globals['_DOWNLOADURL']._serialized_end=2497
+  _globals['_GETVIDEOPLAYLISTREQUEST']._serialized_start=2499
+  _globals['_GETVIDEOPLAYLISTREQUEST']._serialized_end=2618
+  _globals['_HANDLEMUXWEBHOOKREQUEST']._serialized_start=2620
+  _globals['_HANDLEMUXWEBHOOKREQUEST']._serialized_end=2681
+  _globals['_HANDLEMUXWEBHOOKRESPONSE']._serialized_start=2683
+  _globals['_HANDLEMUXWEBHOOKRESPONSE']._serialized_end=2726
+  _globals['_DELETEFILEREQUEST']._serialized_start=2728
+  _globals['_DELETEFILEREQUEST']._serialized_end=2801
+  _globals['_ADDREFERENCEREQUEST']._serialized_start=2804
+  _globals['_ADDREFERENCEREQUEST']._serialized_end=3041
+  _globals['_REMOVEREFERENCEREQUEST']._serialized_start=3043
+  _globals['_REMOVEREFERENCEREQUEST']._serialized_end=3154
+  _globals['_FILESERVICE']._serialized_start=4095
+  _globals['_FILESERVICE']._serialized_end=5682
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lms.file.v1 import file_pb2 as lms_dot_file_dot_v1_dot_file__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -26,8 +27,13 @@ if _version_not_supported:
 
 
 class FileServiceStub:
-    """FileService is the file service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """FileService keeps the platform's objects (avatars, course thumbnails,
+    lecture videos, attachments, certificate PDFs, proctoring snapshots) in an
+    S3 bucket. Bytes never pass through the service: clients upload with
+    presigned URLs straight to S3 and confirm; the service then checks the
+    object (size, SHA-256, real content type by its first bytes) before it can
+    be used, makes the variants its purpose needs, and hands out short-lived
+    presigned download URLs to callers allowed to see it.
 
     Errors carry google.rpc.ErrorInfo with domain "file.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -40,50 +46,213 @@ class FileServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateItem = channel.unary_unary(
-                '/lms.file.v1.FileService/CreateItem',
-                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.CreateItemRequest.SerializeToString,
-                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.Item.FromString,
+        self.CreateUpload = channel.unary_unary(
+                '/lms.file.v1.FileService/CreateUpload',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.CreateUploadRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.Upload.FromString,
                 _registered_method=True)
-        self.GetItem = channel.unary_unary(
-                '/lms.file.v1.FileService/GetItem',
-                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetItemRequest.SerializeToString,
-                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.Item.FromString,
+        self.ResumeUpload = channel.unary_unary(
+                '/lms.file.v1.FileService/ResumeUpload',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.ResumeUploadRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.Upload.FromString,
                 _registered_method=True)
-        self.ListItems = channel.unary_unary(
-                '/lms.file.v1.FileService/ListItems',
-                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.ListItemsRequest.SerializeToString,
-                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ListItemsResponse.FromString,
+        self.AbortUpload = channel.unary_unary(
+                '/lms.file.v1.FileService/AbortUpload',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.AbortUploadRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+                _registered_method=True)
+        self.ConfirmUpload = channel.unary_unary(
+                '/lms.file.v1.FileService/ConfirmUpload',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.ConfirmUploadRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+                _registered_method=True)
+        self.GetFile = channel.unary_unary(
+                '/lms.file.v1.FileService/GetFile',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetFileRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+                _registered_method=True)
+        self.ListFiles = channel.unary_unary(
+                '/lms.file.v1.FileService/ListFiles',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.ListFilesRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ListFilesResponse.FromString,
+                _registered_method=True)
+        self.GetDownloadUrl = channel.unary_unary(
+                '/lms.file.v1.FileService/GetDownloadUrl',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.FromString,
+                _registered_method=True)
+        self.GetVideoPlaylist = channel.unary_unary(
+                '/lms.file.v1.FileService/GetVideoPlaylist',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.HandleMuxWebhook = channel.unary_unary(
+                '/lms.file.v1.FileService/HandleMuxWebhook',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.FromString,
+                _registered_method=True)
+        self.DeleteFile = channel.unary_unary(
+                '/lms.file.v1.FileService/DeleteFile',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.DeleteFileRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+                _registered_method=True)
+        self.AddReference = channel.unary_unary(
+                '/lms.file.v1.FileService/AddReference',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.AddReferenceRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+                _registered_method=True)
+        self.RemoveReference = channel.unary_unary(
+                '/lms.file.v1.FileService/RemoveReference',
+                request_serializer=lms_dot_file_dot_v1_dot_file__pb2.RemoveReferenceRequest.SerializeToString,
+                response_deserializer=lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
                 _registered_method=True)
 
 
 class FileServiceServicer:
-    """FileService is the file service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """FileService keeps the platform's objects (avatars, course thumbnails,
+    lecture videos, attachments, certificate PDFs, proctoring snapshots) in an
+    S3 bucket. Bytes never pass through the service: clients upload with
+    presigned URLs straight to S3 and confirm; the service then checks the
+    object (size, SHA-256, real content type by its first bytes) before it can
+    be used, makes the variants its purpose needs, and hands out short-lived
+    presigned download URLs to callers allowed to see it.
 
     Errors carry google.rpc.ErrorInfo with domain "file.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
     "platform.lms" and a reason from lms.type.v1.ErrorReason).
     """
 
-    def CreateItem(self, request, context):
-        """CreateItem adds an item owned by the caller. Retrying with the same
-        `request_id` returns the item the first call created.
+    def CreateUpload(self, request, context):
+        """CreateUpload starts an upload of a file owned by the caller. The
+        declared size and content type are checked against the purpose's limits
+        and the caller's quota (INVALID_ARGUMENT with field violations;
+        RESOURCE_EXHAUSTED, QUOTA_EXCEEDED). Small files get one presigned PUT
+        URL; files above the multipart threshold get an S3 multipart upload with
+        one presigned URL per part. The upload must be confirmed before
+        `expire_time`, otherwise it is swept away. Retrying with the same
+        `request_id` returns the same file with fresh URLs. The certificate and
+        proctoring services upload for a user by naming `owner`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetItem(self, request, context):
-        """GetItem returns an item. Only its owner and administrators see it; for
-        anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+    def ResumeUpload(self, request, context):
+        """ResumeUpload continues an interrupted multipart upload: it lists the
+        parts S3 already holds and returns fresh URLs for the missing ones. Only
+        the owner may call it, while the upload is pending.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListItems(self, request, context):
-        """ListItems lists the caller's items, newest first.
+    def AbortUpload(self, request, context):
+        """AbortUpload gives up a pending upload: the parts or object are deleted
+        and the file ends EXPIRED. The owner (or the internal service that
+        uploads for them) may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmUpload(self, request, context):
+        """ConfirmUpload tells the service the bytes are in S3. It completes a
+        multipart upload, then reads the object and checks its size, SHA-256
+        and content type by magic bytes (not the client's word), and for images
+        the pixel count (decompression bombs). A file that fails a check is
+        refused with INVALID_ARGUMENT and field violations, its object deleted,
+        and it ends FAILED. A good image gets its variants and is READY; a video
+        is PROCESSING until its renditions are made. Confirming a file that is
+        already confirmed returns it unchanged. The owner (or the internal
+        service that uploads for them) may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFile(self, request, context):
+        """GetFile returns a file's metadata. The owner, administrators, internal
+        services and, for public files, anyone see it; for others it does not
+        exist (NOT_FOUND, FILE_NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFiles(self, request, context):
+        """ListFiles lists the caller's files, newest first, optionally of one
+        purpose. Deleted files are not listed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDownloadUrl(self, request, context):
+        """GetDownloadUrl returns a short-lived presigned GET URL of a READY file
+        (or one of its variants). S3 honours byte ranges on it, and answers with
+        `Content-Disposition: attachment` naming the original file. Allowed for
+        the owner, administrators, anyone for public files (published course
+        thumbnails, avatars), and callers who may see a lecture that references
+        the file (the course service decides: enrolled learners, the course's
+        teachers, anyone for a free preview). Others get PERMISSION_DENIED,
+        FILE_ACCESS_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVideoPlaylist(self, request, context):
+        """GetVideoPlaylist returns a READY lecture video's HLS playlist
+        (`application/vnd.apple.mpegurl`). Without `rendition`, the master
+        playlist, whose renditions point at this RPC's REST path; with one (e.g.
+        `240p`), that rendition's playlist with presigned segment URLs. Same
+        callers as GetDownloadUrl (players send the Authorization header on
+        every playlist request). Videos handled by Mux play through
+        `mux_playback_id` instead (FAILED_PRECONDITION, FILE_STATE_INVALID here).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleMuxWebhook(self, request, context):
+        """HandleMuxWebhook receives Mux's webhook events. The raw body is checked
+        against the `Mux-Signature` header (`t=<unix time>,v1=<HMAC-SHA256 of
+        "<t>.<body>" with the signing secret>`, at most 5 minutes old); a bad or
+        stale signature is INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID, and
+        changes nothing. `video.asset.ready` makes the video READY with its
+        duration and playback id; `video.asset.errored` makes it FAILED. Each
+        event id is handled once; a replay answers success and does nothing.
+        Called by Mux, so no sign-in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteFile(self, request, context):
+        """DeleteFile soft-deletes a file: it disappears at once, its objects are
+        purged after the retention period. A file still referenced (by a
+        lecture, an avatar...) is not deleted (FAILED_PRECONDITION,
+        FILE_REFERENCED). The owner and administrators may call it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddReference(self, request, context):
+        """AddReference records that a resource of another service (a lecture
+        `courses/{course}/chapters/{chapter}/lectures/{lecture}`, a course
+        `courses/{course}`, a user's avatar `users/{user}`) uses the file, so it
+        is kept, and a lecture's viewers may download it. Adding a reference that
+        exists is a no-op. The course, user and certificate services may call
+        it, and the file's owner.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveReference(self, request, context):
+        """RemoveReference drops a reference; removing one that does not exist is
+        a no-op. Same callers as AddReference.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,20 +261,65 @@ class FileServiceServicer:
 
 def add_FileServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateItem,
-                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.CreateItemRequest.FromString,
-                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.Item.SerializeToString,
+            'CreateUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateUpload,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.CreateUploadRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.Upload.SerializeToString,
             ),
-            'GetItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetItem,
-                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetItemRequest.FromString,
-                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.Item.SerializeToString,
+            'ResumeUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeUpload,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ResumeUploadRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.Upload.SerializeToString,
             ),
-            'ListItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListItems,
-                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ListItemsRequest.FromString,
-                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.ListItemsResponse.SerializeToString,
+            'AbortUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.AbortUpload,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.AbortUploadRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
+            ),
+            'ConfirmUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmUpload,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ConfirmUploadRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
+            ),
+            'GetFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFile,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetFileRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
+            ),
+            'ListFiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFiles,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.ListFilesRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.ListFilesResponse.SerializeToString,
+            ),
+            'GetDownloadUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDownloadUrl,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.SerializeToString,
+            ),
+            'GetVideoPlaylist': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVideoPlaylist,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'HandleMuxWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleMuxWebhook,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.SerializeToString,
+            ),
+            'DeleteFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteFile,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.DeleteFileRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
+            ),
+            'AddReference': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddReference,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.AddReferenceRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
+            ),
+            'RemoveReference': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveReference,
+                    request_deserializer=lms_dot_file_dot_v1_dot_file__pb2.RemoveReferenceRequest.FromString,
+                    response_serializer=lms_dot_file_dot_v1_dot_file__pb2.File.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,8 +330,13 @@ def add_FileServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class FileService:
-    """FileService is the file service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """FileService keeps the platform's objects (avatars, course thumbnails,
+    lecture videos, attachments, certificate PDFs, proctoring snapshots) in an
+    S3 bucket. Bytes never pass through the service: clients upload with
+    presigned URLs straight to S3 and confirm; the service then checks the
+    object (size, SHA-256, real content type by its first bytes) before it can
+    be used, makes the variants its purpose needs, and hands out short-lived
+    presigned download URLs to callers allowed to see it.
 
     Errors carry google.rpc.ErrorInfo with domain "file.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -125,7 +344,7 @@ class FileService:
     """
 
     @staticmethod
-    def CreateItem(request,
+    def CreateUpload(request,
             target,
             options=(),
             channel_credentials=None,
@@ -138,9 +357,9 @@ class FileService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.file.v1.FileService/CreateItem',
-            lms_dot_file_dot_v1_dot_file__pb2.CreateItemRequest.SerializeToString,
-            lms_dot_file_dot_v1_dot_file__pb2.Item.FromString,
+            '/lms.file.v1.FileService/CreateUpload',
+            lms_dot_file_dot_v1_dot_file__pb2.CreateUploadRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.Upload.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,7 +371,7 @@ class FileService:
             _registered_method=True)
 
     @staticmethod
-    def GetItem(request,
+    def ResumeUpload(request,
             target,
             options=(),
             channel_credentials=None,
@@ -165,9 +384,9 @@ class FileService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.file.v1.FileService/GetItem',
-            lms_dot_file_dot_v1_dot_file__pb2.GetItemRequest.SerializeToString,
-            lms_dot_file_dot_v1_dot_file__pb2.Item.FromString,
+            '/lms.file.v1.FileService/ResumeUpload',
+            lms_dot_file_dot_v1_dot_file__pb2.ResumeUploadRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.Upload.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +398,7 @@ class FileService:
             _registered_method=True)
 
     @staticmethod
-    def ListItems(request,
+    def AbortUpload(request,
             target,
             options=(),
             channel_credentials=None,
@@ -192,9 +411,252 @@ class FileService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.file.v1.FileService/ListItems',
-            lms_dot_file_dot_v1_dot_file__pb2.ListItemsRequest.SerializeToString,
-            lms_dot_file_dot_v1_dot_file__pb2.ListItemsResponse.FromString,
+            '/lms.file.v1.FileService/AbortUpload',
+            lms_dot_file_dot_v1_dot_file__pb2.AbortUploadRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmUpload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/ConfirmUpload',
+            lms_dot_file_dot_v1_dot_file__pb2.ConfirmUploadRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/GetFile',
+            lms_dot_file_dot_v1_dot_file__pb2.GetFileRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/ListFiles',
+            lms_dot_file_dot_v1_dot_file__pb2.ListFilesRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.ListFilesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDownloadUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/GetDownloadUrl',
+            lms_dot_file_dot_v1_dot_file__pb2.GetDownloadUrlRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.DownloadUrl.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVideoPlaylist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/GetVideoPlaylist',
+            lms_dot_file_dot_v1_dot_file__pb2.GetVideoPlaylistRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleMuxWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/HandleMuxWebhook',
+            lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.HandleMuxWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/DeleteFile',
+            lms_dot_file_dot_v1_dot_file__pb2.DeleteFileRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddReference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/AddReference',
+            lms_dot_file_dot_v1_dot_file__pb2.AddReferenceRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveReference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.file.v1.FileService/RemoveReference',
+            lms_dot_file_dot_v1_dot_file__pb2.RemoveReferenceRequest.SerializeToString,
+            lms_dot_file_dot_v1_dot_file__pb2.File.FromString,
             options,
             channel_credentials,
             insecure,

@@ -12,20 +12,20 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/file/v1/events.proto.
  */
 export const file_lms_file_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvZmlsZS92MS9ldmVudHMucHJvdG8SC2xtcy5maWxlLnYxInAKC0l0ZW1DcmVhdGVkEg8KB2l0ZW1faWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChhsbXMvZmlsZS92MS9ldmVudHMucHJvdG8SC2xtcy5maWxlLnYxIp4BCgxGaWxlVXBsb2FkZWQSDwoHZmlsZV9pZBgBIAEoCRIQCghvd25lcl9pZBgCIAEoCRIPCgdwdXJwb3NlGAMgASgJEhQKDGNvbnRlbnRfdHlwZRgEIAEoCRISCgpzaXplX2J5dGVzGAUgASgDEjAKDGNvbmZpcm1fdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAigQEKCUZpbGVSZWFkeRIPCgdmaWxlX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg8KB3B1cnBvc2UYAyABKAkSEAoIdmFyaWFudHMYBCADKAkSLgoKcmVhZHlfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAibgoKRmlsZUZhaWxlZBIPCgdmaWxlX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg4KBnJlYXNvbhgDIAEoCRItCglmYWlsX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIo0BCgpWaWRlb1JlYWR5Eg8KB2ZpbGVfaWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSGAoQZHVyYXRpb25fc2Vjb25kcxgDIAEoAxISCgpyZWZlcmVuY2VzGAQgAygJEi4KCnJlYWR5X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
- * ItemCreated: an item was created.
+ * FileUploaded: an upload was confirmed and its bytes passed every check.
  *
- * @generated from message lms.file.v1.ItemCreated
+ * @generated from message lms.file.v1.FileUploaded
  */
-export type ItemCreated = Message<"lms.file.v1.ItemCreated"> & {
+export type FileUploaded = Message<"lms.file.v1.FileUploaded"> & {
   /**
-   * The item id.
+   * The file id (`files/{file_id}`).
    *
-   * @generated from field: string item_id = 1;
+   * @generated from field: string file_id = 1;
    */
-  itemId: string;
+  fileId: string;
 
   /**
    * The owner's user id.
@@ -35,24 +35,181 @@ export type ItemCreated = Message<"lms.file.v1.ItemCreated"> & {
   ownerId: string;
 
   /**
-   * The title it was created with.
+   * The purpose, as the lms.file.v1.Purpose value name (e.g.
+   * `PURPOSE_LECTURE_VIDEO`).
    *
-   * @generated from field: string title = 3;
+   * @generated from field: string purpose = 3;
    */
-  title: string;
+  purpose: string;
 
   /**
-   * When it was created.
+   * The content type its bytes show.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: string content_type = 4;
    */
-  createTime?: Timestamp | undefined;
+  contentType: string;
+
+  /**
+   * Its size in bytes.
+   *
+   * @generated from field: int64 size_bytes = 5;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * When it was confirmed.
+   *
+   * @generated from field: google.protobuf.Timestamp confirm_time = 6;
+   */
+  confirmTime?: Timestamp | undefined;
 };
 
 /**
- * Describes the message lms.file.v1.ItemCreated.
- * Use `create(ItemCreatedSchema)` to create a new message.
+ * Describes the message lms.file.v1.FileUploaded.
+ * Use `create(FileUploadedSchema)` to create a new message.
  */
-export const ItemCreatedSchema: GenMessage<ItemCreated> = /*@__PURE__*/
+export const FileUploadedSchema: GenMessage<FileUploaded> = /*@__PURE__*/
   messageDesc(file_lms_file_v1_events, 0);
+
+/**
+ * FileReady: a file and its variants can be downloaded.
+ *
+ * @generated from message lms.file.v1.FileReady
+ */
+export type FileReady = Message<"lms.file.v1.FileReady"> & {
+  /**
+   * The file id.
+   *
+   * @generated from field: string file_id = 1;
+   */
+  fileId: string;
+
+  /**
+   * The owner's user id.
+   *
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * The purpose (lms.file.v1.Purpose value name).
+   *
+   * @generated from field: string purpose = 3;
+   */
+  purpose: string;
+
+  /**
+   * The names of its variants (e.g. `w320.webp`).
+   *
+   * @generated from field: repeated string variants = 4;
+   */
+  variants: string[];
+
+  /**
+   * When it became ready.
+   *
+   * @generated from field: google.protobuf.Timestamp ready_time = 5;
+   */
+  readyTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.FileReady.
+ * Use `create(FileReadySchema)` to create a new message.
+ */
+export const FileReadySchema: GenMessage<FileReady> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_events, 1);
+
+/**
+ * FileFailed: a confirmed upload was refused or its processing failed; its
+ * objects were deleted.
+ *
+ * @generated from message lms.file.v1.FileFailed
+ */
+export type FileFailed = Message<"lms.file.v1.FileFailed"> & {
+  /**
+   * The file id.
+   *
+   * @generated from field: string file_id = 1;
+   */
+  fileId: string;
+
+  /**
+   * The owner's user id.
+   *
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * Why (an lms.file.v1.ErrorReason name, e.g. `CHECKSUM_MISMATCH`).
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * When it failed.
+   *
+   * @generated from field: google.protobuf.Timestamp fail_time = 4;
+   */
+  failTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.FileFailed.
+ * Use `create(FileFailedSchema)` to create a new message.
+ */
+export const FileFailedSchema: GenMessage<FileFailed> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_events, 2);
+
+/**
+ * VideoReady: a lecture video can be played; the course service updates
+ * the duration of the lectures that reference it.
+ *
+ * @generated from message lms.file.v1.VideoReady
+ */
+export type VideoReady = Message<"lms.file.v1.VideoReady"> & {
+  /**
+   * The file id.
+   *
+   * @generated from field: string file_id = 1;
+   */
+  fileId: string;
+
+  /**
+   * The owner's user id.
+   *
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * Its duration in seconds (rounded up).
+   *
+   * @generated from field: int64 duration_seconds = 3;
+   */
+  durationSeconds: bigint;
+
+  /**
+   * The resources that reference it when it became ready (e.g. lectures).
+   *
+   * @generated from field: repeated string references = 4;
+   */
+  references: string[];
+
+  /**
+   * When it became ready.
+   *
+   * @generated from field: google.protobuf.Timestamp ready_time = 5;
+   */
+  readyTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.VideoReady.
+ * Use `create(VideoReadySchema)` to create a new message.
+ */
+export const VideoReadySchema: GenMessage<VideoReady> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_events, 3);
 

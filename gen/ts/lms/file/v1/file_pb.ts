@@ -6,6 +6,8 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
+import type { HttpBody, HttpBodySchema } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
@@ -15,86 +17,384 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/file/v1/file.proto.
  */
 export const file_lms_file_v1_file: GenFile = /*@__PURE__*/
-  fileDesc("ChZsbXMvZmlsZS92MS9maWxlLnByb3RvEgtsbXMuZmlsZS52MSKEAQoESXRlbRISCgRuYW1lGAEgASgJQgTiQQEDEhwKBXRpdGxlGAIgASgJQg3iQQECqrsYBQgBGMgBEhMKBW93bmVyGAMgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJeChFDcmVhdGVJdGVtUmVxdWVzdBIrCgRpdGVtGAEgASgLMhEubG1zLmZpbGUudjEuSXRlbUIK4kEBAqq7GAIIARIcCgpyZXF1ZXN0X2lkGAIgASgJQgiquxgEMAF4ASI3Cg5HZXRJdGVtUmVxdWVzdBIlCgRuYW1lGAEgASgJQhfiQQECqrsYDwgBIgtpdGVtcy9bXi9dKyJKChBMaXN0SXRlbXNSZXF1ZXN0EhkKCXBhZ2Vfc2l6ZRgBIAEoBUIGqrsYAkgBEhsKCnBhZ2VfdG9rZW4YAiABKAlCB6q7GAMYgAgiTgoRTGlzdEl0ZW1zUmVzcG9uc2USIAoFaXRlbXMYASADKAsyES5sbXMuZmlsZS52MS5JdGVtEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSpQCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABISCg5JVEVNX05PVF9GT1VORBABEg8KC1RJVExFX0JMQU5LEAIyxAIKC0ZpbGVTZXJ2aWNlEmMKCkNyZWF0ZUl0ZW0SHi5sbXMuZmlsZS52MS5DcmVhdGVJdGVtUmVxdWVzdBoRLmxtcy5maWxlLnYxLkl0ZW0iIqK7GAIQAYLT5JMCFjoEaXRlbSIOL3YxL2ZpbGUvaXRlbXMSYwoHR2V0SXRlbRIbLmxtcy5maWxlLnYxLkdldEl0ZW1SZXF1ZXN0GhEubG1zLmZpbGUudjEuSXRlbSIokAIBorsYAhABgtPkkwIZEhcvdjEvZmlsZS97bmFtZT1pdGVtcy8qfRJrCglMaXN0SXRlbXMSHS5sbXMuZmlsZS52MS5MaXN0SXRlbXNSZXF1ZXN0Gh4ubG1zLmZpbGUudjEuTGlzdEl0ZW1zUmVzcG9uc2UiH5ACAaK7GAIQAYLT5JMCEBIOL3YxL2ZpbGUvaXRlbXNiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChZsbXMvZmlsZS92MS9maWxlLnByb3RvEgtsbXMuZmlsZS52MSKKBQoERmlsZRISCgRuYW1lGAEgASgJQgTiQQEIEhMKBW93bmVyGAIgASgJQgTiQQEDEisKB3B1cnBvc2UYAyABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgTiQQEDEisKBXN0YXRlGAQgASgOMhYubG1zLmZpbGUudjEuRmlsZVN0YXRlQgTiQQEDEhoKDGNvbnRlbnRfdHlwZRgFIAEoCUIE4kEBAxIYCgpzaXplX2J5dGVzGAYgASgDQgTiQQEDEhQKBnNoYTI1NhgHIAEoCUIE4kEBAxIbCg1vcmlnaW5hbF9uYW1lGAggASgJQgTiQQEDEhQKBnB1YmxpYxgJIAEoCEIE4kEBAxIsCgh2YXJpYW50cxgKIAMoCzIULmxtcy5maWxlLnYxLlZhcmlhbnRCBOJBAQMSGAoKcmVmZXJlbmNlcxgLIAMoCUIE4kEBAxIcCg5mYWlsdXJlX3JlYXNvbhgMIAEoCUIE4kEBAxI1CgtjcmVhdGVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMY29uZmlybV90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI1CgtleHBpcmVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNQoLZGVsZXRlX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEh4KEGR1cmF0aW9uX3NlY29uZHMYESABKANCBOJBAQMSHQoPbXV4X3BsYXliYWNrX2lkGBIgASgJQgTiQQEDImAKB1ZhcmlhbnQSDAoEbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKAUSDgoGaGVpZ2h0GAQgASgFEhIKCnNpemVfYnl0ZXMYBSABKAMi0gIKBlVwbG9hZBIfCgRmaWxlGAEgASgLMhEubG1zLmZpbGUudjEuRmlsZRIpCgZtZXRob2QYAiABKA4yGS5sbXMuZmlsZS52MS5VcGxvYWRNZXRob2QSCwoDdXJsGAMgASgJEjEKB2hlYWRlcnMYBCADKAsyIC5sbXMuZmlsZS52MS5VcGxvYWQuSGVhZGVyc0VudHJ5EiYKBXBhcnRzGAUgAygLMhcubG1zLmZpbGUudjEuVXBsb2FkUGFydBIXCg9wYXJ0X3NpemVfYnl0ZXMYBiABKAMSFgoOdXBsb2FkZWRfcGFydHMYByADKAUSMwoPdXJsX2V4cGlyZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCCgpVcGxvYWRQYXJ0EhMKC3BhcnRfbnVtYmVyGAEgASgFEgsKA3VybBgCIAEoCRISCgpzaXplX2J5dGVzGAMgASgDIvACChNDcmVhdGVVcGxvYWRSZXF1ZXN0EjMKB3B1cnBvc2UYASABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgziQQECqrsYBAgBWAESTQoMY29udGVudF90eXBlGAIgASgJQjfiQQECqrsYLwgBGH8iKVthLXowLTldW2EtejAtOS4rLV0qL1thLXowLTldW2EtejAtOS4rLV0qEiIKCnNpemVfYnl0ZXMYAyABKANCDuJBAQKquxgGCAE4AUgBEigKBnNoYTI1NhgEIAEoCUIY4kEBAqq7GBAIASIMWzAtOWEtZl17NjR9EjYKDW9yaWdpbmFsX25hbWUYBSABKAlCH+JBAQKquxgXCAEY/wEiEFteL1xcXHgwMC1ceDFmXSsSHAoKcmVxdWVzdF9pZBgGIAEoCUIIqrsYBDABeAESMQoFb3duZXIYByABKAlCIqq7GB4iGnVzZXJzL1tBLVphLXowLTlfLV17MSwxMjh9eAEiSwoTUmVzdW1lVXBsb2FkUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fSJKChJBYm9ydFVwbG9hZFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0iTAoUQ29uZmlybVVwbG9hZFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0iRgoOR2V0RmlsZVJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0ieQoQTGlzdEZpbGVzUmVxdWVzdBIZCglwYWdlX3NpemUYASABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAIgASgJQgequxgDGIAIEi0KB3B1cnBvc2UYAyABKA4yFC5sbXMuZmlsZS52MS5QdXJwb3NlQgaquxgCWAEiTgoRTGlzdEZpbGVzUmVzcG9uc2USIAoFZmlsZXMYASADKAsyES5sbXMuZmlsZS52MS5GaWxlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ+ChVHZXREb3dubG9hZFVybFJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0SLwoHdmFyaWFudBgCIAEoCUIeqrsYGhhAIhRbYS16MC05XStcLlthLXowLTldK3gBIosBCgtEb3dubG9hZFVybBILCgN1cmwYASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfdHlwZRgDIAEoCRISCgpzaXplX2J5dGVzGAQgASgDEhQKDHBsYXliYWNrX3VybBgFIAEoCSJ3ChdHZXRWaWRlb1BsYXlsaXN0UmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fRImCglyZW5kaXRpb24YAiABKAlCE6q7GA8iC1swLTldezMsNH1weAEiPQoXSGFuZGxlTXV4V2ViaG9va1JlcXVlc3QSIgoEYm9keRgBIAEoCzIULmdvb2dsZS5hcGkuSHR0cEJvZHkiKwoYSGFuZGxlTXV4V2ViaG9va1Jlc3BvbnNlEg8KB2hhbmRsZWQYASABKAgiSQoRRGVsZXRlRmlsZVJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0i7QEKE0FkZFJlZmVyZW5jZVJlcXVlc3QSNAoEbmFtZRgBIAEoCUIm4kEBAqq7GB4IASIaZmlsZXMvW0EtWmEtejAtOV8tXXsxLDEyOH0SnwEKCHJlZmVycmVyGAIgASgJQowB4kEBAqq7GIMBCAEYgAQifChjb3Vyc2VzL1tBLVphLXowLTlfLV0rKC9jaGFwdGVycy9bQS1aYS16MC05Xy1dKy9sZWN0dXJlcy9bQS1aYS16MC05Xy1dKyk/fHVzZXJzL1tBLVphLXowLTlfLV0rfGNlcnRpZmljYXRlcy9bQS1aYS16MC05Xy1dKykibwoWUmVtb3ZlUmVmZXJlbmNlUmVxdWVzdBI0CgRuYW1lGAEgASgJQibiQQECqrsYHggBIhpmaWxlcy9bQS1aYS16MC05Xy1dezEsMTI4fRIfCghyZWZlcnJlchgCIAEoCUIN4kEBAqq7GAUIARiABCrBAQoHUHVycG9zZRIXChNQVVJQT1NFX1VOU1BFQ0lGSUVEEAASEgoOUFVSUE9TRV9BVkFUQVIQARIcChhQVVJQT1NFX0NPVVJTRV9USFVNQk5BSUwQAhIZChVQVVJQT1NFX0xFQ1RVUkVfVklERU8QAxIWChJQVVJQT1NFX0FUVEFDSE1FTlQQBBIXChNQVVJQT1NFX0NFUlRJRklDQVRFEAUSHwobUFVSUE9TRV9QUk9DVE9SSU5HX1NOQVBTSE9UEAYqvgEKCUZpbGVTdGF0ZRIaChZGSUxFX1NUQVRFX1VOU1BFQ0lGSUVEEAASHQoZRklMRV9TVEFURV9QRU5ESU5HX1VQTE9BRBABEhkKFUZJTEVfU1RBVEVfUFJPQ0VTU0lORxACEhQKEEZJTEVfU1RBVEVfUkVBRFkQAxIVChFGSUxFX1NUQVRFX0ZBSUxFRBAEEhYKEkZJTEVfU1RBVEVfRVhQSVJFRBAFEhYKEkZJTEVfU1RBVEVfREVMRVRFRBAGKmEKDFVwbG9hZE1ldGhvZBIdChlVUExPQURfTUVUSE9EX1VOU1BFQ0lGSUVEEAASFQoRVVBMT0FEX01FVEhPRF9QVVQQARIbChdVUExPQURfTUVUSE9EX01VTFRJUEFSVBACKr8DCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABISCg5GSUxFX05PVF9GT1VORBABEhwKGENPTlRFTlRfVFlQRV9OT1RfQUxMT1dFRBACEhIKDkZJTEVfVE9PX0xBUkdFEAMSEgoOUVVPVEFfRVhDRUVERUQQBBIZChVDT05URU5UX1RZUEVfTUlTTUFUQ0gQBRIRCg1TSVpFX01JU01BVENIEAYSFQoRQ0hFQ0tTVU1fTUlTTUFUQ0gQBxIRCg1JTUFHRV9SRUZVU0VEEAgSEgoOVVBMT0FEX01JU1NJTkcQCRIWChJGSUxFX1NUQVRFX0lOVkFMSUQQChITCg9GSUxFX1JFRkVSRU5DRUQQCxIWChJGSUxFX0FDQ0VTU19ERU5JRUQQDBIVChFWQVJJQU5UX05PVF9GT1VORBANEhcKE1NUT1JBR0VfVU5BVkFJTEFCTEUQDhIbChdWSURFT19QUk9DRVNTSU5HX0ZBSUxFRBAPEh0KGVdFQkhPT0tfU0lHTkFUVVJFX0lOVkFMSUQQEBIbChdXRUJIT09LX1BBWUxPQURfSU5WQUxJRBARMrMMCgtGaWxlU2VydmljZRKHAQoMQ3JlYXRlVXBsb2FkEiAubG1zLmZpbGUudjEuQ3JlYXRlVXBsb2FkUmVxdWVzdBoTLmxtcy5maWxlLnYxLlVwbG9hZCJAorsYGxABKgtjZXJ0aWZpY2F0ZSoKcHJvY3RvcmluZ4LT5JMCGzoBKiIWL3YxL2ZpbGVzOmNyZWF0ZVVwbG9hZBKQAQoMUmVzdW1lVXBsb2FkEiAubG1zLmZpbGUudjEuUmVzdW1lVXBsb2FkUmVxdWVzdBoTLmxtcy5maWxlLnYxLlVwbG9hZCJJorsYGxABKgtjZXJ0aWZpY2F0ZSoKcHJvY3RvcmluZ4LT5JMCJDoBKiIfL3YxL3tuYW1lPWZpbGVzLyp9OnJlc3VtZVVwbG9hZBKLAQoLQWJvcnRVcGxvYWQSHy5sbXMuZmlsZS52MS5BYm9ydFVwbG9hZFJlcXVlc3QaES5sbXMuZmlsZS52MS5GaWxlIkiiuxgbEAEqC2NlcnRpZmljYXRlKgpwcm9jdG9yaW5ngtPkkwIjOgEqIh4vdjEve25hbWU9ZmlsZXMvKn06YWJvcnRVcGxvYWQSkQEKDUNvbmZpcm1VcGxvYWQSIS5sbXMuZmlsZS52MS5Db25maXJtVXBsb2FkUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiSqK7GBsQASoLY2VydGlmaWNhdGUqCnByb2N0b3JpbmeC0+STAiU6ASoiIC92MS97bmFtZT1maWxlcy8qfTpjb25maXJtVXBsb2FkEl4KB0dldEZpbGUSGy5sbXMuZmlsZS52MS5HZXRGaWxlUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiI5ACAaK7GAIIAYLT5JMCFBISL3YxL3tuYW1lPWZpbGVzLyp9EmYKCUxpc3RGaWxlcxIdLmxtcy5maWxlLnYxLkxpc3RGaWxlc1JlcXVlc3QaHi5sbXMuZmlsZS52MS5MaXN0RmlsZXNSZXNwb25zZSIakAIBorsYAhABgtPkkwILEgkvdjEvZmlsZXMSfwoOR2V0RG93bmxvYWRVcmwSIi5sbXMuZmlsZS52MS5HZXREb3dubG9hZFVybFJlcXVlc3QaGC5sbXMuZmlsZS52MS5Eb3dubG9hZFVybCIvkAIBorsYAggBgtPkkwIgEh4vdjEve25hbWU9ZmlsZXMvKn06ZG93bmxvYWRVcmwSfAoQR2V0VmlkZW9QbGF5bGlzdBIkLmxtcy5maWxlLnYxLkdldFZpZGVvUGxheWxpc3RSZXF1ZXN0GhQuZ29vZ2xlLmFwaS5IdHRwQm9keSIskAIBorsYAggBgtPkkwIdEhsvdjEve25hbWU9ZmlsZXMvKn06cGxheWxpc3QShQEKEEhhbmRsZU11eFdlYmhvb2sSJC5sbXMuZmlsZS52MS5IYW5kbGVNdXhXZWJob29rUmVxdWVzdBolLmxtcy5maWxlLnYxLkhhbmRsZU11eFdlYmhvb2tSZXNwb25zZSIkorsYAggBgtPkkwIYOgRib2R5IhAvdjEvd2ViaG9va3MvbXV4EmEKCkRlbGV0ZUZpbGUSHi5sbXMuZmlsZS52MS5EZWxldGVGaWxlUmVxdWVzdBoRLmxtcy5maWxlLnYxLkZpbGUiIKK7GAIQAYLT5JMCFCoSL3YxL3tuYW1lPWZpbGVzLyp9EpMBCgxBZGRSZWZlcmVuY2USIC5sbXMuZmlsZS52MS5BZGRSZWZlcmVuY2VSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSJOkAICorsYHRABKgZjb3Vyc2UqBHVzZXIqC2NlcnRpZmljYXRlgtPkkwIkOgEqIh8vdjEve25hbWU9ZmlsZXMvKn06YWRkUmVmZXJlbmNlEpwBCg9SZW1vdmVSZWZlcmVuY2USIy5sbXMuZmlsZS52MS5SZW1vdmVSZWZlcmVuY2VSZXF1ZXN0GhEubG1zLmZpbGUudjEuRmlsZSJRkAICorsYHRABKgZjb3Vyc2UqBHVzZXIqC2NlcnRpZmljYXRlgtPkkwInOgEqIiIvdjEve25hbWU9ZmlsZXMvKn06cmVtb3ZlUmVmZXJlbmNlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
- * Item is the starter resource.
+ * File is an object the service keeps.
  *
- * @generated from message lms.file.v1.Item
+ * @generated from message lms.file.v1.File
  */
-export type Item = Message<"lms.file.v1.Item"> & {
+export type File = Message<"lms.file.v1.File"> & {
   /**
-   * Resource name `items/{item}`.
+   * Resource name `files/{file}`.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * What the item is called: 1 to 200 characters, not only spaces.
+   * The owner `users/{user}`: whoever uploaded it.
    *
-   * @generated from field: string title = 2;
-   */
-  title: string;
-
-  /**
-   * The owner `users/{user}`: whoever created it.
-   *
-   * @generated from field: string owner = 3;
+   * @generated from field: string owner = 2;
    */
   owner: string;
 
   /**
-   * When it was created.
+   * What it is for.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: lms.file.v1.Purpose purpose = 3;
+   */
+  purpose: Purpose;
+
+  /**
+   * Where it is in its life.
+   *
+   * @generated from field: lms.file.v1.FileState state = 4;
+   */
+  state: FileState;
+
+  /**
+   * The content type: the declared one until confirm, then the one its
+   * bytes show.
+   *
+   * @generated from field: string content_type = 5;
+   */
+  contentType: string;
+
+  /**
+   * Size in bytes (declared, then verified).
+   *
+   * @generated from field: int64 size_bytes = 6;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * SHA-256 of the bytes, lower-case hex (declared, then verified).
+   *
+   * @generated from field: string sha256 = 7;
+   */
+  sha256: string;
+
+  /**
+   * The client's file name, used in the download's Content-Disposition.
+   *
+   * @generated from field: string original_name = 8;
+   */
+  originalName: string;
+
+  /**
+   * Whether anyone may download it (avatars, course thumbnails).
+   *
+   * @generated from field: bool public = 9;
+   */
+  public: boolean;
+
+  /**
+   * The variants made on confirm (image sizes and formats).
+   *
+   * @generated from field: repeated lms.file.v1.Variant variants = 10;
+   */
+  variants: Variant[];
+
+  /**
+   * The resources of other services that use it (e.g.
+   * `courses/{course}/chapters/{chapter}/lectures/{lecture}`).
+   *
+   * @generated from field: repeated string references = 11;
+   */
+  references: string[];
+
+  /**
+   * Why it FAILED (an ErrorReason name); empty otherwise.
+   *
+   * @generated from field: string failure_reason = 12;
+   */
+  failureReason: string;
+
+  /**
+   * When the upload was started.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 13;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * When the upload was confirmed; unset before.
+   *
+   * @generated from field: google.protobuf.Timestamp confirm_time = 14;
+   */
+  confirmTime?: Timestamp | undefined;
+
+  /**
+   * PENDING_UPLOAD: the upload deadline; DELETED: when the objects are
+   * purged. Unset otherwise.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 15;
+   */
+  expireTime?: Timestamp | undefined;
+
+  /**
+   * When it was deleted; unset before.
+   *
+   * @generated from field: google.protobuf.Timestamp delete_time = 16;
+   */
+  deleteTime?: Timestamp | undefined;
+
+  /**
+   * For a lecture video: its duration in seconds once processed; 0 before.
+   *
+   * @generated from field: int64 duration_seconds = 17;
+   */
+  durationSeconds: bigint;
+
+  /**
+   * For a lecture video processed by Mux: its (signed) playback id; empty
+   * for local HLS.
+   *
+   * @generated from field: string mux_playback_id = 18;
+   */
+  muxPlaybackId: string;
 };
 
 /**
- * Describes the message lms.file.v1.Item.
- * Use `create(ItemSchema)` to create a new message.
+ * Describes the message lms.file.v1.File.
+ * Use `create(FileSchema)` to create a new message.
  */
-export const ItemSchema: GenMessage<Item> = /*@__PURE__*/
+export const FileSchema: GenMessage<File> = /*@__PURE__*/
   messageDesc(file_lms_file_v1_file, 0);
 
 /**
- * CreateItemRequest creates an item.
+ * Variant is a derived object of a file: a resized image, a video's poster
+ * (`poster.jpg`) or one of its HLS renditions (`240p.m3u8`, type
+ * `application/vnd.apple.mpegurl`: play it with GetVideoPlaylist).
  *
- * @generated from message lms.file.v1.CreateItemRequest
+ * @generated from message lms.file.v1.Variant
  */
-export type CreateItemRequest = Message<"lms.file.v1.CreateItemRequest"> & {
+export type Variant = Message<"lms.file.v1.Variant"> & {
   /**
-   * The item; only `title` is read.
+   * Its name within the file, e.g. `w320.webp`: pass it to GetDownloadUrl
+   * (renditions: their name without `.m3u8` to GetVideoPlaylist).
    *
-   * @generated from field: lms.file.v1.Item item = 1;
+   * @generated from field: string name = 1;
    */
-  item?: Item | undefined;
+  name: string;
 
   /**
-   * A UUID the client picks so that a retried call creates one item (AIP-155).
+   * Its content type, e.g. `image/webp`.
    *
-   * @generated from field: string request_id = 2;
+   * @generated from field: string content_type = 2;
    */
-  requestId: string;
+  contentType: string;
+
+  /**
+   * Width in pixels.
+   *
+   * @generated from field: int32 width = 3;
+   */
+  width: number;
+
+  /**
+   * Height in pixels.
+   *
+   * @generated from field: int32 height = 4;
+   */
+  height: number;
+
+  /**
+   * Size in bytes.
+   *
+   * @generated from field: int64 size_bytes = 5;
+   */
+  sizeBytes: bigint;
 };
 
 /**
- * Describes the message lms.file.v1.CreateItemRequest.
- * Use `create(CreateItemRequestSchema)` to create a new message.
+ * Describes the message lms.file.v1.Variant.
+ * Use `create(VariantSchema)` to create a new message.
  */
-export const CreateItemRequestSchema: GenMessage<CreateItemRequest> = /*@__PURE__*/
+export const VariantSchema: GenMessage<Variant> = /*@__PURE__*/
   messageDesc(file_lms_file_v1_file, 1);
 
 /**
- * GetItemRequest names one item.
+ * Upload is what a client needs to send a file's bytes.
  *
- * @generated from message lms.file.v1.GetItemRequest
+ * @generated from message lms.file.v1.Upload
  */
-export type GetItemRequest = Message<"lms.file.v1.GetItemRequest"> & {
+export type Upload = Message<"lms.file.v1.Upload"> & {
   /**
-   * Resource name `items/{item}`.
+   * The file, PENDING_UPLOAD.
+   *
+   * @generated from field: lms.file.v1.File file = 1;
+   */
+  file?: File | undefined;
+
+  /**
+   * How to send the bytes.
+   *
+   * @generated from field: lms.file.v1.UploadMethod method = 2;
+   */
+  method: UploadMethod;
+
+  /**
+   * UPLOAD_METHOD_PUT: the presigned URL to PUT the body to.
+   *
+   * @generated from field: string url = 3;
+   */
+  url: string;
+
+  /**
+   * Headers the PUT must carry exactly (they are part of the signature).
+   *
+   * @generated from field: map<string, string> headers = 4;
+   */
+  headers: { [key: string]: string };
+
+  /**
+   * UPLOAD_METHOD_MULTIPART: the parts still to send, each with its URL.
+   *
+   * @generated from field: repeated lms.file.v1.UploadPart parts = 5;
+   */
+  parts: UploadPart[];
+
+  /**
+   * UPLOAD_METHOD_MULTIPART: the size of every part but the last.
+   *
+   * @generated from field: int64 part_size_bytes = 6;
+   */
+  partSizeBytes: bigint;
+
+  /**
+   * UPLOAD_METHOD_MULTIPART: part numbers S3 already holds (ResumeUpload).
+   *
+   * @generated from field: repeated int32 uploaded_parts = 7;
+   */
+  uploadedParts: number[];
+
+  /**
+   * When the URLs stop working.
+   *
+   * @generated from field: google.protobuf.Timestamp url_expire_time = 8;
+   */
+  urlExpireTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.Upload.
+ * Use `create(UploadSchema)` to create a new message.
+ */
+export const UploadSchema: GenMessage<Upload> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 2);
+
+/**
+ * UploadPart is one part of a multipart upload still to send.
+ *
+ * @generated from message lms.file.v1.UploadPart
+ */
+export type UploadPart = Message<"lms.file.v1.UploadPart"> & {
+  /**
+   * Its number, from 1.
+   *
+   * @generated from field: int32 part_number = 1;
+   */
+  partNumber: number;
+
+  /**
+   * The presigned URL to PUT the part's bytes to.
+   *
+   * @generated from field: string url = 2;
+   */
+  url: string;
+
+  /**
+   * Its size in bytes.
+   *
+   * @generated from field: int64 size_bytes = 3;
+   */
+  sizeBytes: bigint;
+};
+
+/**
+ * Describes the message lms.file.v1.UploadPart.
+ * Use `create(UploadPartSchema)` to create a new message.
+ */
+export const UploadPartSchema: GenMessage<UploadPart> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 3);
+
+/**
+ * CreateUploadRequest describes the file the caller wants to upload.
+ *
+ * @generated from message lms.file.v1.CreateUploadRequest
+ */
+export type CreateUploadRequest = Message<"lms.file.v1.CreateUploadRequest"> & {
+  /**
+   * What the file is for.
+   *
+   * @generated from field: lms.file.v1.Purpose purpose = 1;
+   */
+  purpose: Purpose;
+
+  /**
+   * The content type the client claims, e.g. `image/jpeg`; it must be one
+   * the purpose allows, and the bytes must show it at confirm.
+   *
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * The exact size in bytes: at least 1, at most the purpose's limit.
+   *
+   * @generated from field: int64 size_bytes = 3;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * SHA-256 of the bytes, 64 lower-case hex digits.
+   *
+   * @generated from field: string sha256 = 4;
+   */
+  sha256: string;
+
+  /**
+   * The file's name on the client, 1 to 255 characters, without slashes.
+   *
+   * @generated from field: string original_name = 5;
+   */
+  originalName: string;
+
+  /**
+   * A UUID the client picks so that a retried call starts one upload
+   * (AIP-155).
+   *
+   * @generated from field: string request_id = 6;
+   */
+  requestId: string;
+
+  /**
+   * Internal services only: the user `users/{user}` the file belongs to (a
+   * certificate PDF, a proctoring snapshot); end users leave it empty (the
+   * file is theirs), otherwise PERMISSION_DENIED, FILE_ACCESS_DENIED.
+   *
+   * @generated from field: string owner = 7;
+   */
+  owner: string;
+};
+
+/**
+ * Describes the message lms.file.v1.CreateUploadRequest.
+ * Use `create(CreateUploadRequestSchema)` to create a new message.
+ */
+export const CreateUploadRequestSchema: GenMessage<CreateUploadRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 4);
+
+/**
+ * ResumeUploadRequest names a pending multipart upload.
+ *
+ * @generated from message lms.file.v1.ResumeUploadRequest
+ */
+export type ResumeUploadRequest = Message<"lms.file.v1.ResumeUploadRequest"> & {
+  /**
+   * Resource name `files/{file}`.
    *
    * @generated from field: string name = 1;
    */
@@ -102,18 +402,81 @@ export type GetItemRequest = Message<"lms.file.v1.GetItemRequest"> & {
 };
 
 /**
- * Describes the message lms.file.v1.GetItemRequest.
- * Use `create(GetItemRequestSchema)` to create a new message.
+ * Describes the message lms.file.v1.ResumeUploadRequest.
+ * Use `create(ResumeUploadRequestSchema)` to create a new message.
  */
-export const GetItemRequestSchema: GenMessage<GetItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 2);
+export const ResumeUploadRequestSchema: GenMessage<ResumeUploadRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 5);
 
 /**
- * ListItemsRequest asks for one page of the caller's items.
+ * AbortUploadRequest names a pending upload to give up.
  *
- * @generated from message lms.file.v1.ListItemsRequest
+ * @generated from message lms.file.v1.AbortUploadRequest
  */
-export type ListItemsRequest = Message<"lms.file.v1.ListItemsRequest"> & {
+export type AbortUploadRequest = Message<"lms.file.v1.AbortUploadRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.file.v1.AbortUploadRequest.
+ * Use `create(AbortUploadRequestSchema)` to create a new message.
+ */
+export const AbortUploadRequestSchema: GenMessage<AbortUploadRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 6);
+
+/**
+ * ConfirmUploadRequest names an uploaded file to check.
+ *
+ * @generated from message lms.file.v1.ConfirmUploadRequest
+ */
+export type ConfirmUploadRequest = Message<"lms.file.v1.ConfirmUploadRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.file.v1.ConfirmUploadRequest.
+ * Use `create(ConfirmUploadRequestSchema)` to create a new message.
+ */
+export const ConfirmUploadRequestSchema: GenMessage<ConfirmUploadRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 7);
+
+/**
+ * GetFileRequest names one file.
+ *
+ * @generated from message lms.file.v1.GetFileRequest
+ */
+export type GetFileRequest = Message<"lms.file.v1.GetFileRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.file.v1.GetFileRequest.
+ * Use `create(GetFileRequestSchema)` to create a new message.
+ */
+export const GetFileRequestSchema: GenMessage<GetFileRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 8);
+
+/**
+ * ListFilesRequest asks for one page of the caller's files.
+ *
+ * @generated from message lms.file.v1.ListFilesRequest
+ */
+export type ListFilesRequest = Message<"lms.file.v1.ListFilesRequest"> & {
   /**
    * Page size: default 20, at most 100.
    *
@@ -127,27 +490,34 @@ export type ListItemsRequest = Message<"lms.file.v1.ListItemsRequest"> & {
    * @generated from field: string page_token = 2;
    */
   pageToken: string;
+
+  /**
+   * Only files of this purpose; all when unspecified.
+   *
+   * @generated from field: lms.file.v1.Purpose purpose = 3;
+   */
+  purpose: Purpose;
 };
 
 /**
- * Describes the message lms.file.v1.ListItemsRequest.
- * Use `create(ListItemsRequestSchema)` to create a new message.
+ * Describes the message lms.file.v1.ListFilesRequest.
+ * Use `create(ListFilesRequestSchema)` to create a new message.
  */
-export const ListItemsRequestSchema: GenMessage<ListItemsRequest> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 3);
+export const ListFilesRequestSchema: GenMessage<ListFilesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 9);
 
 /**
- * ListItemsResponse is one page of items.
+ * ListFilesResponse is one page of files.
  *
- * @generated from message lms.file.v1.ListItemsResponse
+ * @generated from message lms.file.v1.ListFilesResponse
  */
-export type ListItemsResponse = Message<"lms.file.v1.ListItemsResponse"> & {
+export type ListFilesResponse = Message<"lms.file.v1.ListFilesResponse"> & {
   /**
-   * The items, newest first.
+   * The files, newest first.
    *
-   * @generated from field: repeated lms.file.v1.Item items = 1;
+   * @generated from field: repeated lms.file.v1.File files = 1;
    */
-  items: Item[];
+  files: File[];
 
   /**
    * The token for the next page; empty on the last page.
@@ -158,11 +528,403 @@ export type ListItemsResponse = Message<"lms.file.v1.ListItemsResponse"> & {
 };
 
 /**
- * Describes the message lms.file.v1.ListItemsResponse.
- * Use `create(ListItemsResponseSchema)` to create a new message.
+ * Describes the message lms.file.v1.ListFilesResponse.
+ * Use `create(ListFilesResponseSchema)` to create a new message.
  */
-export const ListItemsResponseSchema: GenMessage<ListItemsResponse> = /*@__PURE__*/
-  messageDesc(file_lms_file_v1_file, 4);
+export const ListFilesResponseSchema: GenMessage<ListFilesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 10);
+
+/**
+ * GetDownloadUrlRequest asks for a URL to download a file or a variant.
+ *
+ * @generated from message lms.file.v1.GetDownloadUrlRequest
+ */
+export type GetDownloadUrlRequest = Message<"lms.file.v1.GetDownloadUrlRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * A variant name from `File.variants` (e.g. `w320.webp`); the original
+   * when empty.
+   *
+   * @generated from field: string variant = 2;
+   */
+  variant: string;
+};
+
+/**
+ * Describes the message lms.file.v1.GetDownloadUrlRequest.
+ * Use `create(GetDownloadUrlRequestSchema)` to create a new message.
+ */
+export const GetDownloadUrlRequestSchema: GenMessage<GetDownloadUrlRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 11);
+
+/**
+ * DownloadUrl is a presigned GET URL.
+ *
+ * @generated from message lms.file.v1.DownloadUrl
+ */
+export type DownloadUrl = Message<"lms.file.v1.DownloadUrl"> & {
+  /**
+   * The URL; S3 checks its signature and expiry, and honours `Range`.
+   *
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * When it stops working.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 2;
+   */
+  expireTime?: Timestamp | undefined;
+
+  /**
+   * The content type S3 answers with.
+   *
+   * @generated from field: string content_type = 3;
+   */
+  contentType: string;
+
+  /**
+   * The size of the object in bytes.
+   *
+   * @generated from field: int64 size_bytes = 4;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * For a lecture video processed by Mux (with a signing key configured):
+   * its HLS URL at stream.mux.com with a signed playback token that expires
+   * at `expire_time`; empty otherwise.
+   *
+   * @generated from field: string playback_url = 5;
+   */
+  playbackUrl: string;
+};
+
+/**
+ * Describes the message lms.file.v1.DownloadUrl.
+ * Use `create(DownloadUrlSchema)` to create a new message.
+ */
+export const DownloadUrlSchema: GenMessage<DownloadUrl> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 12);
+
+/**
+ * GetVideoPlaylistRequest asks for a video's master or rendition playlist.
+ *
+ * @generated from message lms.file.v1.GetVideoPlaylistRequest
+ */
+export type GetVideoPlaylistRequest = Message<"lms.file.v1.GetVideoPlaylistRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * A rendition, e.g. `480p`; the master playlist when empty.
+   *
+   * @generated from field: string rendition = 2;
+   */
+  rendition: string;
+};
+
+/**
+ * Describes the message lms.file.v1.GetVideoPlaylistRequest.
+ * Use `create(GetVideoPlaylistRequestSchema)` to create a new message.
+ */
+export const GetVideoPlaylistRequestSchema: GenMessage<GetVideoPlaylistRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 13);
+
+/**
+ * HandleMuxWebhookRequest carries a Mux webhook delivery byte for byte.
+ *
+ * @generated from message lms.file.v1.HandleMuxWebhookRequest
+ */
+export type HandleMuxWebhookRequest = Message<"lms.file.v1.HandleMuxWebhookRequest"> & {
+  /**
+   * The raw request body (JSON, as Mux signed it). The signature comes in
+   * the `Mux-Signature` header (gRPC metadata `mux-signature`).
+   *
+   * @generated from field: google.api.HttpBody body = 1;
+   */
+  body?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.file.v1.HandleMuxWebhookRequest.
+ * Use `create(HandleMuxWebhookRequestSchema)` to create a new message.
+ */
+export const HandleMuxWebhookRequestSchema: GenMessage<HandleMuxWebhookRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 14);
+
+/**
+ * HandleMuxWebhookResponse acknowledges a webhook delivery.
+ *
+ * @generated from message lms.file.v1.HandleMuxWebhookResponse
+ */
+export type HandleMuxWebhookResponse = Message<"lms.file.v1.HandleMuxWebhookResponse"> & {
+  /**
+   * True when this delivery changed something; false for a replay or an
+   * event the service ignores.
+   *
+   * @generated from field: bool handled = 1;
+   */
+  handled: boolean;
+};
+
+/**
+ * Describes the message lms.file.v1.HandleMuxWebhookResponse.
+ * Use `create(HandleMuxWebhookResponseSchema)` to create a new message.
+ */
+export const HandleMuxWebhookResponseSchema: GenMessage<HandleMuxWebhookResponse> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 15);
+
+/**
+ * DeleteFileRequest names a file to delete.
+ *
+ * @generated from message lms.file.v1.DeleteFileRequest
+ */
+export type DeleteFileRequest = Message<"lms.file.v1.DeleteFileRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.file.v1.DeleteFileRequest.
+ * Use `create(DeleteFileRequestSchema)` to create a new message.
+ */
+export const DeleteFileRequestSchema: GenMessage<DeleteFileRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 16);
+
+/**
+ * AddReferenceRequest records a use of a file.
+ *
+ * @generated from message lms.file.v1.AddReferenceRequest
+ */
+export type AddReferenceRequest = Message<"lms.file.v1.AddReferenceRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The resource that uses it: `courses/{course}`,
+   * `courses/{course}/chapters/{chapter}/lectures/{lecture}`, `users/{user}`
+   * or `certificates/{certificate}`.
+   *
+   * @generated from field: string referrer = 2;
+   */
+  referrer: string;
+};
+
+/**
+ * Describes the message lms.file.v1.AddReferenceRequest.
+ * Use `create(AddReferenceRequestSchema)` to create a new message.
+ */
+export const AddReferenceRequestSchema: GenMessage<AddReferenceRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 17);
+
+/**
+ * RemoveReferenceRequest drops a use of a file.
+ *
+ * @generated from message lms.file.v1.RemoveReferenceRequest
+ */
+export type RemoveReferenceRequest = Message<"lms.file.v1.RemoveReferenceRequest"> & {
+  /**
+   * Resource name `files/{file}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The resource that no longer uses it (as in AddReferenceRequest).
+   *
+   * @generated from field: string referrer = 2;
+   */
+  referrer: string;
+};
+
+/**
+ * Describes the message lms.file.v1.RemoveReferenceRequest.
+ * Use `create(RemoveReferenceRequestSchema)` to create a new message.
+ */
+export const RemoveReferenceRequestSchema: GenMessage<RemoveReferenceRequest> = /*@__PURE__*/
+  messageDesc(file_lms_file_v1_file, 18);
+
+/**
+ * Purpose says what a file is for; it fixes the allowed content types, the
+ * largest size, the per-user quota and the variants made on confirm.
+ *
+ * @generated from enum lms.file.v1.Purpose
+ */
+export enum Purpose {
+  /**
+   * Not allowed.
+   *
+   * @generated from enum value: PURPOSE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A user's avatar: JPEG, PNG or WebP up to 5 MB; public.
+   *
+   * @generated from enum value: PURPOSE_AVATAR = 1;
+   */
+  AVATAR = 1,
+
+  /**
+   * A course thumbnail: JPEG, PNG or WebP up to 10 MB; public.
+   *
+   * @generated from enum value: PURPOSE_COURSE_THUMBNAIL = 2;
+   */
+  COURSE_THUMBNAIL = 2,
+
+  /**
+   * A lecture video: MP4, WebM or QuickTime up to 5 GB.
+   *
+   * @generated from enum value: PURPOSE_LECTURE_VIDEO = 3;
+   */
+  LECTURE_VIDEO = 3,
+
+  /**
+   * A lecture attachment: PDF, ZIP (and Office documents), images or plain
+   * text up to 200 MB.
+   *
+   * @generated from enum value: PURPOSE_ATTACHMENT = 4;
+   */
+  ATTACHMENT = 4,
+
+  /**
+   * A certificate PDF up to 20 MB.
+   *
+   * @generated from enum value: PURPOSE_CERTIFICATE = 5;
+   */
+  CERTIFICATE = 5,
+
+  /**
+   * A proctoring snapshot: JPEG or PNG up to 2 MB.
+   *
+   * @generated from enum value: PURPOSE_PROCTORING_SNAPSHOT = 6;
+   */
+  PROCTORING_SNAPSHOT = 6,
+}
+
+/**
+ * Describes the enum lms.file.v1.Purpose.
+ */
+export const PurposeSchema: GenEnum<Purpose> = /*@__PURE__*/
+  enumDesc(file_lms_file_v1_file, 0);
+
+/**
+ * FileState is where a file is in its life.
+ *
+ * @generated from enum lms.file.v1.FileState
+ */
+export enum FileState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: FILE_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Waiting for the client's upload and ConfirmUpload.
+   *
+   * @generated from enum value: FILE_STATE_PENDING_UPLOAD = 1;
+   */
+  PENDING_UPLOAD = 1,
+
+  /**
+   * Checked; variants or video renditions are being made.
+   *
+   * @generated from enum value: FILE_STATE_PROCESSING = 2;
+   */
+  PROCESSING = 2,
+
+  /**
+   * Usable: downloads are allowed.
+   *
+   * @generated from enum value: FILE_STATE_READY = 3;
+   */
+  READY = 3,
+
+  /**
+   * Refused at confirm or processing failed; see `failure_reason`.
+   *
+   * @generated from enum value: FILE_STATE_FAILED = 4;
+   */
+  FAILED = 4,
+
+  /**
+   * Not confirmed in time, or aborted.
+   *
+   * @generated from enum value: FILE_STATE_EXPIRED = 5;
+   */
+  EXPIRED = 5,
+
+  /**
+   * Soft-deleted; the objects are purged after the retention period.
+   *
+   * @generated from enum value: FILE_STATE_DELETED = 6;
+   */
+  DELETED = 6,
+}
+
+/**
+ * Describes the enum lms.file.v1.FileState.
+ */
+export const FileStateSchema: GenEnum<FileState> = /*@__PURE__*/
+  enumDesc(file_lms_file_v1_file, 1);
+
+/**
+ * UploadMethod is how the client sends the bytes.
+ *
+ * @generated from enum lms.file.v1.UploadMethod
+ */
+export enum UploadMethod {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: UPLOAD_METHOD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * One HTTP PUT of the whole body to `url`, with the `headers` given.
+   *
+   * @generated from enum value: UPLOAD_METHOD_PUT = 1;
+   */
+  PUT = 1,
+
+  /**
+   * S3 multipart: PUT each part to its URL (`part_size_bytes` each, the last
+   * one shorter), then ConfirmUpload.
+   *
+   * @generated from enum value: UPLOAD_METHOD_MULTIPART = 2;
+   */
+  MULTIPART = 2,
+}
+
+/**
+ * Describes the enum lms.file.v1.UploadMethod.
+ */
+export const UploadMethodSchema: GenEnum<UploadMethod> = /*@__PURE__*/
+  enumDesc(file_lms_file_v1_file, 2);
 
 /**
  * ErrorReason lists the reasons this service puts in google.rpc.ErrorInfo
@@ -179,31 +941,161 @@ export enum ErrorReason {
   ERROR_REASON_UNSPECIFIED = 0,
 
   /**
-   * NOT_FOUND: no item the caller may see has this name.
+   * NOT_FOUND: no file the caller may see has this name.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: ITEM_NOT_FOUND = 1;
+   * @generated from enum value: FILE_NOT_FOUND = 1;
    */
-  ITEM_NOT_FOUND = 1,
+  FILE_NOT_FOUND = 1,
 
   /**
-   * INVALID_ARGUMENT: the title is only white space.
+   * INVALID_ARGUMENT: the purpose does not allow this content type.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: TITLE_BLANK = 2;
+   * @generated from enum value: CONTENT_TYPE_NOT_ALLOWED = 2;
    */
-  TITLE_BLANK = 2,
+  CONTENT_TYPE_NOT_ALLOWED = 2,
+
+  /**
+   * INVALID_ARGUMENT: the size is above the purpose's limit.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: FILE_TOO_LARGE = 3;
+   */
+  FILE_TOO_LARGE = 3,
+
+  /**
+   * RESOURCE_EXHAUSTED: the caller's quota for the purpose is used up.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUOTA_EXCEEDED = 4;
+   */
+  QUOTA_EXCEEDED = 4,
+
+  /**
+   * INVALID_ARGUMENT (confirm): the bytes are not of the declared type.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: CONTENT_TYPE_MISMATCH = 5;
+   */
+  CONTENT_TYPE_MISMATCH = 5,
+
+  /**
+   * INVALID_ARGUMENT (confirm): the object's size is not the declared one.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SIZE_MISMATCH = 6;
+   */
+  SIZE_MISMATCH = 6,
+
+  /**
+   * INVALID_ARGUMENT (confirm): the object's SHA-256 is not the declared one.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: CHECKSUM_MISMATCH = 7;
+   */
+  CHECKSUM_MISMATCH = 7,
+
+  /**
+   * INVALID_ARGUMENT (confirm): the image has too many pixels (a
+   * decompression bomb) or cannot be decoded.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: IMAGE_REFUSED = 8;
+   */
+  IMAGE_REFUSED = 8,
+
+  /**
+   * FAILED_PRECONDITION (confirm): nothing was uploaded yet.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: UPLOAD_MISSING = 9;
+   */
+  UPLOAD_MISSING = 9,
+
+  /**
+   * FAILED_PRECONDITION: the file is not in a state that allows this (e.g.
+   * a download of a file not READY, a resume of a confirmed upload).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: FILE_STATE_INVALID = 10;
+   */
+  FILE_STATE_INVALID = 10,
+
+  /**
+   * FAILED_PRECONDITION (delete): the file is still referenced.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: FILE_REFERENCED = 11;
+   */
+  FILE_REFERENCED = 11,
+
+  /**
+   * PERMISSION_DENIED: the caller may not download or change this file.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: FILE_ACCESS_DENIED = 12;
+   */
+  FILE_ACCESS_DENIED = 12,
+
+  /**
+   * INVALID_ARGUMENT (GetDownloadUrl): the file has no such variant.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: VARIANT_NOT_FOUND = 13;
+   */
+  VARIANT_NOT_FOUND = 13,
+
+  /**
+   * UNAVAILABLE: the object store, the course service or Mux did not answer.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: STORAGE_UNAVAILABLE = 14;
+   */
+  STORAGE_UNAVAILABLE = 14,
+
+  /**
+   * A `failure_reason`: the video could not be transcoded (local ffmpeg or
+   * Mux reported an error).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: VIDEO_PROCESSING_FAILED = 15;
+   */
+  VIDEO_PROCESSING_FAILED = 15,
+
+  /**
+   * INVALID_ARGUMENT (HandleMuxWebhook): the signature is missing, wrong or
+   * stale.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: WEBHOOK_SIGNATURE_INVALID = 16;
+   */
+  WEBHOOK_SIGNATURE_INVALID = 16,
+
+  /**
+   * INVALID_ARGUMENT (HandleMuxWebhook): a signed body that is not a Mux
+   * event.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: WEBHOOK_PAYLOAD_INVALID = 17;
+   */
+  WEBHOOK_PAYLOAD_INVALID = 17,
 }
 
 /**
  * Describes the enum lms.file.v1.ErrorReason.
  */
 export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
-  enumDesc(file_lms_file_v1_file, 0);
+  enumDesc(file_lms_file_v1_file, 3);
 
 /**
- * FileService is the file service of the LMS mesh. It starts with one
- * starter resource, the item, to be replaced by the domain's own resources.
+ * FileService keeps the platform's objects (avatars, course thumbnails,
+ * lecture videos, attachments, certificate PDFs, proctoring snapshots) in an
+ * S3 bucket. Bytes never pass through the service: clients upload with
+ * presigned URLs straight to S3 and confirm; the service then checks the
+ * object (size, SHA-256, real content type by its first bytes) before it can
+ * be used, makes the variants its purpose needs, and hands out short-lived
+ * presigned download URLs to callers allowed to see it.
  *
  * Errors carry google.rpc.ErrorInfo with domain "file.lms" and a reason
  * from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -213,36 +1105,176 @@ export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
  */
 export const FileService: GenService<{
   /**
-   * CreateItem adds an item owned by the caller. Retrying with the same
-   * `request_id` returns the item the first call created.
+   * CreateUpload starts an upload of a file owned by the caller. The
+   * declared size and content type are checked against the purpose's limits
+   * and the caller's quota (INVALID_ARGUMENT with field violations;
+   * RESOURCE_EXHAUSTED, QUOTA_EXCEEDED). Small files get one presigned PUT
+   * URL; files above the multipart threshold get an S3 multipart upload with
+   * one presigned URL per part. The upload must be confirmed before
+   * `expire_time`, otherwise it is swept away. Retrying with the same
+   * `request_id` returns the same file with fresh URLs. The certificate and
+   * proctoring services upload for a user by naming `owner`.
    *
-   * @generated from rpc lms.file.v1.FileService.CreateItem
+   * @generated from rpc lms.file.v1.FileService.CreateUpload
    */
-  createItem: {
+  createUpload: {
     methodKind: "unary";
-    input: typeof CreateItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof CreateUploadRequestSchema;
+    output: typeof UploadSchema;
   },
   /**
-   * GetItem returns an item. Only its owner and administrators see it; for
-   * anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+   * ResumeUpload continues an interrupted multipart upload: it lists the
+   * parts S3 already holds and returns fresh URLs for the missing ones. Only
+   * the owner may call it, while the upload is pending.
    *
-   * @generated from rpc lms.file.v1.FileService.GetItem
+   * @generated from rpc lms.file.v1.FileService.ResumeUpload
    */
-  getItem: {
+  resumeUpload: {
     methodKind: "unary";
-    input: typeof GetItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof ResumeUploadRequestSchema;
+    output: typeof UploadSchema;
   },
   /**
-   * ListItems lists the caller's items, newest first.
+   * AbortUpload gives up a pending upload: the parts or object are deleted
+   * and the file ends EXPIRED. The owner (or the internal service that
+   * uploads for them) may call it.
    *
-   * @generated from rpc lms.file.v1.FileService.ListItems
+   * @generated from rpc lms.file.v1.FileService.AbortUpload
    */
-  listItems: {
+  abortUpload: {
     methodKind: "unary";
-    input: typeof ListItemsRequestSchema;
-    output: typeof ListItemsResponseSchema;
+    input: typeof AbortUploadRequestSchema;
+    output: typeof FileSchema;
+  },
+  /**
+   * ConfirmUpload tells the service the bytes are in S3. It completes a
+   * multipart upload, then reads the object and checks its size, SHA-256
+   * and content type by magic bytes (not the client's word), and for images
+   * the pixel count (decompression bombs). A file that fails a check is
+   * refused with INVALID_ARGUMENT and field violations, its object deleted,
+   * and it ends FAILED. A good image gets its variants and is READY; a video
+   * is PROCESSING until its renditions are made. Confirming a file that is
+   * already confirmed returns it unchanged. The owner (or the internal
+   * service that uploads for them) may call it.
+   *
+   * @generated from rpc lms.file.v1.FileService.ConfirmUpload
+   */
+  confirmUpload: {
+    methodKind: "unary";
+    input: typeof ConfirmUploadRequestSchema;
+    output: typeof FileSchema;
+  },
+  /**
+   * GetFile returns a file's metadata. The owner, administrators, internal
+   * services and, for public files, anyone see it; for others it does not
+   * exist (NOT_FOUND, FILE_NOT_FOUND).
+   *
+   * @generated from rpc lms.file.v1.FileService.GetFile
+   */
+  getFile: {
+    methodKind: "unary";
+    input: typeof GetFileRequestSchema;
+    output: typeof FileSchema;
+  },
+  /**
+   * ListFiles lists the caller's files, newest first, optionally of one
+   * purpose. Deleted files are not listed.
+   *
+   * @generated from rpc lms.file.v1.FileService.ListFiles
+   */
+  listFiles: {
+    methodKind: "unary";
+    input: typeof ListFilesRequestSchema;
+    output: typeof ListFilesResponseSchema;
+  },
+  /**
+   * GetDownloadUrl returns a short-lived presigned GET URL of a READY file
+   * (or one of its variants). S3 honours byte ranges on it, and answers with
+   * `Content-Disposition: attachment` naming the original file. Allowed for
+   * the owner, administrators, anyone for public files (published course
+   * thumbnails, avatars), and callers who may see a lecture that references
+   * the file (the course service decides: enrolled learners, the course's
+   * teachers, anyone for a free preview). Others get PERMISSION_DENIED,
+   * FILE_ACCESS_DENIED.
+   *
+   * @generated from rpc lms.file.v1.FileService.GetDownloadUrl
+   */
+  getDownloadUrl: {
+    methodKind: "unary";
+    input: typeof GetDownloadUrlRequestSchema;
+    output: typeof DownloadUrlSchema;
+  },
+  /**
+   * GetVideoPlaylist returns a READY lecture video's HLS playlist
+   * (`application/vnd.apple.mpegurl`). Without `rendition`, the master
+   * playlist, whose renditions point at this RPC's REST path; with one (e.g.
+   * `240p`), that rendition's playlist with presigned segment URLs. Same
+   * callers as GetDownloadUrl (players send the Authorization header on
+   * every playlist request). Videos handled by Mux play through
+   * `mux_playback_id` instead (FAILED_PRECONDITION, FILE_STATE_INVALID here).
+   *
+   * @generated from rpc lms.file.v1.FileService.GetVideoPlaylist
+   */
+  getVideoPlaylist: {
+    methodKind: "unary";
+    input: typeof GetVideoPlaylistRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * HandleMuxWebhook receives Mux's webhook events. The raw body is checked
+   * against the `Mux-Signature` header (`t=<unix time>,v1=<HMAC-SHA256 of
+   * "<t>.<body>" with the signing secret>`, at most 5 minutes old); a bad or
+   * stale signature is INVALID_ARGUMENT, WEBHOOK_SIGNATURE_INVALID, and
+   * changes nothing. `video.asset.ready` makes the video READY with its
+   * duration and playback id; `video.asset.errored` makes it FAILED. Each
+   * event id is handled once; a replay answers success and does nothing.
+   * Called by Mux, so no sign-in.
+   *
+   * @generated from rpc lms.file.v1.FileService.HandleMuxWebhook
+   */
+  handleMuxWebhook: {
+    methodKind: "unary";
+    input: typeof HandleMuxWebhookRequestSchema;
+    output: typeof HandleMuxWebhookResponseSchema;
+  },
+  /**
+   * DeleteFile soft-deletes a file: it disappears at once, its objects are
+   * purged after the retention period. A file still referenced (by a
+   * lecture, an avatar...) is not deleted (FAILED_PRECONDITION,
+   * FILE_REFERENCED). The owner and administrators may call it.
+   *
+   * @generated from rpc lms.file.v1.FileService.DeleteFile
+   */
+  deleteFile: {
+    methodKind: "unary";
+    input: typeof DeleteFileRequestSchema;
+    output: typeof FileSchema;
+  },
+  /**
+   * AddReference records that a resource of another service (a lecture
+   * `courses/{course}/chapters/{chapter}/lectures/{lecture}`, a course
+   * `courses/{course}`, a user's avatar `users/{user}`) uses the file, so it
+   * is kept, and a lecture's viewers may download it. Adding a reference that
+   * exists is a no-op. The course, user and certificate services may call
+   * it, and the file's owner.
+   *
+   * @generated from rpc lms.file.v1.FileService.AddReference
+   */
+  addReference: {
+    methodKind: "unary";
+    input: typeof AddReferenceRequestSchema;
+    output: typeof FileSchema;
+  },
+  /**
+   * RemoveReference drops a reference; removing one that does not exist is
+   * a no-op. Same callers as AddReference.
+   *
+   * @generated from rpc lms.file.v1.FileService.RemoveReference
+   */
+  removeReference: {
+    methodKind: "unary";
+    input: typeof RemoveReferenceRequestSchema;
+    output: typeof FileSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_file_v1_file, 0);
