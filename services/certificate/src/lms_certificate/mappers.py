@@ -55,13 +55,13 @@ def _name(certificate_id: str) -> str:
 class Links:
     """The public URLs of a certificate (verification page, LinkedIn)."""
 
-    def __init__(self, verification_base: str, issuer_name: str) -> None:
-        self.verification_base = verification_base
+    def __init__(self, verification_page: str, issuer_name: str) -> None:
+        self.verification_page = verification_page
         self.issuer_name = issuer_name
 
     def certificate_to_proto(self, certificate: Certificate) -> pb.Certificate:
         data = certificate.data
-        page = self.verification_base + certificate.id
+        page = self.verification_page.format(id=certificate.id)
         return pb.Certificate(
             name=_name(certificate.id),
             user=USER.format(user=certificate.user_id),

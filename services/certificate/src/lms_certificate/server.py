@@ -36,13 +36,13 @@ COURSE_SERVICE = course_pb2.DESCRIPTOR.services_by_name["CourseService"]
 async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
     settings = runtime.settings
     base = settings.public_base_url.rstrip("/")
-    verification_base = f"{base}/v1/certificates/"  # + id + ":verify" is the REST page
+    verification_page = f"{base}/v1/certificates/{{id}}:verify"  # the public REST page
     issuer = Issuer(
         id=f"{base}/v1/certificates/issuer",
         name=settings.certificate_issuer_name,
         url=base,
         status_list_url=f"{base}/v1/certificates/status-list",
-        verification_base=verification_base,
+        verification_page=verification_page,
     )
     fonts = FontBook(settings.certificate_font_dir)
     documents = SignedDocuments(
@@ -58,7 +58,7 @@ async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
         runtime.client(settings.course_service_target, COURSE_SERVICE),
     )
     unit_of_work = runtime.unit_of_work(SqlCertificateUnitOfWork)
-    issuing = Issuing(settings.certificate_issuer_name, verification_base)
+    issuing = Issuing(settings.certificate_issuer_name, verification_page)
     issuance = Issuance(unit_of_work, directory, documents, issuing)
     queries = Queries(
         unit_of_work,
@@ -73,7 +73,7 @@ async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
         directory,
         documents,
         issuer_name=settings.certificate_issuer_name,
-        verification_base=verification_base,
+        verification_page=verification_page,
     )
 
     async def on_course_completed(event: events_pb2.CourseCompleted, ctx: EventContext) -> None:
@@ -83,15 +83,16 @@ async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
         )
 
     runtime.consume(
-        "certificate-completions",
+        settings.certificate_completion_durable,
         {events_pb2.CourseCompleted: on_course_completed},
         unit_of_work=unit_of_work,
         max_deliver=settings.certificate_issue_max_deliver,
+        ack_wait_s=settings.certificate_issue_ack_wait_s,
         batch_size=max(10, settings.certificate_issue_concurrency),
         concurrency=settings.certificate_issue_concurrency,
     )
     runtime.expose(issuance=issuance, queries=queries, templates=templates, documents=documents)
-    links = Links(verification_base, settings.certificate_issuer_name)
+    links = Links(verification_page, settings.certificate_issuer_name)
     return [CertificateServicer(issuance, queries, templates, links, page_max=settings.certificate_page_max)]
 
 

@@ -26,4 +26,10 @@ class CertificateSettings(KitSettings):
     certificate_issue_concurrency: int = Field(
         4, ge=1, le=64, description="Completion events handled side by side per process."
     )
+    certificate_completion_durable: str = Field(
+        "certificate-completions", description="The JetStream durable that issues on CourseCompleted."
+    )
+    certificate_issue_ack_wait_s: float = Field(
+        30.0, gt=0, description="How long a delivery may take before JetStream redelivers it."
+    )
     certificate_issue_max_deliver: int = Field(8, ge=1, description="Attempts before a dead letter.")

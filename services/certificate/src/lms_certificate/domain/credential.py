@@ -25,7 +25,7 @@ class Issuer:
     name: str
     url: str
     status_list_url: str
-    verification_base: str  # + certificate id -> public verification page
+    verification_page: str  # format(id=certificate id) -> the public verification page
 
 
 def _iso(moment: datetime) -> str:
@@ -43,6 +43,7 @@ def open_badge_credential(
     """The credential body, with the registered JWT claims next to it (OB 3.0 §8.2.4.1:
     the JWT payload is the credential)."""
     credential_id = f"urn:uuid:{certificate.id}"
+    salt = hashlib.sha256(f"{salt}:{certificate.id}".encode()).hexdigest()[:32]  # one per credential
     data = certificate.data
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
@@ -73,7 +74,7 @@ def open_badge_credential(
         },
         "evidence": [
             {
-                "id": issuer.verification_base + certificate.id,
+                "id": issuer.verification_page.format(id=certificate.id),
                 "type": ["Evidence"],
                 "name": "Verification page",
             }

@@ -20,7 +20,7 @@ from lms_kit.domain import Actor, Clock, utc_now
 @dataclass(frozen=True, slots=True)
 class Issuing:
     issuer_name: str
-    verification_base: str  # + certificate id = the public verification page
+    verification_page: str  # format(id=...) = the public verification page
 
 
 class Issuance:
@@ -120,7 +120,7 @@ class Issuance:
             data.completed_at,
             data.hours,
             data.grade,
-            self._issuing.verification_base + certificate_id,
+            self._issuing.verification_page.format(id=certificate_id),
             self._issuing.issuer_name,
         )
         pdf = await self._documents.signed(template, printed)

@@ -29,14 +29,14 @@ class TemplateHandlers:
         documents: Documents,
         *,
         issuer_name: str,
-        verification_base: str,
+        verification_page: str,
         clock: Clock = utc_now,
     ) -> None:
         self._uow = uow
         self._directory = directory
         self._documents = documents
         self._issuer_name = issuer_name
-        self._verification_base = verification_base
+        self._verification_page = verification_page
         self._clock = clock
 
     async def _require_editor(self, actor: Actor, course_id: str) -> None:
@@ -96,7 +96,7 @@ class TemplateHandlers:
             datetime(2026, 1, 15, tzinfo=UTC),
             12.5,
             "A",
-            self._verification_base + "00000000-0000-0000-0000-000000000000",
+            self._verification_page.format(id="00000000-0000-0000-0000-000000000000"),
             self._issuer_name,
         )
         return await self._documents.preview(template, sample)
