@@ -17,7 +17,6 @@ import pytest
 from lms.certificate.v1 import certificate_pb2_grpc
 from lms_certificate.server import SERVICE
 from lms_devkit.dev.certificate import write_dev_keys
-from lms_kit.events.streams import ensure_stream
 from lms_kit.testing.plugin import Served, served, service_fixtures
 
 from .standins import People, free_port, start
@@ -82,9 +81,6 @@ def service_settings(pg_url: str, keys: dict[str, str], target: str, nats_url: s
 @pytest.fixture(scope="session")
 async def service(pg_url: str, token_mint, keys, people, own_nats) -> AsyncIterator[Served]:
     _, target = people
-    client = await nats.connect(own_nats)
-    await ensure_stream(client.jetstream(), "course")  # the course service's, in the mesh
-    await client.close()
     async with served(SERVICE, token_mint, **service_settings(pg_url, keys, target, own_nats)) as running:
         yield running
 

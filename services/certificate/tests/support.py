@@ -52,3 +52,11 @@ def flip_byte(data: bytes, at: int) -> bytes:
     changed = bytearray(data)
     changed[at] ^= 0x01
     return bytes(changed)
+
+
+async def download(stub, name: str, metadata=None) -> bytes:
+    """The PDF, joined from its streamed chunks."""
+    from lms.certificate.v1 import certificate_pb2 as pb
+
+    call = stub.DownloadCertificatePdf(pb.DownloadCertificatePdfRequest(name=name), metadata=metadata)
+    return b"".join([chunk.data async for chunk in call])

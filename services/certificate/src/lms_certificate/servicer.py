@@ -16,6 +16,8 @@ from lms_certificate.mappers import CERTIFICATE, COURSE, TEMPLATE, USER, Links
 from lms_kit.caller import actor
 from lms_kit.paging import Pager
 
+PDF_CHUNK = 16 * 1024  # under the gateway's 32 KiB per-connection buffer
+
 
 def _key(item) -> tuple[str, str]:
     return (getattr(item, "issued_at", None) or item.created_at).isoformat(), item.id
@@ -120,7 +122,9 @@ class CertificateServicer(certificate_pb2_grpc.CertificateServiceServicer):
 
     async def DownloadCertificatePdf(self, request, context):
         (certificate_id,) = CERTIFICATE.ids(request.name)
-        return mappers.http_body("application/pdf", await self._queries.pdf(actor(), certificate_id))
+        pdf = await self._queries.pdf(actor(), certificate_id)
+        for start in range(0, len(pdf), PDF_CHUNK):
+            yield mappers.http_body("application/pdf", pdf[start : start + PDF_CHUNK])
 
     async def GetCredential(self, request, context):
         (certificate_id,) = CERTIFICATE.ids(request.name)

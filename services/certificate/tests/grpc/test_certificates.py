@@ -16,7 +16,7 @@ from lms_certificate.servicer import CertificateServicer
 from lms_kit.testing.checks import contract_problems, unimplemented_rpcs
 from lms_kit.testing.harness import error_reason
 
-from ..support import SCRIPTS, first_page_ink, flip_byte, pdf_text
+from ..support import SCRIPTS, download, first_page_ink, flip_byte, pdf_text
 
 DESCRIPTOR = pb.DESCRIPTOR.services_by_name["CertificateService"]
 
@@ -73,8 +73,7 @@ async def test_a_teacher_issues_once_and_the_pdf_carries_every_script_and_a_sign
             12.5,
             "A",
         )
-        download = pb.DownloadCertificatePdfRequest(name=issued.name)
-        pdf = (await stub.DownloadCertificatePdf(download, metadata=auth)).data
+        pdf = await download(stub, issued.name, auth)
         # Arabic comes out as presentation forms (the shaped glyphs); NFKC maps them back.
         text = unicodedata.normalize("NFKC", pdf_text(pdf, tmp_path))
         assert name in text, script
@@ -91,9 +90,7 @@ async def test_verify_by_upload_knows_the_issued_bytes_and_nothing_else(stub, to
     issued = await stub.IssueCertificate(
         pb.IssueCertificateRequest(user=f"users/{user_id}", course=f"courses/{course_id}"), metadata=auth
     )
-    pdf = (
-        await stub.DownloadCertificatePdf(pb.DownloadCertificatePdfRequest(name=issued.name), metadata=auth)
-    ).data
+    pdf = await download(stub, issued.name, auth)
     genuine = await stub.VerifyCertificatePdf(pb.VerifyCertificatePdfRequest(pdf={"data": pdf}))
     assert (genuine.valid, genuine.signature_intact, genuine.issued_here) == (True, True, True)
     assert genuine.certificate.learner_name == "Grace Hopper"
@@ -202,7 +199,9 @@ async def test_strangers_and_other_teachers_are_kept_out(stub, token_mint, peopl
             pb.GetCertificateRequest(name=issued.name), metadata=token_mint.bearer(user_id)
         )
     ).name
-    anonymous = await fails(stub.DownloadCertificatePdf(pb.DownloadCertificatePdfRequest(name=issued.name)))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await download(stub, issued.name)
+    anonymous = caught.value
     assert anonymous.code() == grpc.StatusCode.UNAUTHENTICATED
     student = await fails(
         stub.RevokeCertificate(

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from lms.certificate.v1 import certificate_pb2 as pb
 from lms_kit.testing.harness import error_reason, field_violations
 
-from ..support import pdf_text
+from ..support import download, pdf_text
 
 
 def signature_png() -> bytes:
@@ -128,9 +128,7 @@ async def test_a_course_template_is_its_teachers_and_shapes_the_next_certificate
         pb.IssueCertificateRequest(user=f"users/{user_id}", course=f"courses/{course_id}"), metadata=auth
     )
     assert issued.template == created.name
-    pdf = (
-        await stub.DownloadCertificatePdf(pb.DownloadCertificatePdfRequest(name=issued.name), metadata=auth)
-    ).data
+    pdf = await download(stub, issued.name, auth)
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     text = pdf_text(pdf, tmp_path)

@@ -107,7 +107,7 @@ class CertificateServiceStub:
                 request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.RevokeCertificateRequest.SerializeToString,
                 response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
                 _registered_method=True)
-        self.DownloadCertificatePdf = channel.unary_unary(
+        self.DownloadCertificatePdf = channel.unary_stream(
                 '/lms.certificate.v1.CertificateService/DownloadCertificatePdf',
                 request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.DownloadCertificatePdfRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
@@ -265,7 +265,8 @@ class CertificateServiceServicer:
     def DownloadCertificatePdf(self, request, context):
         """DownloadCertificatePdf returns the signed PDF (`application/pdf`), byte
         for byte as issued, to the learner, the course's teachers and
-        administrators.
+        administrators. It comes in chunks of at most 16 KiB (REST: one response
+        body), so that no proxy has to hold the whole file.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -379,7 +380,7 @@ def add_CertificateServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.RevokeCertificateRequest.FromString,
                     response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.SerializeToString,
             ),
-            'DownloadCertificatePdf': grpc.unary_unary_rpc_method_handler(
+            'DownloadCertificatePdf': grpc.unary_stream_rpc_method_handler(
                     servicer.DownloadCertificatePdf,
                     request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.DownloadCertificatePdfRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
@@ -767,7 +768,7 @@ class CertificateService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
+        return grpc.experimental.unary_stream(
             request,
             target,
             '/lms.certificate.v1.CertificateService/DownloadCertificatePdf',
