@@ -148,3 +148,12 @@ async def test_only_the_learner_teachers_and_admins_read_a_certificate(issuance,
     check = await queries.verify_pdf(store.state.pdfs[certificate.id])
     assert check.valid and check.certificate is not None and check.certificate.id == certificate.id
     assert not (await queries.verify_pdf(b"forged|signed")).valid
+
+
+async def test_an_upload_above_the_limit_is_refused_naming_the_field(queries):
+    from lms_certificate.domain.errors import PdfTooLarge
+    from lms_certificate.handlers.queries import MAX_UPLOAD_BYTES
+
+    with pytest.raises(PdfTooLarge) as refused:
+        await queries.verify_pdf(b"0" * (MAX_UPLOAD_BYTES + 1))
+    assert [v.field for v in refused.value.violations] == ["pdf"]

@@ -46,6 +46,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CERTIFICATE_NOT_CURRENT: _ClassVar[ErrorReason]
     SUBJECT_NOT_FOUND: _ClassVar[ErrorReason]
     UPSTREAM_UNAVAILABLE: _ClassVar[ErrorReason]
+    PDF_TOO_LARGE: _ClassVar[ErrorReason]
 ORIENTATION_UNSPECIFIED: Orientation
 ORIENTATION_LANDSCAPE: Orientation
 ORIENTATION_PORTRAIT: Orientation
@@ -66,6 +67,7 @@ NOT_COURSE_TEACHER: ErrorReason
 CERTIFICATE_NOT_CURRENT: ErrorReason
 SUBJECT_NOT_FOUND: ErrorReason
 UPSTREAM_UNAVAILABLE: ErrorReason
+PDF_TOO_LARGE: ErrorReason
 
 class TemplateField(_message.Message):
     __slots__ = ("kind", "x_mm", "y_mm", "size", "align", "text")

@@ -58,3 +58,11 @@ class LearnerNameBlank(Invalid):
             [FieldViolation(field, "a certificate needs a name, not only spaces", "TEMPLATE_VALUE_INVALID")],
             reason="TEMPLATE_VALUE_INVALID",
         )
+
+
+class PdfTooLarge(Invalid):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            [FieldViolation("pdf", f"a certificate PDF is at most {limit} bytes", "PDF_TOO_LARGE")],
+            reason="PDF_TOO_LARGE",
+        )

@@ -11,10 +11,12 @@ from typing import Any
 
 from lms_certificate.domain.certificate import Certificate, State
 from lms_certificate.domain.credential import Issuer, open_badge_credential, status_list_credential
-from lms_certificate.domain.errors import CertificateNotFound
+from lms_certificate.domain.errors import CertificateNotFound, PdfTooLarge
 from lms_certificate.handlers.access import is_teacher, require_teacher
 from lms_certificate.handlers.ports import After, Badges, CertificateUnitOfWork, Directory, Documents
 from lms_kit.domain import Actor, Clock, utc_now
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # far above any certificate; the contract's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ class Queries:
         return certificate
 
     async def verify_pdf(self, pdf: bytes) -> PdfCheck:
+        if len(pdf) > MAX_UPLOAD_BYTES:
+            raise PdfTooLarge(MAX_UPLOAD_BYTES)
         intact = await self._documents.signature_intact(pdf)
         async with self._uow() as uow:
             certificate = await uow.certificates.by_pdf_sha256(hashlib.sha256(pdf).hexdigest())
