@@ -41,7 +41,16 @@ _ORIENTATIONS_BACK = {v: k for k, v in _ORIENTATIONS.items()}
 _SIZES = {PageSize.A4: pb.PAGE_SIZE_A4, PageSize.LETTER: pb.PAGE_SIZE_LETTER}
 _SIZES_BACK = {v: k for k, v in _SIZES.items()}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-TEMPLATE_FIELDS = ("display_name", "orientation", "page_size", "font_family", "fields", "signature_image")
+TEMPLATE_FIELDS = (
+    "display_name",
+    "orientation",
+    "page_size",
+    "font_family",
+    "fields",
+    "signature_image",
+    "logo_image",
+    "background_image",
+)
 
 
 def state_from_proto(value: int) -> State | None:
@@ -145,6 +154,8 @@ def template_from_proto(message: pb.Template) -> Template:
         font_family=message.font_family or "Noto Sans",
         placements=[_placement(f) for f in message.fields],
         signature_image=message.signature_image,
+        logo_image=message.logo_image,
+        background_image=message.background_image,
         created_at=_EPOCH,
         updated_at=_EPOCH,
     )
@@ -171,6 +182,8 @@ def template_to_proto(template: Template) -> pb.Template:
             for p in template.placements
         ],
         signature_image=template.signature_image,
+        logo_image=template.logo_image,
+        background_image=template.background_image,
         create_time=timestamp(template.created_at),
         update_time=timestamp(template.updated_at),
     )

@@ -19,9 +19,9 @@ from lms_kit.testing.harness import error_reason, field_violations
 from ..support import download, pdf_text
 
 
-def signature_png() -> bytes:
+def png(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (120, 40), (20, 20, 120)).save(out, format="PNG")
+    Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -37,8 +37,11 @@ PORTRAIT = pb.Template(
         pb.TemplateField(kind="teacher_signature", x_mm=40, y_mm=40, size=15, align="left"),
         pb.TemplateField(kind="qr_code", x_mm=170, y_mm=30, size=30),
         pb.TemplateField(kind="certificate_id", x_mm=108, y_mm=15, size=8),
+        pb.TemplateField(kind="logo", x_mm=108, y_mm=250, size=15),
     ],
-    signature_image=signature_png(),
+    signature_image=png((120, 40), (20, 20, 120)),
+    logo_image=png((60, 60), (200, 30, 30)),
+    background_image=png((85, 110), (250, 245, 230)),
 )
 
 
@@ -133,5 +136,6 @@ async def test_a_course_template_is_its_teachers_and_shapes_the_next_certificate
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     text = pdf_text(pdf, tmp_path)
     assert "Zertifikat" in text and "Émilie du Châtelet" in text
+    assert len(page.images) == 3  # background, signature, logo
     listed = await stub.ListTemplates(pb.ListTemplatesRequest(course=f"courses/{course_id}"), metadata=auth)
     assert [t.name for t in listed.templates] == [created.name]

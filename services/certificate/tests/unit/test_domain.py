@@ -88,6 +88,7 @@ def test_a_template_reports_every_problem_at_once():
         display_name=" ",
         font_family="Papyrus",
         signature_image=b"GIF89a",
+        background_image=b"BM",
         placements=[Placement("learner_email", 10, 10), Placement("grade", 500, 10, align="justify", size=0)],
     )
     with pytest.raises(TemplateInvalid) as refused:
@@ -96,6 +97,7 @@ def test_a_template_reports_every_problem_at_once():
         ("template.display_name", "TEMPLATE_VALUE_INVALID"),
         ("template.font_family", "TEMPLATE_FONT_MISSING"),
         ("template.signature_image", "TEMPLATE_VALUE_INVALID"),
+        ("template.background_image", "TEMPLATE_VALUE_INVALID"),
         ("template.fields[0].kind", "TEMPLATE_FIELD_UNKNOWN"),
         ("template.fields[1].x_mm", "TEMPLATE_VALUE_INVALID"),
         ("template.fields[1].align", "TEMPLATE_VALUE_INVALID"),

@@ -86,7 +86,7 @@ class TemplateField(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., x_mm: _Optional[float] = ..., y_mm: _Optional[float] = ..., size: _Optional[float] = ..., align: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("name", "course", "display_name", "orientation", "page_size", "font_family", "fields", "signature_image", "create_time", "update_time")
+    __slots__ = ("name", "course", "display_name", "orientation", "page_size", "font_family", "fields", "signature_image", "create_time", "update_time", "logo_image", "background_image")
     NAME_FIELD_NUMBER: _ClassVar[int]
     COURSE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -97,6 +97,8 @@ class Template(_message.Message):
     SIGNATURE_IMAGE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LOGO_IMAGE_FIELD_NUMBER: _ClassVar[int]
+    BACKGROUND_IMAGE_FIELD_NUMBER: _ClassVar[int]
     name: str
     course: str
     display_name: str
@@ -107,7 +109,9 @@ class Template(_message.Message):
     signature_image: bytes
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., course: _Optional[str] = ..., display_name: _Optional[str] = ..., orientation: _Optional[_Union[Orientation, str]] = ..., page_size: _Optional[_Union[PageSize, str]] = ..., font_family: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., signature_image: _Optional[bytes] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    logo_image: bytes
+    background_image: bytes
+    def __init__(self, name: _Optional[str] = ..., course: _Optional[str] = ..., display_name: _Optional[str] = ..., orientation: _Optional[_Union[Orientation, str]] = ..., page_size: _Optional[_Union[PageSize, str]] = ..., font_family: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., signature_image: _Optional[bytes] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., logo_image: _Optional[bytes] = ..., background_image: _Optional[bytes] = ...) -> None: ...
 
 class CreateTemplateRequest(_message.Message):
     __slots__ = ("template", "request_id")

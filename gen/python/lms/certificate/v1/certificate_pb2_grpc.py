@@ -168,7 +168,8 @@ class CertificateServiceServicer:
 
     def UpdateTemplate(self, request, context):
         """UpdateTemplate changes the fields named by `update_mask` (display_name,
-        orientation, page_size, fields, signature_image, font_family). Same
+        orientation, page_size, fields, signature_image, font_family,
+        logo_image, background_image). Same
         rules and callers as CreateTemplate. Certificates already issued keep
         the PDF they were issued with.
         """

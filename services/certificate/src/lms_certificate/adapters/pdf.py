@@ -48,6 +48,9 @@ class PdfRenderer:
         canvas.setAuthor(printed.issuer_name)
         canvas.setSubject(printed.course_title)
         canvas.setCreator("LMS certificate service")
+        if template.background_image:
+            background = ImageReader(io.BytesIO(template.background_image))
+            canvas.drawImage(background, 0, 0, width * mm, height * mm)
         for placement in template.placements:
             match placement.kind:
                 case "qr_code":
@@ -55,6 +58,9 @@ class PdfRenderer:
                 case "teacher_signature":
                     if template.signature_image:
                         self._image(canvas, placement, template.signature_image)
+                case "logo":
+                    if template.logo_image:
+                        self._image(canvas, placement, template.logo_image)
                 case _:
                     text = printed.text_of(placement)
                     if text:

@@ -30,6 +30,8 @@ def _template(row: Any) -> Template:
         font_family=row.font_family,
         placements=[Placement(**p) for p in row.placements],
         signature_image=row.signature_image,
+        logo_image=row.logo_image,
+        background_image=row.background_image,
         created_at=row.created_at,
         updated_at=row.updated_at,
         created_by=row.created_by,
@@ -45,6 +47,8 @@ def _values(template: Template) -> dict[str, Any]:
         "font_family": template.font_family,
         "placements": _placements(template),
         "signature_image": template.signature_image,
+        "logo_image": template.logo_image,
+        "background_image": template.background_image,
         "updated_at": template.updated_at,
     }
 

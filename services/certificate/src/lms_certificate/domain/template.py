@@ -36,6 +36,7 @@ FIELD_KINDS = frozenset(
         "teacher_signature",
         "certificate_id",
         "qr_code",
+        "logo",
         "text",
     }
 )
@@ -67,6 +68,8 @@ class Template(Aggregate):
     signature_image: bytes
     created_at: datetime
     updated_at: datetime
+    logo_image: bytes = b""
+    background_image: bytes = b""
     created_by: str = ""
     request_id: str | None = field(default=None, compare=False)
 
@@ -91,14 +94,17 @@ class Template(Aggregate):
                     "TEMPLATE_FONT_MISSING",
                 )
             )
-        if self.signature_image and not self.signature_image.startswith(IMAGE_MAGIC):
-            violations.append(
-                FieldViolation(
-                    f"{prefix}signature_image",
-                    "the signature must be a PNG or JPEG image",
-                    "TEMPLATE_VALUE_INVALID",
+        for name, image in (
+            ("signature_image", self.signature_image),
+            ("logo_image", self.logo_image),
+            ("background_image", self.background_image),
+        ):
+            if image and not image.startswith(IMAGE_MAGIC):
+                violations.append(
+                    FieldViolation(
+                        f"{prefix}{name}", "the image must be a PNG or JPEG", "TEMPLATE_VALUE_INVALID"
+                    )
                 )
-            )
         width, height = self.page_mm
         for n, placement in enumerate(self.placements):
             path = f"{prefix}fields[{n}]"

@@ -17,7 +17,16 @@ from lms_kit.domain import Actor, Clock, utc_now
 
 # What a template may change after creation (its course is fixed).
 MUTABLE = frozenset(
-    {"display_name", "orientation", "page_size", "font_family", "placements", "signature_image"}
+    {
+        "display_name",
+        "orientation",
+        "page_size",
+        "font_family",
+        "placements",
+        "signature_image",
+        "logo_image",
+        "background_image",
+    }
 )
 
 

@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("font_family", sa.String(100), nullable=False),
         sa.Column("placements", sa.JSON(), nullable=False),
         sa.Column("signature_image", sa.LargeBinary(), nullable=False),
+        sa.Column("logo_image", sa.LargeBinary(), nullable=False),
+        sa.Column("background_image", sa.LargeBinary(), nullable=False),
         sa.Column("created_by", sa.String(64), nullable=False),
         sa.Column("request_id", sa.String(64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
