@@ -139,7 +139,10 @@ def test_completing_a_course_through_rest_issues_one_verifiable_certificate(
     assert refused.get("valid", False) is False and refused.get("issuedHere", False) is False
 
     credential = ok(rest.get(f"/v1/{certificate['name']}/credential", headers=learner))["vcJwt"]
-    (key,) = ok(rest.get("/v1/certificates/issuer/jwks"))["keys"]
+    profile = ok(rest.get("/v1/certificates/issuer"))
+    claims = jwt.decode(credential, options={"verify_signature": False})
+    assert profile["id"] == claims["issuer"]["id"] and profile["type"] == ["Profile"]
+    (key,) = ok(rest.get(profile["publicKeys"].removeprefix(devmesh.rest)))["keys"]
     verifier = OB3Verifier(jwt.PyJWK(key).key)
 
     def fetch(url: str) -> bytes:  # the verifier's own download, over the gateway

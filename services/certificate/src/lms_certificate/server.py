@@ -43,6 +43,7 @@ async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
         name=settings.certificate_issuer_name,
         url=base,
         status_list_url=f"{base}/v1/certificates/status-list",
+        keys_url=f"{base}/v1/certificates/issuer/jwks",
         verification_page=verification_page,
     )
     fonts = FontBook(settings.certificate_font_dir)

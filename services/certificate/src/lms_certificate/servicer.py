@@ -143,6 +143,10 @@ class CertificateServicer(certificate_pb2_grpc.CertificateServiceServicer):
     async def GetStatusList(self, request, context):
         return mappers.http_body("application/vc+jwt", (await self._queries.status_list()).encode())
 
+    async def GetIssuerProfile(self, request, context):
+        profile = json.dumps(self._queries.issuer_profile()).encode()
+        return mappers.http_body("application/ld+json", profile)
+
     async def GetIssuerKeys(self, request, context):
         keys = json.dumps(self._queries.issuer_keys()).encode()
         return mappers.http_body("application/jwk-set+json", keys)

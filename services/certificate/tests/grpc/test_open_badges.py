@@ -28,6 +28,9 @@ async def test_the_credential_verifies_independently_and_fails_after_revocation(
     credential = await stub.GetCredential(
         pb.GetCredentialRequest(name=issued.name), metadata=token_mint.bearer(user_id)
     )
+    profile = json.loads((await stub.GetIssuerProfile(pb.GetIssuerProfileRequest())).data)
+    assert profile["id"] == json.loads(credential.credential_json)["issuer"]["id"]
+    assert profile["publicKeys"] == f"{PUBLIC}/v1/certificates/issuer/jwks"
     jwks = json.loads((await stub.GetIssuerKeys(pb.GetIssuerKeysRequest())).data)
     (key,) = jwks["keys"]
     assert jwt.get_unverified_header(credential.vc_jwt)["kid"] == key["kid"]

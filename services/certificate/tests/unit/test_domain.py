@@ -33,7 +33,12 @@ from lms_certificate.domain.template import Orientation, PageSize, Placement, de
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 DATA = CertifiedData("Ada Lovelace", "Analytical Engines", NOW, 12.5, "")
 ISSUER = Issuer(
-    "https://lms.example/issuer", "LMS", "https://lms.example", "https://lms.example/list", "{id}"
+    "https://lms.example/issuer",
+    "LMS",
+    "https://lms.example",
+    "https://lms.example/list",
+    "https://lms.example/jwks",
+    "{id}",
 )
 
 

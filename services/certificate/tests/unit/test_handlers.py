@@ -59,7 +59,9 @@ def issuance(store, directory) -> Issuance:
 
 @pytest.fixture
 def queries(store, directory) -> Queries:
-    issuer = Issuer("https://i", "LMS", "https://lms", "https://lms/list", "https://v/{id}")
+    issuer = Issuer(
+        "https://i", "LMS", "https://lms", "https://lms/list", "https://lms/jwks", "https://v/{id}"
+    )
     uow = lambda: FakeUnitOfWorkOfCertificate(store)  # noqa: E731
     return Queries(uow, directory, FakeDocuments(), FakeBadges(), issuer, identity_salt="s", clock=Ticking())
 

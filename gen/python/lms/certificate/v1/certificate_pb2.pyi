@@ -353,6 +353,10 @@ class GetStatusListRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class GetIssuerProfileRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetIssuerKeysRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -132,6 +132,11 @@ class CertificateServiceStub:
                 request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
+        self.GetIssuerProfile = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetIssuerProfile',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
         self.GetIssuerKeys = channel.unary_unary(
                 '/lms.certificate.v1.CertificateService/GetIssuerKeys',
                 request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerKeysRequest.SerializeToString,
@@ -310,6 +315,14 @@ class CertificateServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetIssuerProfile(self, request, context):
+        """GetIssuerProfile returns the issuer's Open Badges Profile
+        (`application/ld+json`): what each credential's `issuer.id` points at.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetIssuerKeys(self, request, context):
         """GetIssuerKeys returns the issuer's public signing keys as a JWK Set
         (`application/jwk-set+json`); credentials name their key by `kid`.
@@ -404,6 +417,11 @@ def add_CertificateServiceServicer_to_server(servicer, server):
             'GetStatusList': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatusList,
                     request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetIssuerProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetIssuerProfile,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'GetIssuerKeys': grpc.unary_unary_rpc_method_handler(
@@ -882,6 +900,33 @@ class CertificateService:
             target,
             '/lms.certificate.v1.CertificateService/GetStatusList',
             lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetIssuerProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetIssuerProfile',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,

@@ -25,6 +25,7 @@ class Issuer:
     name: str
     url: str
     status_list_url: str
+    keys_url: str
     verification_page: str  # format(id=certificate id) -> the public verification page
 
 
@@ -90,6 +91,18 @@ def open_badge_credential(
         "jti": credential_id,
         "nbf": int(certificate.issued_at.timestamp()),
         "iat": int(certificate.issued_at.timestamp()),
+    }
+
+
+def issuer_profile(issuer: Issuer, keys_url: str) -> dict[str, Any]:
+    """The Profile a credential's issuer id resolves to."""
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": issuer.id,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+        "publicKeys": keys_url,
     }
 
 

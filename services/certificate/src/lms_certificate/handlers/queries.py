@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_certificate.domain.certificate import Certificate, State
-from lms_certificate.domain.credential import Issuer, open_badge_credential, status_list_credential
+from lms_certificate.domain.credential import (
+    Issuer,
+    issuer_profile,
+    open_badge_credential,
+    status_list_credential,
+)
 from lms_certificate.domain.errors import CertificateNotFound, PdfTooLarge
 from lms_certificate.handlers.access import is_teacher, require_teacher
 from lms_certificate.handlers.ports import After, Badges, CertificateUnitOfWork, Directory, Documents
@@ -90,6 +95,9 @@ class Queries:
         async with self._uow() as uow:
             revoked = await uow.certificates.revoked_indexes()
         return self._badges.sign(status_list_credential(self._issuer, revoked, self._clock()))
+
+    def issuer_profile(self) -> dict[str, Any]:
+        return issuer_profile(self._issuer, self._issuer.keys_url)
 
     def issuer_keys(self) -> dict[str, Any]:
         return self._badges.jwks()
