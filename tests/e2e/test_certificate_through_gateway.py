@@ -117,7 +117,7 @@ def test_completing_a_course_through_rest_issues_one_verifiable_certificate(
     from PIL import Image
 
     page = Image.open(tmp_path / "page.png").convert("L")
-    assert min(page.getdata()) < 100  # ink on the page
+    assert sum(page.histogram()[:100]) > 0  # ink on the page
 
     public = rest.get(f"/v1/{certificate['name']}:verify")
     assert ok(public)["state"] == "CERTIFICATE_STATE_VALID" and public.json()["learnerName"] == LEARNER_NAME
