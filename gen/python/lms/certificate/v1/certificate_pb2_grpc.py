@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lms.certificate.v1 import certificate_pb2 as lms_dot_certificate_dot_v1_dot_certificate__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -26,8 +27,14 @@ if _version_not_supported:
 
 
 class CertificateServiceStub:
-    """CertificateService is the certificate service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """CertificateService issues course certificates: signed PDFs (PAdES), Open
+    Badges 3.0 credentials (VC-JWT) with a Bitstring Status List, public
+    verification by id or by uploading the PDF, and LinkedIn links.
+
+    A certificate is issued once per learner and course when the course service
+    publishes lms.course.v1.CourseCompleted; administrators and the course's
+    teachers may also issue, reissue (a corrected name: the old certificate is
+    superseded, never deleted) and revoke.
 
     Errors carry google.rpc.ErrorInfo with domain "certificate.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -40,50 +47,285 @@ class CertificateServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateItem = channel.unary_unary(
-                '/lms.certificate.v1.CertificateService/CreateItem',
-                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateItemRequest.SerializeToString,
-                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.FromString,
+        self.CreateTemplate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/CreateTemplate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
                 _registered_method=True)
-        self.GetItem = channel.unary_unary(
-                '/lms.certificate.v1.CertificateService/GetItem',
-                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetItemRequest.SerializeToString,
-                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.FromString,
+        self.UpdateTemplate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/UpdateTemplate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.UpdateTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
                 _registered_method=True)
-        self.ListItems = channel.unary_unary(
-                '/lms.certificate.v1.CertificateService/ListItems',
-                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsRequest.SerializeToString,
-                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsResponse.FromString,
+        self.GetTemplate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetTemplate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/ListTemplates',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/PreviewTemplate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetCertificate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetCertificate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCertificateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.ListMyCertificates = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/ListMyCertificates',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListMyCertificatesRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+                _registered_method=True)
+        self.ListCourseCertificates = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/ListCourseCertificates',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCourseCertificatesRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+                _registered_method=True)
+        self.SearchCertificates = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/SearchCertificates',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.SearchCertificatesRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+                _registered_method=True)
+        self.IssueCertificate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/IssueCertificate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.IssueCertificateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.ReissueCertificate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/ReissueCertificate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ReissueCertificateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.RevokeCertificate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/RevokeCertificate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.RevokeCertificateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.DownloadCertificatePdf = channel.unary_stream(
+                '/lms.certificate.v1.CertificateService/DownloadCertificatePdf',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.DownloadCertificatePdfRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetCredential = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetCredential',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCredentialRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Credential.FromString,
+                _registered_method=True)
+        self.VerifyCertificate = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/VerifyCertificate',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificateRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Verification.FromString,
+                _registered_method=True)
+        self.VerifyCertificatePdf = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/VerifyCertificatePdf',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificatePdfRequest.SerializeToString,
+                response_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.PdfVerification.FromString,
+                _registered_method=True)
+        self.GetStatusList = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetStatusList',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetIssuerProfile = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetIssuerProfile',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetIssuerKeys = channel.unary_unary(
+                '/lms.certificate.v1.CertificateService/GetIssuerKeys',
+                request_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerKeysRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
 
 
 class CertificateServiceServicer:
-    """CertificateService is the certificate service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """CertificateService issues course certificates: signed PDFs (PAdES), Open
+    Badges 3.0 credentials (VC-JWT) with a Bitstring Status List, public
+    verification by id or by uploading the PDF, and LinkedIn links.
+
+    A certificate is issued once per learner and course when the course service
+    publishes lms.course.v1.CourseCompleted; administrators and the course's
+    teachers may also issue, reissue (a corrected name: the old certificate is
+    superseded, never deleted) and revoke.
 
     Errors carry google.rpc.ErrorInfo with domain "certificate.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
     "platform.lms" and a reason from lms.type.v1.ErrorReason).
     """
 
-    def CreateItem(self, request, context):
-        """CreateItem adds an item owned by the caller. Retrying with the same
-        `request_id` returns the item the first call created.
+    def CreateTemplate(self, request, context):
+        """CreateTemplate saves a template. A platform-wide template (no `course`)
+        needs an administrator; a course's template an administrator or one of
+        the course's teachers (PERMISSION_DENIED, NOT_COURSE_TEACHER). A field of
+        an unknown kind or a font the service does not have is refused with field
+        violations (TEMPLATE_FIELD_UNKNOWN, TEMPLATE_FONT_MISSING). Retrying with
+        the same `request_id` returns the template the first call created.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetItem(self, request, context):
-        """GetItem returns an item. Only its owner and administrators see it; for
-        anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+    def UpdateTemplate(self, request, context):
+        """UpdateTemplate changes the fields named by `update_mask` (display_name,
+        orientation, page_size, fields, signature_image, font_family,
+        logo_image, background_image). Same
+        rules and callers as CreateTemplate. Certificates already issued keep
+        the PDF they were issued with.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListItems(self, request, context):
-        """ListItems lists the caller's items, newest first.
+    def GetTemplate(self, request, context):
+        """GetTemplate returns a template (NOT_FOUND, TEMPLATE_NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """ListTemplates lists templates, newest first: the platform-wide ones, or
+        a course's when `course` is set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewTemplate(self, request, context):
+        """PreviewTemplate renders a template with sample data (or the values
+        given) as an unsigned PDF (`application/pdf`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCertificate(self, request, context):
+        """GetCertificate returns a certificate to its learner, the course's
+        teachers and administrators; for anyone else it does not exist
+        (NOT_FOUND, CERTIFICATE_NOT_FOUND). Anyone may use VerifyCertificate.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyCertificates(self, request, context):
+        """ListMyCertificates lists the caller's certificates, newest first
+        (superseded ones included, marked as such).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCourseCertificates(self, request, context):
+        """ListCourseCertificates lists the certificates issued for a course,
+        newest first, to its teachers and administrators (PERMISSION_DENIED,
+        NOT_COURSE_TEACHER).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchCertificates(self, request, context):
+        """SearchCertificates finds certificates by learner name, course title or
+        id (administrators only), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueCertificate(self, request, context):
+        """IssueCertificate issues a certificate by hand (administrators and the
+        course's teachers). A learner holds at most one current certificate per
+        course: if one exists it is returned unchanged (use ReissueCertificate to
+        correct it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReissueCertificate(self, request, context):
+        """ReissueCertificate issues a new certificate with a corrected learner
+        name; the old one becomes SUPERSEDED and points at the new one. Only a
+        VALID certificate can be reissued (FAILED_PRECONDITION,
+        CERTIFICATE_NOT_CURRENT). Administrators and the course's teachers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeCertificate(self, request, context):
+        """RevokeCertificate revokes a certificate with a reason; its Open Badges
+        status list entry is set at once. Revoking a revoked certificate returns
+        it unchanged. Administrators and the course's teachers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadCertificatePdf(self, request, context):
+        """DownloadCertificatePdf returns the signed PDF (`application/pdf`), byte
+        for byte as issued, to the learner, the course's teachers and
+        administrators. It comes in chunks of at most 16 KiB (REST: one response
+        body), so that no proxy has to hold the whole file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCredential(self, request, context):
+        """GetCredential returns the certificate as an Open Badges 3.0
+        OpenBadgeCredential signed as a VC-JWT, to the learner, the course's
+        teachers and administrators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCertificate(self, request, context):
+        """VerifyCertificate is the public verification of a certificate id (the
+        QR code's target): its status and the data certified, never the
+        learner's email. An unknown id is NOT_FOUND, CERTIFICATE_NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCertificatePdf(self, request, context):
+        """VerifyCertificatePdf checks an uploaded PDF (the raw bytes, content type
+        `application/pdf`): whether its signature is intact and by this issuer,
+        and whether it is byte for byte a PDF this service issued. A PDF that is
+        not one is answered (valid false), not refused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatusList(self, request, context):
+        """GetStatusList returns the issuer's Bitstring Status List credential
+        (revocation) as a VC-JWT; its URL is stable and is what each credential's
+        `credentialStatus.statusListCredential` names.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetIssuerProfile(self, request, context):
+        """GetIssuerProfile returns the issuer's Open Badges Profile
+        (`application/ld+json`): what each credential's `issuer.id` points at.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetIssuerKeys(self, request, context):
+        """GetIssuerKeys returns the issuer's public signing keys as a JWK Set
+        (`application/jwk-set+json`); credentials name their key by `kid`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,20 +334,100 @@ class CertificateServiceServicer:
 
 def add_CertificateServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateItem,
-                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateItemRequest.FromString,
-                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.SerializeToString,
+            'CreateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTemplate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateTemplateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.SerializeToString,
             ),
-            'GetItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetItem,
-                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetItemRequest.FromString,
-                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.SerializeToString,
+            'UpdateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateTemplate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.UpdateTemplateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.SerializeToString,
             ),
-            'ListItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListItems,
-                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsRequest.FromString,
-                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsResponse.SerializeToString,
+            'GetTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTemplate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetTemplateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCertificate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCertificateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.SerializeToString,
+            ),
+            'ListMyCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyCertificates,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListMyCertificatesRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.SerializeToString,
+            ),
+            'ListCourseCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCourseCertificates,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCourseCertificatesRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.SerializeToString,
+            ),
+            'SearchCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchCertificates,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.SearchCertificatesRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.SerializeToString,
+            ),
+            'IssueCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCertificate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.IssueCertificateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.SerializeToString,
+            ),
+            'ReissueCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReissueCertificate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.ReissueCertificateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.SerializeToString,
+            ),
+            'RevokeCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeCertificate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.RevokeCertificateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.SerializeToString,
+            ),
+            'DownloadCertificatePdf': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadCertificatePdf,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.DownloadCertificatePdfRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetCredential': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCredential,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCredentialRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Credential.SerializeToString,
+            ),
+            'VerifyCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCertificate,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificateRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.Verification.SerializeToString,
+            ),
+            'VerifyCertificatePdf': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCertificatePdf,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificatePdfRequest.FromString,
+                    response_serializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.PdfVerification.SerializeToString,
+            ),
+            'GetStatusList': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatusList,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetIssuerProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetIssuerProfile,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetIssuerKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetIssuerKeys,
+                    request_deserializer=lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerKeysRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,8 +438,14 @@ def add_CertificateServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class CertificateService:
-    """CertificateService is the certificate service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """CertificateService issues course certificates: signed PDFs (PAdES), Open
+    Badges 3.0 credentials (VC-JWT) with a Bitstring Status List, public
+    verification by id or by uploading the PDF, and LinkedIn links.
+
+    A certificate is issued once per learner and course when the course service
+    publishes lms.course.v1.CourseCompleted; administrators and the course's
+    teachers may also issue, reissue (a corrected name: the old certificate is
+    superseded, never deleted) and revoke.
 
     Errors carry google.rpc.ErrorInfo with domain "certificate.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -125,7 +453,7 @@ class CertificateService:
     """
 
     @staticmethod
-    def CreateItem(request,
+    def CreateTemplate(request,
             target,
             options=(),
             channel_credentials=None,
@@ -138,9 +466,9 @@ class CertificateService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.certificate.v1.CertificateService/CreateItem',
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateItemRequest.SerializeToString,
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.FromString,
+            '/lms.certificate.v1.CertificateService/CreateTemplate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.CreateTemplateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,7 +480,7 @@ class CertificateService:
             _registered_method=True)
 
     @staticmethod
-    def GetItem(request,
+    def UpdateTemplate(request,
             target,
             options=(),
             channel_credentials=None,
@@ -165,9 +493,9 @@ class CertificateService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.certificate.v1.CertificateService/GetItem',
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetItemRequest.SerializeToString,
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.Item.FromString,
+            '/lms.certificate.v1.CertificateService/UpdateTemplate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.UpdateTemplateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +507,7 @@ class CertificateService:
             _registered_method=True)
 
     @staticmethod
-    def ListItems(request,
+    def GetTemplate(request,
             target,
             options=(),
             channel_credentials=None,
@@ -192,9 +520,441 @@ class CertificateService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.certificate.v1.CertificateService/ListItems',
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsRequest.SerializeToString,
-            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListItemsResponse.FromString,
+            '/lms.certificate.v1.CertificateService/GetTemplate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetTemplateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/ListTemplates',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/PreviewTemplate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.PreviewTemplateRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetCertificate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCertificateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/ListMyCertificates',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListMyCertificatesRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCourseCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/ListCourseCertificates',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCourseCertificatesRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/SearchCertificates',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.SearchCertificatesRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ListCertificatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/IssueCertificate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.IssueCertificateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReissueCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/ReissueCertificate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.ReissueCertificateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/RevokeCertificate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.RevokeCertificateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadCertificatePdf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/DownloadCertificatePdf',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.DownloadCertificatePdfRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCredential(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetCredential',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetCredentialRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Credential.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/VerifyCertificate',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificateRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.Verification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCertificatePdf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/VerifyCertificatePdf',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.VerifyCertificatePdfRequest.SerializeToString,
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.PdfVerification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatusList(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetStatusList',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetStatusListRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetIssuerProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetIssuerProfile',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerProfileRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetIssuerKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.certificate.v1.CertificateService/GetIssuerKeys',
+            lms_dot_certificate_dot_v1_dot_certificate__pb2.GetIssuerKeysRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,

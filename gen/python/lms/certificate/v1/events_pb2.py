@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flms/certificate/v1/events.proto\x12\x12lms.certificate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n\x0bItemCreated\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flms/certificate/v1/events.proto\x12\x12lms.certificate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdc\x01\n\x11\x43\x65rtificateIssued\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x14\n\x0clearner_name\x18\x04 \x01(\t\x12\x14\n\x0c\x63ourse_title\x18\x05 \x01(\t\x12\x15\n\rsupersedes_id\x18\x06 \x01(\t\x12\x18\n\x10verification_url\x18\x07 \x01(\t\x12.\n\nissue_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x91\x01\n\x12\x43\x65rtificateRevoked\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12/\n\x0brevoke_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x15\x43\x65rtificateSuperseded\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x18\n\x10superseded_by_id\x18\x04 \x01(\t\x12\x32\n\x0esupersede_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.certificate.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEMCREATED']._serialized_start=88
-  _globals['_ITEMCREATED']._serialized_end=200
+  _globals['_CERTIFICATEISSUED']._serialized_start=89
+  _globals['_CERTIFICATEISSUED']._serialized_end=309
+  _globals['_CERTIFICATEREVOKED']._serialized_start=312
+  _globals['_CERTIFICATEREVOKED']._serialized_end=457
+  _globals['_CERTIFICATESUPERSEDED']._serialized_start=460
+  _globals['_CERTIFICATESUPERSEDED']._serialized_end=621
 # @@protoc_insertion_point(module_scope)

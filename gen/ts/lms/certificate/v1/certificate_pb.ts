@@ -6,8 +6,10 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { HttpBody, HttpBodySchema } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,65 +17,190 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/certificate/v1/certificate.proto.
  */
 export const file_lms_certificate_v1_certificate: GenFile = /*@__PURE__*/
-  fileDesc("CiRsbXMvY2VydGlmaWNhdGUvdjEvY2VydGlmaWNhdGUucHJvdG8SEmxtcy5jZXJ0aWZpY2F0ZS52MSKEAQoESXRlbRISCgRuYW1lGAEgASgJQgTiQQEDEhwKBXRpdGxlGAIgASgJQg3iQQECqrsYBQgBGMgBEhMKBW93bmVyGAMgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJlChFDcmVhdGVJdGVtUmVxdWVzdBIyCgRpdGVtGAEgASgLMhgubG1zLmNlcnRpZmljYXRlLnYxLkl0ZW1CCuJBAQKquxgCCAESHAoKcmVxdWVzdF9pZBgCIAEoCUIIqrsYBDABeAEiNwoOR2V0SXRlbVJlcXVlc3QSJQoEbmFtZRgBIAEoCUIX4kEBAqq7GA8IASILaXRlbXMvW14vXSsiSgoQTGlzdEl0ZW1zUmVxdWVzdBIZCglwYWdlX3NpemUYASABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAIgASgJQgequxgDGIAIIlUKEUxpc3RJdGVtc1Jlc3BvbnNlEicKBWl0ZW1zGAEgAygLMhgubG1zLmNlcnRpZmljYXRlLnYxLkl0ZW0SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJKlAKC0Vycm9yUmVhc29uEhwKGEVSUk9SX1JFQVNPTl9VTlNQRUNJRklFRBAAEhIKDklURU1fTk9UX0ZPVU5EEAESDwoLVElUTEVfQkxBTksQAjKLAwoSQ2VydGlmaWNhdGVTZXJ2aWNlEngKCkNyZWF0ZUl0ZW0SJS5sbXMuY2VydGlmaWNhdGUudjEuQ3JlYXRlSXRlbVJlcXVlc3QaGC5sbXMuY2VydGlmaWNhdGUudjEuSXRlbSIporsYAhABgtPkkwIdOgRpdGVtIhUvdjEvY2VydGlmaWNhdGUvaXRlbXMSeAoHR2V0SXRlbRIiLmxtcy5jZXJ0aWZpY2F0ZS52MS5HZXRJdGVtUmVxdWVzdBoYLmxtcy5jZXJ0aWZpY2F0ZS52MS5JdGVtIi+QAgGiuxgCEAGC0+STAiASHi92MS9jZXJ0aWZpY2F0ZS97bmFtZT1pdGVtcy8qfRKAAQoJTGlzdEl0ZW1zEiQubG1zLmNlcnRpZmljYXRlLnYxLkxpc3RJdGVtc1JlcXVlc3QaJS5sbXMuY2VydGlmaWNhdGUudjEuTGlzdEl0ZW1zUmVzcG9uc2UiJpACAaK7GAIQAYLT5JMCFxIVL3YxL2NlcnRpZmljYXRlL2l0ZW1zYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("CiRsbXMvY2VydGlmaWNhdGUvdjEvY2VydGlmaWNhdGUucHJvdG8SEmxtcy5jZXJ0aWZpY2F0ZS52MSJ/Cg1UZW1wbGF0ZUZpZWxkEhYKBGtpbmQYASABKAlCCKq7GAQIARgoEgwKBHhfbW0YAiABKAESDAoEeV9tbRgDIAEoARIMCgRzaXplGAQgASgBEhUKBWFsaWduGAUgASgJQgaquxgCGAoSFQoEdGV4dBgGIAEoCUIHqrsYAxj0AyKKBAoIVGVtcGxhdGUSEgoEbmFtZRgBIAEoCUIE4kEBCBIpCgZjb3Vyc2UYAiABKAlCGeJBAQWquxgRIg1jb3Vyc2VzL1teL10reAESHQoMZGlzcGxheV9uYW1lGAMgASgJQgequxgDGMgBEjwKC29yaWVudGF0aW9uGAQgASgOMh8ubG1zLmNlcnRpZmljYXRlLnYxLk9yaWVudGF0aW9uQgaquxgCWAESNwoJcGFnZV9zaXplGAUgASgOMhwubG1zLmNlcnRpZmljYXRlLnYxLlBhZ2VTaXplQgaquxgCWAESGwoLZm9udF9mYW1pbHkYBiABKAlCBqq7GAIYZBI5CgZmaWVsZHMYByADKAsyIS5sbXMuY2VydGlmaWNhdGUudjEuVGVtcGxhdGVGaWVsZEIGqrsYAmgeEiEKD3NpZ25hdHVyZV9pbWFnZRgIIAEoDEIIqrsYBBiAgCASNQoLY3JlYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjUKC3VwZGF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIcCgpsb2dvX2ltYWdlGAsgASgMQgiquxgEGICAEBIiChBiYWNrZ3JvdW5kX2ltYWdlGAwgASgMQgiquxgEGICAICJxChVDcmVhdGVUZW1wbGF0ZVJlcXVlc3QSOgoIdGVtcGxhdGUYASABKAsyHC5sbXMuY2VydGlmaWNhdGUudjEuVGVtcGxhdGVCCuJBAQKquxgCCAESHAoKcmVxdWVzdF9pZBgCIAEoCUIIqrsYBDABeAEihAEKFVVwZGF0ZVRlbXBsYXRlUmVxdWVzdBI6Cgh0ZW1wbGF0ZRgBIAEoCzIcLmxtcy5jZXJ0aWZpY2F0ZS52MS5UZW1wbGF0ZUIK4kEBAqq7GAIIARIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siPwoSR2V0VGVtcGxhdGVSZXF1ZXN0EikKBG5hbWUYASABKAlCG+JBAQKquxgTCAEiD3RlbXBsYXRlcy9bXi9dKyJ1ChRMaXN0VGVtcGxhdGVzUmVxdWVzdBIlCgZjb3Vyc2UYASABKAlCFaq7GBEiDWNvdXJzZXMvW14vXSt4ARIZCglwYWdlX3NpemUYAiABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIImEKFUxpc3RUZW1wbGF0ZXNSZXNwb25zZRIvCgl0ZW1wbGF0ZXMYASADKAsyHC5sbXMuY2VydGlmaWNhdGUudjEuVGVtcGxhdGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIoEBChZQcmV2aWV3VGVtcGxhdGVSZXF1ZXN0EikKBG5hbWUYASABKAlCG+JBAQKquxgTCAEiD3RlbXBsYXRlcy9bXi9dKxIdCgxsZWFybmVyX25hbWUYAiABKAlCB6q7GAMYyAESHQoMY291cnNlX3RpdGxlGAMgASgJQgequxgDGMgBIoQFCgtDZXJ0aWZpY2F0ZRISCgRuYW1lGAEgASgJQgTiQQEDEhIKBHVzZXIYAiABKAlCBOJBAQMSFAoGY291cnNlGAMgASgJQgTiQQEDEhoKDGxlYXJuZXJfbmFtZRgEIAEoCUIE4kEBAxIaCgxjb3Vyc2VfdGl0bGUYBSABKAlCBOJBAQMSNwoNY29tcGxldGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKaXNzdWVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSEwoFaG91cnMYCCABKAFCBOJBAQMSEwoFZ3JhZGUYCSABKAlCBOJBAQMSOQoFc3RhdGUYCiABKA4yJC5sbXMuY2VydGlmaWNhdGUudjEuQ2VydGlmaWNhdGVTdGF0ZUIE4kEBAxIfChFyZXZvY2F0aW9uX3JlYXNvbhgLIAEoCUIE4kEBAxI0CgpzdGF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIbCg1zdXBlcnNlZGVkX2J5GA0gASgJQgTiQQEDEhgKCnN1cGVyc2VkZXMYDiABKAlCBOJBAQMSFgoIdGVtcGxhdGUYDyABKAlCBOJBAQMSHgoQdmVyaWZpY2F0aW9uX3VybBgQIAEoCUIE4kEBAxIpChtsaW5rZWRpbl9hZGRfdG9fcHJvZmlsZV91cmwYESABKAlCBOJBAQMSIAoSbGlua2VkaW5fc2hhcmVfdXJsGBIgASgJQgTiQQEDEhgKCnBkZl9zaGEyNTYYEyABKAlCBOJBAQMiRQoVR2V0Q2VydGlmaWNhdGVSZXF1ZXN0EiwKBG5hbWUYASABKAlCHuJBAQKquxgWCAEiEmNlcnRpZmljYXRlcy9bXi9dKyJTChlMaXN0TXlDZXJ0aWZpY2F0ZXNSZXF1ZXN0EhkKCXBhZ2Vfc2l6ZRgBIAEoBUIGqrsYAkgBEhsKCnBhZ2VfdG9rZW4YAiABKAlCB6q7GAMYgAgiggEKHUxpc3RDb3Vyc2VDZXJ0aWZpY2F0ZXNSZXF1ZXN0EikKBmNvdXJzZRgBIAEoCUIZ4kEBAqq7GBEIASINY291cnNlcy9bXi9dKxIZCglwYWdlX3NpemUYAiABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIIqgBChlTZWFyY2hDZXJ0aWZpY2F0ZXNSZXF1ZXN0EhYKBXF1ZXJ5GAEgASgJQgequxgDGMgBEjsKBXN0YXRlGAIgASgOMiQubG1zLmNlcnRpZmljYXRlLnYxLkNlcnRpZmljYXRlU3RhdGVCBqq7GAJYARIZCglwYWdlX3NpemUYAyABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAQgASgJQgequxgDGIAIImoKGExpc3RDZXJ0aWZpY2F0ZXNSZXNwb25zZRI1CgxjZXJ0aWZpY2F0ZXMYASADKAsyHy5sbXMuY2VydGlmaWNhdGUudjEuQ2VydGlmaWNhdGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIqEBChdJc3N1ZUNlcnRpZmljYXRlUmVxdWVzdBIlCgR1c2VyGAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxIpCgZjb3Vyc2UYAiABKAlCGeJBAQKquxgRCAEiDWNvdXJzZXMvW14vXSsSHQoMbGVhcm5lcl9uYW1lGAMgASgJQgequxgDGMgBEhUKBWdyYWRlGAQgASgJQgaquxgCGCgibgoZUmVpc3N1ZUNlcnRpZmljYXRlUmVxdWVzdBIsCgRuYW1lGAEgASgJQh7iQQECqrsYFggBIhJjZXJ0aWZpY2F0ZXMvW14vXSsSIwoMbGVhcm5lcl9uYW1lGAIgASgJQg3iQQECqrsYBQgBGMgBImcKGFJldm9rZUNlcnRpZmljYXRlUmVxdWVzdBIsCgRuYW1lGAEgASgJQh7iQQECqrsYFggBIhJjZXJ0aWZpY2F0ZXMvW14vXSsSHQoGcmVhc29uGAIgASgJQg3iQQECqrsYBQgBGPQDIk0KHURvd25sb2FkQ2VydGlmaWNhdGVQZGZSZXF1ZXN0EiwKBG5hbWUYASABKAlCHuJBAQKquxgWCAEiEmNlcnRpZmljYXRlcy9bXi9dKyJEChRHZXRDcmVkZW50aWFsUmVxdWVzdBIsCgRuYW1lGAEgASgJQh7iQQECqrsYFggBIhJjZXJ0aWZpY2F0ZXMvW14vXSsiNQoKQ3JlZGVudGlhbBIOCgZ2Y19qd3QYASABKAkSFwoPY3JlZGVudGlhbF9qc29uGAIgASgJIkgKGFZlcmlmeUNlcnRpZmljYXRlUmVxdWVzdBIsCgRuYW1lGAEgASgJQh7iQQECqrsYFggBIhJjZXJ0aWZpY2F0ZXMvW14vXSsi9QIKDFZlcmlmaWNhdGlvbhIMCgRuYW1lGAEgASgJEjMKBXN0YXRlGAIgASgOMiQubG1zLmNlcnRpZmljYXRlLnYxLkNlcnRpZmljYXRlU3RhdGUSFAoMbGVhcm5lcl9uYW1lGAMgASgJEhQKDGNvdXJzZV90aXRsZRgEIAEoCRITCgtpc3N1ZXJfbmFtZRgFIAEoCRIxCg1jb21wbGV0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgppc3N1ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVob3VycxgIIAEoARINCgVncmFkZRgJIAEoCRIZChFyZXZvY2F0aW9uX3JlYXNvbhgKIAEoCRIuCgpzdGF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zdXBlcnNlZGVkX2J5GAwgASgJIkwKG1ZlcmlmeUNlcnRpZmljYXRlUGRmUmVxdWVzdBItCgNwZGYYASABKAsyFC5nb29nbGUuYXBpLkh0dHBCb2R5QgriQQECqrsYAggBIoYBCg9QZGZWZXJpZmljYXRpb24SDQoFdmFsaWQYASABKAgSGAoQc2lnbmF0dXJlX2ludGFjdBgCIAEoCBITCgtpc3N1ZWRfaGVyZRgDIAEoCBI1CgtjZXJ0aWZpY2F0ZRgEIAEoCzIgLmxtcy5jZXJ0aWZpY2F0ZS52MS5WZXJpZmljYXRpb24iFgoUR2V0U3RhdHVzTGlzdFJlcXVlc3QiGQoXR2V0SXNzdWVyUHJvZmlsZVJlcXVlc3QiFgoUR2V0SXNzdWVyS2V5c1JlcXVlc3QqXwoLT3JpZW50YXRpb24SGwoXT1JJRU5UQVRJT05fVU5TUEVDSUZJRUQQABIZChVPUklFTlRBVElPTl9MQU5EU0NBUEUQARIYChRPUklFTlRBVElPTl9QT1JUUkFJVBACKk0KCFBhZ2VTaXplEhkKFVBBR0VfU0laRV9VTlNQRUNJRklFRBAAEhAKDFBBR0VfU0laRV9BNBABEhQKEFBBR0VfU0laRV9MRVRURVIQAiqTAQoQQ2VydGlmaWNhdGVTdGF0ZRIhCh1DRVJUSUZJQ0FURV9TVEFURV9VTlNQRUNJRklFRBAAEhsKF0NFUlRJRklDQVRFX1NUQVRFX1ZBTElEEAESHQoZQ0VSVElGSUNBVEVfU1RBVEVfUkVWT0tFRBACEiAKHENFUlRJRklDQVRFX1NUQVRFX1NVUEVSU0VERUQQAyqqAgoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASGQoVQ0VSVElGSUNBVEVfTk9UX0ZPVU5EEAESFgoSVEVNUExBVEVfTk9UX0ZPVU5EEAISGgoWVEVNUExBVEVfRklFTERfVU5LTk9XThADEhkKFVRFTVBMQVRFX0ZPTlRfTUlTU0lORxAEEhoKFlRFTVBMQVRFX1ZBTFVFX0lOVkFMSUQQBRIWChJOT1RfQ09VUlNFX1RFQUNIRVIQBhIbChdDRVJUSUZJQ0FURV9OT1RfQ1VSUkVOVBAHEhUKEVNVQkpFQ1RfTk9UX0ZPVU5EEAgSGAoUVVBTVFJFQU1fVU5BVkFJTEFCTEUQCRIRCg1QREZfVE9PX0xBUkdFEAoy8hUKEkNlcnRpZmljYXRlU2VydmljZRKCAQoOQ3JlYXRlVGVtcGxhdGUSKS5sbXMuY2VydGlmaWNhdGUudjEuQ3JlYXRlVGVtcGxhdGVSZXF1ZXN0GhwubG1zLmNlcnRpZmljYXRlLnYxLlRlbXBsYXRlIieiuxgEGgIDAoLT5JMCGToIdGVtcGxhdGUiDS92MS90ZW1wbGF0ZXMSlAEKDlVwZGF0ZVRlbXBsYXRlEikubG1zLmNlcnRpZmljYXRlLnYxLlVwZGF0ZVRlbXBsYXRlUmVxdWVzdBocLmxtcy5jZXJ0aWZpY2F0ZS52MS5UZW1wbGF0ZSI5orsYBBoCAwKC0+STAis6CHRlbXBsYXRlMh8vdjEve3RlbXBsYXRlLm5hbWU9dGVtcGxhdGVzLyp9En4KC0dldFRlbXBsYXRlEiYubG1zLmNlcnRpZmljYXRlLnYxLkdldFRlbXBsYXRlUmVxdWVzdBocLmxtcy5jZXJ0aWZpY2F0ZS52MS5UZW1wbGF0ZSIpkAIBorsYBBoCAwKC0+STAhgSFi92MS97bmFtZT10ZW1wbGF0ZXMvKn0ShgEKDUxpc3RUZW1wbGF0ZXMSKC5sbXMuY2VydGlmaWNhdGUudjEuTGlzdFRlbXBsYXRlc1JlcXVlc3QaKS5sbXMuY2VydGlmaWNhdGUudjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlIiCQAgGiuxgEGgIDAoLT5JMCDxINL3YxL3RlbXBsYXRlcxKJAQoPUHJldmlld1RlbXBsYXRlEioubG1zLmNlcnRpZmljYXRlLnYxLlByZXZpZXdUZW1wbGF0ZVJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IjSQAgGiuxgEGgIDAoLT5JMCIzoBKiIeL3YxL3tuYW1lPXRlbXBsYXRlcy8qfTpwcmV2aWV3EogBCg5HZXRDZXJ0aWZpY2F0ZRIpLmxtcy5jZXJ0aWZpY2F0ZS52MS5HZXRDZXJ0aWZpY2F0ZVJlcXVlc3QaHy5sbXMuY2VydGlmaWNhdGUudjEuQ2VydGlmaWNhdGUiKpACAaK7GAIQAYLT5JMCGxIZL3YxL3tuYW1lPWNlcnRpZmljYXRlcy8qfRKZAQoSTGlzdE15Q2VydGlmaWNhdGVzEi0ubG1zLmNlcnRpZmljYXRlLnYxLkxpc3RNeUNlcnRpZmljYXRlc1JlcXVlc3QaLC5sbXMuY2VydGlmaWNhdGUudjEuTGlzdENlcnRpZmljYXRlc1Jlc3BvbnNlIiaQAgGiuxgCEAGC0+STAhcSFS92MS9jZXJ0aWZpY2F0ZXM6bWluZRKxAQoWTGlzdENvdXJzZUNlcnRpZmljYXRlcxIxLmxtcy5jZXJ0aWZpY2F0ZS52MS5MaXN0Q291cnNlQ2VydGlmaWNhdGVzUmVxdWVzdBosLmxtcy5jZXJ0aWZpY2F0ZS52MS5MaXN0Q2VydGlmaWNhdGVzUmVzcG9uc2UiNpACAaK7GAQaAgMCgtPkkwIlEiMvdjEve2NvdXJzZT1jb3Vyc2VzLyp9L2NlcnRpZmljYXRlcxKcAQoSU2VhcmNoQ2VydGlmaWNhdGVzEi0ubG1zLmNlcnRpZmljYXRlLnYxLlNlYXJjaENlcnRpZmljYXRlc1JlcXVlc3QaLC5sbXMuY2VydGlmaWNhdGUudjEuTGlzdENlcnRpZmljYXRlc1Jlc3BvbnNlIimQAgGiuxgDGgEDgtPkkwIZEhcvdjEvY2VydGlmaWNhdGVzOnNlYXJjaBKIAQoQSXNzdWVDZXJ0aWZpY2F0ZRIrLmxtcy5jZXJ0aWZpY2F0ZS52MS5Jc3N1ZUNlcnRpZmljYXRlUmVxdWVzdBofLmxtcy5jZXJ0aWZpY2F0ZS52MS5DZXJ0aWZpY2F0ZSImkAICorsYBBoCAwKC0+STAhU6ASoiEC92MS9jZXJ0aWZpY2F0ZXMSmgEKElJlaXNzdWVDZXJ0aWZpY2F0ZRItLmxtcy5jZXJ0aWZpY2F0ZS52MS5SZWlzc3VlQ2VydGlmaWNhdGVSZXF1ZXN0Gh8ubG1zLmNlcnRpZmljYXRlLnYxLkNlcnRpZmljYXRlIjSiuxgEGgIDAoLT5JMCJjoBKiIhL3YxL3tuYW1lPWNlcnRpZmljYXRlcy8qfTpyZWlzc3VlEpoBChFSZXZva2VDZXJ0aWZpY2F0ZRIsLmxtcy5jZXJ0aWZpY2F0ZS52MS5SZXZva2VDZXJ0aWZpY2F0ZVJlcXVlc3QaHy5sbXMuY2VydGlmaWNhdGUudjEuQ2VydGlmaWNhdGUiNpACAqK7GAQaAgMCgtPkkwIlOgEqIiAvdjEve25hbWU9Y2VydGlmaWNhdGVzLyp9OnJldm9rZRKTAQoWRG93bmxvYWRDZXJ0aWZpY2F0ZVBkZhIxLmxtcy5jZXJ0aWZpY2F0ZS52MS5Eb3dubG9hZENlcnRpZmljYXRlUGRmUmVxdWVzdBoULmdvb2dsZS5hcGkuSHR0cEJvZHkiLpACAaK7GAIQAYLT5JMCHxIdL3YxL3tuYW1lPWNlcnRpZmljYXRlcy8qfS9wZGYwARKQAQoNR2V0Q3JlZGVudGlhbBIoLmxtcy5jZXJ0aWZpY2F0ZS52MS5HZXRDcmVkZW50aWFsUmVxdWVzdBoeLmxtcy5jZXJ0aWZpY2F0ZS52MS5DcmVkZW50aWFsIjWQAgGiuxgCEAGC0+STAiYSJC92MS97bmFtZT1jZXJ0aWZpY2F0ZXMvKn0vY3JlZGVudGlhbBKdAQoRVmVyaWZ5Q2VydGlmaWNhdGUSLC5sbXMuY2VydGlmaWNhdGUudjEuVmVyaWZ5Q2VydGlmaWNhdGVSZXF1ZXN0GiAubG1zLmNlcnRpZmljYXRlLnYxLlZlcmlmaWNhdGlvbiI4kAIBorsYAggB8rsYAwjYBILT5JMCIhIgL3YxL3tuYW1lPWNlcnRpZmljYXRlcy8qfTp2ZXJpZnkSoQEKFFZlcmlmeUNlcnRpZmljYXRlUGRmEi8ubG1zLmNlcnRpZmljYXRlLnYxLlZlcmlmeUNlcnRpZmljYXRlUGRmUmVxdWVzdBojLmxtcy5jZXJ0aWZpY2F0ZS52MS5QZGZWZXJpZmljYXRpb24iM6K7GAIIAfK7GAIIPILT5JMCIToDcGRmIhovdjEvY2VydGlmaWNhdGVzOnZlcmlmeVBkZhJ+Cg1HZXRTdGF0dXNMaXN0EigubG1zLmNlcnRpZmljYXRlLnYxLkdldFN0YXR1c0xpc3RSZXF1ZXN0GhQuZ29vZ2xlLmFwaS5IdHRwQm9keSItkAIBorsYAggBgtPkkwIeEhwvdjEvY2VydGlmaWNhdGVzL3N0YXR1cy1saXN0En8KEEdldElzc3VlclByb2ZpbGUSKy5sbXMuY2VydGlmaWNhdGUudjEuR2V0SXNzdWVyUHJvZmlsZVJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IiiQAgGiuxgCCAGC0+STAhkSFy92MS9jZXJ0aWZpY2F0ZXMvaXNzdWVyEn4KDUdldElzc3VlcktleXMSKC5sbXMuY2VydGlmaWNhdGUudjEuR2V0SXNzdWVyS2V5c1JlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5Ii2QAgGiuxgCCAGC0+STAh4SHC92MS9jZXJ0aWZpY2F0ZXMvaXNzdWVyL2p3a3NiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
- * Item is the starter resource.
+ * TemplateField places one piece of data on the page.
  *
- * @generated from message lms.certificate.v1.Item
+ * @generated from message lms.certificate.v1.TemplateField
  */
-export type Item = Message<"lms.certificate.v1.Item"> & {
+export type TemplateField = Message<"lms.certificate.v1.TemplateField"> & {
   /**
-   * Resource name `items/{item}`.
+   * What it shows: one of learner_name, course_title, completion_date,
+   * hours, grade, teacher_signature, certificate_id, qr_code, logo, or text
+   * (the literal `text`). Anything else is refused (TEMPLATE_FIELD_UNKNOWN).
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * Horizontal position of the anchor, in millimetres from the left edge.
+   *
+   * @generated from field: double x_mm = 2;
+   */
+  xMm: number;
+
+  /**
+   * Vertical position of the anchor (the text's baseline, an image's lower
+   * edge), in millimetres from the bottom edge.
+   *
+   * @generated from field: double y_mm = 3;
+   */
+  yMm: number;
+
+  /**
+   * Font size in points for text fields; the size in millimetres of the QR
+   * code and the signature image's height. 0: the default (14).
+   *
+   * @generated from field: double size = 4;
+   */
+  size: number;
+
+  /**
+   * Text alignment around `x_mm`: "left", "center" (default) or "right".
+   *
+   * @generated from field: string align = 5;
+   */
+  align: string;
+
+  /**
+   * The literal text of a `text` field, at most 500 characters. (A `logo`
+   * field shows the template's `logo_image`.)
+   *
+   * @generated from field: string text = 6;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.TemplateField.
+ * Use `create(TemplateFieldSchema)` to create a new message.
+ */
+export const TemplateFieldSchema: GenMessage<TemplateField> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 0);
+
+/**
+ * Template is a certificate's layout, platform-wide or for one course.
+ *
+ * @generated from message lms.certificate.v1.Template
+ */
+export type Template = Message<"lms.certificate.v1.Template"> & {
+  /**
+   * Resource name `templates/{template}`.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * What the item is called: 1 to 200 characters, not only spaces.
+   * The course `courses/{course}` it is for; empty: platform-wide. Fixed at
+   * creation.
    *
-   * @generated from field: string title = 2;
+   * @generated from field: string course = 2;
    */
-  title: string;
+  course: string;
 
   /**
-   * The owner `users/{user}`: whoever created it.
+   * What editors call it, 1 to 200 characters.
    *
-   * @generated from field: string owner = 3;
+   * @generated from field: string display_name = 3;
    */
-  owner: string;
+  displayName: string;
+
+  /**
+   * Landscape or portrait.
+   *
+   * @generated from field: lms.certificate.v1.Orientation orientation = 4;
+   */
+  orientation: Orientation;
+
+  /**
+   * Paper size.
+   *
+   * @generated from field: lms.certificate.v1.PageSize page_size = 5;
+   */
+  pageSize: PageSize;
+
+  /**
+   * The font family for text: one the service has (e.g. "Noto Sans", "Noto
+   * Serif"); scripts the family lacks (Devanagari, Arabic, CJK) fall back to
+   * the matching Noto face. Empty: "Noto Sans". Unknown:
+   * TEMPLATE_FONT_MISSING.
+   *
+   * @generated from field: string font_family = 6;
+   */
+  fontFamily: string;
+
+  /**
+   * What the page shows, at most 30 fields.
+   *
+   * @generated from field: repeated lms.certificate.v1.TemplateField fields = 7;
+   */
+  fields: TemplateField[];
+
+  /**
+   * The teacher's signature as a PNG or JPEG image, at most 512 KiB; shown
+   * by a `teacher_signature` field.
+   *
+   * @generated from field: bytes signature_image = 8;
+   */
+  signatureImage: Uint8Array;
 
   /**
    * When it was created.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: google.protobuf.Timestamp create_time = 9;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * When it was last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 10;
+   */
+  updateTime?: Timestamp | undefined;
+
+  /**
+   * The organisation's logo as a PNG or JPEG image, at most 256 KiB; shown
+   * by a `logo` field.
+   *
+   * @generated from field: bytes logo_image = 11;
+   */
+  logoImage: Uint8Array;
+
+  /**
+   * A PNG or JPEG image drawn under everything, stretched to the page, at
+   * most 512 KiB; empty: a white page.
+   *
+   * @generated from field: bytes background_image = 12;
+   */
+  backgroundImage: Uint8Array;
 };
 
 /**
- * Describes the message lms.certificate.v1.Item.
- * Use `create(ItemSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.Template.
+ * Use `create(TemplateSchema)` to create a new message.
  */
-export const ItemSchema: GenMessage<Item> = /*@__PURE__*/
-  messageDesc(file_lms_certificate_v1_certificate, 0);
+export const TemplateSchema: GenMessage<Template> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 1);
 
 /**
- * CreateItemRequest creates an item.
+ * CreateTemplateRequest creates a template.
  *
- * @generated from message lms.certificate.v1.CreateItemRequest
+ * @generated from message lms.certificate.v1.CreateTemplateRequest
  */
-export type CreateItemRequest = Message<"lms.certificate.v1.CreateItemRequest"> & {
+export type CreateTemplateRequest = Message<"lms.certificate.v1.CreateTemplateRequest"> & {
   /**
-   * The item; only `title` is read.
+   * The template; `name` and the times are ignored.
    *
-   * @generated from field: lms.certificate.v1.Item item = 1;
+   * @generated from field: lms.certificate.v1.Template template = 1;
    */
-  item?: Item | undefined;
+  template?: Template | undefined;
 
   /**
-   * A UUID the client picks so that a retried call creates one item (AIP-155).
+   * A UUID the client picks so that a retried call creates one template
+   * (AIP-155).
    *
    * @generated from field: string request_id = 2;
    */
@@ -81,20 +208,48 @@ export type CreateItemRequest = Message<"lms.certificate.v1.CreateItemRequest"> 
 };
 
 /**
- * Describes the message lms.certificate.v1.CreateItemRequest.
- * Use `create(CreateItemRequestSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.CreateTemplateRequest.
+ * Use `create(CreateTemplateRequestSchema)` to create a new message.
  */
-export const CreateItemRequestSchema: GenMessage<CreateItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_certificate_v1_certificate, 1);
+export const CreateTemplateRequestSchema: GenMessage<CreateTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 2);
 
 /**
- * GetItemRequest names one item.
+ * UpdateTemplateRequest changes a template.
  *
- * @generated from message lms.certificate.v1.GetItemRequest
+ * @generated from message lms.certificate.v1.UpdateTemplateRequest
  */
-export type GetItemRequest = Message<"lms.certificate.v1.GetItemRequest"> & {
+export type UpdateTemplateRequest = Message<"lms.certificate.v1.UpdateTemplateRequest"> & {
   /**
-   * Resource name `items/{item}`.
+   * The template with its `name` and the new values.
+   *
+   * @generated from field: lms.certificate.v1.Template template = 1;
+   */
+  template?: Template | undefined;
+
+  /**
+   * The fields to change; empty: every field the body sets.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 2;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message lms.certificate.v1.UpdateTemplateRequest.
+ * Use `create(UpdateTemplateRequestSchema)` to create a new message.
+ */
+export const UpdateTemplateRequestSchema: GenMessage<UpdateTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 3);
+
+/**
+ * GetTemplateRequest names a template.
+ *
+ * @generated from message lms.certificate.v1.GetTemplateRequest
+ */
+export type GetTemplateRequest = Message<"lms.certificate.v1.GetTemplateRequest"> & {
+  /**
+   * Resource name `templates/{template}`.
    *
    * @generated from field: string name = 1;
    */
@@ -102,18 +257,288 @@ export type GetItemRequest = Message<"lms.certificate.v1.GetItemRequest"> & {
 };
 
 /**
- * Describes the message lms.certificate.v1.GetItemRequest.
- * Use `create(GetItemRequestSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.GetTemplateRequest.
+ * Use `create(GetTemplateRequestSchema)` to create a new message.
  */
-export const GetItemRequestSchema: GenMessage<GetItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_certificate_v1_certificate, 2);
+export const GetTemplateRequestSchema: GenMessage<GetTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 4);
 
 /**
- * ListItemsRequest asks for one page of the caller's items.
+ * ListTemplatesRequest asks for one page of templates.
  *
- * @generated from message lms.certificate.v1.ListItemsRequest
+ * @generated from message lms.certificate.v1.ListTemplatesRequest
  */
-export type ListItemsRequest = Message<"lms.certificate.v1.ListItemsRequest"> & {
+export type ListTemplatesRequest = Message<"lms.certificate.v1.ListTemplatesRequest"> & {
+  /**
+   * Only the templates of this course `courses/{course}`; empty: the
+   * platform-wide ones.
+   *
+   * @generated from field: string course = 1;
+   */
+  course: string;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.ListTemplatesRequest.
+ * Use `create(ListTemplatesRequestSchema)` to create a new message.
+ */
+export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 5);
+
+/**
+ * ListTemplatesResponse is one page of templates.
+ *
+ * @generated from message lms.certificate.v1.ListTemplatesResponse
+ */
+export type ListTemplatesResponse = Message<"lms.certificate.v1.ListTemplatesResponse"> & {
+  /**
+   * The templates, newest first.
+   *
+   * @generated from field: repeated lms.certificate.v1.Template templates = 1;
+   */
+  templates: Template[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.ListTemplatesResponse.
+ * Use `create(ListTemplatesResponseSchema)` to create a new message.
+ */
+export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 6);
+
+/**
+ * PreviewTemplateRequest renders a template with sample data.
+ *
+ * @generated from message lms.certificate.v1.PreviewTemplateRequest
+ */
+export type PreviewTemplateRequest = Message<"lms.certificate.v1.PreviewTemplateRequest"> & {
+  /**
+   * Resource name `templates/{template}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The learner name to show; empty: a sample name.
+   *
+   * @generated from field: string learner_name = 2;
+   */
+  learnerName: string;
+
+  /**
+   * The course title to show; empty: a sample title.
+   *
+   * @generated from field: string course_title = 3;
+   */
+  courseTitle: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.PreviewTemplateRequest.
+ * Use `create(PreviewTemplateRequestSchema)` to create a new message.
+ */
+export const PreviewTemplateRequestSchema: GenMessage<PreviewTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 7);
+
+/**
+ * Certificate is one learner's certificate of one course.
+ *
+ * @generated from message lms.certificate.v1.Certificate
+ */
+export type Certificate = Message<"lms.certificate.v1.Certificate"> & {
+  /**
+   * Resource name `certificates/{certificate}`; `{certificate}` is the id
+   * printed on the PDF.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The learner `users/{user}`.
+   *
+   * @generated from field: string user = 2;
+   */
+  user: string;
+
+  /**
+   * The course `courses/{course}`.
+   *
+   * @generated from field: string course = 3;
+   */
+  course: string;
+
+  /**
+   * The learner's name as printed.
+   *
+   * @generated from field: string learner_name = 4;
+   */
+  learnerName: string;
+
+  /**
+   * The course title as printed.
+   *
+   * @generated from field: string course_title = 5;
+   */
+  courseTitle: string;
+
+  /**
+   * When the course was completed.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 6;
+   */
+  completeTime?: Timestamp | undefined;
+
+  /**
+   * When the certificate was issued.
+   *
+   * @generated from field: google.protobuf.Timestamp issue_time = 7;
+   */
+  issueTime?: Timestamp | undefined;
+
+  /**
+   * The course's hours as printed (its total video duration), 0 if unknown.
+   *
+   * @generated from field: double hours = 8;
+   */
+  hours: number;
+
+  /**
+   * The grade as printed; empty when none was given.
+   *
+   * @generated from field: string grade = 9;
+   */
+  grade: string;
+
+  /**
+   * Its state.
+   *
+   * @generated from field: lms.certificate.v1.CertificateState state = 10;
+   */
+  state: CertificateState;
+
+  /**
+   * Why it was revoked (REVOKED only).
+   *
+   * @generated from field: string revocation_reason = 11;
+   */
+  revocationReason: string;
+
+  /**
+   * When it was revoked or superseded.
+   *
+   * @generated from field: google.protobuf.Timestamp state_time = 12;
+   */
+  stateTime?: Timestamp | undefined;
+
+  /**
+   * The certificate that replaced it `certificates/{certificate}`
+   * (SUPERSEDED only).
+   *
+   * @generated from field: string superseded_by = 13;
+   */
+  supersededBy: string;
+
+  /**
+   * The certificate it replaced, for a reissue.
+   *
+   * @generated from field: string supersedes = 14;
+   */
+  supersedes: string;
+
+  /**
+   * The template it was rendered with `templates/{template}`; empty: the
+   * built-in layout.
+   *
+   * @generated from field: string template = 15;
+   */
+  template: string;
+
+  /**
+   * The public verification page (what the QR code points at).
+   *
+   * @generated from field: string verification_url = 16;
+   */
+  verificationUrl: string;
+
+  /**
+   * LinkedIn's "Add to profile" link, prefilled with this certification.
+   *
+   * @generated from field: string linkedin_add_to_profile_url = 17;
+   */
+  linkedinAddToProfileUrl: string;
+
+  /**
+   * LinkedIn's share link for the verification page.
+   *
+   * @generated from field: string linkedin_share_url = 18;
+   */
+  linkedinShareUrl: string;
+
+  /**
+   * SHA-256 of the signed PDF, lower-case hex.
+   *
+   * @generated from field: string pdf_sha256 = 19;
+   */
+  pdfSha256: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.Certificate.
+ * Use `create(CertificateSchema)` to create a new message.
+ */
+export const CertificateSchema: GenMessage<Certificate> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 8);
+
+/**
+ * GetCertificateRequest names a certificate.
+ *
+ * @generated from message lms.certificate.v1.GetCertificateRequest
+ */
+export type GetCertificateRequest = Message<"lms.certificate.v1.GetCertificateRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.GetCertificateRequest.
+ * Use `create(GetCertificateRequestSchema)` to create a new message.
+ */
+export const GetCertificateRequestSchema: GenMessage<GetCertificateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 9);
+
+/**
+ * ListMyCertificatesRequest asks for one page of the caller's certificates.
+ *
+ * @generated from message lms.certificate.v1.ListMyCertificatesRequest
+ */
+export type ListMyCertificatesRequest = Message<"lms.certificate.v1.ListMyCertificatesRequest"> & {
   /**
    * Page size: default 20, at most 100.
    *
@@ -130,24 +555,102 @@ export type ListItemsRequest = Message<"lms.certificate.v1.ListItemsRequest"> & 
 };
 
 /**
- * Describes the message lms.certificate.v1.ListItemsRequest.
- * Use `create(ListItemsRequestSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.ListMyCertificatesRequest.
+ * Use `create(ListMyCertificatesRequestSchema)` to create a new message.
  */
-export const ListItemsRequestSchema: GenMessage<ListItemsRequest> = /*@__PURE__*/
-  messageDesc(file_lms_certificate_v1_certificate, 3);
+export const ListMyCertificatesRequestSchema: GenMessage<ListMyCertificatesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 10);
 
 /**
- * ListItemsResponse is one page of items.
+ * ListCourseCertificatesRequest asks for one page of a course's certificates.
  *
- * @generated from message lms.certificate.v1.ListItemsResponse
+ * @generated from message lms.certificate.v1.ListCourseCertificatesRequest
  */
-export type ListItemsResponse = Message<"lms.certificate.v1.ListItemsResponse"> & {
+export type ListCourseCertificatesRequest = Message<"lms.certificate.v1.ListCourseCertificatesRequest"> & {
   /**
-   * The items, newest first.
+   * The course `courses/{course}`.
    *
-   * @generated from field: repeated lms.certificate.v1.Item items = 1;
+   * @generated from field: string course = 1;
    */
-  items: Item[];
+  course: string;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.ListCourseCertificatesRequest.
+ * Use `create(ListCourseCertificatesRequestSchema)` to create a new message.
+ */
+export const ListCourseCertificatesRequestSchema: GenMessage<ListCourseCertificatesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 11);
+
+/**
+ * SearchCertificatesRequest asks for one page of matching certificates.
+ *
+ * @generated from message lms.certificate.v1.SearchCertificatesRequest
+ */
+export type SearchCertificatesRequest = Message<"lms.certificate.v1.SearchCertificatesRequest"> & {
+  /**
+   * Words matched (case-insensitively) against learner names, course titles
+   * and certificate ids; empty: every certificate.
+   *
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * Only certificates in this state; unspecified: any.
+   *
+   * @generated from field: lms.certificate.v1.CertificateState state = 2;
+   */
+  state: CertificateState;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.SearchCertificatesRequest.
+ * Use `create(SearchCertificatesRequestSchema)` to create a new message.
+ */
+export const SearchCertificatesRequestSchema: GenMessage<SearchCertificatesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 12);
+
+/**
+ * ListCertificatesResponse is one page of certificates.
+ *
+ * @generated from message lms.certificate.v1.ListCertificatesResponse
+ */
+export type ListCertificatesResponse = Message<"lms.certificate.v1.ListCertificatesResponse"> & {
+  /**
+   * The certificates, newest first.
+   *
+   * @generated from field: repeated lms.certificate.v1.Certificate certificates = 1;
+   */
+  certificates: Certificate[];
 
   /**
    * The token for the next page; empty on the last page.
@@ -158,11 +661,519 @@ export type ListItemsResponse = Message<"lms.certificate.v1.ListItemsResponse"> 
 };
 
 /**
- * Describes the message lms.certificate.v1.ListItemsResponse.
- * Use `create(ListItemsResponseSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.ListCertificatesResponse.
+ * Use `create(ListCertificatesResponseSchema)` to create a new message.
  */
-export const ListItemsResponseSchema: GenMessage<ListItemsResponse> = /*@__PURE__*/
-  messageDesc(file_lms_certificate_v1_certificate, 4);
+export const ListCertificatesResponseSchema: GenMessage<ListCertificatesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 13);
+
+/**
+ * IssueCertificateRequest issues a certificate by hand.
+ *
+ * @generated from message lms.certificate.v1.IssueCertificateRequest
+ */
+export type IssueCertificateRequest = Message<"lms.certificate.v1.IssueCertificateRequest"> & {
+  /**
+   * The learner `users/{user}`.
+   *
+   * @generated from field: string user = 1;
+   */
+  user: string;
+
+  /**
+   * The course `courses/{course}`.
+   *
+   * @generated from field: string course = 2;
+   */
+  course: string;
+
+  /**
+   * The name to print; empty: the learner's display name.
+   *
+   * @generated from field: string learner_name = 3;
+   */
+  learnerName: string;
+
+  /**
+   * A grade to print, e.g. "A" or "92%"; may be empty.
+   *
+   * @generated from field: string grade = 4;
+   */
+  grade: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.IssueCertificateRequest.
+ * Use `create(IssueCertificateRequestSchema)` to create a new message.
+ */
+export const IssueCertificateRequestSchema: GenMessage<IssueCertificateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 14);
+
+/**
+ * ReissueCertificateRequest replaces a certificate with a corrected one.
+ *
+ * @generated from message lms.certificate.v1.ReissueCertificateRequest
+ */
+export type ReissueCertificateRequest = Message<"lms.certificate.v1.ReissueCertificateRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The corrected learner name, 1 to 200 characters.
+   *
+   * @generated from field: string learner_name = 2;
+   */
+  learnerName: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.ReissueCertificateRequest.
+ * Use `create(ReissueCertificateRequestSchema)` to create a new message.
+ */
+export const ReissueCertificateRequestSchema: GenMessage<ReissueCertificateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 15);
+
+/**
+ * RevokeCertificateRequest revokes a certificate.
+ *
+ * @generated from message lms.certificate.v1.RevokeCertificateRequest
+ */
+export type RevokeCertificateRequest = Message<"lms.certificate.v1.RevokeCertificateRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Why, 1 to 500 characters; shown by public verification.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.RevokeCertificateRequest.
+ * Use `create(RevokeCertificateRequestSchema)` to create a new message.
+ */
+export const RevokeCertificateRequestSchema: GenMessage<RevokeCertificateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 16);
+
+/**
+ * DownloadCertificatePdfRequest names the certificate whose PDF is wanted.
+ *
+ * @generated from message lms.certificate.v1.DownloadCertificatePdfRequest
+ */
+export type DownloadCertificatePdfRequest = Message<"lms.certificate.v1.DownloadCertificatePdfRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.DownloadCertificatePdfRequest.
+ * Use `create(DownloadCertificatePdfRequestSchema)` to create a new message.
+ */
+export const DownloadCertificatePdfRequestSchema: GenMessage<DownloadCertificatePdfRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 17);
+
+/**
+ * GetCredentialRequest names the certificate whose credential is wanted.
+ *
+ * @generated from message lms.certificate.v1.GetCredentialRequest
+ */
+export type GetCredentialRequest = Message<"lms.certificate.v1.GetCredentialRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.GetCredentialRequest.
+ * Use `create(GetCredentialRequestSchema)` to create a new message.
+ */
+export const GetCredentialRequestSchema: GenMessage<GetCredentialRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 18);
+
+/**
+ * Credential is a certificate as an Open Badges 3.0 credential.
+ *
+ * @generated from message lms.certificate.v1.Credential
+ */
+export type Credential = Message<"lms.certificate.v1.Credential"> & {
+  /**
+   * The OpenBadgeCredential as a compact VC-JWT (EdDSA, `kid` in the
+   * header names the key in GetIssuerKeys).
+   *
+   * @generated from field: string vc_jwt = 1;
+   */
+  vcJwt: string;
+
+  /**
+   * The credential's JSON (the JWT's `vc` claim), for display.
+   *
+   * @generated from field: string credential_json = 2;
+   */
+  credentialJson: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.Credential.
+ * Use `create(CredentialSchema)` to create a new message.
+ */
+export const CredentialSchema: GenMessage<Credential> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 19);
+
+/**
+ * VerifyCertificateRequest names a certificate to verify.
+ *
+ * @generated from message lms.certificate.v1.VerifyCertificateRequest
+ */
+export type VerifyCertificateRequest = Message<"lms.certificate.v1.VerifyCertificateRequest"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.VerifyCertificateRequest.
+ * Use `create(VerifyCertificateRequestSchema)` to create a new message.
+ */
+export const VerifyCertificateRequestSchema: GenMessage<VerifyCertificateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 20);
+
+/**
+ * Verification is what anyone may learn about a certificate: what it
+ * certifies and its status. It never carries the learner's email or user id.
+ *
+ * @generated from message lms.certificate.v1.Verification
+ */
+export type Verification = Message<"lms.certificate.v1.Verification"> & {
+  /**
+   * Resource name `certificates/{certificate}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Valid, revoked or superseded.
+   *
+   * @generated from field: lms.certificate.v1.CertificateState state = 2;
+   */
+  state: CertificateState;
+
+  /**
+   * The learner's name as printed.
+   *
+   * @generated from field: string learner_name = 3;
+   */
+  learnerName: string;
+
+  /**
+   * The course title as printed.
+   *
+   * @generated from field: string course_title = 4;
+   */
+  courseTitle: string;
+
+  /**
+   * The issuing organisation.
+   *
+   * @generated from field: string issuer_name = 5;
+   */
+  issuerName: string;
+
+  /**
+   * When the course was completed.
+   *
+   * @generated from field: google.protobuf.Timestamp complete_time = 6;
+   */
+  completeTime?: Timestamp | undefined;
+
+  /**
+   * When the certificate was issued.
+   *
+   * @generated from field: google.protobuf.Timestamp issue_time = 7;
+   */
+  issueTime?: Timestamp | undefined;
+
+  /**
+   * Hours as printed.
+   *
+   * @generated from field: double hours = 8;
+   */
+  hours: number;
+
+  /**
+   * Grade as printed.
+   *
+   * @generated from field: string grade = 9;
+   */
+  grade: string;
+
+  /**
+   * Why it was revoked (REVOKED only).
+   *
+   * @generated from field: string revocation_reason = 10;
+   */
+  revocationReason: string;
+
+  /**
+   * When it was revoked or superseded.
+   *
+   * @generated from field: google.protobuf.Timestamp state_time = 11;
+   */
+  stateTime?: Timestamp | undefined;
+
+  /**
+   * The replacing certificate (SUPERSEDED only).
+   *
+   * @generated from field: string superseded_by = 12;
+   */
+  supersededBy: string;
+};
+
+/**
+ * Describes the message lms.certificate.v1.Verification.
+ * Use `create(VerificationSchema)` to create a new message.
+ */
+export const VerificationSchema: GenMessage<Verification> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 21);
+
+/**
+ * VerifyCertificatePdfRequest carries an uploaded PDF.
+ *
+ * @generated from message lms.certificate.v1.VerifyCertificatePdfRequest
+ */
+export type VerifyCertificatePdfRequest = Message<"lms.certificate.v1.VerifyCertificatePdfRequest"> & {
+  /**
+   * The PDF's bytes (`application/pdf`), at most 10 MiB.
+   *
+   * @generated from field: google.api.HttpBody pdf = 1;
+   */
+  pdf?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.certificate.v1.VerifyCertificatePdfRequest.
+ * Use `create(VerifyCertificatePdfRequestSchema)` to create a new message.
+ */
+export const VerifyCertificatePdfRequestSchema: GenMessage<VerifyCertificatePdfRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 22);
+
+/**
+ * PdfVerification is the verdict on an uploaded PDF.
+ *
+ * @generated from message lms.certificate.v1.PdfVerification
+ */
+export type PdfVerification = Message<"lms.certificate.v1.PdfVerification"> & {
+  /**
+   * True when the signature is intact and by this issuer, and the bytes are
+   * those of a certificate this service issued.
+   *
+   * @generated from field: bool valid = 1;
+   */
+  valid: boolean;
+
+  /**
+   * Whether the PDF's signature covers the whole file unmodified and chains
+   * to this issuer's signing certificate.
+   *
+   * @generated from field: bool signature_intact = 2;
+   */
+  signatureIntact: boolean;
+
+  /**
+   * Whether the bytes are exactly those of an issued certificate.
+   *
+   * @generated from field: bool issued_here = 3;
+   */
+  issuedHere: boolean;
+
+  /**
+   * The certificate's public verification, when `issued_here`.
+   *
+   * @generated from field: lms.certificate.v1.Verification certificate = 4;
+   */
+  certificate?: Verification | undefined;
+};
+
+/**
+ * Describes the message lms.certificate.v1.PdfVerification.
+ * Use `create(PdfVerificationSchema)` to create a new message.
+ */
+export const PdfVerificationSchema: GenMessage<PdfVerification> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 23);
+
+/**
+ * GetStatusListRequest asks for the issuer's status list credential.
+ *
+ * @generated from message lms.certificate.v1.GetStatusListRequest
+ */
+export type GetStatusListRequest = Message<"lms.certificate.v1.GetStatusListRequest"> & {
+};
+
+/**
+ * Describes the message lms.certificate.v1.GetStatusListRequest.
+ * Use `create(GetStatusListRequestSchema)` to create a new message.
+ */
+export const GetStatusListRequestSchema: GenMessage<GetStatusListRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 24);
+
+/**
+ * GetIssuerProfileRequest asks for the issuer's profile.
+ *
+ * @generated from message lms.certificate.v1.GetIssuerProfileRequest
+ */
+export type GetIssuerProfileRequest = Message<"lms.certificate.v1.GetIssuerProfileRequest"> & {
+};
+
+/**
+ * Describes the message lms.certificate.v1.GetIssuerProfileRequest.
+ * Use `create(GetIssuerProfileRequestSchema)` to create a new message.
+ */
+export const GetIssuerProfileRequestSchema: GenMessage<GetIssuerProfileRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 25);
+
+/**
+ * GetIssuerKeysRequest asks for the issuer's public keys.
+ *
+ * @generated from message lms.certificate.v1.GetIssuerKeysRequest
+ */
+export type GetIssuerKeysRequest = Message<"lms.certificate.v1.GetIssuerKeysRequest"> & {
+};
+
+/**
+ * Describes the message lms.certificate.v1.GetIssuerKeysRequest.
+ * Use `create(GetIssuerKeysRequestSchema)` to create a new message.
+ */
+export const GetIssuerKeysRequestSchema: GenMessage<GetIssuerKeysRequest> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_certificate, 26);
+
+/**
+ * Orientation is how a template's page is turned.
+ *
+ * @generated from enum lms.certificate.v1.Orientation
+ */
+export enum Orientation {
+  /**
+   * Not set: landscape.
+   *
+   * @generated from enum value: ORIENTATION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Wider than tall.
+   *
+   * @generated from enum value: ORIENTATION_LANDSCAPE = 1;
+   */
+  LANDSCAPE = 1,
+
+  /**
+   * Taller than wide.
+   *
+   * @generated from enum value: ORIENTATION_PORTRAIT = 2;
+   */
+  PORTRAIT = 2,
+}
+
+/**
+ * Describes the enum lms.certificate.v1.Orientation.
+ */
+export const OrientationSchema: GenEnum<Orientation> = /*@__PURE__*/
+  enumDesc(file_lms_certificate_v1_certificate, 0);
+
+/**
+ * PageSize is a template's paper size.
+ *
+ * @generated from enum lms.certificate.v1.PageSize
+ */
+export enum PageSize {
+  /**
+   * Not set: A4.
+   *
+   * @generated from enum value: PAGE_SIZE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * ISO A4, 210 x 297 mm.
+   *
+   * @generated from enum value: PAGE_SIZE_A4 = 1;
+   */
+  A4 = 1,
+
+  /**
+   * US Letter, 8.5 x 11 in.
+   *
+   * @generated from enum value: PAGE_SIZE_LETTER = 2;
+   */
+  LETTER = 2,
+}
+
+/**
+ * Describes the enum lms.certificate.v1.PageSize.
+ */
+export const PageSizeSchema: GenEnum<PageSize> = /*@__PURE__*/
+  enumDesc(file_lms_certificate_v1_certificate, 1);
+
+/**
+ * CertificateState is where a certificate is in its life.
+ *
+ * @generated from enum lms.certificate.v1.CertificateState
+ */
+export enum CertificateState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: CERTIFICATE_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Issued and current.
+   *
+   * @generated from enum value: CERTIFICATE_STATE_VALID = 1;
+   */
+  VALID = 1,
+
+  /**
+   * Revoked by an administrator or teacher; `revocation_reason` says why.
+   *
+   * @generated from enum value: CERTIFICATE_STATE_REVOKED = 2;
+   */
+  REVOKED = 2,
+
+  /**
+   * Replaced by a reissued certificate (`superseded_by`).
+   *
+   * @generated from enum value: CERTIFICATE_STATE_SUPERSEDED = 3;
+   */
+  SUPERSEDED = 3,
+}
+
+/**
+ * Describes the enum lms.certificate.v1.CertificateState.
+ */
+export const CertificateStateSchema: GenEnum<CertificateState> = /*@__PURE__*/
+  enumDesc(file_lms_certificate_v1_certificate, 2);
 
 /**
  * ErrorReason lists the reasons this service puts in google.rpc.ErrorInfo
@@ -179,31 +1190,103 @@ export enum ErrorReason {
   ERROR_REASON_UNSPECIFIED = 0,
 
   /**
-   * NOT_FOUND: no item the caller may see has this name.
+   * NOT_FOUND: no certificate the caller may see has this name.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: ITEM_NOT_FOUND = 1;
+   * @generated from enum value: CERTIFICATE_NOT_FOUND = 1;
    */
-  ITEM_NOT_FOUND = 1,
+  CERTIFICATE_NOT_FOUND = 1,
 
   /**
-   * INVALID_ARGUMENT: the title is only white space.
+   * NOT_FOUND: no template has this name.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: TITLE_BLANK = 2;
+   * @generated from enum value: TEMPLATE_NOT_FOUND = 2;
    */
-  TITLE_BLANK = 2,
+  TEMPLATE_NOT_FOUND = 2,
+
+  /**
+   * INVALID_ARGUMENT: a template field's kind is not one the service knows.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TEMPLATE_FIELD_UNKNOWN = 3;
+   */
+  TEMPLATE_FIELD_UNKNOWN = 3,
+
+  /**
+   * INVALID_ARGUMENT: the template's font family is not installed.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TEMPLATE_FONT_MISSING = 4;
+   */
+  TEMPLATE_FONT_MISSING = 4,
+
+  /**
+   * INVALID_ARGUMENT: a template value is out of range (position off the
+   * page, bad alignment, an image that is not PNG or JPEG, a blank name).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TEMPLATE_VALUE_INVALID = 5;
+   */
+  TEMPLATE_VALUE_INVALID = 5,
+
+  /**
+   * PERMISSION_DENIED: the caller is neither an administrator nor a teacher
+   * of the course.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NOT_COURSE_TEACHER = 6;
+   */
+  NOT_COURSE_TEACHER = 6,
+
+  /**
+   * FAILED_PRECONDITION: only a valid certificate can be reissued.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: CERTIFICATE_NOT_CURRENT = 7;
+   */
+  CERTIFICATE_NOT_CURRENT = 7,
+
+  /**
+   * NOT_FOUND: the learner or the course does not exist.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SUBJECT_NOT_FOUND = 8;
+   */
+  SUBJECT_NOT_FOUND = 8,
+
+  /**
+   * UNAVAILABLE: the user or course service did not answer; retry.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: UPSTREAM_UNAVAILABLE = 9;
+   */
+  UPSTREAM_UNAVAILABLE = 9,
+
+  /**
+   * INVALID_ARGUMENT: the uploaded PDF is larger than 10 MiB.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PDF_TOO_LARGE = 10;
+   */
+  PDF_TOO_LARGE = 10,
 }
 
 /**
  * Describes the enum lms.certificate.v1.ErrorReason.
  */
 export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
-  enumDesc(file_lms_certificate_v1_certificate, 0);
+  enumDesc(file_lms_certificate_v1_certificate, 3);
 
 /**
- * CertificateService is the certificate service of the LMS mesh. It starts with one
- * starter resource, the item, to be replaced by the domain's own resources.
+ * CertificateService issues course certificates: signed PDFs (PAdES), Open
+ * Badges 3.0 credentials (VC-JWT) with a Bitstring Status List, public
+ * verification by id or by uploading the PDF, and LinkedIn links.
+ *
+ * A certificate is issued once per learner and course when the course service
+ * publishes lms.course.v1.CourseCompleted; administrators and the course's
+ * teachers may also issue, reissue (a corrected name: the old certificate is
+ * superseded, never deleted) and revoke.
  *
  * Errors carry google.rpc.ErrorInfo with domain "certificate.lms" and a reason
  * from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -213,36 +1296,233 @@ export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
  */
 export const CertificateService: GenService<{
   /**
-   * CreateItem adds an item owned by the caller. Retrying with the same
-   * `request_id` returns the item the first call created.
+   * CreateTemplate saves a template. A platform-wide template (no `course`)
+   * needs an administrator; a course's template an administrator or one of
+   * the course's teachers (PERMISSION_DENIED, NOT_COURSE_TEACHER). A field of
+   * an unknown kind or a font the service does not have is refused with field
+   * violations (TEMPLATE_FIELD_UNKNOWN, TEMPLATE_FONT_MISSING). Retrying with
+   * the same `request_id` returns the template the first call created.
    *
-   * @generated from rpc lms.certificate.v1.CertificateService.CreateItem
+   * @generated from rpc lms.certificate.v1.CertificateService.CreateTemplate
    */
-  createItem: {
+  createTemplate: {
     methodKind: "unary";
-    input: typeof CreateItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof CreateTemplateRequestSchema;
+    output: typeof TemplateSchema;
   },
   /**
-   * GetItem returns an item. Only its owner and administrators see it; for
-   * anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+   * UpdateTemplate changes the fields named by `update_mask` (display_name,
+   * orientation, page_size, fields, signature_image, font_family,
+   * logo_image, background_image). Same
+   * rules and callers as CreateTemplate. Certificates already issued keep
+   * the PDF they were issued with.
    *
-   * @generated from rpc lms.certificate.v1.CertificateService.GetItem
+   * @generated from rpc lms.certificate.v1.CertificateService.UpdateTemplate
    */
-  getItem: {
+  updateTemplate: {
     methodKind: "unary";
-    input: typeof GetItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof UpdateTemplateRequestSchema;
+    output: typeof TemplateSchema;
   },
   /**
-   * ListItems lists the caller's items, newest first.
+   * GetTemplate returns a template (NOT_FOUND, TEMPLATE_NOT_FOUND).
    *
-   * @generated from rpc lms.certificate.v1.CertificateService.ListItems
+   * @generated from rpc lms.certificate.v1.CertificateService.GetTemplate
    */
-  listItems: {
+  getTemplate: {
     methodKind: "unary";
-    input: typeof ListItemsRequestSchema;
-    output: typeof ListItemsResponseSchema;
+    input: typeof GetTemplateRequestSchema;
+    output: typeof TemplateSchema;
+  },
+  /**
+   * ListTemplates lists templates, newest first: the platform-wide ones, or
+   * a course's when `course` is set.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.ListTemplates
+   */
+  listTemplates: {
+    methodKind: "unary";
+    input: typeof ListTemplatesRequestSchema;
+    output: typeof ListTemplatesResponseSchema;
+  },
+  /**
+   * PreviewTemplate renders a template with sample data (or the values
+   * given) as an unsigned PDF (`application/pdf`).
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.PreviewTemplate
+   */
+  previewTemplate: {
+    methodKind: "unary";
+    input: typeof PreviewTemplateRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * GetCertificate returns a certificate to its learner, the course's
+   * teachers and administrators; for anyone else it does not exist
+   * (NOT_FOUND, CERTIFICATE_NOT_FOUND). Anyone may use VerifyCertificate.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.GetCertificate
+   */
+  getCertificate: {
+    methodKind: "unary";
+    input: typeof GetCertificateRequestSchema;
+    output: typeof CertificateSchema;
+  },
+  /**
+   * ListMyCertificates lists the caller's certificates, newest first
+   * (superseded ones included, marked as such).
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.ListMyCertificates
+   */
+  listMyCertificates: {
+    methodKind: "unary";
+    input: typeof ListMyCertificatesRequestSchema;
+    output: typeof ListCertificatesResponseSchema;
+  },
+  /**
+   * ListCourseCertificates lists the certificates issued for a course,
+   * newest first, to its teachers and administrators (PERMISSION_DENIED,
+   * NOT_COURSE_TEACHER).
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.ListCourseCertificates
+   */
+  listCourseCertificates: {
+    methodKind: "unary";
+    input: typeof ListCourseCertificatesRequestSchema;
+    output: typeof ListCertificatesResponseSchema;
+  },
+  /**
+   * SearchCertificates finds certificates by learner name, course title or
+   * id (administrators only), newest first.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.SearchCertificates
+   */
+  searchCertificates: {
+    methodKind: "unary";
+    input: typeof SearchCertificatesRequestSchema;
+    output: typeof ListCertificatesResponseSchema;
+  },
+  /**
+   * IssueCertificate issues a certificate by hand (administrators and the
+   * course's teachers). A learner holds at most one current certificate per
+   * course: if one exists it is returned unchanged (use ReissueCertificate to
+   * correct it).
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.IssueCertificate
+   */
+  issueCertificate: {
+    methodKind: "unary";
+    input: typeof IssueCertificateRequestSchema;
+    output: typeof CertificateSchema;
+  },
+  /**
+   * ReissueCertificate issues a new certificate with a corrected learner
+   * name; the old one becomes SUPERSEDED and points at the new one. Only a
+   * VALID certificate can be reissued (FAILED_PRECONDITION,
+   * CERTIFICATE_NOT_CURRENT). Administrators and the course's teachers.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.ReissueCertificate
+   */
+  reissueCertificate: {
+    methodKind: "unary";
+    input: typeof ReissueCertificateRequestSchema;
+    output: typeof CertificateSchema;
+  },
+  /**
+   * RevokeCertificate revokes a certificate with a reason; its Open Badges
+   * status list entry is set at once. Revoking a revoked certificate returns
+   * it unchanged. Administrators and the course's teachers.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.RevokeCertificate
+   */
+  revokeCertificate: {
+    methodKind: "unary";
+    input: typeof RevokeCertificateRequestSchema;
+    output: typeof CertificateSchema;
+  },
+  /**
+   * DownloadCertificatePdf returns the signed PDF (`application/pdf`), byte
+   * for byte as issued, to the learner, the course's teachers and
+   * administrators. It comes in chunks of at most 16 KiB (REST: one response
+   * body), so that no proxy has to hold the whole file.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.DownloadCertificatePdf
+   */
+  downloadCertificatePdf: {
+    methodKind: "server_streaming";
+    input: typeof DownloadCertificatePdfRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * GetCredential returns the certificate as an Open Badges 3.0
+   * OpenBadgeCredential signed as a VC-JWT, to the learner, the course's
+   * teachers and administrators.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.GetCredential
+   */
+  getCredential: {
+    methodKind: "unary";
+    input: typeof GetCredentialRequestSchema;
+    output: typeof CredentialSchema;
+  },
+  /**
+   * VerifyCertificate is the public verification of a certificate id (the
+   * QR code's target): its status and the data certified, never the
+   * learner's email. An unknown id is NOT_FOUND, CERTIFICATE_NOT_FOUND.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.VerifyCertificate
+   */
+  verifyCertificate: {
+    methodKind: "unary";
+    input: typeof VerifyCertificateRequestSchema;
+    output: typeof VerificationSchema;
+  },
+  /**
+   * VerifyCertificatePdf checks an uploaded PDF (the raw bytes, content type
+   * `application/pdf`): whether its signature is intact and by this issuer,
+   * and whether it is byte for byte a PDF this service issued. A PDF that is
+   * not one is answered (valid false), not refused.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.VerifyCertificatePdf
+   */
+  verifyCertificatePdf: {
+    methodKind: "unary";
+    input: typeof VerifyCertificatePdfRequestSchema;
+    output: typeof PdfVerificationSchema;
+  },
+  /**
+   * GetStatusList returns the issuer's Bitstring Status List credential
+   * (revocation) as a VC-JWT; its URL is stable and is what each credential's
+   * `credentialStatus.statusListCredential` names.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.GetStatusList
+   */
+  getStatusList: {
+    methodKind: "unary";
+    input: typeof GetStatusListRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * GetIssuerProfile returns the issuer's Open Badges Profile
+   * (`application/ld+json`): what each credential's `issuer.id` points at.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.GetIssuerProfile
+   */
+  getIssuerProfile: {
+    methodKind: "unary";
+    input: typeof GetIssuerProfileRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * GetIssuerKeys returns the issuer's public signing keys as a JWK Set
+   * (`application/jwk-set+json`); credentials name their key by `kid`.
+   *
+   * @generated from rpc lms.certificate.v1.CertificateService.GetIssuerKeys
+   */
+  getIssuerKeys: {
+    methodKind: "unary";
+    input: typeof GetIssuerKeysRequestSchema;
+    output: typeof HttpBodySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_certificate_v1_certificate, 0);

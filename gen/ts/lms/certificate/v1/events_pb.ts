@@ -12,47 +12,174 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/certificate/v1/events.proto.
  */
 export const file_lms_certificate_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9sbXMvY2VydGlmaWNhdGUvdjEvZXZlbnRzLnByb3RvEhJsbXMuY2VydGlmaWNhdGUudjEicAoLSXRlbUNyZWF0ZWQSDwoHaXRlbV9pZBgBIAEoCRIQCghvd25lcl9pZBgCIAEoCRINCgV0aXRsZRgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch9sbXMvY2VydGlmaWNhdGUvdjEvZXZlbnRzLnByb3RvEhJsbXMuY2VydGlmaWNhdGUudjEi3AEKEUNlcnRpZmljYXRlSXNzdWVkEhYKDmNlcnRpZmljYXRlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEhQKDGxlYXJuZXJfbmFtZRgEIAEoCRIUCgxjb3Vyc2VfdGl0bGUYBSABKAkSFQoNc3VwZXJzZWRlc19pZBgGIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAcgASgJEi4KCmlzc3VlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpEBChJDZXJ0aWZpY2F0ZVJldm9rZWQSFgoOY2VydGlmaWNhdGVfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgljb3Vyc2VfaWQYAyABKAkSDgoGcmVhc29uGAQgASgJEi8KC3Jldm9rZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKhAQoVQ2VydGlmaWNhdGVTdXBlcnNlZGVkEhYKDmNlcnRpZmljYXRlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEhgKEHN1cGVyc2VkZWRfYnlfaWQYBCABKAkSMgoOc3VwZXJzZWRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
- * ItemCreated: an item was created.
+ * CertificateIssued: a certificate was issued (on completion, by hand, or as
+ * a reissue).
  *
- * @generated from message lms.certificate.v1.ItemCreated
+ * @generated from message lms.certificate.v1.CertificateIssued
  */
-export type ItemCreated = Message<"lms.certificate.v1.ItemCreated"> & {
+export type CertificateIssued = Message<"lms.certificate.v1.CertificateIssued"> & {
   /**
-   * The item id.
+   * The certificate id.
    *
-   * @generated from field: string item_id = 1;
+   * @generated from field: string certificate_id = 1;
    */
-  itemId: string;
+  certificateId: string;
 
   /**
-   * The owner's user id.
+   * The learner's user id.
    *
-   * @generated from field: string owner_id = 2;
+   * @generated from field: string user_id = 2;
    */
-  ownerId: string;
+  userId: string;
 
   /**
-   * The title it was created with.
+   * The course id.
    *
-   * @generated from field: string title = 3;
+   * @generated from field: string course_id = 3;
    */
-  title: string;
+  courseId: string;
 
   /**
-   * When it was created.
+   * The learner's name as printed.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: string learner_name = 4;
    */
-  createTime?: Timestamp | undefined;
+  learnerName: string;
+
+  /**
+   * The course title as printed.
+   *
+   * @generated from field: string course_title = 5;
+   */
+  courseTitle: string;
+
+  /**
+   * The certificate it replaces (a reissue), or empty.
+   *
+   * @generated from field: string supersedes_id = 6;
+   */
+  supersedesId: string;
+
+  /**
+   * The public verification page.
+   *
+   * @generated from field: string verification_url = 7;
+   */
+  verificationUrl: string;
+
+  /**
+   * When it was issued.
+   *
+   * @generated from field: google.protobuf.Timestamp issue_time = 8;
+   */
+  issueTime?: Timestamp | undefined;
 };
 
 /**
- * Describes the message lms.certificate.v1.ItemCreated.
- * Use `create(ItemCreatedSchema)` to create a new message.
+ * Describes the message lms.certificate.v1.CertificateIssued.
+ * Use `create(CertificateIssuedSchema)` to create a new message.
  */
-export const ItemCreatedSchema: GenMessage<ItemCreated> = /*@__PURE__*/
+export const CertificateIssuedSchema: GenMessage<CertificateIssued> = /*@__PURE__*/
   messageDesc(file_lms_certificate_v1_events, 0);
+
+/**
+ * CertificateRevoked: a certificate was revoked.
+ *
+ * @generated from message lms.certificate.v1.CertificateRevoked
+ */
+export type CertificateRevoked = Message<"lms.certificate.v1.CertificateRevoked"> & {
+  /**
+   * The certificate id.
+   *
+   * @generated from field: string certificate_id = 1;
+   */
+  certificateId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * Why it was revoked.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * When it was revoked.
+   *
+   * @generated from field: google.protobuf.Timestamp revoke_time = 5;
+   */
+  revokeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.certificate.v1.CertificateRevoked.
+ * Use `create(CertificateRevokedSchema)` to create a new message.
+ */
+export const CertificateRevokedSchema: GenMessage<CertificateRevoked> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_events, 1);
+
+/**
+ * CertificateSuperseded: a certificate was replaced by a reissue.
+ *
+ * @generated from message lms.certificate.v1.CertificateSuperseded
+ */
+export type CertificateSuperseded = Message<"lms.certificate.v1.CertificateSuperseded"> & {
+  /**
+   * The certificate id that was replaced.
+   *
+   * @generated from field: string certificate_id = 1;
+   */
+  certificateId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * The replacing certificate id.
+   *
+   * @generated from field: string superseded_by_id = 4;
+   */
+  supersededById: string;
+
+  /**
+   * When it was replaced.
+   *
+   * @generated from field: google.protobuf.Timestamp supersede_time = 5;
+   */
+  supersedeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.certificate.v1.CertificateSuperseded.
+ * Use `create(CertificateSupersededSchema)` to create a new message.
+ */
+export const CertificateSupersededSchema: GenMessage<CertificateSuperseded> = /*@__PURE__*/
+  messageDesc(file_lms_certificate_v1_events, 2);
 

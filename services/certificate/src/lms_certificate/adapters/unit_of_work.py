@@ -7,15 +7,18 @@ from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms_certificate import mappers
-from lms_certificate.adapters.items import SqlItems
+from lms_certificate.adapters.certificates import SqlCertificates
+from lms_certificate.adapters.templates import SqlTemplates
 from lms_kit.uow import SqlUnitOfWork
 
 
 class SqlCertificateUnitOfWork(SqlUnitOfWork):
-    items: SqlItems
+    certificates: SqlCertificates
+    templates: SqlTemplates
 
     def bind(self, session: AsyncSession) -> None:
-        self.items = SqlItems(session, self.track)
+        self.certificates = SqlCertificates(session, self.track)
+        self.templates = SqlTemplates(session, self.track)
 
     def event_message(self, event: object) -> Message:
         return mappers.event_to_proto(event)
