@@ -46,6 +46,7 @@ class AttemptQuestion:
     variant: Variant
     title: str = ""
     text: str = ""
+    bank_id: str = ""
 
     @property
     def graded(self) -> bool:

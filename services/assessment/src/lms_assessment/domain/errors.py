@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lms_kit.domain import Denied, FieldViolation, Invalid, NotFound, Precondition
+from lms_kit.domain import Denied, FieldViolation, Invalid, NotFound, Precondition, Unavailable
 
 
 class ItemNotFound(NotFound):
@@ -135,3 +135,8 @@ class SlotUnknown(Invalid):
             [FieldViolation("answers", f"the attempt has no question {slot}", "SLOT_UNKNOWN")],
             reason="SLOT_UNKNOWN",
         )
+
+
+class CourseUnavailable(Unavailable):
+    def __init__(self) -> None:
+        super().__init__("COURSE_UNAVAILABLE", "the course service did not answer; retry")

@@ -67,6 +67,7 @@ class Slot:
     question_id: str = ""
     category_id: str = ""
     include_subcategories: bool = False
+    bank_id: str = ""  # the bank of the question or category
 
 
 @dataclass(frozen=True)

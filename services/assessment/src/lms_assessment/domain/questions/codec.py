@@ -18,7 +18,7 @@ from lms_assessment.domain.questions.structured import Matching, Ordering
 from lms_assessment.domain.questions.text import Numerical, ShortAnswer
 
 KINDS: dict[str, type] = {
-    cls.kind: cls  # type: ignore[attr-defined]
+    cls.kind: cls
     for cls in (
         SingleChoice,
         MultipleResponse,
@@ -42,7 +42,7 @@ class BodyFormatError(ValueError):
 
 
 def body_to_dict(body: Body) -> dict[str, Any]:
-    return _plain(body)  # type: ignore[no-any-return]
+    return _plain(body)
 
 
 def _plain(value: Any) -> Any:
@@ -59,7 +59,8 @@ def body_from_dict(data: Mapping[str, Any]) -> Body:
     kind = data.get("kind")
     if kind not in KINDS:
         raise BodyFormatError(f"unknown question kind {kind!r}")
-    return _build(KINDS[kind], data)  # type: ignore[no-any-return]
+    body: Body = _build(KINDS[kind], data)
+    return body
 
 
 def _build(cls: type, data: Mapping[str, Any]) -> Any:
@@ -82,8 +83,8 @@ def _value(hint: Any, raw: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         # A union of bodies (a cloze gap): the dict's kind picks the class.
         return body_from_dict(raw)
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, raw)  # type: ignore[arg-type]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _build(hint, raw)
     if hint is float:
         return float(raw)
     if hint is int:
