@@ -80,3 +80,19 @@ def fixed(question_name: str, points: float = 1.0) -> pb.QuizSlot:
 
 def answer(slot: int, **fields) -> pb.SlotAnswer:
     return pb.SlotAnswer(slot=slot, answer=qpb.Answer(**fields))
+
+
+async def outbox_events(database, event_type: str, attempt_id: str) -> list:  # type: ignore[no-untyped-def]
+    """The outbox's events of a type whose payload is about the attempt."""
+    import sqlalchemy as sa
+
+    from lms.assessment.v1 import events_pb2
+
+    message_type = getattr(events_pb2, event_type)
+    async with database.session() as session:
+        rows = await session.execute(
+            sa.text("SELECT payload FROM kit_outbox WHERE event_type = :t ORDER BY sequence"),
+            {"t": f"lms.assessment.v1.{event_type}"},
+        )
+        decoded = [message_type.FromString(row.payload) for row in rows]
+    return [event for event in decoded if event.attempt_id == attempt_id]

@@ -114,7 +114,8 @@ class SqlAttempts(SqlRepository):
 
     async def finished_showing(self, quiz_id: str, question_id: str) -> list[str]:
         rows = await self.session.execute(
-            sa.select(sa.distinct(responses.c.attempt_id))
+            sa.select(responses.c.attempt_id)
+            .distinct()
             .where(responses.c.quiz_id == quiz_id, responses.c.question_id == question_id)
             .order_by(responses.c.attempt_id)
         )
