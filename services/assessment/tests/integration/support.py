@@ -36,7 +36,8 @@ class Directory:
 
     async def roles(self, actor: Actor, course_id: str) -> CourseRoles:
         return CourseRoles(
-            actor.user_id in self.teachers.get(course_id, set()), actor.user_id in self.learners.get(course_id, set())
+            actor.user_id in self.teachers.get(course_id, set()),
+            actor.user_id in self.learners.get(course_id, set()),
         )
 
 
@@ -91,5 +92,7 @@ async def add_question(w: World, bank_id: str, category_id: str, body, title: st
 
 
 async def quiz_of(w: World, slots: tuple[Slot, ...], **settings):  # type: ignore[no-untyped-def]
-    quiz = await w.quizzes.create(w.teacher, w.course_id, "Quiz", (Section("S", slots),), QuizSettings(**settings))
+    quiz = await w.quizzes.create(
+        w.teacher, w.course_id, "Quiz", (Section("S", slots),), QuizSettings(**settings)
+    )
     return await w.quizzes.publish(w.teacher, quiz.id)

@@ -65,7 +65,11 @@ async def test_discard_abandons_and_an_override_gives_more_time(database):
     w.clock.advance(seconds=700)
     discarded = (await w.attempts.submit(slow, first.id, 1, RIGHT, "s", "")).attempt
     in_time = (await w.attempts.submit(helped, second.id, 1, RIGHT, "s", "")).attempt
-    assert (discarded.state, in_time.state, in_time.score) == (AttemptState.ABANDONED, AttemptState.GRADED, 2.0)
+    assert (discarded.state, in_time.state, in_time.score) == (
+        AttemptState.ABANDONED,
+        AttemptState.GRADED,
+        2.0,
+    )
 
 
 async def test_the_sweeper_submits_attempts_nobody_submitted(database):
