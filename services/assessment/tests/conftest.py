@@ -30,6 +30,8 @@ class Mesh:
     courses: course_pb2_grpc.CourseServiceStub
     people: People
     served: Served
+    course_target: str
+    pg_url: str
 
     def exposed(self, name: str):  # type: ignore[no-untyped-def]
         return self.served.exposed[name]
@@ -75,6 +77,8 @@ async def mesh(pg_url: str, course_url: str, token_mint: TokenMint) -> AsyncIter
                 course_pb2_grpc.CourseServiceStub(course.channel),
                 People(token_mint),
                 running,
+                course.server.target,
+                pg_url,
             )
 
 
