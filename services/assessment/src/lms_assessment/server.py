@@ -14,7 +14,13 @@ import logging
 from lms.course.v1 import course_pb2
 from lms_assessment.adapters.courses import CourseServiceDirectory
 from lms_assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
-from lms_assessment.handlers import AttemptHandlers, BankHandlers, GradingHandlers, QuizHandlers
+from lms_assessment.handlers import (
+    AttemptHandlers,
+    BankHandlers,
+    GradingHandlers,
+    InterchangeHandlers,
+    QuizHandlers,
+)
 from lms_assessment.handlers.access import CourseGate
 from lms_assessment.migrations import MIGRATIONS_DIR
 from lms_assessment.servicer import AssessmentServicer
@@ -34,6 +40,7 @@ async def wire(runtime: Runtime[AssessmentSettings]) -> list[object]:
     uow = runtime.unit_of_work(SqlAssessmentUnitOfWork)
     banks, quizzes = BankHandlers(uow, gate), QuizHandlers(uow, gate)
     attempts, grading = AttemptHandlers(uow, gate), GradingHandlers(uow, gate)
+    interchange = InterchangeHandlers(uow, banks)
     sweeper: list[asyncio.Task[None]] = []
 
     async def sweep() -> None:
@@ -57,7 +64,10 @@ async def wire(runtime: Runtime[AssessmentSettings]) -> list[object]:
     runtime.on_start(start_sweeper)
     runtime.on_stop(stop_sweeper)
     runtime.expose(banks=banks, quizzes=quizzes, attempts=attempts, grading=grading, courses=courses)
-    return [AssessmentServicer(banks, quizzes, attempts, grading, watch_interval_s=settings.watch_interval_s)]
+    servicer = AssessmentServicer(
+        banks, quizzes, attempts, grading, interchange, watch_interval_s=settings.watch_interval_s
+    )
+    return [servicer]
 
 
 SERVICE = ServiceDefinition(

@@ -10,15 +10,24 @@ import asyncio
 
 from lms.assessment.v1 import assessment_pb2 as pb
 from lms.assessment.v1 import assessment_pb2_grpc
-from lms_assessment.handlers import AttemptHandlers, BankHandlers, GradingHandlers, QuizHandlers
+from lms_assessment.handlers import (
+    AttemptHandlers,
+    BankHandlers,
+    GradingHandlers,
+    InterchangeHandlers,
+    QuizHandlers,
+)
 from lms_assessment.handlers.attempts import ClientIntegrityEvent
 from lms_assessment.handlers.banks import QuestionDraft
+from lms_assessment.handlers.interchange import Format
 from lms_assessment.mappers import attempts as am
 from lms_assessment.mappers import questions as qm
 from lms_assessment.mappers import quizzes as zm
 from lms_kit.caller import actor, origin
 from lms_kit.paging import Pager
 from lms_kit.proto import timestamp
+
+FORMATS = {pb.INTERCHANGE_FORMAT_QTI3: Format.QTI3, pb.INTERCHANGE_FORMAT_GIFT: Format.GIFT}
 
 # How often WatchAttempt ticks at most; it ticks sooner when the deadline is nearer.
 WATCH_INTERVAL_S = 5.0
@@ -44,6 +53,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         quizzes: QuizHandlers,
         attempts: AttemptHandlers,
         grading: GradingHandlers,
+        interchange: InterchangeHandlers,
         *,
         watch_interval_s: float = WATCH_INTERVAL_S,
     ) -> None:
@@ -51,6 +61,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         self._quizzes = quizzes
         self._attempts = attempts
         self._grading = grading
+        self._interchange = interchange
         self._watch_interval_s = watch_interval_s
 
     # -- banks and questions -------------------------------------------------------------
@@ -95,6 +106,26 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         return pb.ListQuestionsResponse(
             questions=[qm.question_to_proto(q) for q in found[: pager.size]],
             next_page_token=pager.next_token(found, lambda q: (q.id,)),
+        )
+
+    async def ImportQuestions(self, request, context):
+        (bank_id,) = qm.BANK.ids(request.parent)
+        category_id = qm.CATEGORY.ids(request.category)[1]
+        made = await self._interchange.import_questions(
+            actor(), bank_id, category_id, FORMATS[request.format], list(request.items), request.content
+        )
+        return pb.ImportQuestionsResponse(questions=[qm.question_to_proto(q) for q in made])
+
+    async def ExportQuestions(self, request, context):
+        (bank_id,) = qm.BANK.ids(request.parent)
+        category_id = qm.CATEGORY.ids(request.category)[1] if request.category else ""
+        found = await self._interchange.export_questions(
+            actor(), bank_id, category_id, FORMATS[request.format]
+        )
+        name = qm.question_to_proto
+        return pb.ExportQuestionsResponse(
+            items=[pb.ExportedItem(question=name(q).name, content=xml) for q, xml in found.items],
+            skipped=[name(q).name for q in found.skipped],
         )
 
     # -- quizzes -------------------------------------------------------------------------

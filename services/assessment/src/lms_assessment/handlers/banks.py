@@ -36,7 +36,8 @@ class BankHandlers:
         self._gate = gate
         self._clock = clock
 
-    async def _editable(self, uow: AssessmentUnitOfWork, actor: Actor, bank_id: str) -> Bank:
+    async def editable(self, uow: AssessmentUnitOfWork, actor: Actor, bank_id: str) -> Bank:
+        """The bank, if the actor may change it."""
         bank = await self._readable(uow, actor, bank_id)
         if bank.shared and not actor.is_admin:
             await self._gate.require_teacher(actor, "")
@@ -64,7 +65,7 @@ class BankHandlers:
 
     async def create_category(self, actor: Actor, bank_id: str, parent_id: str, name: str) -> Category:
         async with self._uow() as uow:
-            await self._editable(uow, actor, bank_id)
+            await self.editable(uow, actor, bank_id)
             parent = None
             if parent_id:
                 parent = await uow.categories.get(parent_id)
@@ -96,7 +97,7 @@ class BankHandlers:
     async def create_question(self, actor: Actor, bank_id: str, draft: QuestionDraft) -> Question:
         check_version(draft.title, draft.points, draft.body)
         async with self._uow() as uow:
-            await self._editable(uow, actor, bank_id)
+            await self.editable(uow, actor, bank_id)
             await self._category_in(uow, bank_id, draft.category_id)
             question = Question.create(
                 str(uuid.uuid4()), bank_id, draft.category_id, draft.tags, self._version(actor, draft, 1)
@@ -110,7 +111,7 @@ class BankHandlers:
     ) -> Question:
         check_version(draft.title, draft.points, draft.body)
         async with self._uow() as uow:
-            await self._editable(uow, actor, bank_id)
+            await self.editable(uow, actor, bank_id)
             question = await uow.questions.get(question_id)
             if question is None or question.bank_id != bank_id:
                 raise ResourceNotFound("question", f"banks/{bank_id}/questions/{question_id}")

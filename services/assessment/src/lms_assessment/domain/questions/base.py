@@ -80,7 +80,8 @@ def shuffled(ids: tuple[str, ...], rng: random.Random) -> tuple[str, ...]:
 class Body(Protocol):
     """The type-specific part of a question version."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     @property
     def auto_graded(self) -> bool: ...
