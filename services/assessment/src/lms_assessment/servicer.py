@@ -25,7 +25,7 @@ from lms_assessment.mappers import questions as qm
 from lms_assessment.mappers import quizzes as zm
 from lms_kit.caller import actor, origin
 from lms_kit.paging import Pager
-from lms_kit.proto import timestamp
+from lms_kit.proto import from_timestamp, timestamp
 
 FORMATS = {pb.INTERCHANGE_FORMAT_QTI3: Format.QTI3, pb.INTERCHANGE_FORMAT_GIFT: Format.GIFT}
 
@@ -229,6 +229,12 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             ClientIntegrityEvent(am.INTEGRITY[e.kind], am.client_time(e), e.detail) for e in request.events
         ]
         flagged = await self._attempts.record_integrity(actor(), attempt_id, events)
+        return pb.RecordIntegrityEventsResponse(flagged=flagged)
+
+    async def AddProctoringViolation(self, request, context):
+        (attempt_id,) = am.ATTEMPT.ids(request.attempt)
+        observed = from_timestamp(request, "observe_time")
+        flagged = await self._attempts.add_proctoring_violation(attempt_id, request.detail, observed)
         return pb.RecordIntegrityEventsResponse(flagged=flagged)
 
     # -- grading -------------------------------------------------------------------------

@@ -303,3 +303,19 @@ async def test_access_password_and_attempts_allowed_are_enforced(mesh, course, k
     )
     extra = await start(mesh, quiz, course.learner)
     assert extra.number == 2
+
+
+async def test_only_the_proctoring_service_adds_violations_and_they_flag_the_attempt(mesh, course):
+    quiz, _, _ = await two_question_quiz(mesh, course)
+    attempt = await start(mesh, quiz, course.learner)
+    request = pb.AddProctoringViolationRequest(attempt=attempt.name, detail="second face in frame")
+    refused = await fails(mesh.stub.AddProctoringViolation(request, metadata=course.learner))
+    assert refused.code() == grpc.StatusCode.PERMISSION_DENIED
+    added = await mesh.stub.AddProctoringViolation(
+        request, metadata=mesh.people.mint.service_bearer("proctoring")
+    )
+    assert added.flagged
+    teacher_view = await mesh.stub.GetAttempt(
+        pb.GetAttemptRequest(name=attempt.name), metadata=course.teacher
+    )
+    assert list(teacher_view.flags) == ["PROCTORING"]

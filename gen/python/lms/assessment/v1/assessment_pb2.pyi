@@ -684,6 +684,16 @@ class RecordIntegrityEventsResponse(_message.Message):
     flagged: bool
     def __init__(self, flagged: _Optional[bool] = ...) -> None: ...
 
+class AddProctoringViolationRequest(_message.Message):
+    __slots__ = ("attempt", "detail", "observe_time")
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    OBSERVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    attempt: str
+    detail: str
+    observe_time: _timestamp_pb2.Timestamp
+    def __init__(self, attempt: _Optional[str] = ..., detail: _Optional[str] = ..., observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ListGradingQueueRequest(_message.Message):
     __slots__ = ("quiz", "page_size")
     QUIZ_FIELD_NUMBER: _ClassVar[int]

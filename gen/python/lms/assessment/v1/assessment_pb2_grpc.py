@@ -157,6 +157,11 @@ class AssessmentServiceStub:
                 request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.SerializeToString,
                 response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
                 _registered_method=True)
+        self.AddProctoringViolation = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/AddProctoringViolation',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+                _registered_method=True)
         self.ListGradingQueue = channel.unary_unary(
                 '/lms.assessment.v1.AssessmentService/ListGradingQueue',
                 request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueRequest.SerializeToString,
@@ -380,6 +385,15 @@ class AssessmentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddProctoringViolation(self, request, context):
+        """AddProctoringViolation adds a violation the proctoring service saw to an
+        attempt's integrity record (finished attempts too); it flags the attempt
+        for review. Proctoring service only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListGradingQueue(self, request, context):
         """ListGradingQueue lists answers of a quiz waiting for a teacher's grade,
         oldest submission first.
@@ -524,6 +538,11 @@ def add_AssessmentServiceServicer_to_server(servicer, server):
             'RecordIntegrityEvents': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordIntegrityEvents,
                     request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.SerializeToString,
+            ),
+            'AddProctoringViolation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddProctoringViolation,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.FromString,
                     response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.SerializeToString,
             ),
             'ListGradingQueue': grpc.unary_unary_rpc_method_handler(
@@ -1153,6 +1172,33 @@ class AssessmentService:
             target,
             '/lms.assessment.v1.AssessmentService/RecordIntegrityEvents',
             lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddProctoringViolation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/AddProctoringViolation',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.SerializeToString,
             lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
             options,
             channel_credentials,

@@ -320,6 +320,24 @@ class AttemptHandlers:
                     done += 1
         return done
 
+    async def add_proctoring_violation(
+        self, attempt_id: str, detail: str, observed_at: datetime | None
+    ) -> bool:
+        """The proctoring service's finding, added to the attempt's record (any state)."""
+        now = self._clock()
+        async with self._uow() as uow:
+            attempt = await uow.attempts.get(attempt_id, for_update=True)
+            if attempt is None:
+                raise ResourceNotFound("attempt", f"attempts/{attempt_id}")
+            quiz = await uow.quizzes.get(attempt.quiz_id)
+            assert quiz is not None
+            event = IntegrityEvent(attempt.id, IntegrityKind.PROCTORING, now, detail, "proctoring")
+            await uow.integrity.add(event, observed_at)
+            attempt.record_integrity(IntegrityKind.PROCTORING, quiz.settings.integrity, now)
+            await uow.attempts.save(attempt)
+            await uow.commit()
+            return bool(attempt.flags)
+
     async def record_integrity(
         self, actor: Actor, attempt_id: str, events: list[ClientIntegrityEvent]
     ) -> bool:
