@@ -2205,7 +2205,8 @@ export type QuestionStatistics = Message<"lms.assessment.v1.QuestionStatistics">
   slot: number;
 
   /**
-   * The question shown there most often `banks/{bank}/questions/{question}`.
+   * The question shown there `banks/-/questions/{question}` (the smallest id
+   * when random draws put several there).
    *
    * @generated from field: string question = 2;
    */

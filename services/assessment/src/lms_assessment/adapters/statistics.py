@@ -50,7 +50,7 @@ best AS (
     FROM ranked a JOIN ranked b ON a.slot = b.slot AND a.by_x = b.by_rest
     GROUP BY a.slot
 )
-SELECT i.slot, mode() WITHIN GROUP (ORDER BY i.question_id) AS question_id, count(*) AS n,
+SELECT i.slot, min(i.question_id) AS question_id, count(*) AS n,
        avg(i.x) AS facility, coalesce(stddev_samp(i.x), 0) AS sd, var_samp(i.points) AS points_var,
        corr(i.x, i.rest) AS discrimination, covar_samp(i.x, i.rest) AS cov, max(b.max_cov) AS max_cov
 FROM items i JOIN best b ON b.slot = i.slot
