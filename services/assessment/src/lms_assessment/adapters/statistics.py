@@ -38,23 +38,31 @@ items AS (
     FROM responses r JOIN firsts f ON f.id = r.attempt_id
     WHERE r.fraction IS NOT NULL
 ),
+levels AS (
+    -- Each slot's distinct item scores and the ranks they fill when sorted: an item has few
+    -- distinct scores, so pairing them with the sorted rest scores needs one sort, not two.
+    SELECT slot, x, upto - c AS below, upto
+    FROM (
+        SELECT slot, x, c, sum(c) OVER (PARTITION BY slot ORDER BY x) AS upto
+        FROM (SELECT slot, x, count(*) AS c FROM items GROUP BY slot, x) counted
+    ) cumulated
+),
 ranked AS (
-    SELECT slot, x, rest,
-           row_number() OVER (PARTITION BY slot ORDER BY x) AS by_x,
-           row_number() OVER (PARTITION BY slot ORDER BY rest) AS by_rest
-    FROM items
+    SELECT slot, rest, row_number() OVER (PARTITION BY slot ORDER BY rest) AS position FROM items
 ),
 best AS (
     -- The largest covariance these marginals allow: item and rest scores paired in order.
-    SELECT a.slot, covar_samp(a.x, b.rest) AS max_cov
-    FROM ranked a JOIN ranked b ON a.slot = b.slot AND a.by_x = b.by_rest
-    GROUP BY a.slot
+    SELECT r.slot, covar_samp(l.x, r.rest) AS max_cov
+    FROM ranked r JOIN levels l ON l.slot = r.slot AND r.position > l.below AND r.position <= l.upto
+    GROUP BY r.slot
+),
+moments AS (
+    SELECT slot, min(question_id) AS question_id, count(*) AS n, avg(x) AS facility,
+           coalesce(stddev_samp(x), 0) AS sd, var_samp(points) AS points_var,
+           corr(x, rest) AS discrimination, covar_samp(x, rest) AS cov
+    FROM items GROUP BY slot
 )
-SELECT i.slot, min(i.question_id) AS question_id, count(*) AS n,
-       avg(i.x) AS facility, coalesce(stddev_samp(i.x), 0) AS sd, var_samp(i.points) AS points_var,
-       corr(i.x, i.rest) AS discrimination, covar_samp(i.x, i.rest) AS cov, max(b.max_cov) AS max_cov
-FROM items i JOIN best b ON b.slot = i.slot
-GROUP BY i.slot ORDER BY i.slot
+SELECT m.*, b.max_cov FROM moments m JOIN best b ON b.slot = m.slot ORDER BY m.slot
 """
 
 _CHOICES = f"""
