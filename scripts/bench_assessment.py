@@ -1,7 +1,9 @@
-"""Benchmark: the assessment service's item analysis over 1,000,000 responses (issue 14).
+"""Benchmark: the assessment service (issue 14): item analysis against NumPy, and autosave /
+submit through Envoy against the echo RPC.
 
-    .venv/bin/python scripts/bench_assessment.py            # 25,000 attempts x 40 questions
+    .venv/bin/python scripts/bench_assessment.py            # item analysis, 25,000 attempts x 40 questions
     .venv/bin/python scripts/bench_assessment.py --quick    # 2,500 x 40 (smoke)
+    flock /tmp/lms-mesh.lock .venv/bin/python scripts/bench_assessment.py --gateway [--learners 200]
 
 A throwaway database on LMS_TEST_PG_URL (the machine's PostgreSQL by default) is migrated
 and filled with COPY: one quiz, its graded attempts and one `responses` row per answer,
@@ -16,8 +18,13 @@ scored by a two-parameter logistic model (abilities ~ N(0, 1), difficulties spre
 each timed as the median of --repeat runs; the two results must agree. Target: SQL time
 <= 2x NumPy. Exit 0 on PASS, 1 on FAIL.
 
-Not measured here (left out, see docs/assessment-service.md): autosave and submit p50/p99
-through Envoy against the echo RPC with 2,000 learners in attempt.
+--gateway starts the dev mesh (scripts/devmesh.py --only user --only course --only assessment
+--only testing --with-probe, gateway rate limit off), builds a published course, a 40-question
+timed quiz and --learners enrolled learners with an attempt each, then with --connections
+concurrent clients (httpx, HTTP/1.1 keep-alive, in this process): autosaves for --seconds,
+the echo (GET /v1/testing/echo) for as long, and every learner's final submit. Targets:
+autosave p99 < 50 ms, submit (with grading) p99 < 200 ms, autosave throughput >= 0.5x echo.
+The load generator shares the machine's cores with the mesh, as the echo baseline does.
 """
 
 from __future__ import annotations
@@ -25,11 +32,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
+import os
+import re
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
+import httpx
 import numpy as np
 import psycopg
 
@@ -130,7 +145,13 @@ async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--gateway", action="store_true", help="autosave/submit through Envoy vs echo")
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15.0)
     options = parser.parse_args()
+    if options.gateway:
+        return await run_gateway(options.learners, options.connections, options.seconds)
     attempts = 2_500 if options.quick else 25_000
     fractions, picks = simulate(attempts)
     async with postgres_database("lms_bench_assessment") as url:
@@ -177,6 +198,197 @@ async def main() -> int:
         print("disagreeing:", [name for name, ok in checks.items() if not ok])
         return 1
     return 0 if ratio <= 2.0 else 1
+
+
+# -- autosave and submit through Envoy --------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+READY = re.compile(r"^LMS mesh ready: REST (http://127\.0\.0\.1:\d+)$")
+
+
+class DevMesh:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        argv = [sys.executable, str(ROOT / "scripts" / "devmesh.py"), "--free-ports", "--http-port", "0",
+                "--with-probe", "--only", "user", "--only", "course", "--only", "assessment", "--only", "testing",
+                "--route-rate-limit", "0", "--data-dir", str(data_dir)]  # fmt: skip
+        self.process = subprocess.Popen(
+            argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if match := READY.match(line.strip()):
+                self.rest = match[1]
+                return
+        raise SystemExit(f"devmesh exited with {self.process.wait()} before ready")
+
+    def bearer(self, subject: str, *roles: str) -> dict[str, str]:
+        from lms_kit.auth.tokens import TokenSigner
+
+        keys = self.data_dir / "keys"
+        kid = json.loads((keys / "jwks.json").read_text())["keys"][0]["kid"]
+        signer = TokenSigner.from_pem_file(
+            str(keys / "dev-issuer.pem"), kid=kid, issuer="lms.user", audience="lms"
+        )
+        return {"authorization": f"Bearer {signer.sign(subject, roles=list(roles))}"}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def ok(response: httpx.Response) -> dict:  # type: ignore[type-arg]
+    if response.status_code != 200:
+        raise SystemExit(
+            f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+        )
+    return response.json()  # type: ignore[no-any-return]
+
+
+def set_up(mesh: DevMesh, http: httpx.Client, learners: int) -> tuple[list[dict[str, str]], list[str]]:
+    teacher = mesh.bearer(f"bench-teacher-{uuid.uuid4().hex[:6]}", "teacher")
+    course = ok(http.post("/v1/courses", json={"title": "Benchmark course"}, headers=teacher))["name"]
+    chapter = ok(http.post(f"/v1/{course}/chapters", json={"title": "One"}, headers=teacher))["name"]
+    lecture = {"title": "L", "video": {"asset": "videos/v", "durationSeconds": 60}}
+    ok(http.post(f"/v1/{chapter}/lectures", json=lecture, headers=teacher))
+    ok(http.post(f"/v1/{course}:publish", json={}, headers=teacher))
+    bank = ok(http.post("/v1/banks", json={"course": course, "title": "B"}, headers=teacher))["name"]
+    category = ok(http.post(f"/v1/{bank}/categories", json={"displayName": "C"}, headers=teacher))["name"]
+    choices = [{"id": c, "text": c, "fraction": 1 if c == "a" else 0} for c in "abcd"]
+    questions = [
+        ok(
+            http.post(
+                f"/v1/{bank}/questions",
+                json={
+                    "category": category,
+                    "title": f"Q{i}",
+                    "points": 1,
+                    "body": {"singleChoice": {"choices": choices, "shuffle": True}},
+                },
+                headers=teacher,
+            )
+        )["name"]
+        for i in range(QUESTIONS)
+    ]
+    quiz = ok(
+        http.post(
+            "/v1/quizzes",
+            json={
+                "course": course, "title": "Timed", "timeLimitSeconds": 3600, "passPercent": 50,
+                "sections": [{"title": "All", "slots": [{"question": q, "points": 1} for q in questions]}],
+            },
+            headers=teacher,
+        )
+    )["name"]  # fmt: skip
+    ok(http.post(f"/v1/{quiz}:publish", json={}, headers=teacher))
+    people, attempts = [], []
+    for n in range(learners):
+        learner = mesh.bearer(f"bench-learner-{n}-{uuid.uuid4().hex[:6]}", "student")
+        ok(http.post(f"/v1/{course}:enroll", json={}, headers=learner))
+        attempts.append(
+            ok(http.post(f"/v1/{quiz}:startAttempt", json={"sessionId": "s"}, headers=learner))["name"]
+        )
+        people.append(learner)
+    return people, attempts
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+async def drive(connections: int, seconds: float, call) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
+    """Run `call(worker, n)` from `connections` workers for `seconds`; latencies and failures."""
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(index: int) -> None:
+        nonlocal failures
+        n = 0
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            response = await call(index, n)
+            latencies.append(time.perf_counter() - start)
+            failures += response.status_code != 200
+            n += 1
+
+    await asyncio.gather(*(worker(i) for i in range(connections)))
+    return latencies, failures
+
+
+async def run_gateway(learners: int, connections: int, seconds: float) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-assessment-") as directory:
+        mesh = DevMesh(Path(directory) / "data")
+        try:
+            with httpx.Client(base_url=mesh.rest, timeout=30, trust_env=False) as http:
+                people, attempts = set_up(mesh, http, learners)
+            limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+            async with httpx.AsyncClient(
+                base_url=mesh.rest, timeout=30, limits=limits, trust_env=False
+            ) as client:
+                sequences = [0] * learners
+
+                async def autosave(worker: int, n: int) -> httpx.Response:
+                    learner = (worker + n * connections) % learners
+                    sequences[learner] += 1
+                    slot = sequences[learner] % QUESTIONS + 1
+                    body = {"sequence": str(sequences[learner]), "sessionId": "s",
+                            "answers": [{"slot": slot, "answer": {"choices": ["a"]}}]}  # fmt: skip
+                    return await client.post(
+                        f"/v1/{attempts[learner]}:saveAnswers", json=body, headers=people[learner]
+                    )
+
+                async def echo(worker: int, n: int) -> httpx.Response:
+                    return await client.get("/v1/testing/echo", params={"text": "x"})
+
+                saves, save_failures = await drive(connections, seconds, autosave)
+                echoes, echo_failures = await drive(connections, seconds, echo)
+                submits: list[float] = []
+                submit_failures = 0
+                queue = list(range(learners))
+
+                async def submitter() -> None:
+                    nonlocal submit_failures
+                    while queue:
+                        learner = queue.pop()
+                        start = time.perf_counter()
+                        response = await client.post(
+                            f"/v1/{attempts[learner]}:submit",
+                            json={"sessionId": "s"},
+                            headers=people[learner],
+                        )
+                        submits.append(time.perf_counter() - start)
+                        submit_failures += response.status_code != 200
+
+                await asyncio.gather(*(submitter() for _ in range(connections)))
+        finally:
+            mesh.stop()
+    save_rate, echo_rate = len(saves) / seconds, len(echoes) / seconds
+    print(
+        f"{learners} learners in a 40-question timed attempt, {connections} connections, {seconds:g} s per case"
+    )
+    print(
+        f"echo      {echo_rate:8.0f} req/s  p50 {percentile(echoes, 0.5):6.1f} ms  p99 {percentile(echoes, 0.99):6.1f} ms  failures {echo_failures}"
+    )
+    print(
+        f"autosave  {save_rate:8.0f} req/s  p50 {percentile(saves, 0.5):6.1f} ms  p99 {percentile(saves, 0.99):6.1f} ms  failures {save_failures}"
+    )
+    print(
+        f"submit    {len(submits):8d} calls  p50 {percentile(submits, 0.5):6.1f} ms  p99 {percentile(submits, 0.99):6.1f} ms  failures {submit_failures}"
+    )
+    ratio = save_rate / echo_rate
+    passed = (
+        percentile(saves, 0.99) < 50 and percentile(submits, 0.99) < 200 and ratio >= 0.5
+        and not (save_failures or echo_failures or submit_failures)
+    )  # fmt: skip
+    print(f"autosave / echo throughput = {ratio:.2f} (target >= 0.5); {'PASS' if passed else 'FAIL'}")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ A body's dict carries its `kind`; nested values follow the dataclass fields."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -63,12 +64,18 @@ def body_from_dict(data: Mapping[str, Any]) -> Body:
     return body
 
 
-def _build(cls: type, data: Mapping[str, Any]) -> Any:
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    # Resolving the annotations is the slow part of decoding: once per class.
     hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+def _build(cls: type, data: Mapping[str, Any]) -> Any:
     values = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            values[f.name] = _value(hints[f.name], data[f.name])
+    for name, hint in _fields(cls):
+        if name in data:
+            values[name] = _value(hint, data[name])
     try:
         return cls(**values)
     except TypeError as exc:
