@@ -10,4 +10,9 @@ from lms_kit.settings import KitSettings
 class AssessmentSettings(KitSettings):
     service_name: str = "assessment"
     grpc_port: int = 3004
-    item_page_max: int = Field(100, ge=1, le=1000, description="Largest page ListItems returns.")
+    course_service_target: str = Field("127.0.0.1:3002", description="The course service's gRPC address.")
+    course_cache_s: float = Field(30.0, ge=0, description="How long a teacher/enrolment answer is kept.")
+    sweep_interval_s: float = Field(
+        5.0, gt=0, description="How often attempts past their deadline are ended."
+    )
+    watch_interval_s: float = Field(5.0, gt=0, description="Longest gap between WatchAttempt ticks.")

@@ -26,8 +26,15 @@ if _version_not_supported:
 
 
 class AssessmentServiceStub:
-    """AssessmentService is the assessment service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AssessmentService holds question banks, quizzes and attempts, grades them and
+    reports on them.
+
+    Who may do what is checked twice: the access policy of each RPC (roles) and,
+    in the service, the course: only teachers of a course (its owner and its
+    instructors, as the course service knows them) and administrators edit its
+    banks and quizzes, see its attempts and grade them; only learners enrolled
+    in the course start attempts; a learner sees only their own attempts. A
+    resource the caller may not see does not exist for them (NOT_FOUND).
 
     Errors carry google.rpc.ErrorInfo with domain "assessment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -40,50 +47,381 @@ class AssessmentServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateItem = channel.unary_unary(
-                '/lms.assessment.v1.AssessmentService/CreateItem',
-                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateItemRequest.SerializeToString,
-                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.FromString,
+        self.CreateBank = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/CreateBank',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateBankRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Bank.FromString,
                 _registered_method=True)
-        self.GetItem = channel.unary_unary(
-                '/lms.assessment.v1.AssessmentService/GetItem',
-                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetItemRequest.SerializeToString,
-                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.FromString,
+        self.CreateCategory = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/CreateCategory',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateCategoryRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Category.FromString,
                 _registered_method=True)
-        self.ListItems = channel.unary_unary(
-                '/lms.assessment.v1.AssessmentService/ListItems',
-                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsRequest.SerializeToString,
-                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsResponse.FromString,
+        self.ListCategories = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ListCategories',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesResponse.FromString,
+                _registered_method=True)
+        self.CreateQuestion = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/CreateQuestion',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuestionRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+                _registered_method=True)
+        self.UpdateQuestion = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/UpdateQuestion',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuestionRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+                _registered_method=True)
+        self.GetQuestion = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/GetQuestion',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuestionRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+                _registered_method=True)
+        self.ListQuestions = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ListQuestions',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsResponse.FromString,
+                _registered_method=True)
+        self.ImportQuestions = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ImportQuestions',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsResponse.FromString,
+                _registered_method=True)
+        self.ExportQuestions = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ExportQuestions',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsResponse.FromString,
+                _registered_method=True)
+        self.CreateQuiz = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/CreateQuiz',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuizRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+                _registered_method=True)
+        self.UpdateQuiz = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/UpdateQuiz',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuizRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+                _registered_method=True)
+        self.PublishQuiz = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/PublishQuiz',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.PublishQuizRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+                _registered_method=True)
+        self.GetQuiz = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/GetQuiz',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+                _registered_method=True)
+        self.UpdateOverride = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/UpdateOverride',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateOverrideRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Override.FromString,
+                _registered_method=True)
+        self.StartAttempt = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/StartAttempt',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.StartAttemptRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+                _registered_method=True)
+        self.GetAttempt = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/GetAttempt',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetAttemptRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+                _registered_method=True)
+        self.ListAttempts = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ListAttempts',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsResponse.FromString,
+                _registered_method=True)
+        self.SaveAnswers = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/SaveAnswers',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersResponse.FromString,
+                _registered_method=True)
+        self.SubmitAttempt = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/SubmitAttempt',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SubmitAttemptRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+                _registered_method=True)
+        self.ResumeAttempt = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ResumeAttempt',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ResumeAttemptRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+                _registered_method=True)
+        self.WatchAttempt = channel.unary_stream(
+                '/lms.assessment.v1.AssessmentService/WatchAttempt',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.WatchAttemptRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AttemptClock.FromString,
+                _registered_method=True)
+        self.RecordIntegrityEvents = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/RecordIntegrityEvents',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+                _registered_method=True)
+        self.AddProctoringViolation = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/AddProctoringViolation',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+                _registered_method=True)
+        self.ListGradingQueue = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/ListGradingQueue',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueResponse.FromString,
+                _registered_method=True)
+        self.GradeResponse = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/GradeResponse',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GradeResponseRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+                _registered_method=True)
+        self.RegradeQuestion = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/RegradeQuestion',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionResponse.FromString,
+                _registered_method=True)
+        self.GetQuizStatistics = channel.unary_unary(
+                '/lms.assessment.v1.AssessmentService/GetQuizStatistics',
+                request_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizStatisticsRequest.SerializeToString,
+                response_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.QuizStatistics.FromString,
                 _registered_method=True)
 
 
 class AssessmentServiceServicer:
-    """AssessmentService is the assessment service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AssessmentService holds question banks, quizzes and attempts, grades them and
+    reports on them.
+
+    Who may do what is checked twice: the access policy of each RPC (roles) and,
+    in the service, the course: only teachers of a course (its owner and its
+    instructors, as the course service knows them) and administrators edit its
+    banks and quizzes, see its attempts and grade them; only learners enrolled
+    in the course start attempts; a learner sees only their own attempts. A
+    resource the caller may not see does not exist for them (NOT_FOUND).
 
     Errors carry google.rpc.ErrorInfo with domain "assessment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
     "platform.lms" and a reason from lms.type.v1.ErrorReason).
     """
 
-    def CreateItem(self, request, context):
-        """CreateItem adds an item owned by the caller. Retrying with the same
-        `request_id` returns the item the first call created.
+    def CreateBank(self, request, context):
+        """CreateBank adds a question bank to a course (teachers of the course), or
+        a shared bank when `course` is empty (administrators).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetItem(self, request, context):
-        """GetItem returns an item. Only its owner and administrators see it; for
-        anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+    def CreateCategory(self, request, context):
+        """CreateCategory adds a category, nested under `category.parent` if set.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListItems(self, request, context):
-        """ListItems lists the caller's items, newest first.
+    def ListCategories(self, request, context):
+        """ListCategories lists a bank's categories (the tree is small: no paging).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateQuestion(self, request, context):
+        """CreateQuestion adds a question (version 1) to a bank's category. A
+        definition that breaks its type's rules is refused with every problem
+        named (INVALID_ARGUMENT, QUESTION_INVALID).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateQuestion(self, request, context):
+        """UpdateQuestion makes a new version of a question. Attempts keep the
+        version they were shown; RegradeQuestion applies a fix to them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQuestion(self, request, context):
+        """GetQuestion returns a question's current version, answers included.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListQuestions(self, request, context):
+        """ListQuestions lists a bank's questions, optionally of one category or tag.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportQuestions(self, request, context):
+        """ImportQuestions adds questions to a bank's category from QTI 3.0 items
+        (choice, text-entry, extended-text, inline-choice, match, order and
+        gap-match interactions) or a GIFT text. All or nothing: a file that
+        cannot be read, or a question that breaks its type's rules, adds none
+        (INVALID_ARGUMENT naming the item).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportQuestions(self, request, context):
+        """ExportQuestions writes a bank's questions (optionally one category's) as
+        QTI 3.0 items; descriptions and questions QTI cannot carry here are left
+        out and named.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateQuiz(self, request, context):
+        """CreateQuiz adds a draft quiz to a course.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateQuiz(self, request, context):
+        """UpdateQuiz replaces a quiz's title, sections and settings. A published
+        quiz keeps its sections (FAILED_PRECONDITION, QUIZ_ALREADY_PUBLISHED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishQuiz(self, request, context):
+        """PublishQuiz opens a quiz to the course's learners (idempotent) and
+        publishes QuizPublished.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQuiz(self, request, context):
+        """GetQuiz returns a quiz. Teachers see everything; enrolled learners see a
+        published quiz's settings without its sections, password or rules.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOverride(self, request, context):
+        """UpdateOverride sets a learner's exception to a quiz (created if missing).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartAttempt(self, request, context):
+        """StartAttempt starts the caller's next attempt at a published quiz, or
+        returns the attempt already in progress. The server fixes its questions
+        (random draws seeded per attempt), their versions and its deadline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAttempt(self, request, context):
+        """GetAttempt returns an attempt: to its learner (answers and marks as the
+        review options allow) and to teachers of the course (everything).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAttempts(self, request, context):
+        """ListAttempts lists a quiz's attempts: a learner's own, or every attempt
+        for teachers of the course; oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveAnswers(self, request, context):
+        """SaveAnswers autosaves answers. Idempotent by `sequence`: a sequence not
+        above the last one saved changes nothing and returns the attempt as
+        saved. After the deadline nothing is saved (FAILED_PRECONDITION,
+        ATTEMPT_CLOSED), whatever the client's clock says.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitAttempt(self, request, context):
+        """SubmitAttempt finishes an attempt and grades it. In time, the answers
+        sent are saved first. Late, nothing sent is taken: the quiz's expiry
+        setting decides (auto-submit grades what was saved by the deadline; a
+        grace period takes the submit; discard abandons). Retries and
+        concurrent submits return the one result.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeAttempt(self, request, context):
+        """ResumeAttempt moves an open attempt to a new session (another device
+        after a disconnect). Saves from the old session are then refused
+        (SESSION_SUPERSEDED); a resume while the other session is active is
+        recorded as a second session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchAttempt(self, request, context):
+        """WatchAttempt streams an open attempt's remaining time every few seconds
+        and a last message when the attempt ends (submitted, or forced at the
+        deadline by the server).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordIntegrityEvents(self, request, context):
+        """RecordIntegrityEvents stores what the client saw during an open attempt
+        (tab hidden, blur, copy/paste, fullscreen exit) and applies the quiz's
+        flag rules.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddProctoringViolation(self, request, context):
+        """AddProctoringViolation adds a violation the proctoring service saw to an
+        attempt's integrity record (finished attempts too); it flags the attempt
+        for review. Proctoring service only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListGradingQueue(self, request, context):
+        """ListGradingQueue lists answers of a quiz waiting for a teacher's grade,
+        oldest submission first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GradeResponse(self, request, context):
+        """GradeResponse grades one essay or file answer (teachers of the course);
+        the attempt's total updates and, once nothing waits, it is graded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RegradeQuestion(self, request, context):
+        """RegradeQuestion grades the finished attempts of a quiz that show a
+        question again with its current version; returns and records each
+        change of points. Attempts without the question are not touched.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQuizStatistics(self, request, context):
+        """GetQuizStatistics computes the quiz's result analytics over each
+        learner's graded attempts (computed in the database).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,20 +430,140 @@ class AssessmentServiceServicer:
 
 def add_AssessmentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateItem,
-                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateItemRequest.FromString,
-                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.SerializeToString,
+            'CreateBank': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateBank,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateBankRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Bank.SerializeToString,
             ),
-            'GetItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetItem,
-                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetItemRequest.FromString,
-                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.SerializeToString,
+            'CreateCategory': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCategory,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateCategoryRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Category.SerializeToString,
             ),
-            'ListItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListItems,
-                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsRequest.FromString,
-                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsResponse.SerializeToString,
+            'ListCategories': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCategories,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesResponse.SerializeToString,
+            ),
+            'CreateQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateQuestion,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuestionRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.SerializeToString,
+            ),
+            'UpdateQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateQuestion,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuestionRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.SerializeToString,
+            ),
+            'GetQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuestion,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuestionRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.SerializeToString,
+            ),
+            'ListQuestions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListQuestions,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsResponse.SerializeToString,
+            ),
+            'ImportQuestions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportQuestions,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsResponse.SerializeToString,
+            ),
+            'ExportQuestions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportQuestions,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsResponse.SerializeToString,
+            ),
+            'CreateQuiz': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateQuiz,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuizRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.SerializeToString,
+            ),
+            'UpdateQuiz': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateQuiz,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuizRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.SerializeToString,
+            ),
+            'PublishQuiz': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishQuiz,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.PublishQuizRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.SerializeToString,
+            ),
+            'GetQuiz': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuiz,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.SerializeToString,
+            ),
+            'UpdateOverride': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOverride,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateOverrideRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Override.SerializeToString,
+            ),
+            'StartAttempt': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartAttempt,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.StartAttemptRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.SerializeToString,
+            ),
+            'GetAttempt': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAttempt,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetAttemptRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.SerializeToString,
+            ),
+            'ListAttempts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAttempts,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsResponse.SerializeToString,
+            ),
+            'SaveAnswers': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveAnswers,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersResponse.SerializeToString,
+            ),
+            'SubmitAttempt': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitAttempt,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.SubmitAttemptRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.SerializeToString,
+            ),
+            'ResumeAttempt': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeAttempt,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ResumeAttemptRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.SerializeToString,
+            ),
+            'WatchAttempt': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchAttempt,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.WatchAttemptRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AttemptClock.SerializeToString,
+            ),
+            'RecordIntegrityEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordIntegrityEvents,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.SerializeToString,
+            ),
+            'AddProctoringViolation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddProctoringViolation,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.SerializeToString,
+            ),
+            'ListGradingQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListGradingQueue,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueResponse.SerializeToString,
+            ),
+            'GradeResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.GradeResponse,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GradeResponseRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.SerializeToString,
+            ),
+            'RegradeQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegradeQuestion,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionResponse.SerializeToString,
+            ),
+            'GetQuizStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuizStatistics,
+                    request_deserializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizStatisticsRequest.FromString,
+                    response_serializer=lms_dot_assessment_dot_v1_dot_assessment__pb2.QuizStatistics.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,8 +574,15 @@ def add_AssessmentServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AssessmentService:
-    """AssessmentService is the assessment service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AssessmentService holds question banks, quizzes and attempts, grades them and
+    reports on them.
+
+    Who may do what is checked twice: the access policy of each RPC (roles) and,
+    in the service, the course: only teachers of a course (its owner and its
+    instructors, as the course service knows them) and administrators edit its
+    banks and quizzes, see its attempts and grade them; only learners enrolled
+    in the course start attempts; a learner sees only their own attempts. A
+    resource the caller may not see does not exist for them (NOT_FOUND).
 
     Errors carry google.rpc.ErrorInfo with domain "assessment.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -125,7 +590,7 @@ class AssessmentService:
     """
 
     @staticmethod
-    def CreateItem(request,
+    def CreateBank(request,
             target,
             options=(),
             channel_credentials=None,
@@ -138,9 +603,9 @@ class AssessmentService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.assessment.v1.AssessmentService/CreateItem',
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateItemRequest.SerializeToString,
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.FromString,
+            '/lms.assessment.v1.AssessmentService/CreateBank',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateBankRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Bank.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,7 +617,7 @@ class AssessmentService:
             _registered_method=True)
 
     @staticmethod
-    def GetItem(request,
+    def CreateCategory(request,
             target,
             options=(),
             channel_credentials=None,
@@ -165,9 +630,9 @@ class AssessmentService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.assessment.v1.AssessmentService/GetItem',
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.GetItemRequest.SerializeToString,
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.Item.FromString,
+            '/lms.assessment.v1.AssessmentService/CreateCategory',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateCategoryRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Category.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +644,7 @@ class AssessmentService:
             _registered_method=True)
 
     @staticmethod
-    def ListItems(request,
+    def ListCategories(request,
             target,
             options=(),
             channel_credentials=None,
@@ -192,9 +657,657 @@ class AssessmentService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.assessment.v1.AssessmentService/ListItems',
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsRequest.SerializeToString,
-            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListItemsResponse.FromString,
+            '/lms.assessment.v1.AssessmentService/ListCategories',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListCategoriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/CreateQuestion',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuestionRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/UpdateQuestion',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuestionRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/GetQuestion',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuestionRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Question.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListQuestions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ListQuestions',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListQuestionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportQuestions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ImportQuestions',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ImportQuestionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportQuestions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ExportQuestions',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ExportQuestionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateQuiz(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/CreateQuiz',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.CreateQuizRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateQuiz(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/UpdateQuiz',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateQuizRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishQuiz(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/PublishQuiz',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.PublishQuizRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuiz(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/GetQuiz',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Quiz.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOverride(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/UpdateOverride',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.UpdateOverrideRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Override.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/StartAttempt',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.StartAttemptRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/GetAttempt',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.GetAttemptRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAttempts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ListAttempts',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListAttemptsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveAnswers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/SaveAnswers',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.SaveAnswersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/SubmitAttempt',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.SubmitAttemptRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ResumeAttempt',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ResumeAttemptRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/WatchAttempt',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.WatchAttemptRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.AttemptClock.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordIntegrityEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/RecordIntegrityEvents',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddProctoringViolation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/AddProctoringViolation',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.AddProctoringViolationRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RecordIntegrityEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListGradingQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/ListGradingQueue',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.ListGradingQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GradeResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/GradeResponse',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.GradeResponseRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.Attempt.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegradeQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/RegradeQuestion',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.RegradeQuestionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuizStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.assessment.v1.AssessmentService/GetQuizStatistics',
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.GetQuizStatisticsRequest.SerializeToString,
+            lms_dot_assessment_dot_v1_dot_assessment__pb2.QuizStatistics.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,13 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/assessment/v1/events.proto\x12\x11lms.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n\x0bItemCreated\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/assessment/v1/events.proto\x12\x11lms.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\rQuizPublished\x12\x0f\n\x07quiz_id\x18\x01 \x01(\t\x12\x11\n\tcourse_id\x18\x02 \x01(\t\x12\x12\n\nlecture_id\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x30\n\x0cpublish_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x10\x41ttemptSubmitted\x12\x12\n\nattempt_id\x18\x01 \x01(\t\x12\x0f\n\x07quiz_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12/\n\x0bsubmit_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04late\x18\x06 \x01(\x08\"\xe0\x01\n\rAttemptGraded\x12\x12\n\nattempt_id\x18\x01 \x01(\t\x12\x0f\n\x07quiz_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x12\n\nlecture_id\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\r\n\x05score\x18\x06 \x01(\x01\x12\x11\n\tmax_score\x18\x07 \x01(\x01\x12\x0e\n\x06passed\x18\x08 \x01(\x08\x12.\n\ngrade_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08regraded\x18\n \x01(\x08\"\x99\x01\n\x0e\x41ttemptFlagged\x12\x12\n\nattempt_id\x18\x01 \x01(\t\x12\x0f\n\x07quiz_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x0f\n\x07reasons\x18\x05 \x03(\t\x12-\n\tflag_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.assessment.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEMCREATED']._serialized_start=86
-  _globals['_ITEMCREATED']._serialized_end=198
+  _globals['_QUIZPUBLISHED']._serialized_start=87
+  _globals['_QUIZPUBLISHED']._serialized_end=223
+  _globals['_ATTEMPTSUBMITTED']._serialized_start=226
+  _globals['_ATTEMPTSUBMITTED']._serialized_end=380
+  _globals['_ATTEMPTGRADED']._serialized_start=383
+  _globals['_ATTEMPTGRADED']._serialized_end=607
+  _globals['_ATTEMPTFLAGGED']._serialized_start=610
+  _globals['_ATTEMPTFLAGGED']._serialized_end=763
 # @@protoc_insertion_point(module_scope)

@@ -8,6 +8,8 @@ import { file_google_api_annotations } from "../../../google/api/annotations_pb"
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Answer, Option, QuestionBody } from "./questions_pb";
+import { file_lms_assessment_v1_questions } from "./questions_pb";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,34 +17,34 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/assessment/v1/assessment.proto.
  */
 export const file_lms_assessment_v1_assessment: GenFile = /*@__PURE__*/
-  fileDesc("CiJsbXMvYXNzZXNzbWVudC92MS9hc3Nlc3NtZW50LnByb3RvEhFsbXMuYXNzZXNzbWVudC52MSKEAQoESXRlbRISCgRuYW1lGAEgASgJQgTiQQEDEhwKBXRpdGxlGAIgASgJQg3iQQECqrsYBQgBGMgBEhMKBW93bmVyGAMgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJkChFDcmVhdGVJdGVtUmVxdWVzdBIxCgRpdGVtGAEgASgLMhcubG1zLmFzc2Vzc21lbnQudjEuSXRlbUIK4kEBAqq7GAIIARIcCgpyZXF1ZXN0X2lkGAIgASgJQgiquxgEMAF4ASI3Cg5HZXRJdGVtUmVxdWVzdBIlCgRuYW1lGAEgASgJQhfiQQECqrsYDwgBIgtpdGVtcy9bXi9dKyJKChBMaXN0SXRlbXNSZXF1ZXN0EhkKCXBhZ2Vfc2l6ZRgBIAEoBUIGqrsYAkgBEhsKCnBhZ2VfdG9rZW4YAiABKAlCB6q7GAMYgAgiVAoRTGlzdEl0ZW1zUmVzcG9uc2USJgoFaXRlbXMYASADKAsyFy5sbXMuYXNzZXNzbWVudC52MS5JdGVtEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSpQCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABISCg5JVEVNX05PVF9GT1VORBABEg8KC1RJVExFX0JMQU5LEAIygAMKEUFzc2Vzc21lbnRTZXJ2aWNlEnUKCkNyZWF0ZUl0ZW0SJC5sbXMuYXNzZXNzbWVudC52MS5DcmVhdGVJdGVtUmVxdWVzdBoXLmxtcy5hc3Nlc3NtZW50LnYxLkl0ZW0iKKK7GAIQAYLT5JMCHDoEaXRlbSIUL3YxL2Fzc2Vzc21lbnQvaXRlbXMSdQoHR2V0SXRlbRIhLmxtcy5hc3Nlc3NtZW50LnYxLkdldEl0ZW1SZXF1ZXN0GhcubG1zLmFzc2Vzc21lbnQudjEuSXRlbSIukAIBorsYAhABgtPkkwIfEh0vdjEvYXNzZXNzbWVudC97bmFtZT1pdGVtcy8qfRJ9CglMaXN0SXRlbXMSIy5sbXMuYXNzZXNzbWVudC52MS5MaXN0SXRlbXNSZXF1ZXN0GiQubG1zLmFzc2Vzc21lbnQudjEuTGlzdEl0ZW1zUmVzcG9uc2UiJZACAaK7GAIQAYLT5JMCFhIUL3YxL2Fzc2Vzc21lbnQvaXRlbXNiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("CiJsbXMvYXNzZXNzbWVudC92MS9hc3Nlc3NtZW50LnByb3RvEhFsbXMuYXNzZXNzbWVudC52MSKSAQoEQmFuaxISCgRuYW1lGAEgASgJQgTiQQEIEiUKBmNvdXJzZRgCIAEoCUIVqrsYESINY291cnNlcy9bXi9dK3gBEhgKBXRpdGxlGAMgASgJQgmquxgFCAEYyAESNQoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIkYKEUNyZWF0ZUJhbmtSZXF1ZXN0EjEKBGJhbmsYASABKAsyFy5sbXMuYXNzZXNzbWVudC52MS5CYW5rQgriQQECqrsYAggBInUKCENhdGVnb3J5EhIKBG5hbWUYASABKAlCBOJBAQgSNAoGcGFyZW50GAIgASgJQiSquxggIhxiYW5rcy9bXi9dKy9jYXRlZ29yaWVzL1teL10reAESHwoMZGlzcGxheV9uYW1lGAMgASgJQgmquxgFCAEYyAEiewoVQ3JlYXRlQ2F0ZWdvcnlSZXF1ZXN0EicKBnBhcmVudBgBIAEoCUIX4kEBAqq7GA8IASILYmFua3MvW14vXSsSOQoIY2F0ZWdvcnkYAiABKAsyGy5sbXMuYXNzZXNzbWVudC52MS5DYXRlZ29yeUIK4kEBAqq7GAIIASJAChVMaXN0Q2F0ZWdvcmllc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgtiYW5rcy9bXi9dKyJJChZMaXN0Q2F0ZWdvcmllc1Jlc3BvbnNlEi8KCmNhdGVnb3JpZXMYASADKAsyGy5sbXMuYXNzZXNzbWVudC52MS5DYXRlZ29yeSLWAgoIUXVlc3Rpb24SEgoEbmFtZRgBIAEoCUIE4kEBCBI2CghjYXRlZ29yeRgCIAEoCUIkqrsYICIcYmFua3MvW14vXSsvY2F0ZWdvcmllcy9bXi9dK3gBEhUKB3ZlcnNpb24YAyABKAVCBOJBAQMSGAoFdGl0bGUYBCABKAlCCaq7GAUIARjIARIWCgR0ZXh0GAUgASgJQgiquxgEGKCcARIOCgZwb2ludHMYBiABKAESIQoQZ2VuZXJhbF9mZWVkYmFjaxgHIAEoCUIHqrsYAxiIJxIUCgR0YWdzGAggAygJQgaquxgCaBQSNQoEYm9keRgJIAEoCzIfLmxtcy5hc3Nlc3NtZW50LnYxLlF1ZXN0aW9uQm9keUIGqrsYAggBEjUKC3VwZGF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJ7ChVDcmVhdGVRdWVzdGlvblJlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgtiYW5rcy9bXi9dKxI5CghxdWVzdGlvbhgCIAEoCzIbLmxtcy5hc3Nlc3NtZW50LnYxLlF1ZXN0aW9uQgriQQECqrsYAggBIlIKFVVwZGF0ZVF1ZXN0aW9uUmVxdWVzdBI5CghxdWVzdGlvbhgBIAEoCzIbLmxtcy5hc3Nlc3NtZW50LnYxLlF1ZXN0aW9uQgriQQECqrsYAggBIksKEkdldFF1ZXN0aW9uUmVxdWVzdBI1CgRuYW1lGAEgASgJQifiQQECqrsYHwgBIhtiYW5rcy9bXi9dKy9xdWVzdGlvbnMvW14vXSsixAEKFExpc3RRdWVzdGlvbnNSZXF1ZXN0EicKBnBhcmVudBgBIAEoCUIX4kEBAqq7GA8IASILYmFua3MvW14vXSsSNgoIY2F0ZWdvcnkYAiABKAlCJKq7GCAiHGJhbmtzL1teL10rL2NhdGVnb3JpZXMvW14vXSt4ARITCgN0YWcYAyABKAlCBqq7GAIYZBIZCglwYWdlX3NpemUYBCABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAUgASgJQgequxgDGIAIImAKFUxpc3RRdWVzdGlvbnNSZXNwb25zZRIuCglxdWVzdGlvbnMYASADKAsyGy5sbXMuYXNzZXNzbWVudC52MS5RdWVzdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki8AEKFkltcG9ydFF1ZXN0aW9uc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgtiYW5rcy9bXi9dKxI6CghjYXRlZ29yeRgCIAEoCUIo4kEBAqq7GCAIASIcYmFua3MvW14vXSsvY2F0ZWdvcmllcy9bXi9dKxI+CgZmb3JtYXQYAyABKA4yJC5sbXMuYXNzZXNzbWVudC52MS5JbnRlcmNoYW5nZUZvcm1hdEIIqrsYBAgBWAESFgoFaXRlbXMYBCADKAlCB6q7GANo9AMSGQoHY29udGVudBgFIAEoCUIIqrsYBBiAiXoiSQoXSW1wb3J0UXVlc3Rpb25zUmVzcG9uc2USLgoJcXVlc3Rpb25zGAEgAygLMhsubG1zLmFzc2Vzc21lbnQudjEuUXVlc3Rpb24iuQEKFkV4cG9ydFF1ZXN0aW9uc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgtiYW5rcy9bXi9dKxI2CghjYXRlZ29yeRgCIAEoCUIkqrsYICIcYmFua3MvW14vXSsvY2F0ZWdvcmllcy9bXi9dK3gBEj4KBmZvcm1hdBgDIAEoDjIkLmxtcy5hc3Nlc3NtZW50LnYxLkludGVyY2hhbmdlRm9ybWF0QgiquxgECAFYASIxCgxFeHBvcnRlZEl0ZW0SEAoIcXVlc3Rpb24YASABKAkSDwoHY29udGVudBgCIAEoCSJaChdFeHBvcnRRdWVzdGlvbnNSZXNwb25zZRIuCgVpdGVtcxgBIAMoCzIfLmxtcy5hc3Nlc3NtZW50LnYxLkV4cG9ydGVkSXRlbRIPCgdza2lwcGVkGAIgAygJIqgBCghRdWl6U2xvdBIOCgZwb2ludHMYASABKAESNQoIcXVlc3Rpb24YAiABKAlCI6q7GB8iG2JhbmtzL1teL10rL3F1ZXN0aW9ucy9bXi9dK3gBEjYKCGNhdGVnb3J5GAMgASgJQiSquxggIhxiYW5rcy9bXi9dKy9jYXRlZ29yaWVzL1teL10reAESHQoVaW5jbHVkZV9zdWJjYXRlZ29yaWVzGAQgASgIImsKC1F1aXpTZWN0aW9uEhYKBXRpdGxlGAEgASgJQgequxgDGMgBEjMKBXNsb3RzGAIgAygLMhsubG1zLmFzc2Vzc21lbnQudjEuUXVpelNsb3RCB6q7GANo9AMSDwoHc2h1ZmZsZRgDIAEoCCKmAQoNUmV2aWV3T3B0aW9ucxIsCgVtYXJrcxgBIAEoDjIdLmxtcy5hc3Nlc3NtZW50LnYxLlJldmlld1RpbWUSLwoIZmVlZGJhY2sYAiABKA4yHS5sbXMuYXNzZXNzbWVudC52MS5SZXZpZXdUaW1lEjYKD2NvcnJlY3RfYW5zd2VycxgDIAEoDjIdLmxtcy5hc3Nlc3NtZW50LnYxLlJldmlld1RpbWUilQEKDkludGVncml0eVJ1bGVzEhgKEG1heF90YWJfc3dpdGNoZXMYASABKAUSFgoObWF4X2NvcHlfcGFzdGUYAiABKAUSGwoTZmxhZ19zZWNvbmRfc2Vzc2lvbhgDIAEoCBIWCg5mbGFnX2lwX2NoYW5nZRgEIAEoCBIcChRmbGFnX2Z1bGxzY3JlZW5fZXhpdBgFIAEoCCKKCAoEUXVpehISCgRuYW1lGAEgASgJQgTiQQEIEiUKBmNvdXJzZRgCIAEoCUIVqrsYESINY291cnNlcy9bXi9dK3gBEhYKBXRpdGxlGAMgASgJQgequxgDGMgBEjgKCHNlY3Rpb25zGAQgAygLMh4ubG1zLmFzc2Vzc21lbnQudjEuUXVpelNlY3Rpb25CBqq7GAJoMhItCglvcGVuX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmNsb3NlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEigKEnRpbWVfbGltaXRfc2Vjb25kcxgHIAEoBUIMqrsYCECA9SRIAVABEj4KDWV4cGlyeV9hY3Rpb24YCCABKA4yHy5sbXMuYXNzZXNzbWVudC52MS5FeHBpcnlBY3Rpb25CBqq7GAJYARIkChRncmFjZV9wZXJpb2Rfc2Vjb25kcxgJIAEoBUIGqrsYAkgBEiAKEGF0dGVtcHRzX2FsbG93ZWQYCiABKAVCBqq7GAJIARIuCh5kZWxheV9iZXR3ZWVuX2F0dGVtcHRzX3NlY29uZHMYCyABKAVCBqq7GAJIARJACg5ncmFkaW5nX21ldGhvZBgMIAEoDjIgLmxtcy5hc3Nlc3NtZW50LnYxLkdyYWRpbmdNZXRob2RCBqq7GAJYARIUCgxwYXNzX3BlcmNlbnQYDSABKAESOQoKbmF2aWdhdGlvbhgOIAEoDjIdLmxtcy5hc3Nlc3NtZW50LnYxLk5hdmlnYXRpb25CBqq7GAJYARIwCgZyZXZpZXcYDyABKAsyIC5sbXMuYXNzZXNzbWVudC52MS5SZXZpZXdPcHRpb25zEjUKB2xlY3R1cmUYECABKAlCJKq7GCAiHGNvdXJzZXMvW14vXSsvbGVjdHVyZXMvW14vXSt4ARIkCg9hY2Nlc3NfcGFzc3dvcmQYESABKAlCC+JBAQSquxgDGMgBEh8KEXBhc3N3b3JkX3JlcXVpcmVkGBIgASgIQgTiQQEDEhkKCWlwX3JhbmdlcxgTIAMoCUIGqrsYAmgyEjQKCWludGVncml0eRgUIAEoCzIhLmxtcy5hc3Nlc3NtZW50LnYxLkludGVncml0eVJ1bGVzEjEKBXN0YXRlGBUgASgOMhwubG1zLmFzc2Vzc21lbnQudjEuUXVpelN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGBYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI2CgxwdWJsaXNoX3RpbWUYFyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIkYKEUNyZWF0ZVF1aXpSZXF1ZXN0EjEKBHF1aXoYASABKAsyFy5sbXMuYXNzZXNzbWVudC52MS5RdWl6QgriQQECqrsYAggBIkYKEVVwZGF0ZVF1aXpSZXF1ZXN0EjEKBHF1aXoYASABKAsyFy5sbXMuYXNzZXNzbWVudC52MS5RdWl6QgriQQECqrsYAggBIj0KElB1Ymxpc2hRdWl6UmVxdWVzdBInCgRuYW1lGAEgASgJQhniQQECqrsYEQgBIg1xdWl6emVzL1teL10rIjkKDkdldFF1aXpSZXF1ZXN0EicKBG5hbWUYASABKAlCGeJBAQKquxgRCAEiDXF1aXp6ZXMvW14vXSsikgEKCE92ZXJyaWRlEhIKBG5hbWUYASABKAlCBOJBAQgSIgoSZXh0cmFfdGltZV9zZWNvbmRzGAIgASgFQgaquxgCSAESHgoOZXh0cmFfYXR0ZW1wdHMYAyABKAVCBqq7GAJIARIuCgpjbG9zZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChVVcGRhdGVPdmVycmlkZVJlcXVlc3QSOQoIb3ZlcnJpZGUYASABKAsyGy5sbXMuYXNzZXNzbWVudC52MS5PdmVycmlkZUIK4kEBAqq7GAIIASJ3ChNTdGFydEF0dGVtcHRSZXF1ZXN0EicKBHF1aXoYASABKAlCGeJBAQKquxgRCAEiDXF1aXp6ZXMvW14vXSsSGQoIcGFzc3dvcmQYAiABKAlCB6q7GAMYyAESHAoKc2Vzc2lvbl9pZBgDIAEoCUIIqrsYBAgBGGQiTwoHR2FwVmlldxIKCgJpZBgBIAEoCRIMCgRraW5kGAIgASgJEioKB29wdGlvbnMYAyADKAsyGS5sbXMuYXNzZXNzbWVudC52MS5PcHRpb24irgQKDFF1ZXN0aW9uVmlldxIMCgRzbG90GAEgASgFEhAKCHF1ZXN0aW9uGAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDAoEa2luZBgEIAEoCRINCgV0aXRsZRgFIAEoCRIMCgR0ZXh0GAYgASgJEg4KBnBvaW50cxgHIAEoARIqCgdjaG9pY2VzGAggAygLMhkubG1zLmFzc2Vzc21lbnQudjEuT3B0aW9uEigKBWl0ZW1zGAkgAygLMhkubG1zLmFzc2Vzc21lbnQudjEuT3B0aW9uEigKBGdhcHMYCiADKAsyGi5sbXMuYXNzZXNzbWVudC52MS5HYXBWaWV3EjsKBnZhbHVlcxgLIAMoCzIrLmxtcy5hc3Nlc3NtZW50LnYxLlF1ZXN0aW9uVmlldy5WYWx1ZXNFbnRyeRIpCgZhbnN3ZXIYDCABKAsyGS5sbXMuYXNzZXNzbWVudC52MS5BbnN3ZXISGwoOYXdhcmRlZF9wb2ludHMYDSABKAFIAIgBARIQCghmZWVkYmFjaxgOIAMoCRIPCgdjb21tZW50GA8gASgJEjAKB2NvcnJlY3QYECABKAsyHy5sbXMuYXNzZXNzbWVudC52MS5RdWVzdGlvbkJvZHkSFgoOYXdhaXRpbmdfZ3JhZGUYESABKAgaLQoLVmFsdWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4AUIRCg9fYXdhcmRlZF9wb2ludHMi+gMKB0F0dGVtcHQSEgoEbmFtZRgBIAEoCUIE4kEBCBIMCgRxdWl6GAIgASgJEgwKBHVzZXIYAyABKAkSDgoGbnVtYmVyGAQgASgFEi4KBXN0YXRlGAUgASgOMh8ubG1zLmFzc2Vzc21lbnQudjEuQXR0ZW1wdFN0YXRlEi4KCnN0YXJ0X3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtzdWJtaXRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2F2ZWRfc2VxdWVuY2UYCSABKAMSMgoJcXVlc3Rpb25zGAogAygLMh8ubG1zLmFzc2Vzc21lbnQudjEuUXVlc3Rpb25WaWV3EhIKBXNjb3JlGAsgASgBSACIAQESFgoJbWF4X3Njb3JlGAwgASgBSAGIAQESEwoGcGFzc2VkGA0gASgISAKIAQESDQoFZmxhZ3MYDiADKAkSMQoKbmF2aWdhdGlvbhgPIAEoDjIdLmxtcy5hc3Nlc3NtZW50LnYxLk5hdmlnYXRpb25CCAoGX3Njb3JlQgwKCl9tYXhfc2NvcmVCCQoHX3Bhc3NlZCI9ChFHZXRBdHRlbXB0UmVxdWVzdBIoCgRuYW1lGAEgASgJQhriQQECqrsYEggBIg5hdHRlbXB0cy9bXi9dKyJ4ChNMaXN0QXR0ZW1wdHNSZXF1ZXN0EikKBnBhcmVudBgBIAEoCUIZ4kEBAqq7GBEIASINcXVpenplcy9bXi9dKxIZCglwYWdlX3NpemUYAiABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAMgASgJQgequxgDGIAIIpUBChRMaXN0QXR0ZW1wdHNSZXNwb25zZRIsCghhdHRlbXB0cxgBIAMoCzIaLmxtcy5hc3Nlc3NtZW50LnYxLkF0dGVtcHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEh8KEnF1aXpfZ3JhZGVfcGVyY2VudBgDIAEoAUgAiAEBQhUKE19xdWl6X2dyYWRlX3BlcmNlbnQiTwoKU2xvdEFuc3dlchIWCgRzbG90GAEgASgFQgiquxgEOAFIARIpCgZhbnN3ZXIYAiABKAsyGS5sbXMuYXNzZXNzbWVudC52MS5BbnN3ZXIisgEKElNhdmVBbnN3ZXJzUmVxdWVzdBIrCgdhdHRlbXB0GAEgASgJQhriQQECqrsYEggBIg5hdHRlbXB0cy9bXi9dKxIaCghzZXF1ZW5jZRgCIAEoA0IIqrsYBDgBSAESNwoHYW5zd2VycxgDIAMoCzIdLmxtcy5hc3Nlc3NtZW50LnYxLlNsb3RBbnN3ZXJCB6q7GANo9AMSGgoKc2Vzc2lvbl9pZBgEIAEoCUIGqrsYAhhkImoKE1NhdmVBbnN3ZXJzUmVzcG9uc2USDQoFc2F2ZWQYASABKAgSFgoOc2F2ZWRfc2VxdWVuY2UYAiABKAMSLAoIZGVhZGxpbmUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqcBChRTdWJtaXRBdHRlbXB0UmVxdWVzdBIoCgRuYW1lGAEgASgJQhriQQECqrsYEggBIg5hdHRlbXB0cy9bXi9dKxI3CgdhbnN3ZXJzGAIgAygLMh0ubG1zLmFzc2Vzc21lbnQudjEuU2xvdEFuc3dlckIHqrsYA2j0AxIQCghzZXF1ZW5jZRgDIAEoAxIaCgpzZXNzaW9uX2lkGAQgASgJQgaquxgCGGQiXgoUUmVzdW1lQXR0ZW1wdFJlcXVlc3QSKAoEbmFtZRgBIAEoCUIa4kEBAqq7GBIIASIOYXR0ZW1wdHMvW14vXSsSHAoKc2Vzc2lvbl9pZBgCIAEoCUIIqrsYBAgBGGQiPwoTV2F0Y2hBdHRlbXB0UmVxdWVzdBIoCgRuYW1lGAEgASgJQhriQQECqrsYEggBIg5hdHRlbXB0cy9bXi9dKyLGAQoMQXR0ZW1wdENsb2NrEg8KB2F0dGVtcHQYASABKAkSLgoFc3RhdGUYAiABKA4yHy5sbXMuYXNzZXNzbWVudC52MS5BdHRlbXB0U3RhdGUSHgoRcmVtYWluaW5nX3NlY29uZHMYAyABKAFIAIgBARIvCgtzZXJ2ZXJfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGZm9yY2VkGAUgASgIQhQKEl9yZW1haW5pbmdfc2Vjb25kcyKUAQoOSW50ZWdyaXR5RXZlbnQSOAoEa2luZBgBIAEoDjIgLmxtcy5hc3Nlc3NtZW50LnYxLkludGVncml0eUtpbmRCCKq7GAQIAVgBEi8KC2NsaWVudF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCgZkZXRhaWwYAyABKAlCB6q7GAMY9AMiiAEKHFJlY29yZEludGVncml0eUV2ZW50c1JlcXVlc3QSKwoHYXR0ZW1wdBgBIAEoCUIa4kEBAqq7GBIIASIOYXR0ZW1wdHMvW14vXSsSOwoGZXZlbnRzGAIgAygLMiEubG1zLmFzc2Vzc21lbnQudjEuSW50ZWdyaXR5RXZlbnRCCKq7GARgAWhkIjAKHVJlY29yZEludGVncml0eUV2ZW50c1Jlc3BvbnNlEg8KB2ZsYWdnZWQYASABKAgimQEKHUFkZFByb2N0b3JpbmdWaW9sYXRpb25SZXF1ZXN0EisKB2F0dGVtcHQYASABKAlCGuJBAQKquxgSCAEiDmF0dGVtcHRzL1teL10rEhkKBmRldGFpbBgCIAEoCUIJqrsYBQgBGPQDEjAKDG9ic2VydmVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXQoXTGlzdEdyYWRpbmdRdWV1ZVJlcXVlc3QSJwoEcXVpehgBIAEoCUIZ4kEBAqq7GBEIASINcXVpenplcy9bXi9dKxIZCglwYWdlX3NpemUYAiABKAVCBqq7GAJIASKiAQoPUGVuZGluZ1Jlc3BvbnNlEg8KB2F0dGVtcHQYASABKAkSDAoEdXNlchgCIAEoCRIMCgRzbG90GAMgASgFEjEKCHF1ZXN0aW9uGAQgASgLMh8ubG1zLmFzc2Vzc21lbnQudjEuUXVlc3Rpb25WaWV3Ei8KC3N1Ym1pdF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJRChhMaXN0R3JhZGluZ1F1ZXVlUmVzcG9uc2USNQoJcmVzcG9uc2VzGAEgAygLMiIubG1zLmFzc2Vzc21lbnQudjEuUGVuZGluZ1Jlc3BvbnNlIowCChRHcmFkZVJlc3BvbnNlUmVxdWVzdBIrCgdhdHRlbXB0GAEgASgJQhriQQECqrsYEggBIg5hdHRlbXB0cy9bXi9dKxIWCgRzbG90GAIgASgFQgiquxgEOAFIARIOCgZwb2ludHMYAyABKAESUAoNcnVicmljX2xldmVscxgEIAMoCzI5Lmxtcy5hc3Nlc3NtZW50LnYxLkdyYWRlUmVzcG9uc2VSZXF1ZXN0LlJ1YnJpY0xldmVsc0VudHJ5EhgKB2NvbW1lbnQYBSABKAlCB6q7GAMYiCcaMwoRUnVicmljTGV2ZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJ8ChZSZWdyYWRlUXVlc3Rpb25SZXF1ZXN0EicKBHF1aXoYASABKAlCGeJBAQKquxgRCAEiDXF1aXp6ZXMvW14vXSsSOQoIcXVlc3Rpb24YAiABKAlCJ+JBAQKquxgfCAEiG2JhbmtzL1teL10rL3F1ZXN0aW9ucy9bXi9dKyLFAQoNUmVncmFkZUNoYW5nZRIPCgdhdHRlbXB0GAEgASgJEgwKBHNsb3QYAiABKAUSFAoMZnJvbV92ZXJzaW9uGAMgASgFEhIKCnRvX3ZlcnNpb24YBCABKAUSFwoKb2xkX3BvaW50cxgFIAEoAUgAiAEBEhIKCm5ld19wb2ludHMYBiABKAESLwoLY2hhbmdlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg0KC19vbGRfcG9pbnRzImcKF1JlZ3JhZGVRdWVzdGlvblJlc3BvbnNlEhkKEWF0dGVtcHRzX3JlZ3JhZGVkGAEgASgFEjEKB2NoYW5nZXMYAiADKAsyIC5sbXMuYXNzZXNzbWVudC52MS5SZWdyYWRlQ2hhbmdlIkMKGEdldFF1aXpTdGF0aXN0aWNzUmVxdWVzdBInCgRxdWl6GAEgASgJQhniQQECqrsYEQgBIg1xdWl6emVzL1teL10rIkYKC1Njb3JlQnVja2V0EhQKDGZyb21fcGVyY2VudBgBIAEoARISCgp0b19wZXJjZW50GAIgASgBEg0KBWNvdW50GAMgASgDIjAKD0Nob2ljZUZyZXF1ZW5jeRIOCgZjaG9pY2UYASABKAkSDQoFY291bnQYAiABKAMinAIKElF1ZXN0aW9uU3RhdGlzdGljcxIMCgRzbG90GAEgASgFEhAKCHF1ZXN0aW9uGAIgASgJEg0KBWNvdW50GAMgASgDEhAKCGZhY2lsaXR5GAQgASgBEhoKEnN0YW5kYXJkX2RldmlhdGlvbhgFIAEoARIbCg5kaXNjcmltaW5hdGlvbhgGIAEoAUgAiAEBEiYKGWRpc2NyaW1pbmF0aXZlX2VmZmljaWVuY3kYByABKAFIAYgBARIzCgdjaG9pY2VzGAggAygLMiIubG1zLmFzc2Vzc21lbnQudjEuQ2hvaWNlRnJlcXVlbmN5QhEKD19kaXNjcmltaW5hdGlvbkIcChpfZGlzY3JpbWluYXRpdmVfZWZmaWNpZW5jeSLVAgoOUXVpelN0YXRpc3RpY3MSFQoNYXR0ZW1wdF9jb3VudBgBIAEoAxIMCgRtZWFuGAIgASgBEg4KBm1lZGlhbhgDIAEoARIaChJzdGFuZGFyZF9kZXZpYXRpb24YBCABKAESFQoIc2tld25lc3MYBSABKAFIAIgBARIbCg5jcm9uYmFjaF9hbHBoYRgGIAEoAUgBiAEBEhsKDnN0YW5kYXJkX2Vycm9yGAcgASgBSAKIAQESNAoMZGlzdHJpYnV0aW9uGAggAygLMh4ubG1zLmFzc2Vzc21lbnQudjEuU2NvcmVCdWNrZXQSOAoJcXVlc3Rpb25zGAkgAygLMiUubG1zLmFzc2Vzc21lbnQudjEuUXVlc3Rpb25TdGF0aXN0aWNzQgsKCV9za2V3bmVzc0IRCg9fY3JvbmJhY2hfYWxwaGFCEQoPX3N0YW5kYXJkX2Vycm9yKnEKEUludGVyY2hhbmdlRm9ybWF0EiIKHklOVEVSQ0hBTkdFX0ZPUk1BVF9VTlNQRUNJRklFRBAAEhsKF0lOVEVSQ0hBTkdFX0ZPUk1BVF9RVEkzEAESGwoXSU5URVJDSEFOR0VfRk9STUFUX0dJRlQQAiqAAQoMRXhwaXJ5QWN0aW9uEh0KGUVYUElSWV9BQ1RJT05fVU5TUEVDSUZJRUQQABIdChlFWFBJUllfQUNUSU9OX0FVVE9fU1VCTUlUEAESFwoTRVhQSVJZX0FDVElPTl9HUkFDRRACEhkKFUVYUElSWV9BQ1RJT05fRElTQ0FSRBADKpoBCg1HcmFkaW5nTWV0aG9kEh4KGkdSQURJTkdfTUVUSE9EX1VOU1BFQ0lGSUVEEAASGgoWR1JBRElOR19NRVRIT0RfSElHSEVTVBABEhoKFkdSQURJTkdfTUVUSE9EX0FWRVJBR0UQAhIYChRHUkFESU5HX01FVEhPRF9GSVJTVBADEhcKE0dSQURJTkdfTUVUSE9EX0xBU1QQBCpYCgpOYXZpZ2F0aW9uEhoKFk5BVklHQVRJT05fVU5TUEVDSUZJRUQQABITCg9OQVZJR0FUSU9OX0ZSRUUQARIZChVOQVZJR0FUSU9OX1NFUVVFTlRJQUwQAiqWAQoKUmV2aWV3VGltZRIbChdSRVZJRVdfVElNRV9VTlNQRUNJRklFRBAAEhUKEVJFVklFV19USU1FX05FVkVSEAESGwoXUkVWSUVXX1RJTUVfSU1NRURJQVRFTFkQAhIaChZSRVZJRVdfVElNRV9XSElMRV9PUEVOEAMSGwoXUkVWSUVXX1RJTUVfQUZURVJfQ0xPU0UQBCpXCglRdWl6U3RhdGUSGgoWUVVJWl9TVEFURV9VTlNQRUNJRklFRBAAEhQKEFFVSVpfU1RBVEVfRFJBRlQQARIYChRRVUlaX1NUQVRFX1BVQkxJU0hFRBACKqUBCgxBdHRlbXB0U3RhdGUSHQoZQVRURU1QVF9TVEFURV9VTlNQRUNJRklFRBAAEh0KGUFUVEVNUFRfU1RBVEVfSU5fUFJPR1JFU1MQARIgChxBVFRFTVBUX1NUQVRFX0FXQUlUSU5HX0dSQURFEAISGAoUQVRURU1QVF9TVEFURV9HUkFERUQQAxIbChdBVFRFTVBUX1NUQVRFX0FCQU5ET05FRBAEKsUCCg1JbnRlZ3JpdHlLaW5kEh4KGklOVEVHUklUWV9LSU5EX1VOU1BFQ0lGSUVEEAASHQoZSU5URUdSSVRZX0tJTkRfVEFCX0hJRERFThABEh4KGklOVEVHUklUWV9LSU5EX1RBQl9WSVNJQkxFEAISHgoaSU5URUdSSVRZX0tJTkRfV0lORE9XX0JMVVIQAxIXChNJTlRFR1JJVFlfS0lORF9DT1BZEAQSGAoUSU5URUdSSVRZX0tJTkRfUEFTVEUQBRIiCh5JTlRFR1JJVFlfS0lORF9GVUxMU0NSRUVOX0VYSVQQBhIhCh1JTlRFR1JJVFlfS0lORF9TRUNPTkRfU0VTU0lPThAHEhwKGElOVEVHUklUWV9LSU5EX0lQX0NIQU5HRRAIEh0KGUlOVEVHUklUWV9LSU5EX1BST0NUT1JJTkcQCSrCBAoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASEgoOQkFOS19OT1RfRk9VTkQQARIWChJDQVRFR09SWV9OT1RfRk9VTkQQAhIWChJRVUVTVElPTl9OT1RfRk9VTkQQAxISCg5RVUlaX05PVF9GT1VORBAEEhUKEUFUVEVNUFRfTk9UX0ZPVU5EEAUSFAoQUVVFU1RJT05fSU5WQUxJRBAGEhAKDFFVSVpfSU5WQUxJRBAHEhYKEk5PVF9DT1VSU0VfVEVBQ0hFUhAIEhAKDE5PVF9FTlJPTExFRBAJEhEKDVFVSVpfTk9UX09QRU4QChIaChZRVUlaX0FMUkVBRFlfUFVCTElTSEVEEAsSFAoQTk9fQVRURU1QVFNfTEVGVBAMEhQKEEFUVEVNUFRfVE9PX1NPT04QDRISCg5BVFRFTVBUX0NMT1NFRBAOEhYKElNFU1NJT05fU1VQRVJTRURFRBAPEhkKFVNFUVVFTlRJQUxfTkFWSUdBVElPThAQEhIKDlBBU1NXT1JEX1dST05HEBESFwoTQUREUkVTU19OT1RfQUxMT1dFRBASEhYKEk5PVF9BV0FJVElOR19HUkFERRATEhYKEkdSQURFX09VVF9PRl9SQU5HRRAUEhAKDFNMT1RfVU5LTk9XThAVEhYKEkNPVVJTRV9VTkFWQUlMQUJMRRAWEhcKE0FUVEVNUFRfSU5fUFJPR1JFU1MQFxISCg5JTVBPUlRfSU5WQUxJRBAYMtUeChFBc3Nlc3NtZW50U2VydmljZRJsCgpDcmVhdGVCYW5rEiQubG1zLmFzc2Vzc21lbnQudjEuQ3JlYXRlQmFua1JlcXVlc3QaFy5sbXMuYXNzZXNzbWVudC52MS5CYW5rIh+iuxgEGgICA4LT5JMCEToEYmFuayIJL3YxL2JhbmtzEpIBCg5DcmVhdGVDYXRlZ29yeRIoLmxtcy5hc3Nlc3NtZW50LnYxLkNyZWF0ZUNhdGVnb3J5UmVxdWVzdBobLmxtcy5hc3Nlc3NtZW50LnYxLkNhdGVnb3J5IjmiuxgEGgICA4LT5JMCKzoIY2F0ZWdvcnkiHy92MS97cGFyZW50PWJhbmtzLyp9L2NhdGVnb3JpZXMSmQEKDkxpc3RDYXRlZ29yaWVzEigubG1zLmFzc2Vzc21lbnQudjEuTGlzdENhdGVnb3JpZXNSZXF1ZXN0GikubG1zLmFzc2Vzc21lbnQudjEuTGlzdENhdGVnb3JpZXNSZXNwb25zZSIykAIBorsYBBoCAgOC0+STAiESHy92MS97cGFyZW50PWJhbmtzLyp9L2NhdGVnb3JpZXMSkQEKDkNyZWF0ZVF1ZXN0aW9uEigubG1zLmFzc2Vzc21lbnQudjEuQ3JlYXRlUXVlc3Rpb25SZXF1ZXN0GhsubG1zLmFzc2Vzc21lbnQudjEuUXVlc3Rpb24iOKK7GAQaAgIDgtPkkwIqOghxdWVzdGlvbiIeL3YxL3twYXJlbnQ9YmFua3MvKn0vcXVlc3Rpb25zEpoBCg5VcGRhdGVRdWVzdGlvbhIoLmxtcy5hc3Nlc3NtZW50LnYxLlVwZGF0ZVF1ZXN0aW9uUmVxdWVzdBobLmxtcy5hc3Nlc3NtZW50LnYxLlF1ZXN0aW9uIkGiuxgEGgICA4LT5JMCMzoIcXVlc3Rpb24yJy92MS97cXVlc3Rpb24ubmFtZT1iYW5rcy8qL3F1ZXN0aW9ucy8qfRKEAQoLR2V0UXVlc3Rpb24SJS5sbXMuYXNzZXNzbWVudC52MS5HZXRRdWVzdGlvblJlcXVlc3QaGy5sbXMuYXNzZXNzbWVudC52MS5RdWVzdGlvbiIxkAIBorsYBBoCAgOC0+STAiASHi92MS97bmFtZT1iYW5rcy8qL3F1ZXN0aW9ucy8qfRKVAQoNTGlzdFF1ZXN0aW9ucxInLmxtcy5hc3Nlc3NtZW50LnYxLkxpc3RRdWVzdGlvbnNSZXF1ZXN0GigubG1zLmFzc2Vzc21lbnQudjEuTGlzdFF1ZXN0aW9uc1Jlc3BvbnNlIjGQAgGiuxgEGgICA4LT5JMCIBIeL3YxL3twYXJlbnQ9YmFua3MvKn0vcXVlc3Rpb25zEqIBCg9JbXBvcnRRdWVzdGlvbnMSKS5sbXMuYXNzZXNzbWVudC52MS5JbXBvcnRRdWVzdGlvbnNSZXF1ZXN0GioubG1zLmFzc2Vzc21lbnQudjEuSW1wb3J0UXVlc3Rpb25zUmVzcG9uc2UiOKK7GAQaAgIDgtPkkwIqOgEqIiUvdjEve3BhcmVudD1iYW5rcy8qfS9xdWVzdGlvbnM6aW1wb3J0EqIBCg9FeHBvcnRRdWVzdGlvbnMSKS5sbXMuYXNzZXNzbWVudC52MS5FeHBvcnRRdWVzdGlvbnNSZXF1ZXN0GioubG1zLmFzc2Vzc21lbnQudjEuRXhwb3J0UXVlc3Rpb25zUmVzcG9uc2UiOJACAaK7GAQaAgIDgtPkkwInEiUvdjEve3BhcmVudD1iYW5rcy8qfS9xdWVzdGlvbnM6ZXhwb3J0Em4KCkNyZWF0ZVF1aXoSJC5sbXMuYXNzZXNzbWVudC52MS5DcmVhdGVRdWl6UmVxdWVzdBoXLmxtcy5hc3Nlc3NtZW50LnYxLlF1aXoiIaK7GAQaAgIDgtPkkwITOgRxdWl6IgsvdjEvcXVpenplcxJ8CgpVcGRhdGVRdWl6EiQubG1zLmFzc2Vzc21lbnQudjEuVXBkYXRlUXVpelJlcXVlc3QaFy5sbXMuYXNzZXNzbWVudC52MS5RdWl6Ii+iuxgEGgICA4LT5JMCIToEcXVpejIZL3YxL3txdWl6Lm5hbWU9cXVpenplcy8qfRKBAQoLUHVibGlzaFF1aXoSJS5sbXMuYXNzZXNzbWVudC52MS5QdWJsaXNoUXVpelJlcXVlc3QaFy5sbXMuYXNzZXNzbWVudC52MS5RdWl6IjKQAgKiuxgEGgICA4LT5JMCIToBKiIcL3YxL3tuYW1lPXF1aXp6ZXMvKn06cHVibGlzaBJsCgdHZXRRdWl6EiEubG1zLmFzc2Vzc21lbnQudjEuR2V0UXVpelJlcXVlc3QaFy5sbXMuYXNzZXNzbWVudC52MS5RdWl6IiWQAgGiuxgCEAGC0+STAhYSFC92MS97bmFtZT1xdWl6emVzLyp9Ep8BCg5VcGRhdGVPdmVycmlkZRIoLmxtcy5hc3Nlc3NtZW50LnYxLlVwZGF0ZU92ZXJyaWRlUmVxdWVzdBobLmxtcy5hc3Nlc3NtZW50LnYxLk92ZXJyaWRlIkaQAgKiuxgEGgICA4LT5JMCNToIb3ZlcnJpZGUyKS92MS97b3ZlcnJpZGUubmFtZT1xdWl6emVzLyovb3ZlcnJpZGVzLyp9EoYBCgxTdGFydEF0dGVtcHQSJi5sbXMuYXNzZXNzbWVudC52MS5TdGFydEF0dGVtcHRSZXF1ZXN0GhoubG1zLmFzc2Vzc21lbnQudjEuQXR0ZW1wdCIyorsYAhABgtPkkwImOgEqIiEvdjEve3F1aXo9cXVpenplcy8qfTpzdGFydEF0dGVtcHQSdgoKR2V0QXR0ZW1wdBIkLmxtcy5hc3Nlc3NtZW50LnYxLkdldEF0dGVtcHRSZXF1ZXN0GhoubG1zLmFzc2Vzc21lbnQudjEuQXR0ZW1wdCImkAIBorsYAhABgtPkkwIXEhUvdjEve25hbWU9YXR0ZW1wdHMvKn0SkQEKDExpc3RBdHRlbXB0cxImLmxtcy5hc3Nlc3NtZW50LnYxLkxpc3RBdHRlbXB0c1JlcXVlc3QaJy5sbXMuYXNzZXNzbWVudC52MS5MaXN0QXR0ZW1wdHNSZXNwb25zZSIwkAIBorsYAhABgtPkkwIhEh8vdjEve3BhcmVudD1xdWl6emVzLyp9L2F0dGVtcHRzEpYBCgtTYXZlQW5zd2VycxIlLmxtcy5hc3Nlc3NtZW50LnYxLlNhdmVBbnN3ZXJzUmVxdWVzdBomLmxtcy5hc3Nlc3NtZW50LnYxLlNhdmVBbnN3ZXJzUmVzcG9uc2UiOJACAqK7GAIQAYLT5JMCKToBKiIkL3YxL3thdHRlbXB0PWF0dGVtcHRzLyp9OnNhdmVBbnN3ZXJzEoYBCg1TdWJtaXRBdHRlbXB0EicubG1zLmFzc2Vzc21lbnQudjEuU3VibWl0QXR0ZW1wdFJlcXVlc3QaGi5sbXMuYXNzZXNzbWVudC52MS5BdHRlbXB0IjCQAgKiuxgCEAGC0+STAiE6ASoiHC92MS97bmFtZT1hdHRlbXB0cy8qfTpzdWJtaXQSgwEKDVJlc3VtZUF0dGVtcHQSJy5sbXMuYXNzZXNzbWVudC52MS5SZXN1bWVBdHRlbXB0UmVxdWVzdBoaLmxtcy5hc3Nlc3NtZW50LnYxLkF0dGVtcHQiLaK7GAIQAYLT5JMCIToBKiIcL3YxL3tuYW1lPWF0dGVtcHRzLyp9OnJlc3VtZRKEAQoMV2F0Y2hBdHRlbXB0EiYubG1zLmFzc2Vzc21lbnQudjEuV2F0Y2hBdHRlbXB0UmVxdWVzdBofLmxtcy5hc3Nlc3NtZW50LnYxLkF0dGVtcHRDbG9jayIporsYAhABgtPkkwIdEhsvdjEve25hbWU9YXR0ZW1wdHMvKn06d2F0Y2gwARK7AQoVUmVjb3JkSW50ZWdyaXR5RXZlbnRzEi8ubG1zLmFzc2Vzc21lbnQudjEuUmVjb3JkSW50ZWdyaXR5RXZlbnRzUmVxdWVzdBowLmxtcy5hc3Nlc3NtZW50LnYxLlJlY29yZEludGVncml0eUV2ZW50c1Jlc3BvbnNlIj+iuxgCEAGC0+STAjM6ASoiLi92MS97YXR0ZW1wdD1hdHRlbXB0cy8qfTpyZWNvcmRJbnRlZ3JpdHlFdmVudHMSjgEKFkFkZFByb2N0b3JpbmdWaW9sYXRpb24SMC5sbXMuYXNzZXNzbWVudC52MS5BZGRQcm9jdG9yaW5nVmlvbGF0aW9uUmVxdWVzdBowLmxtcy5hc3Nlc3NtZW50LnYxLlJlY29yZEludGVncml0eUV2ZW50c1Jlc3BvbnNlIhCiuxgMKgpwcm9jdG9yaW5nEqEBChBMaXN0R3JhZGluZ1F1ZXVlEioubG1zLmFzc2Vzc21lbnQudjEuTGlzdEdyYWRpbmdRdWV1ZVJlcXVlc3QaKy5sbXMuYXNzZXNzbWVudC52MS5MaXN0R3JhZGluZ1F1ZXVlUmVzcG9uc2UiNJACAaK7GAQaAgIDgtPkkwIjEiEvdjEve3F1aXo9cXVpenplcy8qfS9ncmFkaW5nUXVldWUSjwEKDUdyYWRlUmVzcG9uc2USJy5sbXMuYXNzZXNzbWVudC52MS5HcmFkZVJlc3BvbnNlUmVxdWVzdBoaLmxtcy5hc3Nlc3NtZW50LnYxLkF0dGVtcHQiOaK7GAQaAgIDgtPkkwIrOgEqIiYvdjEve2F0dGVtcHQ9YXR0ZW1wdHMvKn06Z3JhZGVSZXNwb25zZRKhAQoPUmVncmFkZVF1ZXN0aW9uEikubG1zLmFzc2Vzc21lbnQudjEuUmVncmFkZVF1ZXN0aW9uUmVxdWVzdBoqLmxtcy5hc3Nlc3NtZW50LnYxLlJlZ3JhZGVRdWVzdGlvblJlc3BvbnNlIjeiuxgEGgICA4LT5JMCKToBKiIkL3YxL3txdWl6PXF1aXp6ZXMvKn06cmVncmFkZVF1ZXN0aW9uEpcBChFHZXRRdWl6U3RhdGlzdGljcxIrLmxtcy5hc3Nlc3NtZW50LnYxLkdldFF1aXpTdGF0aXN0aWNzUmVxdWVzdBohLmxtcy5hc3Nlc3NtZW50LnYxLlF1aXpTdGF0aXN0aWNzIjKQAgGiuxgEGgICA4LT5JMCIRIfL3YxL3txdWl6PXF1aXp6ZXMvKn0vc3RhdGlzdGljc2IGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_assessment_v1_questions, file_lms_options_v1_options]);
 
 /**
- * Item is the starter resource.
+ * Bank is a question bank.
  *
- * @generated from message lms.assessment.v1.Item
+ * @generated from message lms.assessment.v1.Bank
  */
-export type Item = Message<"lms.assessment.v1.Item"> & {
+export type Bank = Message<"lms.assessment.v1.Bank"> & {
   /**
-   * Resource name `items/{item}`.
+   * Resource name `banks/{bank}`.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * What the item is called: 1 to 200 characters, not only spaces.
+   * The course `courses/{course}`; empty for a shared bank.
    *
-   * @generated from field: string title = 2;
+   * @generated from field: string course = 2;
    */
-  title: string;
+  course: string;
 
   /**
-   * The owner `users/{user}`: whoever created it.
+   * Its title, 1 to 200 characters.
    *
-   * @generated from field: string owner = 3;
+   * @generated from field: string title = 3;
    */
-  owner: string;
+  title: string;
 
   /**
    * When it was created.
@@ -53,48 +55,279 @@ export type Item = Message<"lms.assessment.v1.Item"> & {
 };
 
 /**
- * Describes the message lms.assessment.v1.Item.
- * Use `create(ItemSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.Bank.
+ * Use `create(BankSchema)` to create a new message.
  */
-export const ItemSchema: GenMessage<Item> = /*@__PURE__*/
+export const BankSchema: GenMessage<Bank> = /*@__PURE__*/
   messageDesc(file_lms_assessment_v1_assessment, 0);
 
 /**
- * CreateItemRequest creates an item.
+ * CreateBankRequest creates a bank.
  *
- * @generated from message lms.assessment.v1.CreateItemRequest
+ * @generated from message lms.assessment.v1.CreateBankRequest
  */
-export type CreateItemRequest = Message<"lms.assessment.v1.CreateItemRequest"> & {
+export type CreateBankRequest = Message<"lms.assessment.v1.CreateBankRequest"> & {
   /**
-   * The item; only `title` is read.
+   * The bank; `course` and `title` are read.
    *
-   * @generated from field: lms.assessment.v1.Item item = 1;
+   * @generated from field: lms.assessment.v1.Bank bank = 1;
    */
-  item?: Item | undefined;
-
-  /**
-   * A UUID the client picks so that a retried call creates one item (AIP-155).
-   *
-   * @generated from field: string request_id = 2;
-   */
-  requestId: string;
+  bank?: Bank | undefined;
 };
 
 /**
- * Describes the message lms.assessment.v1.CreateItemRequest.
- * Use `create(CreateItemRequestSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.CreateBankRequest.
+ * Use `create(CreateBankRequestSchema)` to create a new message.
  */
-export const CreateItemRequestSchema: GenMessage<CreateItemRequest> = /*@__PURE__*/
+export const CreateBankRequestSchema: GenMessage<CreateBankRequest> = /*@__PURE__*/
   messageDesc(file_lms_assessment_v1_assessment, 1);
 
 /**
- * GetItemRequest names one item.
+ * Category groups questions in a bank; categories nest.
  *
- * @generated from message lms.assessment.v1.GetItemRequest
+ * @generated from message lms.assessment.v1.Category
  */
-export type GetItemRequest = Message<"lms.assessment.v1.GetItemRequest"> & {
+export type Category = Message<"lms.assessment.v1.Category"> & {
   /**
-   * Resource name `items/{item}`.
+   * Resource name `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The parent category's name; empty at the top.
+   *
+   * @generated from field: string parent = 2;
+   */
+  parent: string;
+
+  /**
+   * What it is called, 1 to 200 characters.
+   *
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.Category.
+ * Use `create(CategorySchema)` to create a new message.
+ */
+export const CategorySchema: GenMessage<Category> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 2);
+
+/**
+ * CreateCategoryRequest creates a category.
+ *
+ * @generated from message lms.assessment.v1.CreateCategoryRequest
+ */
+export type CreateCategoryRequest = Message<"lms.assessment.v1.CreateCategoryRequest"> & {
+  /**
+   * The bank `banks/{bank}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The category; `parent` and `display_name` are read.
+   *
+   * @generated from field: lms.assessment.v1.Category category = 2;
+   */
+  category?: Category | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.CreateCategoryRequest.
+ * Use `create(CreateCategoryRequestSchema)` to create a new message.
+ */
+export const CreateCategoryRequestSchema: GenMessage<CreateCategoryRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 3);
+
+/**
+ * ListCategoriesRequest names a bank.
+ *
+ * @generated from message lms.assessment.v1.ListCategoriesRequest
+ */
+export type ListCategoriesRequest = Message<"lms.assessment.v1.ListCategoriesRequest"> & {
+  /**
+   * The bank `banks/{bank}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListCategoriesRequest.
+ * Use `create(ListCategoriesRequestSchema)` to create a new message.
+ */
+export const ListCategoriesRequestSchema: GenMessage<ListCategoriesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 4);
+
+/**
+ * ListCategoriesResponse is a bank's categories.
+ *
+ * @generated from message lms.assessment.v1.ListCategoriesResponse
+ */
+export type ListCategoriesResponse = Message<"lms.assessment.v1.ListCategoriesResponse"> & {
+  /**
+   * Parents before children, by name.
+   *
+   * @generated from field: repeated lms.assessment.v1.Category categories = 1;
+   */
+  categories: Category[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListCategoriesResponse.
+ * Use `create(ListCategoriesResponseSchema)` to create a new message.
+ */
+export const ListCategoriesResponseSchema: GenMessage<ListCategoriesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 5);
+
+/**
+ * Question is a question's current version.
+ *
+ * @generated from message lms.assessment.v1.Question
+ */
+export type Question = Message<"lms.assessment.v1.Question"> & {
+  /**
+   * Resource name `banks/{bank}/questions/{question}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Its category `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * Version number: 1, then one more per update.
+   *
+   * @generated from field: int32 version = 3;
+   */
+  version: number;
+
+  /**
+   * A short title for teachers, 1 to 200 characters.
+   *
+   * @generated from field: string title = 4;
+   */
+  title: string;
+
+  /**
+   * The question text the learner reads (calculated: `{name}` shows a variable).
+   *
+   * @generated from field: string text = 5;
+   */
+  text: string;
+
+  /**
+   * Points it is worth by default, 0 to 1000.
+   *
+   * @generated from field: double points = 6;
+   */
+  points: number;
+
+  /**
+   * Feedback shown to everyone (per review options).
+   *
+   * @generated from field: string general_feedback = 7;
+   */
+  generalFeedback: string;
+
+  /**
+   * Tags, lower-cased, at most 20.
+   *
+   * @generated from field: repeated string tags = 8;
+   */
+  tags: string[];
+
+  /**
+   * The type and its definition.
+   *
+   * @generated from field: lms.assessment.v1.QuestionBody body = 9;
+   */
+  body?: QuestionBody | undefined;
+
+  /**
+   * When this version was made.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 10;
+   */
+  updateTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.Question.
+ * Use `create(QuestionSchema)` to create a new message.
+ */
+export const QuestionSchema: GenMessage<Question> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 6);
+
+/**
+ * CreateQuestionRequest creates a question.
+ *
+ * @generated from message lms.assessment.v1.CreateQuestionRequest
+ */
+export type CreateQuestionRequest = Message<"lms.assessment.v1.CreateQuestionRequest"> & {
+  /**
+   * The bank `banks/{bank}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The question (its category must be in this bank).
+   *
+   * @generated from field: lms.assessment.v1.Question question = 2;
+   */
+  question?: Question | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.CreateQuestionRequest.
+ * Use `create(CreateQuestionRequestSchema)` to create a new message.
+ */
+export const CreateQuestionRequestSchema: GenMessage<CreateQuestionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 7);
+
+/**
+ * UpdateQuestionRequest makes a new version of a question.
+ *
+ * @generated from message lms.assessment.v1.UpdateQuestionRequest
+ */
+export type UpdateQuestionRequest = Message<"lms.assessment.v1.UpdateQuestionRequest"> & {
+  /**
+   * The new definition; `name` names the question. Every field is replaced.
+   *
+   * @generated from field: lms.assessment.v1.Question question = 1;
+   */
+  question?: Question | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.UpdateQuestionRequest.
+ * Use `create(UpdateQuestionRequestSchema)` to create a new message.
+ */
+export const UpdateQuestionRequestSchema: GenMessage<UpdateQuestionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 8);
+
+/**
+ * GetQuestionRequest names a question.
+ *
+ * @generated from message lms.assessment.v1.GetQuestionRequest
+ */
+export type GetQuestionRequest = Message<"lms.assessment.v1.GetQuestionRequest"> & {
+  /**
+   * Resource name `banks/{bank}/questions/{question}`.
    *
    * @generated from field: string name = 1;
    */
@@ -102,52 +335,73 @@ export type GetItemRequest = Message<"lms.assessment.v1.GetItemRequest"> & {
 };
 
 /**
- * Describes the message lms.assessment.v1.GetItemRequest.
- * Use `create(GetItemRequestSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.GetQuestionRequest.
+ * Use `create(GetQuestionRequestSchema)` to create a new message.
  */
-export const GetItemRequestSchema: GenMessage<GetItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_assessment_v1_assessment, 2);
+export const GetQuestionRequestSchema: GenMessage<GetQuestionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 9);
 
 /**
- * ListItemsRequest asks for one page of the caller's items.
+ * ListQuestionsRequest asks for a page of a bank's questions.
  *
- * @generated from message lms.assessment.v1.ListItemsRequest
+ * @generated from message lms.assessment.v1.ListQuestionsRequest
  */
-export type ListItemsRequest = Message<"lms.assessment.v1.ListItemsRequest"> & {
+export type ListQuestionsRequest = Message<"lms.assessment.v1.ListQuestionsRequest"> & {
   /**
-   * Page size: default 20, at most 100.
+   * The bank `banks/{bank}`.
    *
-   * @generated from field: int32 page_size = 1;
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Only this category `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * Only questions with this tag.
+   *
+   * @generated from field: string tag = 3;
+   */
+  tag: string;
+
+  /**
+   * Page size: default 50, at most 200.
+   *
+   * @generated from field: int32 page_size = 4;
    */
   pageSize: number;
 
   /**
    * The `next_page_token` of the previous page.
    *
-   * @generated from field: string page_token = 2;
+   * @generated from field: string page_token = 5;
    */
   pageToken: string;
 };
 
 /**
- * Describes the message lms.assessment.v1.ListItemsRequest.
- * Use `create(ListItemsRequestSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.ListQuestionsRequest.
+ * Use `create(ListQuestionsRequestSchema)` to create a new message.
  */
-export const ListItemsRequestSchema: GenMessage<ListItemsRequest> = /*@__PURE__*/
-  messageDesc(file_lms_assessment_v1_assessment, 3);
+export const ListQuestionsRequestSchema: GenMessage<ListQuestionsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 10);
 
 /**
- * ListItemsResponse is one page of items.
+ * ListQuestionsResponse is a page of questions.
  *
- * @generated from message lms.assessment.v1.ListItemsResponse
+ * @generated from message lms.assessment.v1.ListQuestionsResponse
  */
-export type ListItemsResponse = Message<"lms.assessment.v1.ListItemsResponse"> & {
+export type ListQuestionsResponse = Message<"lms.assessment.v1.ListQuestionsResponse"> & {
   /**
-   * The items, newest first.
+   * The questions, by id.
    *
-   * @generated from field: repeated lms.assessment.v1.Item items = 1;
+   * @generated from field: repeated lms.assessment.v1.Question questions = 1;
    */
-  items: Item[];
+  questions: Question[];
 
   /**
    * The token for the next page; empty on the last page.
@@ -158,11 +412,2305 @@ export type ListItemsResponse = Message<"lms.assessment.v1.ListItemsResponse"> &
 };
 
 /**
- * Describes the message lms.assessment.v1.ListItemsResponse.
- * Use `create(ListItemsResponseSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.ListQuestionsResponse.
+ * Use `create(ListQuestionsResponseSchema)` to create a new message.
  */
-export const ListItemsResponseSchema: GenMessage<ListItemsResponse> = /*@__PURE__*/
-  messageDesc(file_lms_assessment_v1_assessment, 4);
+export const ListQuestionsResponseSchema: GenMessage<ListQuestionsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 11);
+
+/**
+ * ImportQuestionsRequest imports questions.
+ *
+ * @generated from message lms.assessment.v1.ImportQuestionsRequest
+ */
+export type ImportQuestionsRequest = Message<"lms.assessment.v1.ImportQuestionsRequest"> & {
+  /**
+   * The bank `banks/{bank}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The category they go to `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * The format.
+   *
+   * @generated from field: lms.assessment.v1.InterchangeFormat format = 3;
+   */
+  format: InterchangeFormat;
+
+  /**
+   * QTI: one `qti-assessment-item` document per entry.
+   *
+   * @generated from field: repeated string items = 4;
+   */
+  items: string[];
+
+  /**
+   * GIFT: the whole text.
+   *
+   * @generated from field: string content = 5;
+   */
+  content: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ImportQuestionsRequest.
+ * Use `create(ImportQuestionsRequestSchema)` to create a new message.
+ */
+export const ImportQuestionsRequestSchema: GenMessage<ImportQuestionsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 12);
+
+/**
+ * ImportQuestionsResponse lists what was made.
+ *
+ * @generated from message lms.assessment.v1.ImportQuestionsResponse
+ */
+export type ImportQuestionsResponse = Message<"lms.assessment.v1.ImportQuestionsResponse"> & {
+  /**
+   * The new questions, in file order.
+   *
+   * @generated from field: repeated lms.assessment.v1.Question questions = 1;
+   */
+  questions: Question[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.ImportQuestionsResponse.
+ * Use `create(ImportQuestionsResponseSchema)` to create a new message.
+ */
+export const ImportQuestionsResponseSchema: GenMessage<ImportQuestionsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 13);
+
+/**
+ * ExportQuestionsRequest asks for a bank's questions as files.
+ *
+ * @generated from message lms.assessment.v1.ExportQuestionsRequest
+ */
+export type ExportQuestionsRequest = Message<"lms.assessment.v1.ExportQuestionsRequest"> & {
+  /**
+   * The bank `banks/{bank}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Only this category `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * The format: only INTERCHANGE_FORMAT_QTI3 is written.
+   *
+   * @generated from field: lms.assessment.v1.InterchangeFormat format = 3;
+   */
+  format: InterchangeFormat;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ExportQuestionsRequest.
+ * Use `create(ExportQuestionsRequestSchema)` to create a new message.
+ */
+export const ExportQuestionsRequestSchema: GenMessage<ExportQuestionsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 14);
+
+/**
+ * ExportedItem is one question as a file.
+ *
+ * @generated from message lms.assessment.v1.ExportedItem
+ */
+export type ExportedItem = Message<"lms.assessment.v1.ExportedItem"> & {
+  /**
+   * The question `banks/{bank}/questions/{question}`.
+   *
+   * @generated from field: string question = 1;
+   */
+  question: string;
+
+  /**
+   * The `qti-assessment-item` document.
+   *
+   * @generated from field: string content = 2;
+   */
+  content: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ExportedItem.
+ * Use `create(ExportedItemSchema)` to create a new message.
+ */
+export const ExportedItemSchema: GenMessage<ExportedItem> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 15);
+
+/**
+ * ExportQuestionsResponse holds the files.
+ *
+ * @generated from message lms.assessment.v1.ExportQuestionsResponse
+ */
+export type ExportQuestionsResponse = Message<"lms.assessment.v1.ExportQuestionsResponse"> & {
+  /**
+   * One per exported question.
+   *
+   * @generated from field: repeated lms.assessment.v1.ExportedItem items = 1;
+   */
+  items: ExportedItem[];
+
+  /**
+   * Questions left out (no QTI form here), by name.
+   *
+   * @generated from field: repeated string skipped = 2;
+   */
+  skipped: string[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.ExportQuestionsResponse.
+ * Use `create(ExportQuestionsResponseSchema)` to create a new message.
+ */
+export const ExportQuestionsResponseSchema: GenMessage<ExportQuestionsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 16);
+
+/**
+ * QuizSlot is one place in a quiz.
+ *
+ * @generated from message lms.assessment.v1.QuizSlot
+ */
+export type QuizSlot = Message<"lms.assessment.v1.QuizSlot"> & {
+  /**
+   * Points it is worth.
+   *
+   * @generated from field: double points = 1;
+   */
+  points: number;
+
+  /**
+   * A fixed question `banks/{bank}/questions/{question}`; or empty with
+   * `category` set for a question drawn at random per attempt.
+   *
+   * @generated from field: string question = 2;
+   */
+  question: string;
+
+  /**
+   * The category to draw from `banks/{bank}/categories/{category}`.
+   *
+   * @generated from field: string category = 3;
+   */
+  category: string;
+
+  /**
+   * Draw from the category's subcategories too.
+   *
+   * @generated from field: bool include_subcategories = 4;
+   */
+  includeSubcategories: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.QuizSlot.
+ * Use `create(QuizSlotSchema)` to create a new message.
+ */
+export const QuizSlotSchema: GenMessage<QuizSlot> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 17);
+
+/**
+ * QuizSection is a part of a quiz.
+ *
+ * @generated from message lms.assessment.v1.QuizSection
+ */
+export type QuizSection = Message<"lms.assessment.v1.QuizSection"> & {
+  /**
+   * Its heading.
+   *
+   * @generated from field: string title = 1;
+   */
+  title: string;
+
+  /**
+   * Its slots in order.
+   *
+   * @generated from field: repeated lms.assessment.v1.QuizSlot slots = 2;
+   */
+  slots: QuizSlot[];
+
+  /**
+   * Shuffle the section's questions per attempt.
+   *
+   * @generated from field: bool shuffle = 3;
+   */
+  shuffle: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.QuizSection.
+ * Use `create(QuizSectionSchema)` to create a new message.
+ */
+export const QuizSectionSchema: GenMessage<QuizSection> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 18);
+
+/**
+ * ReviewOptions say when learners see marks, feedback and right answers.
+ *
+ * @generated from message lms.assessment.v1.ReviewOptions
+ */
+export type ReviewOptions = Message<"lms.assessment.v1.ReviewOptions"> & {
+  /**
+   * Points per question and the total.
+   *
+   * @generated from field: lms.assessment.v1.ReviewTime marks = 1;
+   */
+  marks: ReviewTime;
+
+  /**
+   * Feedback of their answers and the general feedback.
+   *
+   * @generated from field: lms.assessment.v1.ReviewTime feedback = 2;
+   */
+  feedback: ReviewTime;
+
+  /**
+   * The right answers (the questions' definitions).
+   *
+   * @generated from field: lms.assessment.v1.ReviewTime correct_answers = 3;
+   */
+  correctAnswers: ReviewTime;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ReviewOptions.
+ * Use `create(ReviewOptionsSchema)` to create a new message.
+ */
+export const ReviewOptionsSchema: GenMessage<ReviewOptions> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 19);
+
+/**
+ * IntegrityRules flag an attempt for review.
+ *
+ * @generated from message lms.assessment.v1.IntegrityRules
+ */
+export type IntegrityRules = Message<"lms.assessment.v1.IntegrityRules"> & {
+  /**
+   * Flag after more than this many tab switches (0: off).
+   *
+   * @generated from field: int32 max_tab_switches = 1;
+   */
+  maxTabSwitches: number;
+
+  /**
+   * Flag after more than this many copies and pastes (0: off).
+   *
+   * @generated from field: int32 max_copy_paste = 2;
+   */
+  maxCopyPaste: number;
+
+  /**
+   * Flag a second session (device) on one attempt.
+   *
+   * @generated from field: bool flag_second_session = 3;
+   */
+  flagSecondSession: boolean;
+
+  /**
+   * Flag a change of client address during the attempt.
+   *
+   * @generated from field: bool flag_ip_change = 4;
+   */
+  flagIpChange: boolean;
+
+  /**
+   * Flag leaving fullscreen.
+   *
+   * @generated from field: bool flag_fullscreen_exit = 5;
+   */
+  flagFullscreenExit: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.IntegrityRules.
+ * Use `create(IntegrityRulesSchema)` to create a new message.
+ */
+export const IntegrityRulesSchema: GenMessage<IntegrityRules> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 20);
+
+/**
+ * Quiz is an assessment of a course.
+ *
+ * @generated from message lms.assessment.v1.Quiz
+ */
+export type Quiz = Message<"lms.assessment.v1.Quiz"> & {
+  /**
+   * Resource name `quizzes/{quiz}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The course `courses/{course}`.
+   *
+   * @generated from field: string course = 2;
+   */
+  course: string;
+
+  /**
+   * Its title, 1 to 200 characters.
+   *
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * Its sections (teachers only).
+   *
+   * @generated from field: repeated lms.assessment.v1.QuizSection sections = 4;
+   */
+  sections: QuizSection[];
+
+  /**
+   * Attempts may start from then (unset: at once).
+   *
+   * @generated from field: google.protobuf.Timestamp open_time = 5;
+   */
+  openTime?: Timestamp | undefined;
+
+  /**
+   * Attempts end by then (unset: never closes).
+   *
+   * @generated from field: google.protobuf.Timestamp close_time = 6;
+   */
+  closeTime?: Timestamp | undefined;
+
+  /**
+   * Seconds per attempt, 0 for no limit.
+   *
+   * @generated from field: int32 time_limit_seconds = 7;
+   */
+  timeLimitSeconds: number;
+
+  /**
+   * What happens when time is up.
+   *
+   * @generated from field: lms.assessment.v1.ExpiryAction expiry_action = 8;
+   */
+  expiryAction: ExpiryAction;
+
+  /**
+   * Seconds of grace (with EXPIRY_ACTION_GRACE).
+   *
+   * @generated from field: int32 grace_period_seconds = 9;
+   */
+  gracePeriodSeconds: number;
+
+  /**
+   * Attempts per learner, 0 for unlimited.
+   *
+   * @generated from field: int32 attempts_allowed = 10;
+   */
+  attemptsAllowed: number;
+
+  /**
+   * Seconds a learner waits between attempts.
+   *
+   * @generated from field: int32 delay_between_attempts_seconds = 11;
+   */
+  delayBetweenAttemptsSeconds: number;
+
+  /**
+   * How attempts make the quiz grade.
+   *
+   * @generated from field: lms.assessment.v1.GradingMethod grading_method = 12;
+   */
+  gradingMethod: GradingMethod;
+
+  /**
+   * Percentage needed to pass, 0 to 100.
+   *
+   * @generated from field: double pass_percent = 13;
+   */
+  passPercent: number;
+
+  /**
+   * How learners move between questions.
+   *
+   * @generated from field: lms.assessment.v1.Navigation navigation = 14;
+   */
+  navigation: Navigation;
+
+  /**
+   * What learners see after an attempt.
+   *
+   * @generated from field: lms.assessment.v1.ReviewOptions review = 15;
+   */
+  review?: ReviewOptions | undefined;
+
+  /**
+   * The lecture this quiz completes when passed `courses/{course}/lectures/{lecture}`.
+   *
+   * @generated from field: string lecture = 16;
+   */
+  lecture: string;
+
+  /**
+   * A password learners type to start an attempt (write only).
+   *
+   * @generated from field: string access_password = 17;
+   */
+  accessPassword: string;
+
+  /**
+   * Whether a password is needed.
+   *
+   * @generated from field: bool password_required = 18;
+   */
+  passwordRequired: boolean;
+
+  /**
+   * Client addresses allowed to start attempts (CIDR); empty: any (teachers only).
+   *
+   * @generated from field: repeated string ip_ranges = 19;
+   */
+  ipRanges: string[];
+
+  /**
+   * The flag rules (teachers only).
+   *
+   * @generated from field: lms.assessment.v1.IntegrityRules integrity = 20;
+   */
+  integrity?: IntegrityRules | undefined;
+
+  /**
+   * Draft or published.
+   *
+   * @generated from field: lms.assessment.v1.QuizState state = 21;
+   */
+  state: QuizState;
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 22;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When it was published.
+   *
+   * @generated from field: google.protobuf.Timestamp publish_time = 23;
+   */
+  publishTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.Quiz.
+ * Use `create(QuizSchema)` to create a new message.
+ */
+export const QuizSchema: GenMessage<Quiz> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 21);
+
+/**
+ * CreateQuizRequest creates a quiz.
+ *
+ * @generated from message lms.assessment.v1.CreateQuizRequest
+ */
+export type CreateQuizRequest = Message<"lms.assessment.v1.CreateQuizRequest"> & {
+  /**
+   * The quiz; `course` and `title` are required.
+   *
+   * @generated from field: lms.assessment.v1.Quiz quiz = 1;
+   */
+  quiz?: Quiz | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.CreateQuizRequest.
+ * Use `create(CreateQuizRequestSchema)` to create a new message.
+ */
+export const CreateQuizRequestSchema: GenMessage<CreateQuizRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 22);
+
+/**
+ * UpdateQuizRequest replaces a quiz's definition.
+ *
+ * @generated from message lms.assessment.v1.UpdateQuizRequest
+ */
+export type UpdateQuizRequest = Message<"lms.assessment.v1.UpdateQuizRequest"> & {
+  /**
+   * The quiz; `name` names it; every writable field is replaced.
+   *
+   * @generated from field: lms.assessment.v1.Quiz quiz = 1;
+   */
+  quiz?: Quiz | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.UpdateQuizRequest.
+ * Use `create(UpdateQuizRequestSchema)` to create a new message.
+ */
+export const UpdateQuizRequestSchema: GenMessage<UpdateQuizRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 23);
+
+/**
+ * PublishQuizRequest names a quiz.
+ *
+ * @generated from message lms.assessment.v1.PublishQuizRequest
+ */
+export type PublishQuizRequest = Message<"lms.assessment.v1.PublishQuizRequest"> & {
+  /**
+   * Resource name `quizzes/{quiz}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.PublishQuizRequest.
+ * Use `create(PublishQuizRequestSchema)` to create a new message.
+ */
+export const PublishQuizRequestSchema: GenMessage<PublishQuizRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 24);
+
+/**
+ * GetQuizRequest names a quiz.
+ *
+ * @generated from message lms.assessment.v1.GetQuizRequest
+ */
+export type GetQuizRequest = Message<"lms.assessment.v1.GetQuizRequest"> & {
+  /**
+   * Resource name `quizzes/{quiz}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.GetQuizRequest.
+ * Use `create(GetQuizRequestSchema)` to create a new message.
+ */
+export const GetQuizRequestSchema: GenMessage<GetQuizRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 25);
+
+/**
+ * Override is one learner's exception to a quiz.
+ *
+ * @generated from message lms.assessment.v1.Override
+ */
+export type Override = Message<"lms.assessment.v1.Override"> & {
+  /**
+   * Resource name `quizzes/{quiz}/overrides/{user}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Seconds added to the time limit.
+   *
+   * @generated from field: int32 extra_time_seconds = 2;
+   */
+  extraTimeSeconds: number;
+
+  /**
+   * Attempts added to the quiz's allowance.
+   *
+   * @generated from field: int32 extra_attempts = 3;
+   */
+  extraAttempts: number;
+
+  /**
+   * A later close for this learner.
+   *
+   * @generated from field: google.protobuf.Timestamp close_time = 4;
+   */
+  closeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.Override.
+ * Use `create(OverrideSchema)` to create a new message.
+ */
+export const OverrideSchema: GenMessage<Override> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 26);
+
+/**
+ * UpdateOverrideRequest sets an override.
+ *
+ * @generated from message lms.assessment.v1.UpdateOverrideRequest
+ */
+export type UpdateOverrideRequest = Message<"lms.assessment.v1.UpdateOverrideRequest"> & {
+  /**
+   * The override; `name` names quiz and learner.
+   *
+   * @generated from field: lms.assessment.v1.Override override = 1;
+   */
+  override?: Override | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.UpdateOverrideRequest.
+ * Use `create(UpdateOverrideRequestSchema)` to create a new message.
+ */
+export const UpdateOverrideRequestSchema: GenMessage<UpdateOverrideRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 27);
+
+/**
+ * StartAttemptRequest starts an attempt.
+ *
+ * @generated from message lms.assessment.v1.StartAttemptRequest
+ */
+export type StartAttemptRequest = Message<"lms.assessment.v1.StartAttemptRequest"> & {
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string quiz = 1;
+   */
+  quiz: string;
+
+  /**
+   * The quiz's access password, if it has one.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+
+  /**
+   * The client's session id (one per device or tab), 1 to 100 characters.
+   *
+   * @generated from field: string session_id = 3;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.StartAttemptRequest.
+ * Use `create(StartAttemptRequestSchema)` to create a new message.
+ */
+export const StartAttemptRequestSchema: GenMessage<StartAttemptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 28);
+
+/**
+ * GapView is a cloze gap as shown.
+ *
+ * @generated from message lms.assessment.v1.GapView
+ */
+export type GapView = Message<"lms.assessment.v1.GapView"> & {
+  /**
+   * The gap id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * "short_answer", "numerical" or "single_choice".
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * The options of an inline choice, in the attempt's order.
+   *
+   * @generated from field: repeated lms.assessment.v1.Option options = 3;
+   */
+  options: Option[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.GapView.
+ * Use `create(GapViewSchema)` to create a new message.
+ */
+export const GapViewSchema: GenMessage<GapView> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 29);
+
+/**
+ * QuestionView is a question as the attempt shows it.
+ *
+ * @generated from message lms.assessment.v1.QuestionView
+ */
+export type QuestionView = Message<"lms.assessment.v1.QuestionView"> & {
+  /**
+   * Its place in the attempt, from 1.
+   *
+   * @generated from field: int32 slot = 1;
+   */
+  slot: number;
+
+  /**
+   * The question `banks/{bank}/questions/{question}`.
+   *
+   * @generated from field: string question = 2;
+   */
+  question: string;
+
+  /**
+   * The version shown.
+   *
+   * @generated from field: int32 version = 3;
+   */
+  version: number;
+
+  /**
+   * The type: the QuestionBody field name, e.g. "single_choice".
+   *
+   * @generated from field: string kind = 4;
+   */
+  kind: string;
+
+  /**
+   * Its title.
+   *
+   * @generated from field: string title = 5;
+   */
+  title: string;
+
+  /**
+   * Its text (calculated: with the attempt's values filled in).
+   *
+   * @generated from field: string text = 6;
+   */
+  text: string;
+
+  /**
+   * Points it is worth here.
+   *
+   * @generated from field: double points = 7;
+   */
+  points: number;
+
+  /**
+   * Choices (single, multiple, true/false), matching choices or drag tokens, in the attempt's order.
+   *
+   * @generated from field: repeated lms.assessment.v1.Option choices = 8;
+   */
+  choices: Option[];
+
+  /**
+   * Matching stems or ordering items, in the attempt's order.
+   *
+   * @generated from field: repeated lms.assessment.v1.Option items = 9;
+   */
+  items: Option[];
+
+  /**
+   * Cloze gaps.
+   *
+   * @generated from field: repeated lms.assessment.v1.GapView gaps = 10;
+   */
+  gaps: GapView[];
+
+  /**
+   * Calculated: the values drawn for this attempt.
+   *
+   * @generated from field: map<string, double> values = 11;
+   */
+  values: { [key: string]: number };
+
+  /**
+   * The saved answer.
+   *
+   * @generated from field: lms.assessment.v1.Answer answer = 12;
+   */
+  answer?: Answer | undefined;
+
+  /**
+   * Points awarded, when marks may be seen and it is graded.
+   *
+   * @generated from field: optional double awarded_points = 13;
+   */
+  awardedPoints?: number | undefined;
+
+  /**
+   * Feedback, when feedback may be seen.
+   *
+   * @generated from field: repeated string feedback = 14;
+   */
+  feedback: string[];
+
+  /**
+   * The teacher's comment, when feedback may be seen.
+   *
+   * @generated from field: string comment = 15;
+   */
+  comment: string;
+
+  /**
+   * The definition with the right answers, when right answers may be seen.
+   *
+   * @generated from field: lms.assessment.v1.QuestionBody correct = 16;
+   */
+  correct?: QuestionBody | undefined;
+
+  /**
+   * The answer waits for a teacher's grade.
+   *
+   * @generated from field: bool awaiting_grade = 17;
+   */
+  awaitingGrade: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.QuestionView.
+ * Use `create(QuestionViewSchema)` to create a new message.
+ */
+export const QuestionViewSchema: GenMessage<QuestionView> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 30);
+
+/**
+ * Attempt is one learner's attempt at a quiz.
+ *
+ * @generated from message lms.assessment.v1.Attempt
+ */
+export type Attempt = Message<"lms.assessment.v1.Attempt"> & {
+  /**
+   * Resource name `attempts/{attempt}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string quiz = 2;
+   */
+  quiz: string;
+
+  /**
+   * The learner `users/{user}`.
+   *
+   * @generated from field: string user = 3;
+   */
+  user: string;
+
+  /**
+   * 1 for the first attempt.
+   *
+   * @generated from field: int32 number = 4;
+   */
+  number: number;
+
+  /**
+   * Where it is.
+   *
+   * @generated from field: lms.assessment.v1.AttemptState state = 5;
+   */
+  state: AttemptState;
+
+  /**
+   * When it started (server clock).
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 6;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * When it must end (server clock); unset without a limit or close.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 7;
+   */
+  deadline?: Timestamp | undefined;
+
+  /**
+   * When it was submitted (the deadline for an auto-submitted one).
+   *
+   * @generated from field: google.protobuf.Timestamp submit_time = 8;
+   */
+  submitTime?: Timestamp | undefined;
+
+  /**
+   * The last autosave sequence number taken.
+   *
+   * @generated from field: int64 saved_sequence = 9;
+   */
+  savedSequence: bigint;
+
+  /**
+   * The questions in the attempt's order.
+   *
+   * @generated from field: repeated lms.assessment.v1.QuestionView questions = 10;
+   */
+  questions: QuestionView[];
+
+  /**
+   * The total, when marks may be seen.
+   *
+   * @generated from field: optional double score = 11;
+   */
+  score?: number | undefined;
+
+  /**
+   * The most it can score, when marks may be seen.
+   *
+   * @generated from field: optional double max_score = 12;
+   */
+  maxScore?: number | undefined;
+
+  /**
+   * Passed, when marks may be seen and it is graded.
+   *
+   * @generated from field: optional bool passed = 13;
+   */
+  passed?: boolean | undefined;
+
+  /**
+   * Why it was flagged for review (teachers only).
+   *
+   * @generated from field: repeated string flags = 14;
+   */
+  flags: string[];
+
+  /**
+   * How the learner moves between questions.
+   *
+   * @generated from field: lms.assessment.v1.Navigation navigation = 15;
+   */
+  navigation: Navigation;
+};
+
+/**
+ * Describes the message lms.assessment.v1.Attempt.
+ * Use `create(AttemptSchema)` to create a new message.
+ */
+export const AttemptSchema: GenMessage<Attempt> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 31);
+
+/**
+ * GetAttemptRequest names an attempt.
+ *
+ * @generated from message lms.assessment.v1.GetAttemptRequest
+ */
+export type GetAttemptRequest = Message<"lms.assessment.v1.GetAttemptRequest"> & {
+  /**
+   * Resource name `attempts/{attempt}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.GetAttemptRequest.
+ * Use `create(GetAttemptRequestSchema)` to create a new message.
+ */
+export const GetAttemptRequestSchema: GenMessage<GetAttemptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 32);
+
+/**
+ * ListAttemptsRequest lists a quiz's attempts.
+ *
+ * @generated from message lms.assessment.v1.ListAttemptsRequest
+ */
+export type ListAttemptsRequest = Message<"lms.assessment.v1.ListAttemptsRequest"> & {
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Page size: default 50, at most 200.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListAttemptsRequest.
+ * Use `create(ListAttemptsRequestSchema)` to create a new message.
+ */
+export const ListAttemptsRequestSchema: GenMessage<ListAttemptsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 33);
+
+/**
+ * ListAttemptsResponse is a page of attempts.
+ *
+ * @generated from message lms.assessment.v1.ListAttemptsResponse
+ */
+export type ListAttemptsResponse = Message<"lms.assessment.v1.ListAttemptsResponse"> & {
+  /**
+   * The attempts, oldest first.
+   *
+   * @generated from field: repeated lms.assessment.v1.Attempt attempts = 1;
+   */
+  attempts: Attempt[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * The learner's quiz grade by the quiz's grading method (percent), when
+   * a learner lists their own graded attempts and marks may be seen.
+   *
+   * @generated from field: optional double quiz_grade_percent = 3;
+   */
+  quizGradePercent?: number | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListAttemptsResponse.
+ * Use `create(ListAttemptsResponseSchema)` to create a new message.
+ */
+export const ListAttemptsResponseSchema: GenMessage<ListAttemptsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 34);
+
+/**
+ * SlotAnswer is the answer in one slot.
+ *
+ * @generated from message lms.assessment.v1.SlotAnswer
+ */
+export type SlotAnswer = Message<"lms.assessment.v1.SlotAnswer"> & {
+  /**
+   * The slot, from 1.
+   *
+   * @generated from field: int32 slot = 1;
+   */
+  slot: number;
+
+  /**
+   * The answer.
+   *
+   * @generated from field: lms.assessment.v1.Answer answer = 2;
+   */
+  answer?: Answer | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.SlotAnswer.
+ * Use `create(SlotAnswerSchema)` to create a new message.
+ */
+export const SlotAnswerSchema: GenMessage<SlotAnswer> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 35);
+
+/**
+ * SaveAnswersRequest autosaves answers.
+ *
+ * @generated from message lms.assessment.v1.SaveAnswersRequest
+ */
+export type SaveAnswersRequest = Message<"lms.assessment.v1.SaveAnswersRequest"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * Increases with each save of the client (from 1).
+   *
+   * @generated from field: int64 sequence = 2;
+   */
+  sequence: bigint;
+
+  /**
+   * The answers that changed.
+   *
+   * @generated from field: repeated lms.assessment.v1.SlotAnswer answers = 3;
+   */
+  answers: SlotAnswer[];
+
+  /**
+   * The session saving (as given to StartAttempt or ResumeAttempt).
+   *
+   * @generated from field: string session_id = 4;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.SaveAnswersRequest.
+ * Use `create(SaveAnswersRequestSchema)` to create a new message.
+ */
+export const SaveAnswersRequestSchema: GenMessage<SaveAnswersRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 36);
+
+/**
+ * SaveAnswersResponse tells what was saved.
+ *
+ * @generated from message lms.assessment.v1.SaveAnswersResponse
+ */
+export type SaveAnswersResponse = Message<"lms.assessment.v1.SaveAnswersResponse"> & {
+  /**
+   * Whether this save was taken (false: an old or repeated sequence).
+   *
+   * @generated from field: bool saved = 1;
+   */
+  saved: boolean;
+
+  /**
+   * The last sequence taken.
+   *
+   * @generated from field: int64 saved_sequence = 2;
+   */
+  savedSequence: bigint;
+
+  /**
+   * When the attempt must end.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 3;
+   */
+  deadline?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.SaveAnswersResponse.
+ * Use `create(SaveAnswersResponseSchema)` to create a new message.
+ */
+export const SaveAnswersResponseSchema: GenMessage<SaveAnswersResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 37);
+
+/**
+ * SubmitAttemptRequest finishes an attempt.
+ *
+ * @generated from message lms.assessment.v1.SubmitAttemptRequest
+ */
+export type SubmitAttemptRequest = Message<"lms.assessment.v1.SubmitAttemptRequest"> & {
+  /**
+   * Resource name `attempts/{attempt}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Last answers to save first (in time only).
+   *
+   * @generated from field: repeated lms.assessment.v1.SlotAnswer answers = 2;
+   */
+  answers: SlotAnswer[];
+
+  /**
+   * Their sequence number.
+   *
+   * @generated from field: int64 sequence = 3;
+   */
+  sequence: bigint;
+
+  /**
+   * The session submitting.
+   *
+   * @generated from field: string session_id = 4;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.SubmitAttemptRequest.
+ * Use `create(SubmitAttemptRequestSchema)` to create a new message.
+ */
+export const SubmitAttemptRequestSchema: GenMessage<SubmitAttemptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 38);
+
+/**
+ * ResumeAttemptRequest moves an attempt to a session.
+ *
+ * @generated from message lms.assessment.v1.ResumeAttemptRequest
+ */
+export type ResumeAttemptRequest = Message<"lms.assessment.v1.ResumeAttemptRequest"> & {
+  /**
+   * Resource name `attempts/{attempt}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The new session id.
+   *
+   * @generated from field: string session_id = 2;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ResumeAttemptRequest.
+ * Use `create(ResumeAttemptRequestSchema)` to create a new message.
+ */
+export const ResumeAttemptRequestSchema: GenMessage<ResumeAttemptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 39);
+
+/**
+ * WatchAttemptRequest names an attempt to watch.
+ *
+ * @generated from message lms.assessment.v1.WatchAttemptRequest
+ */
+export type WatchAttemptRequest = Message<"lms.assessment.v1.WatchAttemptRequest"> & {
+  /**
+   * Resource name `attempts/{attempt}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.WatchAttemptRequest.
+ * Use `create(WatchAttemptRequestSchema)` to create a new message.
+ */
+export const WatchAttemptRequestSchema: GenMessage<WatchAttemptRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 40);
+
+/**
+ * AttemptClock is one tick of an attempt's clock.
+ *
+ * @generated from message lms.assessment.v1.AttemptClock
+ */
+export type AttemptClock = Message<"lms.assessment.v1.AttemptClock"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * Its state now.
+   *
+   * @generated from field: lms.assessment.v1.AttemptState state = 2;
+   */
+  state: AttemptState;
+
+  /**
+   * Seconds left; unset without a deadline.
+   *
+   * @generated from field: optional double remaining_seconds = 3;
+   */
+  remainingSeconds?: number | undefined;
+
+  /**
+   * The server's time of this tick.
+   *
+   * @generated from field: google.protobuf.Timestamp server_time = 4;
+   */
+  serverTime?: Timestamp | undefined;
+
+  /**
+   * The server submitted (or abandoned) the attempt at its deadline.
+   *
+   * @generated from field: bool forced = 5;
+   */
+  forced: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.AttemptClock.
+ * Use `create(AttemptClockSchema)` to create a new message.
+ */
+export const AttemptClockSchema: GenMessage<AttemptClock> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 41);
+
+/**
+ * IntegrityEvent is one observation.
+ *
+ * @generated from message lms.assessment.v1.IntegrityEvent
+ */
+export type IntegrityEvent = Message<"lms.assessment.v1.IntegrityEvent"> & {
+  /**
+   * What was seen; clients may send kinds 1 to 6.
+   *
+   * @generated from field: lms.assessment.v1.IntegrityKind kind = 1;
+   */
+  kind: IntegrityKind;
+
+  /**
+   * When the client saw it (kept as reported; the server's time is kept too).
+   *
+   * @generated from field: google.protobuf.Timestamp client_time = 2;
+   */
+  clientTime?: Timestamp | undefined;
+
+  /**
+   * A short note.
+   *
+   * @generated from field: string detail = 3;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.IntegrityEvent.
+ * Use `create(IntegrityEventSchema)` to create a new message.
+ */
+export const IntegrityEventSchema: GenMessage<IntegrityEvent> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 42);
+
+/**
+ * RecordIntegrityEventsRequest reports observations of an open attempt.
+ *
+ * @generated from message lms.assessment.v1.RecordIntegrityEventsRequest
+ */
+export type RecordIntegrityEventsRequest = Message<"lms.assessment.v1.RecordIntegrityEventsRequest"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * The observations.
+   *
+   * @generated from field: repeated lms.assessment.v1.IntegrityEvent events = 2;
+   */
+  events: IntegrityEvent[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.RecordIntegrityEventsRequest.
+ * Use `create(RecordIntegrityEventsRequestSchema)` to create a new message.
+ */
+export const RecordIntegrityEventsRequestSchema: GenMessage<RecordIntegrityEventsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 43);
+
+/**
+ * RecordIntegrityEventsResponse tells what the rules concluded.
+ *
+ * @generated from message lms.assessment.v1.RecordIntegrityEventsResponse
+ */
+export type RecordIntegrityEventsResponse = Message<"lms.assessment.v1.RecordIntegrityEventsResponse"> & {
+  /**
+   * Whether the attempt is flagged for review.
+   *
+   * @generated from field: bool flagged = 1;
+   */
+  flagged: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.RecordIntegrityEventsResponse.
+ * Use `create(RecordIntegrityEventsResponseSchema)` to create a new message.
+ */
+export const RecordIntegrityEventsResponseSchema: GenMessage<RecordIntegrityEventsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 44);
+
+/**
+ * AddProctoringViolationRequest reports one proctoring violation.
+ *
+ * @generated from message lms.assessment.v1.AddProctoringViolationRequest
+ */
+export type AddProctoringViolationRequest = Message<"lms.assessment.v1.AddProctoringViolationRequest"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * What was seen, e.g. "second face in frame".
+   *
+   * @generated from field: string detail = 2;
+   */
+  detail: string;
+
+  /**
+   * When the proctoring service saw it.
+   *
+   * @generated from field: google.protobuf.Timestamp observe_time = 3;
+   */
+  observeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.AddProctoringViolationRequest.
+ * Use `create(AddProctoringViolationRequestSchema)` to create a new message.
+ */
+export const AddProctoringViolationRequestSchema: GenMessage<AddProctoringViolationRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 45);
+
+/**
+ * ListGradingQueueRequest asks for answers waiting for a grade.
+ *
+ * @generated from message lms.assessment.v1.ListGradingQueueRequest
+ */
+export type ListGradingQueueRequest = Message<"lms.assessment.v1.ListGradingQueueRequest"> & {
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string quiz = 1;
+   */
+  quiz: string;
+
+  /**
+   * At most this many (default 50, at most 200).
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListGradingQueueRequest.
+ * Use `create(ListGradingQueueRequestSchema)` to create a new message.
+ */
+export const ListGradingQueueRequestSchema: GenMessage<ListGradingQueueRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 46);
+
+/**
+ * PendingResponse is an answer waiting for a teacher.
+ *
+ * @generated from message lms.assessment.v1.PendingResponse
+ */
+export type PendingResponse = Message<"lms.assessment.v1.PendingResponse"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * The learner `users/{user}`.
+   *
+   * @generated from field: string user = 2;
+   */
+  user: string;
+
+  /**
+   * The slot.
+   *
+   * @generated from field: int32 slot = 3;
+   */
+  slot: number;
+
+  /**
+   * The question and its definition as shown.
+   *
+   * @generated from field: lms.assessment.v1.QuestionView question = 4;
+   */
+  question?: QuestionView | undefined;
+
+  /**
+   * When the attempt was submitted.
+   *
+   * @generated from field: google.protobuf.Timestamp submit_time = 5;
+   */
+  submitTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.PendingResponse.
+ * Use `create(PendingResponseSchema)` to create a new message.
+ */
+export const PendingResponseSchema: GenMessage<PendingResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 47);
+
+/**
+ * ListGradingQueueResponse is the waiting answers.
+ *
+ * @generated from message lms.assessment.v1.ListGradingQueueResponse
+ */
+export type ListGradingQueueResponse = Message<"lms.assessment.v1.ListGradingQueueResponse"> & {
+  /**
+   * Oldest submission first.
+   *
+   * @generated from field: repeated lms.assessment.v1.PendingResponse responses = 1;
+   */
+  responses: PendingResponse[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.ListGradingQueueResponse.
+ * Use `create(ListGradingQueueResponseSchema)` to create a new message.
+ */
+export const ListGradingQueueResponseSchema: GenMessage<ListGradingQueueResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 48);
+
+/**
+ * GradeResponseRequest grades one answer.
+ *
+ * @generated from message lms.assessment.v1.GradeResponseRequest
+ */
+export type GradeResponseRequest = Message<"lms.assessment.v1.GradeResponseRequest"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * The slot.
+   *
+   * @generated from field: int32 slot = 2;
+   */
+  slot: number;
+
+  /**
+   * Points, 0 to the slot's points (ignored when `rubric_levels` is set).
+   *
+   * @generated from field: double points = 3;
+   */
+  points: number;
+
+  /**
+   * Essay rubric: criterion id -> level id; gives the points.
+   *
+   * @generated from field: map<string, string> rubric_levels = 4;
+   */
+  rubricLevels: { [key: string]: string };
+
+  /**
+   * A comment for the learner.
+   *
+   * @generated from field: string comment = 5;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.GradeResponseRequest.
+ * Use `create(GradeResponseRequestSchema)` to create a new message.
+ */
+export const GradeResponseRequestSchema: GenMessage<GradeResponseRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 49);
+
+/**
+ * RegradeQuestionRequest regrades a question in a quiz.
+ *
+ * @generated from message lms.assessment.v1.RegradeQuestionRequest
+ */
+export type RegradeQuestionRequest = Message<"lms.assessment.v1.RegradeQuestionRequest"> & {
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string quiz = 1;
+   */
+  quiz: string;
+
+  /**
+   * The fixed question `banks/{bank}/questions/{question}` (its current version is used).
+   *
+   * @generated from field: string question = 2;
+   */
+  question: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.RegradeQuestionRequest.
+ * Use `create(RegradeQuestionRequestSchema)` to create a new message.
+ */
+export const RegradeQuestionRequestSchema: GenMessage<RegradeQuestionRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 50);
+
+/**
+ * RegradeChange is a recorded change of points.
+ *
+ * @generated from message lms.assessment.v1.RegradeChange
+ */
+export type RegradeChange = Message<"lms.assessment.v1.RegradeChange"> & {
+  /**
+   * The attempt `attempts/{attempt}`.
+   *
+   * @generated from field: string attempt = 1;
+   */
+  attempt: string;
+
+  /**
+   * The slot.
+   *
+   * @generated from field: int32 slot = 2;
+   */
+  slot: number;
+
+  /**
+   * Version graded before.
+   *
+   * @generated from field: int32 from_version = 3;
+   */
+  fromVersion: number;
+
+  /**
+   * Version graded now.
+   *
+   * @generated from field: int32 to_version = 4;
+   */
+  toVersion: number;
+
+  /**
+   * Points before (unset: it was not graded).
+   *
+   * @generated from field: optional double old_points = 5;
+   */
+  oldPoints?: number | undefined;
+
+  /**
+   * Points now.
+   *
+   * @generated from field: double new_points = 6;
+   */
+  newPoints: number;
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp change_time = 7;
+   */
+  changeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.RegradeChange.
+ * Use `create(RegradeChangeSchema)` to create a new message.
+ */
+export const RegradeChangeSchema: GenMessage<RegradeChange> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 51);
+
+/**
+ * RegradeQuestionResponse lists the changes.
+ *
+ * @generated from message lms.assessment.v1.RegradeQuestionResponse
+ */
+export type RegradeQuestionResponse = Message<"lms.assessment.v1.RegradeQuestionResponse"> & {
+  /**
+   * Attempts regraded (those showing the question).
+   *
+   * @generated from field: int32 attempts_regraded = 1;
+   */
+  attemptsRegraded: number;
+
+  /**
+   * Each change of points.
+   *
+   * @generated from field: repeated lms.assessment.v1.RegradeChange changes = 2;
+   */
+  changes: RegradeChange[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.RegradeQuestionResponse.
+ * Use `create(RegradeQuestionResponseSchema)` to create a new message.
+ */
+export const RegradeQuestionResponseSchema: GenMessage<RegradeQuestionResponse> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 52);
+
+/**
+ * GetQuizStatisticsRequest names a quiz.
+ *
+ * @generated from message lms.assessment.v1.GetQuizStatisticsRequest
+ */
+export type GetQuizStatisticsRequest = Message<"lms.assessment.v1.GetQuizStatisticsRequest"> & {
+  /**
+   * The quiz `quizzes/{quiz}`.
+   *
+   * @generated from field: string quiz = 1;
+   */
+  quiz: string;
+};
+
+/**
+ * Describes the message lms.assessment.v1.GetQuizStatisticsRequest.
+ * Use `create(GetQuizStatisticsRequestSchema)` to create a new message.
+ */
+export const GetQuizStatisticsRequestSchema: GenMessage<GetQuizStatisticsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 53);
+
+/**
+ * ScoreBucket is one bar of the score distribution.
+ *
+ * @generated from message lms.assessment.v1.ScoreBucket
+ */
+export type ScoreBucket = Message<"lms.assessment.v1.ScoreBucket"> & {
+  /**
+   * Lower bound, percent (inclusive).
+   *
+   * @generated from field: double from_percent = 1;
+   */
+  fromPercent: number;
+
+  /**
+   * Upper bound, percent (exclusive; 100 is included in the last bar).
+   *
+   * @generated from field: double to_percent = 2;
+   */
+  toPercent: number;
+
+  /**
+   * Attempts in it.
+   *
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ScoreBucket.
+ * Use `create(ScoreBucketSchema)` to create a new message.
+ */
+export const ScoreBucketSchema: GenMessage<ScoreBucket> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 54);
+
+/**
+ * ChoiceFrequency is how often a choice (or answer) was given.
+ *
+ * @generated from message lms.assessment.v1.ChoiceFrequency
+ */
+export type ChoiceFrequency = Message<"lms.assessment.v1.ChoiceFrequency"> & {
+  /**
+   * The choice id (or the answer's text).
+   *
+   * @generated from field: string choice = 1;
+   */
+  choice: string;
+
+  /**
+   * Times given.
+   *
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message lms.assessment.v1.ChoiceFrequency.
+ * Use `create(ChoiceFrequencySchema)` to create a new message.
+ */
+export const ChoiceFrequencySchema: GenMessage<ChoiceFrequency> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 55);
+
+/**
+ * QuestionStatistics describes one slot across attempts.
+ *
+ * @generated from message lms.assessment.v1.QuestionStatistics
+ */
+export type QuestionStatistics = Message<"lms.assessment.v1.QuestionStatistics"> & {
+  /**
+   * The slot.
+   *
+   * @generated from field: int32 slot = 1;
+   */
+  slot: number;
+
+  /**
+   * The question shown there `banks/-/questions/{question}` (the smallest id
+   * when random draws put several there).
+   *
+   * @generated from field: string question = 2;
+   */
+  question: string;
+
+  /**
+   * Answers graded.
+   *
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
+
+  /**
+   * Mean fraction of the points (0 to 1): how easy it is.
+   *
+   * @generated from field: double facility = 4;
+   */
+  facility: number;
+
+  /**
+   * Standard deviation of the fraction.
+   *
+   * @generated from field: double standard_deviation = 5;
+   */
+  standardDeviation: number;
+
+  /**
+   * Point-biserial correlation of the slot's score with the rest of the
+   * test; unset when undefined (no spread).
+   *
+   * @generated from field: optional double discrimination = 6;
+   */
+  discrimination?: number | undefined;
+
+  /**
+   * Discriminative efficiency: the discrimination as a share of the
+   * largest this slot's score distribution allows; unset when undefined.
+   *
+   * @generated from field: optional double discriminative_efficiency = 7;
+   */
+  discriminativeEfficiency?: number | undefined;
+
+  /**
+   * How often each choice was given.
+   *
+   * @generated from field: repeated lms.assessment.v1.ChoiceFrequency choices = 8;
+   */
+  choices: ChoiceFrequency[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.QuestionStatistics.
+ * Use `create(QuestionStatisticsSchema)` to create a new message.
+ */
+export const QuestionStatisticsSchema: GenMessage<QuestionStatistics> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 56);
+
+/**
+ * QuizStatistics is a quiz's result analytics, over the first graded attempt
+ * of each learner.
+ *
+ * @generated from message lms.assessment.v1.QuizStatistics
+ */
+export type QuizStatistics = Message<"lms.assessment.v1.QuizStatistics"> & {
+  /**
+   * Attempts counted.
+   *
+   * @generated from field: int64 attempt_count = 1;
+   */
+  attemptCount: bigint;
+
+  /**
+   * Mean score, percent.
+   *
+   * @generated from field: double mean = 2;
+   */
+  mean: number;
+
+  /**
+   * Median score, percent.
+   *
+   * @generated from field: double median = 3;
+   */
+  median: number;
+
+  /**
+   * Sample standard deviation, percent.
+   *
+   * @generated from field: double standard_deviation = 4;
+   */
+  standardDeviation: number;
+
+  /**
+   * Sample skewness (adjusted Fisher-Pearson); unset with fewer than 3 attempts or no spread.
+   *
+   * @generated from field: optional double skewness = 5;
+   */
+  skewness?: number | undefined;
+
+  /**
+   * Cronbach's alpha; unset when undefined.
+   *
+   * @generated from field: optional double cronbach_alpha = 6;
+   */
+  cronbachAlpha?: number | undefined;
+
+  /**
+   * Standard error of measurement, percent: sd * sqrt(1 - alpha).
+   *
+   * @generated from field: optional double standard_error = 7;
+   */
+  standardError?: number | undefined;
+
+  /**
+   * Ten bars of 10 percent.
+   *
+   * @generated from field: repeated lms.assessment.v1.ScoreBucket distribution = 8;
+   */
+  distribution: ScoreBucket[];
+
+  /**
+   * Per slot.
+   *
+   * @generated from field: repeated lms.assessment.v1.QuestionStatistics questions = 9;
+   */
+  questions: QuestionStatistics[];
+};
+
+/**
+ * Describes the message lms.assessment.v1.QuizStatistics.
+ * Use `create(QuizStatisticsSchema)` to create a new message.
+ */
+export const QuizStatisticsSchema: GenMessage<QuizStatistics> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_assessment, 57);
+
+/**
+ * InterchangeFormat is a question file format.
+ *
+ * @generated from enum lms.assessment.v1.InterchangeFormat
+ */
+export enum InterchangeFormat {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: INTERCHANGE_FORMAT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 1EdTech QTI 3.0 assessment items (import and export).
+   *
+   * @generated from enum value: INTERCHANGE_FORMAT_QTI3 = 1;
+   */
+  QTI3 = 1,
+
+  /**
+   * Moodle's GIFT text format (import only).
+   *
+   * @generated from enum value: INTERCHANGE_FORMAT_GIFT = 2;
+   */
+  GIFT = 2,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.InterchangeFormat.
+ */
+export const InterchangeFormatSchema: GenEnum<InterchangeFormat> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 0);
+
+/**
+ * ExpiryAction is what happens when an attempt's time is up.
+ *
+ * @generated from enum lms.assessment.v1.ExpiryAction
+ */
+export enum ExpiryAction {
+  /**
+   * Treated as auto-submit.
+   *
+   * @generated from enum value: EXPIRY_ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The answers saved by the deadline are submitted and graded.
+   *
+   * @generated from enum value: EXPIRY_ACTION_AUTO_SUBMIT = 1;
+   */
+  AUTO_SUBMIT = 1,
+
+  /**
+   * The learner may still submit (not change answers) during the grace period.
+   *
+   * @generated from enum value: EXPIRY_ACTION_GRACE = 2;
+   */
+  GRACE = 2,
+
+  /**
+   * An attempt not submitted in time is abandoned and never graded.
+   *
+   * @generated from enum value: EXPIRY_ACTION_DISCARD = 3;
+   */
+  DISCARD = 3,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.ExpiryAction.
+ */
+export const ExpiryActionSchema: GenEnum<ExpiryAction> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 1);
+
+/**
+ * GradingMethod turns several attempts into the learner's quiz grade.
+ *
+ * @generated from enum lms.assessment.v1.GradingMethod
+ */
+export enum GradingMethod {
+  /**
+   * Treated as highest.
+   *
+   * @generated from enum value: GRADING_METHOD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The best attempt.
+   *
+   * @generated from enum value: GRADING_METHOD_HIGHEST = 1;
+   */
+  HIGHEST = 1,
+
+  /**
+   * The mean of the graded attempts.
+   *
+   * @generated from enum value: GRADING_METHOD_AVERAGE = 2;
+   */
+  AVERAGE = 2,
+
+  /**
+   * The first graded attempt.
+   *
+   * @generated from enum value: GRADING_METHOD_FIRST = 3;
+   */
+  FIRST = 3,
+
+  /**
+   * The last graded attempt.
+   *
+   * @generated from enum value: GRADING_METHOD_LAST = 4;
+   */
+  LAST = 4,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.GradingMethod.
+ */
+export const GradingMethodSchema: GenEnum<GradingMethod> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 2);
+
+/**
+ * Navigation is how a learner moves between questions.
+ *
+ * @generated from enum lms.assessment.v1.Navigation
+ */
+export enum Navigation {
+  /**
+   * Treated as free.
+   *
+   * @generated from enum value: NAVIGATION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Any question, any order.
+   *
+   * @generated from enum value: NAVIGATION_FREE = 1;
+   */
+  FREE = 1,
+
+  /**
+   * Forward only: a question left cannot be answered again.
+   *
+   * @generated from enum value: NAVIGATION_SEQUENTIAL = 2;
+   */
+  SEQUENTIAL = 2,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.Navigation.
+ */
+export const NavigationSchema: GenEnum<Navigation> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 3);
+
+/**
+ * ReviewTime is when a learner sees one part of a finished attempt.
+ *
+ * @generated from enum lms.assessment.v1.ReviewTime
+ */
+export enum ReviewTime {
+  /**
+   * Treated as never.
+   *
+   * @generated from enum value: REVIEW_TIME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Never.
+   *
+   * @generated from enum value: REVIEW_TIME_NEVER = 1;
+   */
+  NEVER = 1,
+
+  /**
+   * As soon as the attempt is finished.
+   *
+   * @generated from enum value: REVIEW_TIME_IMMEDIATELY = 2;
+   */
+  IMMEDIATELY = 2,
+
+  /**
+   * After the attempt is finished, until the quiz closes.
+   *
+   * @generated from enum value: REVIEW_TIME_WHILE_OPEN = 3;
+   */
+  WHILE_OPEN = 3,
+
+  /**
+   * Once the quiz has closed.
+   *
+   * @generated from enum value: REVIEW_TIME_AFTER_CLOSE = 4;
+   */
+  AFTER_CLOSE = 4,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.ReviewTime.
+ */
+export const ReviewTimeSchema: GenEnum<ReviewTime> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 4);
+
+/**
+ * QuizState is a quiz's life cycle.
+ *
+ * @generated from enum lms.assessment.v1.QuizState
+ */
+export enum QuizState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: QUIZ_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Being written; learners do not see it.
+   *
+   * @generated from enum value: QUIZ_STATE_DRAFT = 1;
+   */
+  DRAFT = 1,
+
+  /**
+   * Open to learners (within its times).
+   *
+   * @generated from enum value: QUIZ_STATE_PUBLISHED = 2;
+   */
+  PUBLISHED = 2,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.QuizState.
+ */
+export const QuizStateSchema: GenEnum<QuizState> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 5);
+
+/**
+ * AttemptState is an attempt's life cycle.
+ *
+ * @generated from enum lms.assessment.v1.AttemptState
+ */
+export enum AttemptState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: ATTEMPT_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Open: answers are taken until the deadline.
+   *
+   * @generated from enum value: ATTEMPT_STATE_IN_PROGRESS = 1;
+   */
+  IN_PROGRESS = 1,
+
+  /**
+   * Submitted; essays or files wait for a teacher.
+   *
+   * @generated from enum value: ATTEMPT_STATE_AWAITING_GRADE = 2;
+   */
+  AWAITING_GRADE = 2,
+
+  /**
+   * Graded.
+   *
+   * @generated from enum value: ATTEMPT_STATE_GRADED = 3;
+   */
+  GRADED = 3,
+
+  /**
+   * Time ran out with the discard setting (or after the grace period): not graded.
+   *
+   * @generated from enum value: ATTEMPT_STATE_ABANDONED = 4;
+   */
+  ABANDONED = 4,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.AttemptState.
+ */
+export const AttemptStateSchema: GenEnum<AttemptState> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 6);
+
+/**
+ * IntegrityKind is what the client (or the server) saw.
+ *
+ * @generated from enum lms.assessment.v1.IntegrityKind
+ */
+export enum IntegrityKind {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: INTEGRITY_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The page was hidden (tab switch).
+   *
+   * @generated from enum value: INTEGRITY_KIND_TAB_HIDDEN = 1;
+   */
+  TAB_HIDDEN = 1,
+
+  /**
+   * The page became visible again.
+   *
+   * @generated from enum value: INTEGRITY_KIND_TAB_VISIBLE = 2;
+   */
+  TAB_VISIBLE = 2,
+
+  /**
+   * The window lost focus.
+   *
+   * @generated from enum value: INTEGRITY_KIND_WINDOW_BLUR = 3;
+   */
+  WINDOW_BLUR = 3,
+
+  /**
+   * Text was copied.
+   *
+   * @generated from enum value: INTEGRITY_KIND_COPY = 4;
+   */
+  COPY = 4,
+
+  /**
+   * Text was pasted.
+   *
+   * @generated from enum value: INTEGRITY_KIND_PASTE = 5;
+   */
+  PASTE = 5,
+
+  /**
+   * Fullscreen was left.
+   *
+   * @generated from enum value: INTEGRITY_KIND_FULLSCREEN_EXIT = 6;
+   */
+  FULLSCREEN_EXIT = 6,
+
+  /**
+   * A second session on the attempt (recorded by the server).
+   *
+   * @generated from enum value: INTEGRITY_KIND_SECOND_SESSION = 7;
+   */
+  SECOND_SESSION = 7,
+
+  /**
+   * The client address changed (recorded by the server).
+   *
+   * @generated from enum value: INTEGRITY_KIND_IP_CHANGE = 8;
+   */
+  IP_CHANGE = 8,
+
+  /**
+   * A violation reported by the proctoring service.
+   *
+   * @generated from enum value: INTEGRITY_KIND_PROCTORING = 9;
+   */
+  PROCTORING = 9,
+}
+
+/**
+ * Describes the enum lms.assessment.v1.IntegrityKind.
+ */
+export const IntegrityKindSchema: GenEnum<IntegrityKind> = /*@__PURE__*/
+  enumDesc(file_lms_assessment_v1_assessment, 7);
 
 /**
  * ErrorReason lists the reasons this service puts in google.rpc.ErrorInfo
@@ -179,31 +2727,214 @@ export enum ErrorReason {
   ERROR_REASON_UNSPECIFIED = 0,
 
   /**
-   * NOT_FOUND: no item the caller may see has this name.
+   * NOT_FOUND: no bank the caller may see has this name.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: ITEM_NOT_FOUND = 1;
+   * @generated from enum value: BANK_NOT_FOUND = 1;
    */
-  ITEM_NOT_FOUND = 1,
+  BANK_NOT_FOUND = 1,
 
   /**
-   * INVALID_ARGUMENT: the title is only white space.
+   * NOT_FOUND: no such category in the bank.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: TITLE_BLANK = 2;
+   * @generated from enum value: CATEGORY_NOT_FOUND = 2;
    */
-  TITLE_BLANK = 2,
+  CATEGORY_NOT_FOUND = 2,
+
+  /**
+   * NOT_FOUND: no question the caller may see has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUESTION_NOT_FOUND = 3;
+   */
+  QUESTION_NOT_FOUND = 3,
+
+  /**
+   * NOT_FOUND: no quiz the caller may see has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUIZ_NOT_FOUND = 4;
+   */
+  QUIZ_NOT_FOUND = 4,
+
+  /**
+   * NOT_FOUND: no attempt the caller may see has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ATTEMPT_NOT_FOUND = 5;
+   */
+  ATTEMPT_NOT_FOUND = 5,
+
+  /**
+   * INVALID_ARGUMENT: the question breaks its type's rules (each field named).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUESTION_INVALID = 6;
+   */
+  QUESTION_INVALID = 6,
+
+  /**
+   * INVALID_ARGUMENT: the quiz's settings or slots are not valid.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUIZ_INVALID = 7;
+   */
+  QUIZ_INVALID = 7,
+
+  /**
+   * PERMISSION_DENIED: only teachers of the course may do this.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NOT_COURSE_TEACHER = 8;
+   */
+  NOT_COURSE_TEACHER = 8,
+
+  /**
+   * PERMISSION_DENIED: the learner is not enrolled in the course.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NOT_ENROLLED = 9;
+   */
+  NOT_ENROLLED = 9,
+
+  /**
+   * FAILED_PRECONDITION: the quiz is not open (not published, not yet open, closed).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUIZ_NOT_OPEN = 10;
+   */
+  QUIZ_NOT_OPEN = 10,
+
+  /**
+   * FAILED_PRECONDITION: a published quiz keeps its sections.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: QUIZ_ALREADY_PUBLISHED = 11;
+   */
+  QUIZ_ALREADY_PUBLISHED = 11,
+
+  /**
+   * FAILED_PRECONDITION: every allowed attempt is used.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NO_ATTEMPTS_LEFT = 12;
+   */
+  NO_ATTEMPTS_LEFT = 12,
+
+  /**
+   * FAILED_PRECONDITION: the delay between attempts has not passed.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ATTEMPT_TOO_SOON = 13;
+   */
+  ATTEMPT_TOO_SOON = 13,
+
+  /**
+   * FAILED_PRECONDITION: the attempt is finished or its time is up.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ATTEMPT_CLOSED = 14;
+   */
+  ATTEMPT_CLOSED = 14,
+
+  /**
+   * FAILED_PRECONDITION: the attempt was resumed in another session.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SESSION_SUPERSEDED = 15;
+   */
+  SESSION_SUPERSEDED = 15,
+
+  /**
+   * FAILED_PRECONDITION: sequential navigation refuses going back.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SEQUENTIAL_NAVIGATION = 16;
+   */
+  SEQUENTIAL_NAVIGATION = 16,
+
+  /**
+   * PERMISSION_DENIED: wrong access password.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PASSWORD_WRONG = 17;
+   */
+  PASSWORD_WRONG = 17,
+
+  /**
+   * PERMISSION_DENIED: the client address is outside the quiz's ranges.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ADDRESS_NOT_ALLOWED = 18;
+   */
+  ADDRESS_NOT_ALLOWED = 18,
+
+  /**
+   * FAILED_PRECONDITION: the answer does not wait for a teacher's grade.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NOT_AWAITING_GRADE = 19;
+   */
+  NOT_AWAITING_GRADE = 19,
+
+  /**
+   * INVALID_ARGUMENT: points outside 0 to the slot's points, or a bad rubric choice.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: GRADE_OUT_OF_RANGE = 20;
+   */
+  GRADE_OUT_OF_RANGE = 20,
+
+  /**
+   * INVALID_ARGUMENT: the attempt has no such slot.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: SLOT_UNKNOWN = 21;
+   */
+  SLOT_UNKNOWN = 21,
+
+  /**
+   * UNAVAILABLE: the course service did not answer; retry.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: COURSE_UNAVAILABLE = 22;
+   */
+  COURSE_UNAVAILABLE = 22,
+
+  /**
+   * FAILED_PRECONDITION: an attempt is already in progress elsewhere.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ATTEMPT_IN_PROGRESS = 23;
+   */
+  ATTEMPT_IN_PROGRESS = 23,
+
+  /**
+   * INVALID_ARGUMENT: an imported file cannot be read or its question is not valid.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: IMPORT_INVALID = 24;
+   */
+  IMPORT_INVALID = 24,
 }
 
 /**
  * Describes the enum lms.assessment.v1.ErrorReason.
  */
 export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
-  enumDesc(file_lms_assessment_v1_assessment, 0);
+  enumDesc(file_lms_assessment_v1_assessment, 8);
 
 /**
- * AssessmentService is the assessment service of the LMS mesh. It starts with one
- * starter resource, the item, to be replaced by the domain's own resources.
+ * AssessmentService holds question banks, quizzes and attempts, grades them and
+ * reports on them.
+ *
+ * Who may do what is checked twice: the access policy of each RPC (roles) and,
+ * in the service, the course: only teachers of a course (its owner and its
+ * instructors, as the course service knows them) and administrators edit its
+ * banks and quizzes, see its attempts and grade them; only learners enrolled
+ * in the course start attempts; a learner sees only their own attempts. A
+ * resource the caller may not see does not exist for them (NOT_FOUND).
  *
  * Errors carry google.rpc.ErrorInfo with domain "assessment.lms" and a reason
  * from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -213,36 +2944,312 @@ export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
  */
 export const AssessmentService: GenService<{
   /**
-   * CreateItem adds an item owned by the caller. Retrying with the same
-   * `request_id` returns the item the first call created.
+   * CreateBank adds a question bank to a course (teachers of the course), or
+   * a shared bank when `course` is empty (administrators).
    *
-   * @generated from rpc lms.assessment.v1.AssessmentService.CreateItem
+   * @generated from rpc lms.assessment.v1.AssessmentService.CreateBank
    */
-  createItem: {
+  createBank: {
     methodKind: "unary";
-    input: typeof CreateItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof CreateBankRequestSchema;
+    output: typeof BankSchema;
   },
   /**
-   * GetItem returns an item. Only its owner and administrators see it; for
-   * anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+   * CreateCategory adds a category, nested under `category.parent` if set.
    *
-   * @generated from rpc lms.assessment.v1.AssessmentService.GetItem
+   * @generated from rpc lms.assessment.v1.AssessmentService.CreateCategory
    */
-  getItem: {
+  createCategory: {
     methodKind: "unary";
-    input: typeof GetItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof CreateCategoryRequestSchema;
+    output: typeof CategorySchema;
   },
   /**
-   * ListItems lists the caller's items, newest first.
+   * ListCategories lists a bank's categories (the tree is small: no paging).
    *
-   * @generated from rpc lms.assessment.v1.AssessmentService.ListItems
+   * @generated from rpc lms.assessment.v1.AssessmentService.ListCategories
    */
-  listItems: {
+  listCategories: {
     methodKind: "unary";
-    input: typeof ListItemsRequestSchema;
-    output: typeof ListItemsResponseSchema;
+    input: typeof ListCategoriesRequestSchema;
+    output: typeof ListCategoriesResponseSchema;
+  },
+  /**
+   * CreateQuestion adds a question (version 1) to a bank's category. A
+   * definition that breaks its type's rules is refused with every problem
+   * named (INVALID_ARGUMENT, QUESTION_INVALID).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.CreateQuestion
+   */
+  createQuestion: {
+    methodKind: "unary";
+    input: typeof CreateQuestionRequestSchema;
+    output: typeof QuestionSchema;
+  },
+  /**
+   * UpdateQuestion makes a new version of a question. Attempts keep the
+   * version they were shown; RegradeQuestion applies a fix to them.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.UpdateQuestion
+   */
+  updateQuestion: {
+    methodKind: "unary";
+    input: typeof UpdateQuestionRequestSchema;
+    output: typeof QuestionSchema;
+  },
+  /**
+   * GetQuestion returns a question's current version, answers included.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.GetQuestion
+   */
+  getQuestion: {
+    methodKind: "unary";
+    input: typeof GetQuestionRequestSchema;
+    output: typeof QuestionSchema;
+  },
+  /**
+   * ListQuestions lists a bank's questions, optionally of one category or tag.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ListQuestions
+   */
+  listQuestions: {
+    methodKind: "unary";
+    input: typeof ListQuestionsRequestSchema;
+    output: typeof ListQuestionsResponseSchema;
+  },
+  /**
+   * ImportQuestions adds questions to a bank's category from QTI 3.0 items
+   * (choice, text-entry, extended-text, inline-choice, match, order and
+   * gap-match interactions) or a GIFT text. All or nothing: a file that
+   * cannot be read, or a question that breaks its type's rules, adds none
+   * (INVALID_ARGUMENT naming the item).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ImportQuestions
+   */
+  importQuestions: {
+    methodKind: "unary";
+    input: typeof ImportQuestionsRequestSchema;
+    output: typeof ImportQuestionsResponseSchema;
+  },
+  /**
+   * ExportQuestions writes a bank's questions (optionally one category's) as
+   * QTI 3.0 items; descriptions and questions QTI cannot carry here are left
+   * out and named.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ExportQuestions
+   */
+  exportQuestions: {
+    methodKind: "unary";
+    input: typeof ExportQuestionsRequestSchema;
+    output: typeof ExportQuestionsResponseSchema;
+  },
+  /**
+   * CreateQuiz adds a draft quiz to a course.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.CreateQuiz
+   */
+  createQuiz: {
+    methodKind: "unary";
+    input: typeof CreateQuizRequestSchema;
+    output: typeof QuizSchema;
+  },
+  /**
+   * UpdateQuiz replaces a quiz's title, sections and settings. A published
+   * quiz keeps its sections (FAILED_PRECONDITION, QUIZ_ALREADY_PUBLISHED).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.UpdateQuiz
+   */
+  updateQuiz: {
+    methodKind: "unary";
+    input: typeof UpdateQuizRequestSchema;
+    output: typeof QuizSchema;
+  },
+  /**
+   * PublishQuiz opens a quiz to the course's learners (idempotent) and
+   * publishes QuizPublished.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.PublishQuiz
+   */
+  publishQuiz: {
+    methodKind: "unary";
+    input: typeof PublishQuizRequestSchema;
+    output: typeof QuizSchema;
+  },
+  /**
+   * GetQuiz returns a quiz. Teachers see everything; enrolled learners see a
+   * published quiz's settings without its sections, password or rules.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.GetQuiz
+   */
+  getQuiz: {
+    methodKind: "unary";
+    input: typeof GetQuizRequestSchema;
+    output: typeof QuizSchema;
+  },
+  /**
+   * UpdateOverride sets a learner's exception to a quiz (created if missing).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.UpdateOverride
+   */
+  updateOverride: {
+    methodKind: "unary";
+    input: typeof UpdateOverrideRequestSchema;
+    output: typeof OverrideSchema;
+  },
+  /**
+   * StartAttempt starts the caller's next attempt at a published quiz, or
+   * returns the attempt already in progress. The server fixes its questions
+   * (random draws seeded per attempt), their versions and its deadline.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.StartAttempt
+   */
+  startAttempt: {
+    methodKind: "unary";
+    input: typeof StartAttemptRequestSchema;
+    output: typeof AttemptSchema;
+  },
+  /**
+   * GetAttempt returns an attempt: to its learner (answers and marks as the
+   * review options allow) and to teachers of the course (everything).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.GetAttempt
+   */
+  getAttempt: {
+    methodKind: "unary";
+    input: typeof GetAttemptRequestSchema;
+    output: typeof AttemptSchema;
+  },
+  /**
+   * ListAttempts lists a quiz's attempts: a learner's own, or every attempt
+   * for teachers of the course; oldest first.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ListAttempts
+   */
+  listAttempts: {
+    methodKind: "unary";
+    input: typeof ListAttemptsRequestSchema;
+    output: typeof ListAttemptsResponseSchema;
+  },
+  /**
+   * SaveAnswers autosaves answers. Idempotent by `sequence`: a sequence not
+   * above the last one saved changes nothing and returns the attempt as
+   * saved. After the deadline nothing is saved (FAILED_PRECONDITION,
+   * ATTEMPT_CLOSED), whatever the client's clock says.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.SaveAnswers
+   */
+  saveAnswers: {
+    methodKind: "unary";
+    input: typeof SaveAnswersRequestSchema;
+    output: typeof SaveAnswersResponseSchema;
+  },
+  /**
+   * SubmitAttempt finishes an attempt and grades it. In time, the answers
+   * sent are saved first. Late, nothing sent is taken: the quiz's expiry
+   * setting decides (auto-submit grades what was saved by the deadline; a
+   * grace period takes the submit; discard abandons). Retries and
+   * concurrent submits return the one result.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.SubmitAttempt
+   */
+  submitAttempt: {
+    methodKind: "unary";
+    input: typeof SubmitAttemptRequestSchema;
+    output: typeof AttemptSchema;
+  },
+  /**
+   * ResumeAttempt moves an open attempt to a new session (another device
+   * after a disconnect). Saves from the old session are then refused
+   * (SESSION_SUPERSEDED); a resume while the other session is active is
+   * recorded as a second session.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ResumeAttempt
+   */
+  resumeAttempt: {
+    methodKind: "unary";
+    input: typeof ResumeAttemptRequestSchema;
+    output: typeof AttemptSchema;
+  },
+  /**
+   * WatchAttempt streams an open attempt's remaining time every few seconds
+   * and a last message when the attempt ends (submitted, or forced at the
+   * deadline by the server).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.WatchAttempt
+   */
+  watchAttempt: {
+    methodKind: "server_streaming";
+    input: typeof WatchAttemptRequestSchema;
+    output: typeof AttemptClockSchema;
+  },
+  /**
+   * RecordIntegrityEvents stores what the client saw during an open attempt
+   * (tab hidden, blur, copy/paste, fullscreen exit) and applies the quiz's
+   * flag rules.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.RecordIntegrityEvents
+   */
+  recordIntegrityEvents: {
+    methodKind: "unary";
+    input: typeof RecordIntegrityEventsRequestSchema;
+    output: typeof RecordIntegrityEventsResponseSchema;
+  },
+  /**
+   * AddProctoringViolation adds a violation the proctoring service saw to an
+   * attempt's integrity record (finished attempts too); it flags the attempt
+   * for review. Proctoring service only.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.AddProctoringViolation
+   */
+  addProctoringViolation: {
+    methodKind: "unary";
+    input: typeof AddProctoringViolationRequestSchema;
+    output: typeof RecordIntegrityEventsResponseSchema;
+  },
+  /**
+   * ListGradingQueue lists answers of a quiz waiting for a teacher's grade,
+   * oldest submission first.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.ListGradingQueue
+   */
+  listGradingQueue: {
+    methodKind: "unary";
+    input: typeof ListGradingQueueRequestSchema;
+    output: typeof ListGradingQueueResponseSchema;
+  },
+  /**
+   * GradeResponse grades one essay or file answer (teachers of the course);
+   * the attempt's total updates and, once nothing waits, it is graded.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.GradeResponse
+   */
+  gradeResponse: {
+    methodKind: "unary";
+    input: typeof GradeResponseRequestSchema;
+    output: typeof AttemptSchema;
+  },
+  /**
+   * RegradeQuestion grades the finished attempts of a quiz that show a
+   * question again with its current version; returns and records each
+   * change of points. Attempts without the question are not touched.
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.RegradeQuestion
+   */
+  regradeQuestion: {
+    methodKind: "unary";
+    input: typeof RegradeQuestionRequestSchema;
+    output: typeof RegradeQuestionResponseSchema;
+  },
+  /**
+   * GetQuizStatistics computes the quiz's result analytics over each
+   * learner's graded attempts (computed in the database).
+   *
+   * @generated from rpc lms.assessment.v1.AssessmentService.GetQuizStatistics
+   */
+  getQuizStatistics: {
+    methodKind: "unary";
+    input: typeof GetQuizStatisticsRequestSchema;
+    output: typeof QuizStatisticsSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_assessment_v1_assessment, 0);

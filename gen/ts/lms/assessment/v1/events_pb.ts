@@ -12,47 +12,251 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/assessment/v1/events.proto.
  */
 export const file_lms_assessment_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch5sbXMvYXNzZXNzbWVudC92MS9ldmVudHMucHJvdG8SEWxtcy5hc3Nlc3NtZW50LnYxInAKC0l0ZW1DcmVhdGVkEg8KB2l0ZW1faWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ch5sbXMvYXNzZXNzbWVudC92MS9ldmVudHMucHJvdG8SEWxtcy5hc3Nlc3NtZW50LnYxIogBCg1RdWl6UHVibGlzaGVkEg8KB3F1aXpfaWQYASABKAkSEQoJY291cnNlX2lkGAIgASgJEhIKCmxlY3R1cmVfaWQYAyABKAkSDQoFdGl0bGUYBCABKAkSMAoMcHVibGlzaF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKaAQoQQXR0ZW1wdFN1Ym1pdHRlZBISCgphdHRlbXB0X2lkGAEgASgJEg8KB3F1aXpfaWQYAiABKAkSEQoJY291cnNlX2lkGAMgASgJEg8KB3VzZXJfaWQYBCABKAkSLwoLc3VibWl0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxhdGUYBiABKAgi4AEKDUF0dGVtcHRHcmFkZWQSEgoKYXR0ZW1wdF9pZBgBIAEoCRIPCgdxdWl6X2lkGAIgASgJEhEKCWNvdXJzZV9pZBgDIAEoCRISCgpsZWN0dXJlX2lkGAQgASgJEg8KB3VzZXJfaWQYBSABKAkSDQoFc2NvcmUYBiABKAESEQoJbWF4X3Njb3JlGAcgASgBEg4KBnBhc3NlZBgIIAEoCBIuCgpncmFkZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghyZWdyYWRlZBgKIAEoCCKZAQoOQXR0ZW1wdEZsYWdnZWQSEgoKYXR0ZW1wdF9pZBgBIAEoCRIPCgdxdWl6X2lkGAIgASgJEhEKCWNvdXJzZV9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEg8KB3JlYXNvbnMYBSADKAkSLQoJZmxhZ190aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
- * ItemCreated: an item was created.
+ * QuizPublished: a quiz was opened to its course's learners.
  *
- * @generated from message lms.assessment.v1.ItemCreated
+ * @generated from message lms.assessment.v1.QuizPublished
  */
-export type ItemCreated = Message<"lms.assessment.v1.ItemCreated"> & {
+export type QuizPublished = Message<"lms.assessment.v1.QuizPublished"> & {
   /**
-   * The item id.
+   * The quiz id.
    *
-   * @generated from field: string item_id = 1;
+   * @generated from field: string quiz_id = 1;
    */
-  itemId: string;
+  quizId: string;
 
   /**
-   * The owner's user id.
+   * The course id.
    *
-   * @generated from field: string owner_id = 2;
+   * @generated from field: string course_id = 2;
    */
-  ownerId: string;
+  courseId: string;
 
   /**
-   * The title it was created with.
+   * The lecture id it completes when passed; empty if none.
    *
-   * @generated from field: string title = 3;
+   * @generated from field: string lecture_id = 3;
+   */
+  lectureId: string;
+
+  /**
+   * Its title.
+   *
+   * @generated from field: string title = 4;
    */
   title: string;
 
   /**
-   * When it was created.
+   * When it was published.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: google.protobuf.Timestamp publish_time = 5;
    */
-  createTime?: Timestamp | undefined;
+  publishTime?: Timestamp | undefined;
 };
 
 /**
- * Describes the message lms.assessment.v1.ItemCreated.
- * Use `create(ItemCreatedSchema)` to create a new message.
+ * Describes the message lms.assessment.v1.QuizPublished.
+ * Use `create(QuizPublishedSchema)` to create a new message.
  */
-export const ItemCreatedSchema: GenMessage<ItemCreated> = /*@__PURE__*/
+export const QuizPublishedSchema: GenMessage<QuizPublished> = /*@__PURE__*/
   messageDesc(file_lms_assessment_v1_events, 0);
+
+/**
+ * AttemptSubmitted: an attempt was submitted (by the learner or, at the
+ * deadline, by the server).
+ *
+ * @generated from message lms.assessment.v1.AttemptSubmitted
+ */
+export type AttemptSubmitted = Message<"lms.assessment.v1.AttemptSubmitted"> & {
+  /**
+   * The attempt id.
+   *
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * The quiz id.
+   *
+   * @generated from field: string quiz_id = 2;
+   */
+  quizId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 4;
+   */
+  userId: string;
+
+  /**
+   * When it was submitted.
+   *
+   * @generated from field: google.protobuf.Timestamp submit_time = 5;
+   */
+  submitTime?: Timestamp | undefined;
+
+  /**
+   * Submitted after the deadline, within a grace period.
+   *
+   * @generated from field: bool late = 6;
+   */
+  late: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.AttemptSubmitted.
+ * Use `create(AttemptSubmittedSchema)` to create a new message.
+ */
+export const AttemptSubmittedSchema: GenMessage<AttemptSubmitted> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_events, 1);
+
+/**
+ * AttemptGraded: an attempt's grade is final (again, after a regrade or a re-mark).
+ *
+ * @generated from message lms.assessment.v1.AttemptGraded
+ */
+export type AttemptGraded = Message<"lms.assessment.v1.AttemptGraded"> & {
+  /**
+   * The attempt id.
+   *
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * The quiz id.
+   *
+   * @generated from field: string quiz_id = 2;
+   */
+  quizId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * The lecture id the quiz completes when passed; empty if none.
+   *
+   * @generated from field: string lecture_id = 4;
+   */
+  lectureId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 5;
+   */
+  userId: string;
+
+  /**
+   * Points scored.
+   *
+   * @generated from field: double score = 6;
+   */
+  score: number;
+
+  /**
+   * Points possible.
+   *
+   * @generated from field: double max_score = 7;
+   */
+  maxScore: number;
+
+  /**
+   * Whether it reached the pass mark.
+   *
+   * @generated from field: bool passed = 8;
+   */
+  passed: boolean;
+
+  /**
+   * When it was graded.
+   *
+   * @generated from field: google.protobuf.Timestamp grade_time = 9;
+   */
+  gradeTime?: Timestamp | undefined;
+
+  /**
+   * A regrade or re-mark changed an earlier grade.
+   *
+   * @generated from field: bool regraded = 10;
+   */
+  regraded: boolean;
+};
+
+/**
+ * Describes the message lms.assessment.v1.AttemptGraded.
+ * Use `create(AttemptGradedSchema)` to create a new message.
+ */
+export const AttemptGradedSchema: GenMessage<AttemptGraded> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_events, 2);
+
+/**
+ * AttemptFlagged: integrity rules flagged an attempt for review.
+ *
+ * @generated from message lms.assessment.v1.AttemptFlagged
+ */
+export type AttemptFlagged = Message<"lms.assessment.v1.AttemptFlagged"> & {
+  /**
+   * The attempt id.
+   *
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * The quiz id.
+   *
+   * @generated from field: string quiz_id = 2;
+   */
+  quizId: string;
+
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 3;
+   */
+  courseId: string;
+
+  /**
+   * The learner's user id.
+   *
+   * @generated from field: string user_id = 4;
+   */
+  userId: string;
+
+  /**
+   * The rules newly met, e.g. "TAB_SWITCHES", "SECOND_SESSION".
+   *
+   * @generated from field: repeated string reasons = 5;
+   */
+  reasons: string[];
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp flag_time = 6;
+   */
+  flagTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.assessment.v1.AttemptFlagged.
+ * Use `create(AttemptFlaggedSchema)` to create a new message.
+ */
+export const AttemptFlaggedSchema: GenMessage<AttemptFlagged> = /*@__PURE__*/
+  messageDesc(file_lms_assessment_v1_events, 3);
 
