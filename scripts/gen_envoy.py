@@ -72,6 +72,8 @@ COMMITTED_DESCRIPTOR = "gen/descriptors/lms.binpb"
 DEFAULT_HTTP_PORT = 8080
 DEFAULT_ADMIN_PORT = 9901
 MAX_REQUEST_BYTES = 1024 * 1024
+# The largest REST answer the transcoder assembles (a course outline, a page of a list).
+MAX_TRANSCODED_RESPONSE_BYTES = 8 * 1024 * 1024
 MAX_DIRECT_RESPONSE_BYTES = 16 * 1024 * 1024
 UNARY_TIMEOUT = "15s"
 # Server-streaming responses may run long; they end only when idle this long.
@@ -956,6 +958,11 @@ def _transcoder_filter(descriptor_path: str, services: Sequence[str]) -> dict:
                 "reject_unknown_method": True,
                 "reject_unknown_query_parameters": True,
             },
+            # Bounds on what the transcoder buffers of one message; unset, Envoy falls back
+            # to the connection's 32 KiB buffer limit for some bodies (the certificate
+            # service saw bytes answers over it end as a gateway 500).
+            "max_request_body_size": MAX_REQUEST_BYTES,
+            "max_response_body_size": MAX_TRANSCODED_RESPONSE_BYTES,
         },
     }
 

@@ -289,3 +289,25 @@ def test_an_edit_reaches_anonymous_callers_once_the_max_age_has_passed(
             assert titles[-1] == "Optics, second edition", titles
     finally:
         mesh.terminate()
+
+
+def test_a_course_page_larger_than_the_connection_buffer_is_transcoded(devmesh, rest: httpx.Client) -> None:
+    """A 120-lecture outline is ~60 KB of JSON, beyond Envoy's 32 KiB connection buffer:
+    the transcoder still assembles it (its own limits are max_request/response_body_size)."""
+    teacher = dev_bearer(devmesh, f"big-{uuid.uuid4().hex[:8]}", "teacher")
+    course = ok(rest.post("/v1/courses", json={"title": "A long course"}, headers=teacher))
+    chapter = ok(rest.post(f"/v1/{course['name']}/chapters", json={"title": "All of it"}, headers=teacher))
+    for i in range(120):
+        ok(
+            rest.post(
+                f"/v1/{chapter['name']}/lectures",
+                json={
+                    "title": f"{i:03d} " + "x" * 190,
+                    "video": {"asset": f"videos/v{i}", "durationSeconds": 60},
+                },
+                headers=teacher,
+            )
+        )
+    page = rest.get(f"/v1/{course['name']}", headers=teacher)
+    assert page.status_code == 200, page.text[:300]
+    assert len(page.content) > 48 * 1024 and page.json()["lectureCount"] == 120
