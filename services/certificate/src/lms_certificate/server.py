@@ -16,7 +16,6 @@ from lms_certificate.adapters.directory import ServiceDirectory
 from lms_certificate.adapters.documents import SignedDocuments
 from lms_certificate.adapters.fonts import FontBook
 from lms_certificate.adapters.signing import PdfSigner
-from lms_certificate.adapters.streams import UpstreamStream
 from lms_certificate.adapters.unit_of_work import SqlCertificateUnitOfWork
 from lms_certificate.domain.credential import Issuer
 from lms_certificate.handlers import Issuance, Issuing, Queries, TemplateHandlers
@@ -84,7 +83,6 @@ async def wire(runtime: Runtime[CertificateSettings]) -> list[object]:
             cast(CertificateUnitOfWork, ctx.uow), event.user_id, event.course_id, completed_at
         )
 
-    runtime.events.attach(lambda _client, js: UpstreamStream(js, "course"))  # before the consumer
     runtime.consume(
         settings.certificate_completion_durable,
         {events_pb2.CourseCompleted: on_course_completed},

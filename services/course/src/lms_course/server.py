@@ -6,6 +6,9 @@ python -m lms_course.server migrate    # only apply migrations
 
 from __future__ import annotations
 
+from typing import cast
+
+from lms.assessment.v1 import events_pb2 as assessment_events
 from lms.payment.v1 import payment_pb2
 from lms_course import mappers
 from lms_course.adapters.cache import (
@@ -19,9 +22,11 @@ from lms_course.adapters.cache import (
 from lms_course.adapters.payment import PaymentAccess
 from lms_course.adapters.unit_of_work import SqlCourseUnitOfWork
 from lms_course.handlers import CourseUseCases
+from lms_course.handlers.ports import CourseUnitOfWork
 from lms_course.migrations import MIGRATIONS_DIR
 from lms_course.servicer import CourseServicer
 from lms_course.settings import CourseSettings
+from lms_kit.events import EventContext
 from lms_kit.service import Runtime, ServiceDefinition, serve_service
 
 PAYMENT_SERVICE = payment_pb2.DESCRIPTOR.services_by_name["PaymentService"]
@@ -57,6 +62,23 @@ async def wire(runtime: Runtime[CourseSettings]) -> list[object]:
         access=access,
         currencies=settings.currencies,
         verified_email_required=settings.verified_email_required,
+    )
+
+    # A passed quiz linked to a lecture completes it (the consumer's unit of work commits
+    # the completion with its inbox row: a redelivery completes nothing twice).
+    async def on_attempt_graded(event: assessment_events.AttemptGraded, ctx: EventContext) -> None:
+        if event.passed and event.lecture_id:
+            await use_cases.progress.complete_passed_quiz(
+                cast(CourseUnitOfWork, ctx.uow),
+                course_id=event.course_id,
+                lecture_id=event.lecture_id,
+                user_id=event.user_id,
+            )
+
+    runtime.consume(
+        settings.quiz_completion_durable,
+        {assessment_events.AttemptGraded: on_attempt_graded},
+        unit_of_work=runtime.unit_of_work(SqlCourseUnitOfWork),
     )
     runtime.expose(use_cases=use_cases, course_cache=store, search_pages=search_pages)
     return [

@@ -31,6 +31,11 @@ class CourseSettings(KitSettings):
         ge=0,
         description="The same for an anonymous search result page (0 = never).",
     )
+    quiz_completion_durable: str = Field(
+        "course-quiz-completion",
+        description="The JetStream durable that completes lectures from passed quizzes "
+        "(lms.assessment.v1.AttemptGraded).",
+    )
     payment_service_target: str = Field(
         "",
         description="The payment service's gRPC address. Set: Enroll opens a paid course to a learner "

@@ -107,3 +107,26 @@ async def test_an_unverified_account_may_not_review_where_the_deployment_require
         await strict.create(replace(LEARNER, email_verified=False), "c1", 5, "great")
     assert caught.value.reason == "EMAIL_NOT_VERIFIED"
     assert store.state.reviews == {}
+
+
+async def test_a_passed_quiz_completes_its_lecture_once_in_the_consumers_unit_of_work(store, handlers):
+    from .fakes import unit_of_work
+
+    put_published(store, a_course())
+    refs = lectures(store, "c1", 2)
+    await handlers.enrolment.enroll(LEARNER, "c1")
+    for _ in range(2):  # a redelivery (past the kit's inbox) completes nothing twice
+        async with unit_of_work(store)() as uow:  # what the event consumer does, with its inbox row
+            done = await handlers.progress.complete_passed_quiz(
+                uow, course_id="c1", lecture_id=refs[0].lecture_id, user_id=LEARNER.user_id
+            )
+            await uow.commit()
+        assert done is True
+    assert len(store.events_of(LectureCompleted)) == 1
+    async with unit_of_work(store)() as uow:
+        assert not await handlers.progress.complete_passed_quiz(
+            uow, course_id="c1", lecture_id=refs[1].lecture_id, user_id="not-enrolled"
+        )
+        assert not await handlers.progress.complete_passed_quiz(
+            uow, course_id="other", lecture_id=refs[1].lecture_id, user_id=LEARNER.user_id
+        )

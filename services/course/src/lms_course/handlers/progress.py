@@ -8,6 +8,7 @@ from collections.abc import Callable
 from lms_course.domain.enums import LectureKind
 from lms_course.domain.errors import CourseNotFound, LectureNotVideo, NotCourseInstructor, NotEnrolled
 from lms_course.domain.events import CourseCompleted, LectureCompleted
+from lms_course.domain.model import Lecture
 from lms_course.domain.progress import completion_percent, is_complete
 from lms_course.handlers.common import lecture_at
 from lms_course.handlers.ports import CourseUnitOfWork
@@ -25,35 +26,51 @@ class ProgressHandlers:
     async def complete_lecture(self, actor: Actor, ref: LectureRef) -> LectureProgress:
         """Complete a lecture for the enrolled caller. Idempotent. LectureCompleted is
         recorded once per learner and lecture, CourseCompleted once per learner and course."""
-        now = self._clock()
         async with self._uow() as uow:
             lecture = await lecture_at(uow, ref)
-            # The enrolment row lock serialises this learner's completions in this course,
-            # so the count below sees every completion committed before it.
-            enrollment = await uow.enrollments.get(ref.course_id, actor.user_id, lock=True)
-            if enrollment is None or not enrollment.is_active:
-                raise NotEnrolled()
-            newly = await uow.progress.complete(actor.user_id, ref.course_id, lecture.id, now)
-            completed = await uow.progress.completed_count(actor.user_id, ref.course_id)
-            total = await uow.structure.lecture_count(ref.course_id)
-            percent = completion_percent(completed, total)
-            if newly:
-                uow.emit(LectureCompleted(ref.course_id, lecture.id, actor.user_id, percent, now))
-            course_done = is_complete(completed, total)
-            if course_done and await uow.enrollments.mark_completed(ref.course_id, actor.user_id, now):
-                uow.emit(CourseCompleted(ref.course_id, actor.user_id, now))
-                log.info("course_completed course_id=%s user_id=%s", ref.course_id, actor.user_id)
-            position, completed_at = await uow.progress.get(actor.user_id, lecture.id)
+            progress = await self._complete(uow, lecture, actor.user_id)
             await uow.commit()
+        return progress
+
+    async def complete_passed_quiz(
+        self, uow: CourseUnitOfWork, *, course_id: str, lecture_id: str, user_id: str
+    ) -> bool:
+        """The assessment service graded a passed attempt of the quiz linked to a lecture:
+        complete that lecture for the learner, in the consumer's unit of work (it commits
+        with the inbox row, so a redelivered event completes nothing twice). False when the
+        lecture is gone or the learner is no longer enrolled."""
+        lecture = await uow.structure.get_lecture(lecture_id)
+        if lecture is None or lecture.course_id != course_id:
+            log.info("quiz_lecture_missing course_id=%s lecture_id=%s", course_id, lecture_id)
+            return False
+        try:
+            await self._complete(uow, lecture, user_id)
+        except NotEnrolled:
+            log.info("quiz_passed_not_enrolled course_id=%s user_id=%s", course_id, user_id)
+            return False
+        return True
+
+    async def _complete(self, uow: CourseUnitOfWork, lecture: Lecture, user_id: str) -> LectureProgress:
+        now = self._clock()
+        course_id = lecture.course_id
+        # The enrolment row lock serialises this learner's completions in this course,
+        # so the count below sees every completion committed before it.
+        enrollment = await uow.enrollments.get(course_id, user_id, lock=True)
+        if enrollment is None or not enrollment.is_active:
+            raise NotEnrolled()
+        newly = await uow.progress.complete(user_id, course_id, lecture.id, now)
+        completed = await uow.progress.completed_count(user_id, course_id)
+        total = await uow.structure.lecture_count(course_id)
+        percent = completion_percent(completed, total)
+        if newly:
+            uow.emit(LectureCompleted(course_id, lecture.id, user_id, percent, now))
+        course_done = is_complete(completed, total)
+        if course_done and await uow.enrollments.mark_completed(course_id, user_id, now):
+            uow.emit(CourseCompleted(course_id, user_id, now))
+            log.info("course_completed course_id=%s user_id=%s", course_id, user_id)
+        position, completed_at = await uow.progress.get(user_id, lecture.id)
         return LectureProgress(
-            ref.course_id,
-            lecture.id,
-            lecture.chapter_id,
-            actor.user_id,
-            completed_at,
-            position,
-            percent,
-            course_done,
+            course_id, lecture.id, lecture.chapter_id, user_id, completed_at, position, percent, course_done
         )
 
     async def record_position(self, actor: Actor, ref: LectureRef, position_s: int) -> LectureProgress:

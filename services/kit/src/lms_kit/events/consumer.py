@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import nats.errors
+import nats.js.errors
 from google.protobuf.message import DecodeError, Message
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -36,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, domain_of, event_type
 from lms_kit.events.envelope import parse_time as _parse_time
 from lms_kit.events.schema import inbox
-from lms_kit.events.streams import DLQ_PREFIX, stream_name
+from lms_kit.events.streams import DLQ_PREFIX, ensure_stream, stream_name
 
 if TYPE_CHECKING:
     from lms_kit.db import Database, UnitOfWork
@@ -110,7 +111,8 @@ class EventConsumer:
         domains = {domain_of(subject) for subject in self._subjects}
         if len(domains) != 1:
             raise ValueError(f"one consumer reads one domain's stream, got {sorted(domains)}")
-        self.stream = stream_name(domains.pop())
+        self._domain = domains.pop()
+        self.stream = stream_name(self._domain)
         self._max_deliver = max_deliver
         self._backoff_s = tuple(backoff_s) or (0.0,)
         self._ack_wait_s = ack_wait_s
@@ -317,6 +319,12 @@ class EventConsumer:
                 max_deliver=-1,  # the kit counts deliveries and dead-letters (see module doc)
                 **_filter(self._subjects),
             )
+            try:
+                await self._js.stream_info(self.stream)
+            except nats.js.errors.NotFoundError:
+                # The publishing service has not started yet (a mesh starts all at once):
+                # create its stream as it would; it updates the config when it starts.
+                await ensure_stream(self._js, self._domain)
             # Creating an existing durable updates it when the config changed.
             await self._js.add_consumer(self.stream, config)
             self._sub = await self._js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
