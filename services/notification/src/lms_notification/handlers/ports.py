@@ -1,30 +1,156 @@
-"""What the use cases need from storage, as Protocols (adapters/ implements them with SQL,
+"""What the use cases need from storage and providers, as Protocols (adapters/ implements them,
 tests/unit/fakes.py in memory)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from lms_kit.domain import UnitOfWork
-from lms_notification.domain.model import Item
+from lms_notification.domain.catalog import Channel
+from lms_notification.domain.model import Delivery, DeliveryStatus, InboxItem, Notification, Recipient
+from lms_notification.domain.preferences import Preferences
+from lms_notification.domain.rendering import Template, TemplateKey
 
-# Keyset paging: the (created_at, id) of the last item of the previous page.
+# Keyset paging: the (created_at, id) of the last row of the previous page.
 After = tuple[datetime, str] | None
 
 
-class Items(Protocol):
-    async def add(self, item: Item, *, request_id: str | None) -> Item:
-        """Insert; with a request id already used by the owner, the item made then."""
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    user_id: str | None  # None: every user (administrators)
+    type: str = ""
+    status: DeliveryStatus | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class Notifications(Protocol):
+    async def add(self, notification: Notification) -> bool:
+        """Insert the notification row; False (nothing written) when its key was used before."""
         ...
 
-    async def get(self, item_id: str) -> Item | None: ...
+    async def by_key(self, idempotency_key: str) -> Notification | None: ...
 
-    async def list_for_owner(self, owner_id: str, after: After, limit: int) -> list[Item]:
-        """The owner's items, newest first."""
+    async def history(self, where: HistoryFilter, after: After, limit: int) -> list[Notification]:
+        """Newest first, each with its deliveries."""
         ...
+
+
+class Deliveries(Protocol):
+    async def add(self, delivery: Delivery) -> None: ...
+
+    async def get(self, delivery_id: str) -> Delivery | None: ...
+
+    async def save(self, delivery: Delivery) -> None: ...
+
+    async def claim(
+        self, channels: Sequence[Channel], now: datetime, lease_until: datetime, lease: str, limit: int
+    ) -> list[Delivery]:
+        """Lease up to `limit` due deliveries no live lease holds, counting an attempt on each."""
+        ...
+
+    async def finish(self, delivery: Delivery, lease: str) -> bool:
+        """Write the outcome and drop the lease; False when the lease was lost (another worker has it)."""
+        ...
+
+    async def dead(self, after: After, limit: int) -> list[Delivery]: ...
+
+    async def next_due(self, channels: Sequence[Channel]) -> datetime | None:
+        """The earliest due time of pending deliveries on `channels`."""
+        ...
+
+
+class Templates(Protocol):
+    async def get(self, key: TemplateKey) -> Template | None: ...
+
+    async def save(self, template: Template) -> Template: ...
+
+    async def of_type(self, type_name: str) -> list[Template]: ...
+
+
+class PreferencesStore(Protocol):
+    async def get(self, user_id: str) -> Preferences | None: ...
+
+    async def save(self, preferences: Preferences) -> None: ...
+
+
+class Recipients(Protocol):
+    async def get(self, user_id: str) -> Recipient | None: ...
+
+    async def save(self, recipient: Recipient) -> None: ...
+
+
+class Inbox(Protocol):
+    async def add(self, item: InboxItem) -> None: ...
+
+    async def get(self, user_id: str, item_id: str) -> InboxItem | None: ...
+
+    async def save(self, item: InboxItem) -> None: ...
+
+    async def page(
+        self, user_id: str, *, show_archived: bool, after: After, limit: int
+    ) -> list[InboxItem]: ...
+
+    async def newer(self, user_id: str, after: After, limit: int) -> list[InboxItem]:
+        """Items after `after`, oldest first (the live stream)."""
+        ...
+
+    async def latest(self, user_id: str) -> After: ...
+
+    async def unread(self, user_id: str) -> int: ...
+
+    async def mark_read(self, user_id: str, item_ids: Sequence[str] | None) -> None:
+        """Mark these (None: all) read."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInfo:
+    course_id: str
+    owner_id: str
+    title: str
+
+
+class Courses(Protocol):
+    """Course titles and owners, learnt from the course service's events."""
+
+    async def get(self, course_id: str) -> CourseInfo | None: ...
+
+    async def save(self, course: CourseInfo) -> None: ...
 
 
 class NotificationUnitOfWork(UnitOfWork, Protocol):
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this unit of work has committed (never if it rolls back)."""
+        ...
+
     @property
-    def items(self) -> Items: ...
+    def notifications(self) -> Notifications: ...
+
+    @property
+    def deliveries(self) -> Deliveries: ...
+
+    @property
+    def templates(self) -> Templates: ...
+
+    @property
+    def preferences(self) -> PreferencesStore: ...
+
+    @property
+    def recipients(self) -> Recipients: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
+
+    @property
+    def courses(self) -> Courses: ...
+
+
+class ChannelSender(Protocol):
+    """A provider of one channel. `send` returns when the provider accepted the message, or
+    raises SendFailed (permanent or not)."""
+
+    async def send(self, delivery: Delivery) -> None: ...
