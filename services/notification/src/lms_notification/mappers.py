@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from google.protobuf.message import Message
@@ -172,6 +173,11 @@ def inbox_item_to_proto(item: InboxItem) -> pb.InboxItem:
         archived=item.archived,
         create_time=timestamp(item.created_at),
     )
+
+
+def device_to_proto(user_id: str, token: str, count: int) -> pb.Device:
+    device_id = hashlib.sha256(token.encode()).hexdigest()[:16]
+    return pb.Device(name=f"users/{user_id}/devices/{device_id}", token=token, device_count=count)
 
 
 def money_text(money: money_pb2.Money) -> str:

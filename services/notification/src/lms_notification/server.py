@@ -6,6 +6,7 @@ python -m lms_notification.server migrate    # only apply migrations
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,11 +18,14 @@ from lms_kit.service import Runtime, ServiceDefinition, serve_service
 from lms_notification import consumers
 from lms_notification.adapters.bundled import bundled_templates
 from lms_notification.adapters.email import OutboxDirectorySender, Relay, SmtpSender
+from lms_notification.adapters.push import FcmSender
+from lms_notification.adapters.sms import TwilioSender
 from lms_notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from lms_notification.domain.catalog import Channel
 from lms_notification.domain.model import RetryPolicy
 from lms_notification.handlers.admin import AdminHandlers
 from lms_notification.handlers.delivery import DeliveryWorker
+from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers, InboxSignal
 from lms_notification.handlers.ports import ChannelSender
 from lms_notification.handlers.preferences import PreferenceHandlers
@@ -66,6 +70,13 @@ def email_sender(settings: NotificationSettings) -> ChannelSender:
     )
 
 
+def _closing(push: FcmSender) -> Callable[[], Awaitable[None]]:
+    async def close() -> None:
+        push.close()
+
+    return close
+
+
 class _Streams:
     """Make sure the streams this service reads exist, even before their owners first start."""
 
@@ -85,9 +96,24 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
     uow = runtime.unit_of_work(SqlNotificationUnitOfWork)
     bundled = bundled_templates()
     signal = InboxSignal()
+    senders: dict[Channel, ChannelSender] = {Channel.EMAIL: email_sender(settings)}
+    if settings.fcm_credentials_file:
+        push = FcmSender(
+            settings.fcm_credentials_file, project_id=settings.fcm_project_id, api_base=settings.fcm_api_base
+        )
+        senders[Channel.PUSH] = push
+        runtime.on_stop(_closing(push))
+    if settings.twilio_account_sid:
+        senders[Channel.SMS] = TwilioSender(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
+            api_base=settings.twilio_api_base,
+            status_callback=settings.twilio_status_callback_url,
+        )
     worker = DeliveryWorker(
         uow,
-        {Channel.EMAIL: email_sender(settings)},
+        senders,
         retry=RetryPolicy(
             settings.delivery_max_attempts, settings.delivery_retry_base_s, settings.delivery_retry_cap_s
         ),
@@ -116,6 +142,7 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         ),
         inbox=InboxHandlers(uow, signal, poll_interval_s=settings.inbox_poll_interval_s),
         admin=AdminHandlers(uow, on_queued=worker.wake),
+        devices=DeviceHandlers(uow),
     )
     if settings.consume_events and settings.nats_url:
         triggers = Triggers(sending)

@@ -15,6 +15,7 @@ from lms_kit.proto import from_timestamp, update_mask
 from lms_notification import mappers
 from lms_notification.domain.catalog import CATALOG
 from lms_notification.handlers.admin import AdminHandlers
+from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers
 from lms_notification.handlers.ports import HistoryFilter
 from lms_notification.handlers.preferences import FIELDS as PREFERENCE_FIELDS
@@ -30,6 +31,7 @@ class NotificationUseCases:
     preferences: PreferenceHandlers
     inbox: InboxHandlers
     admin: AdminHandlers
+    devices: DeviceHandlers
 
 
 def _time_key(item) -> tuple[str, str]:
@@ -127,6 +129,11 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
         await context.send_initial_metadata((("x-lms-stream", "ready"),))
         async for item in self._u.inbox.stream(user_id, start):
             yield mappers.inbox_item_to_proto(item)
+
+    async def RegisterDevice(self, request, context):
+        (user_id,) = mappers.USER.ids(request.parent)
+        count = await self._u.devices.register(user_id, request.token)
+        return mappers.device_to_proto(user_id, request.token, count)
 
     async def ListDeadLetters(self, request, context):
         pager = Pager(request, maximum=self._page_max)

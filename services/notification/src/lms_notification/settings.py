@@ -29,6 +29,18 @@ class NotificationSettings(KitSettings):
     mail_from_name: str = "LMS"
     message_id_domain: str = "notification.lms"
 
+    # Push (FCM HTTP v1 through firebase-admin): on when a service-account file is set.
+    fcm_credentials_file: str = Field("", description="Service-account JSON for FCM; empty: no push.")
+    fcm_project_id: str = ""
+    fcm_api_base: str = Field("", description="Development and tests only: a local FCM stand-in.")
+
+    # SMS (Twilio): on when an account SID is set.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = Field("", description="The sender number, E.164.")
+    twilio_api_base: str = Field("", description="Development and tests only: a local Twilio stand-in.")
+    twilio_status_callback_url: str = ""
+
     # Links and rendering.
     app_name: str = "LMS"
     public_url: str = Field("http://127.0.0.1:8080", description="The gateway, for unsubscribe links.")

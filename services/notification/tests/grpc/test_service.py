@@ -309,3 +309,18 @@ async def test_admins_see_dead_letters_and_only_dead_deliveries_are_re_driven(st
     )
     user = await fails(stub.ListDeadLetters(pb.ListDeadLettersRequest(), metadata=token_mint.bearer(user_id)))
     assert user.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_a_user_registers_their_own_push_devices_once_each(stub, token_mint):
+    user_id = new_user()
+    me = token_mint.bearer(user_id)
+    request = pb.RegisterDeviceRequest(parent=f"users/{user_id}", token="fid-abc:123")
+    first = await stub.RegisterDevice(request, metadata=me)
+    again = await stub.RegisterDevice(request, metadata=me)
+    assert (first.name, first.device_count) == (again.name, 1)
+    bad = await fails(
+        stub.RegisterDevice(pb.RegisterDeviceRequest(parent=f"users/{user_id}", token="a b"), metadata=me)
+    )
+    assert field_violations(bad) == {"token": "PATTERN"}
+    other = await fails(stub.RegisterDevice(request, metadata=token_mint.bearer("someone-else")))
+    assert other.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -72,7 +72,9 @@ async def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(db_u
     addresses = [f"crash-{run}-{i}@example.test" for i in range(MAILS)]
     for i, address in enumerate(addresses):
         await sending.send(
-            SendCommand("welcome", f"crash-{run}-{i}", f"crash:{run}:{i}", email=address, channels=[Channel.EMAIL])
+            SendCommand(
+                "welcome", f"crash-{run}-{i}", f"crash:{run}:{i}", email=address, channels=[Channel.EMAIL]
+            )
         )
     with smtp_server() as smtp:
         victim = start_service(db_url, smtp.port, closed_port)

@@ -381,6 +381,24 @@ class StreamInboxRequest(_message.Message):
     parent: str
     def __init__(self, parent: _Optional[str] = ...) -> None: ...
 
+class RegisterDeviceRequest(_message.Message):
+    __slots__ = ("parent", "token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    token: str
+    def __init__(self, parent: _Optional[str] = ..., token: _Optional[str] = ...) -> None: ...
+
+class Device(_message.Message):
+    __slots__ = ("name", "token", "device_count")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    token: str
+    device_count: int
+    def __init__(self, name: _Optional[str] = ..., token: _Optional[str] = ..., device_count: _Optional[int] = ...) -> None: ...
+
 class ListDeadLettersRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

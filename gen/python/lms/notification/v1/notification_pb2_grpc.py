@@ -116,6 +116,11 @@ class NotificationServiceStub:
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
                 response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
                 _registered_method=True)
+        self.RegisterDevice = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/RegisterDevice',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Device.FromString,
+                _registered_method=True)
         self.ListDeadLetters = channel.unary_unary(
                 '/lms.notification.v1.NotificationService/ListDeadLetters',
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersRequest.SerializeToString,
@@ -266,6 +271,15 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterDevice(self, request, context):
+        """RegisterDevice records a device's push token (FCM registration token) for
+        the user. Registering a known token again changes nothing; tokens FCM
+        reports as unregistered are dropped by the service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListDeadLetters(self, request, context):
         """ListDeadLetters lists the deliveries that failed for good (dead letters),
         newest first. Administrators only.
@@ -371,6 +385,11 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.StreamInbox,
                     request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.FromString,
                     response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.SerializeToString,
+            ),
+            'RegisterDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterDevice,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Device.SerializeToString,
             ),
             'ListDeadLetters': grpc.unary_unary_rpc_method_handler(
                     servicer.ListDeadLetters,
@@ -783,6 +802,33 @@ class NotificationService:
             '/lms.notification.v1.NotificationService/StreamInbox',
             lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
             lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/RegisterDevice',
+            lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Device.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -66,13 +67,13 @@ class SmtpSender:
         self._from_name = from_name
         self._timeout_s = timeout_s
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> Sequence[str]:
         message = build_message(delivery, self._from_address, self._from_name)
         errors: list[str] = []
         for relay in self._relays:
             try:
                 await self._send_via(relay, message)
-                return
+                return ()
             except aiosmtplib.SMTPResponseException as refused:
                 if 500 <= refused.code < 600:
                     raise SendFailed(
@@ -113,9 +114,10 @@ class OutboxDirectorySender:
         self._from_address = from_address
         self._from_name = from_name
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> Sequence[str]:
         message = build_message(delivery, self._from_address, self._from_name)
         await asyncio.to_thread(self._write, delivery.id, bytes(message))
+        return ()
 
     def _write(self, delivery_id: str, data: bytes) -> None:
         self._directory.mkdir(parents=True, exist_ok=True)

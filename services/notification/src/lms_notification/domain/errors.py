@@ -74,8 +74,8 @@ class UnsubscribeTokenInvalid(Invalid):
 class SendFailed(Exception):
     """A provider refused or failed a send. `permanent`: retrying cannot help."""
 
-    def __init__(self, message: str, *, permanent: bool, prune_address: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool, prune: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.permanent = permanent
-        # The provider says the address (device token) is gone: forget it.
-        self.prune_address = prune_address
+        # Addresses (device tokens) the provider says are gone: forget them.
+        self.prune = prune

@@ -85,7 +85,7 @@ class DeliveryWorker:
         try:
             if sender is None:
                 raise SendFailed(f"no {delivery.channel.value} provider is configured", permanent=True)
-            await sender.send(delivery)
+            gone = await sender.send(delivery)
         except SendFailed as failure:
             log.warning(
                 "delivery_failed delivery_id=%s channel=%s attempt=%s permanent=%s error=%s",
@@ -97,13 +97,15 @@ class DeliveryWorker:
             )
             delivery.fail(str(failure), self._clock(), permanent=failure.permanent, retry=self._retry)
             async with self._uow() as uow:
-                if failure.prune_address:
-                    await self._prune(uow, delivery)
+                if failure.prune:
+                    await self._prune(uow, delivery.user_id, failure.prune)
                 if await uow.deliveries.finish(delivery, lease):
                     await uow.commit()
             return
         delivery.mark_sent(self._clock())
         async with self._uow() as uow:
+            if gone:
+                await self._prune(uow, delivery.user_id, gone)
             if await uow.deliveries.finish(delivery, lease):
                 await uow.commit()
         log.info(
@@ -113,13 +115,13 @@ class DeliveryWorker:
             delivery.type,
         )
 
-    async def _prune(self, uow: NotificationUnitOfWork, delivery: Delivery) -> None:
-        recipient = await uow.recipients.get(delivery.user_id)
+    async def _prune(self, uow: NotificationUnitOfWork, user_id: str, gone: Sequence[str]) -> None:
+        recipient = await uow.recipients.get(user_id)
         if recipient is None:
             return
-        gone = set(delivery.address.split(","))
-        recipient.device_tokens = [t for t in recipient.device_tokens if t not in gone]
+        recipient.device_tokens = [t for t in recipient.device_tokens if t not in set(gone)]
         await uow.recipients.save(recipient)
+        log.info("device_tokens_pruned user_id=%s count=%s", user_id, len(gone))
 
     # -- background loop
 

@@ -150,7 +150,7 @@ class NotificationUnitOfWork(UnitOfWork, Protocol):
 
 
 class ChannelSender(Protocol):
-    """A provider of one channel. `send` returns when the provider accepted the message, or
-    raises SendFailed (permanent or not)."""
+    """A provider of one channel. `send` returns when the provider accepted the message, with
+    the addresses (device tokens) it said are gone, or raises SendFailed (permanent or not)."""
 
-    async def send(self, delivery: Delivery) -> None: ...
+    async def send(self, delivery: Delivery) -> Sequence[str]: ...
