@@ -21,10 +21,13 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from lms.notification.v1 import notification_pb2_grpc
+from lms_devkit.standins.twilio import TwilioStandIn
 from lms_kit.testing.plugin import Served, served, service_fixtures
 from lms_notification.server import SERVICE
 
 pg_url, database = service_fixtures(SERVICE)
+
+TWILIO_CALLBACK = "https://gateway.test/v1/webhooks/twilio/status"
 
 
 def free_port() -> int:
@@ -123,7 +126,16 @@ def own_nats() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def service(pg_url: str, token_mint, smtp: SmtpServer, own_nats: str) -> AsyncIterator[Served]:
+def twilio() -> Iterator[TwilioStandIn]:
+    standin = TwilioStandIn().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
+async def service(
+    pg_url: str, token_mint, smtp: SmtpServer, own_nats: str, twilio: TwilioStandIn
+) -> AsyncIterator[Served]:
     async with served(
         SERVICE,
         token_mint,
@@ -137,6 +149,11 @@ async def service(pg_url: str, token_mint, smtp: SmtpServer, own_nats: str) -> A
         delivery_poll_interval_s=0.2,
         inbox_poll_interval_s=0.2,
         unsubscribe_secret="test-unsubscribe-secret-0123456789",
+        twilio_account_sid=twilio.account_sid,
+        twilio_auth_token=twilio.auth_token,
+        twilio_from_number=twilio.from_number,
+        twilio_api_base=twilio.base_url,
+        twilio_status_callback_url=TWILIO_CALLBACK,
     ) as running:
         yield running
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl
 
 from google.protobuf.message import Message
 
@@ -54,6 +55,7 @@ STATUS_TO_PROTO = {
     DeliveryStatus.DEAD: pb.DELIVERY_STATUS_DEAD,
     DeliveryStatus.SUPPRESSED: pb.DELIVERY_STATUS_SUPPRESSED,
     DeliveryStatus.CANCELLED: pb.DELIVERY_STATUS_CANCELLED,
+    DeliveryStatus.DELIVERED: pb.DELIVERY_STATUS_DELIVERED,
 }
 STATUS_FROM_PROTO = {v: k for k, v in STATUS_TO_PROTO.items()}
 
@@ -178,6 +180,11 @@ def inbox_item_to_proto(item: InboxItem) -> pb.InboxItem:
 def device_to_proto(user_id: str, token: str, count: int) -> pb.Device:
     device_id = hashlib.sha256(token.encode()).hexdigest()[:16]
     return pb.Device(name=f"users/{user_id}/devices/{device_id}", token=token, device_count=count)
+
+
+def form_fields(body: bytes) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body as fields (the last value of a repeated one)."""
+    return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
 
 
 def money_text(money: money_pb2.Money) -> str:

@@ -19,11 +19,12 @@ from lms_notification import consumers
 from lms_notification.adapters.bundled import bundled_templates
 from lms_notification.adapters.email import OutboxDirectorySender, Relay, SmtpSender
 from lms_notification.adapters.push import FcmSender
-from lms_notification.adapters.sms import TwilioSender
+from lms_notification.adapters.sms import TwilioSender, twilio_signature_check
 from lms_notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from lms_notification.domain.catalog import Channel
 from lms_notification.domain.model import RetryPolicy
 from lms_notification.handlers.admin import AdminHandlers
+from lms_notification.handlers.callbacks import ProviderCallbacks
 from lms_notification.handlers.delivery import DeliveryWorker
 from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers, InboxSignal
@@ -103,13 +104,16 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         )
         senders[Channel.PUSH] = push
         runtime.on_stop(_closing(push))
+    twilio_callback = settings.twilio_status_callback_url or (
+        f"{settings.public_url.rstrip('/')}/v1/webhooks/twilio/status"
+    )
     if settings.twilio_account_sid:
         senders[Channel.SMS] = TwilioSender(
             settings.twilio_account_sid,
             settings.twilio_auth_token,
             settings.twilio_from_number,
             api_base=settings.twilio_api_base,
-            status_callback=settings.twilio_status_callback_url,
+            status_callback=twilio_callback,
         )
     worker = DeliveryWorker(
         uow,
@@ -143,6 +147,13 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         inbox=InboxHandlers(uow, signal, poll_interval_s=settings.inbox_poll_interval_s),
         admin=AdminHandlers(uow, on_queued=worker.wake),
         devices=DeviceHandlers(uow),
+        callbacks=ProviderCallbacks(
+            uow,
+            twilio_check=twilio_signature_check(settings.twilio_auth_token)
+            if settings.twilio_auth_token
+            else None,
+            twilio_callback_url=twilio_callback,
+        ),
     )
     if settings.consume_events and settings.nats_url:
         triggers = Triggers(sending)

@@ -15,6 +15,7 @@ from lms_kit.proto import from_timestamp, update_mask
 from lms_notification import mappers
 from lms_notification.domain.catalog import CATALOG
 from lms_notification.handlers.admin import AdminHandlers
+from lms_notification.handlers.callbacks import ProviderCallbacks
 from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers
 from lms_notification.handlers.ports import HistoryFilter
@@ -32,6 +33,7 @@ class NotificationUseCases:
     inbox: InboxHandlers
     admin: AdminHandlers
     devices: DeviceHandlers
+    callbacks: ProviderCallbacks
 
 
 def _time_key(item) -> tuple[str, str]:
@@ -146,6 +148,13 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
     async def RedriveDelivery(self, request, context):
         (delivery_id,) = mappers.DELIVERY.ids(request.name)
         return mappers.delivery_to_proto(await self._u.admin.redrive(delivery_id))
+
+    async def HandleTwilioStatus(self, request, context):
+        signature = dict(context.invocation_metadata() or ()).get("x-twilio-signature", "")
+        handled = await self._u.callbacks.twilio_status(
+            request.delivery, mappers.form_fields(request.body.data), signature
+        )
+        return pb.HandleTwilioStatusResponse(handled=handled)
 
     async def CheckUnsubscribe(self, request, context):
         user_id, category, unsubscribed = await self._u.preferences.check_link(request.token)

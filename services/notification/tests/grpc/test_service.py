@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from urllib.parse import urlencode
 
 import grpc
 import nats
 import pytest
+from google.api import httpbody_pb2
 from google.protobuf import field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -324,3 +326,55 @@ async def test_a_user_registers_their_own_push_devices_once_each(stub, token_min
     assert field_violations(bad) == {"token": "PATTERN"}
     other = await fails(stub.RegisterDevice(request, metadata=token_mint.bearer("someone-else")))
     assert other.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_a_signed_twilio_status_callback_marks_the_sms_delivered_and_a_forged_one_is_refused(
+    stub, token_mint, twilio
+):
+    user_id = new_user()
+    number = "+4917612345678"
+    await stub.Send(
+        pb.SendRequest(
+            type="study_reminder",
+            recipient=f"users/{user_id}",
+            idempotency_key=f"remind:{user_id}",
+            variables={"course_title": "Botany"},
+            channels=[pb.CHANNEL_SMS],
+            phone_number=number,
+        ),
+        metadata=token_mint.service_bearer("course"),
+    )
+    for _ in range(200):  # the worker sends it through the stand-in
+        sent = [m for m in twilio.sent if m["To"] == number]
+        if sent:
+            break
+        await asyncio.sleep(0.05)
+    [message] = sent
+    url, form, signature = twilio.status_report(message, "delivered")
+    delivery_id = url.split("delivery=")[1]
+    body = httpbody_pb2.HttpBody(
+        content_type="application/x-www-form-urlencoded", data=urlencode(form).encode()
+    )
+    forged = await fails(
+        stub.HandleTwilioStatus(
+            pb.HandleTwilioStatusRequest(delivery=delivery_id, body=body),
+            metadata=(("x-twilio-signature", signature[:-4] + "AAA="),),
+        )
+    )
+    assert (forged.code(), error_reason(forged)) == (
+        grpc.StatusCode.PERMISSION_DENIED,
+        "TWILIO_SIGNATURE_INVALID",
+    )
+    handled = await stub.HandleTwilioStatus(
+        pb.HandleTwilioStatusRequest(delivery=delivery_id, body=body),
+        metadata=(("x-twilio-signature", signature),),
+    )
+    replay = await stub.HandleTwilioStatus(
+        pb.HandleTwilioStatusRequest(delivery=delivery_id, body=body),
+        metadata=(("x-twilio-signature", signature),),
+    )
+    assert (handled.handled, replay.handled) == (True, False)
+    history = await stub.ListNotifications(
+        pb.ListNotificationsRequest(parent=f"users/{user_id}"), metadata=token_mint.bearer(user_id)
+    )
+    assert [d.status for d in history.notifications[0].deliveries] == [pb.DELIVERY_STATUS_DELIVERED]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lms_devkit.standins.fcm import FcmStandIn
-from lms_devkit.standins.twilio import INVALID_NUMBER, TwilioStandIn
+from lms_devkit.standins.twilio import INVALID_NUMBER
 from lms_kit.db import Database
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database
@@ -42,13 +42,6 @@ async def db() -> AsyncIterator[Database]:
 @pytest.fixture(scope="module")
 def fcm() -> Iterator[FcmStandIn]:
     standin = FcmStandIn().start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[TwilioStandIn]:
-    standin = TwilioStandIn().start()
     yield standin
     standin.stop()
 

@@ -41,6 +41,7 @@ class DeliveryStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DELIVERY_STATUS_DEAD: _ClassVar[DeliveryStatus]
     DELIVERY_STATUS_SUPPRESSED: _ClassVar[DeliveryStatus]
     DELIVERY_STATUS_CANCELLED: _ClassVar[DeliveryStatus]
+    DELIVERY_STATUS_DELIVERED: _ClassVar[DeliveryStatus]
 
 class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -58,6 +59,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DELIVERY_NOT_DEAD: _ClassVar[ErrorReason]
     UNSUBSCRIBE_TOKEN_INVALID: _ClassVar[ErrorReason]
     INBOX_ITEM_NOT_FOUND: _ClassVar[ErrorReason]
+    TWILIO_SIGNATURE_INVALID: _ClassVar[ErrorReason]
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_EMAIL: Channel
 CHANNEL_PUSH: Channel
@@ -76,6 +78,7 @@ DELIVERY_STATUS_SENT: DeliveryStatus
 DELIVERY_STATUS_DEAD: DeliveryStatus
 DELIVERY_STATUS_SUPPRESSED: DeliveryStatus
 DELIVERY_STATUS_CANCELLED: DeliveryStatus
+DELIVERY_STATUS_DELIVERED: DeliveryStatus
 ERROR_REASON_UNSPECIFIED: ErrorReason
 UNKNOWN_NOTIFICATION_TYPE: ErrorReason
 UNKNOWN_VARIABLE: ErrorReason
@@ -90,6 +93,7 @@ DELIVERY_NOT_FOUND: ErrorReason
 DELIVERY_NOT_DEAD: ErrorReason
 UNSUBSCRIBE_TOKEN_INVALID: ErrorReason
 INBOX_ITEM_NOT_FOUND: ErrorReason
+TWILIO_SIGNATURE_INVALID: ErrorReason
 
 class Notification(_message.Message):
     __slots__ = ("name", "type", "recipient", "category", "idempotency_key", "deliveries", "create_time")
@@ -420,6 +424,20 @@ class RedriveDeliveryRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class HandleTwilioStatusRequest(_message.Message):
+    __slots__ = ("delivery", "body")
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    delivery: str
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, delivery: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class HandleTwilioStatusResponse(_message.Message):
+    __slots__ = ("handled",)
+    HANDLED_FIELD_NUMBER: _ClassVar[int]
+    handled: bool
+    def __init__(self, handled: _Optional[bool] = ...) -> None: ...
 
 class CheckUnsubscribeRequest(_message.Message):
     __slots__ = ("token",)

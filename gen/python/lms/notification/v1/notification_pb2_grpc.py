@@ -131,6 +131,11 @@ class NotificationServiceStub:
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.SerializeToString,
                 response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
                 _registered_method=True)
+        self.HandleTwilioStatus = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/HandleTwilioStatus',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.FromString,
+                _registered_method=True)
         self.CheckUnsubscribe = channel.unary_unary(
                 '/lms.notification.v1.NotificationService/CheckUnsubscribe',
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CheckUnsubscribeRequest.SerializeToString,
@@ -296,6 +301,18 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def HandleTwilioStatus(self, request, context):
+        """HandleTwilioStatus receives Twilio's message status callbacks. The form
+        body and the `X-Twilio-Signature` header (gRPC metadata
+        `x-twilio-signature`) are checked against the callback URL and the auth
+        token; a bad signature is PERMISSION_DENIED, TWILIO_SIGNATURE_INVALID, and
+        nothing changes. `delivered` marks the SMS delivered; `failed` and
+        `undelivered` make it a dead letter with Twilio's error code.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CheckUnsubscribe(self, request, context):
         """CheckUnsubscribe tells what the unsubscribe link in a mail would do,
         changing nothing (mail scanners follow GET links). Anyone with the link.
@@ -400,6 +417,11 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.RedriveDelivery,
                     request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.FromString,
                     response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.SerializeToString,
+            ),
+            'HandleTwilioStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleTwilioStatus,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.SerializeToString,
             ),
             'CheckUnsubscribe': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckUnsubscribe,
@@ -883,6 +905,33 @@ class NotificationService:
             '/lms.notification.v1.NotificationService/RedriveDelivery',
             lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.SerializeToString,
             lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleTwilioStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/HandleTwilioStatus',
+            lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

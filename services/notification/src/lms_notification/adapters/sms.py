@@ -4,11 +4,12 @@ tests) the SDK's requests go to a local stand-in through its pluggable HTTP clie
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from lms_notification.domain.errors import SendFailed
@@ -53,7 +54,7 @@ class TwilioSender:
             "body": delivery.content.text_body,
         }
         if self._status_callback:
-            options["status_callback"] = self._status_callback
+            options["status_callback"] = f"{self._status_callback}?delivery={delivery.id}"
         try:
             await asyncio.to_thread(self._client.messages.create, **options)
         except TwilioRestException as error:
@@ -64,3 +65,13 @@ class TwilioSender:
         except (TwilioException, OSError) as error:
             raise SendFailed(f"twilio: {type(error).__name__}: {error}", permanent=False) from error
         return ()
+
+
+def twilio_signature_check(auth_token: str) -> Callable[[str, Mapping[str, str], str], bool]:
+    """Twilio's X-Twilio-Signature check (HMAC-SHA1 over the URL and the sorted form)."""
+    validator = RequestValidator(auth_token)
+
+    def check(url: str, form: Mapping[str, str], signature: str) -> bool:
+        return bool(validator.validate(url, dict(form), signature))
+
+    return check

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lms_kit.domain import FieldViolation, Invalid, NotFound, Precondition, PreconditionViolation
+from lms_kit.domain import Denied, FieldViolation, Invalid, NotFound, Precondition, PreconditionViolation
 
 
 class UnknownNotificationType(Invalid):
@@ -79,3 +79,8 @@ class SendFailed(Exception):
         self.permanent = permanent
         # Addresses (device tokens) the provider says are gone: forget them.
         self.prune = prune
+
+
+class TwilioSignatureInvalid(Denied):
+    def __init__(self) -> None:
+        super().__init__("TWILIO_SIGNATURE_INVALID", "the X-Twilio-Signature does not match the callback")

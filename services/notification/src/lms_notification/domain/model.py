@@ -18,6 +18,7 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"
     SUPPRESSED = "suppressed"
     CANCELLED = "cancelled"
+    DELIVERED = "delivered"
 
 
 PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.SCHEDULED)
@@ -92,6 +93,25 @@ class Delivery(Aggregate):
             return
         self.status = DeliveryStatus.QUEUED
         self.due_at = now + retry.delay(self.attempts)
+
+    def provider_reported(self, status: str, error_code: str, now: datetime) -> bool:
+        """A provider's later word on a sent message (SMS status callbacks); whether it changed anything."""
+        if status == "delivered" and self.status is DeliveryStatus.SENT:
+            self.status = DeliveryStatus.DELIVERED
+            return True
+        if status in ("failed", "undelivered") and self.status in (
+            DeliveryStatus.SENT,
+            DeliveryStatus.DELIVERED,
+        ):
+            self.status = DeliveryStatus.DEAD
+            self.last_error = f"provider reported {status} (error {error_code or 'none'})"
+            self.raise_event(
+                NotificationFailed(
+                    self.id, self.notification_id, self.user_id, self.type, self.channel, self.last_error, now
+                )
+            )
+            return True
+        return False
 
     def redrive(self, now: datetime) -> None:
         self.status, self.attempts, self.due_at = DeliveryStatus.QUEUED, 0, now

@@ -7,6 +7,8 @@ recipient unsubscribed)."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -53,6 +55,31 @@ class TwilioStandIn:
     def base_url(self) -> str:
         return self._server.base_url
 
+    def signature(self, url: str, params: dict[str, str]) -> str:
+        """X-Twilio-Signature as Twilio computes it: HMAC-SHA1 (auth token) over the URL
+        followed by each form field's name and value, sorted by name, in base64."""
+        data = url + "".join(f"{name}{params[name]}" for name in sorted(params))
+        return base64.b64encode(
+            hmac.new(self.auth_token.encode(), data.encode(), hashlib.sha1).digest()
+        ).decode()
+
+    def status_report(
+        self, sent: dict[str, str], status: str, error_code: str = ""
+    ) -> tuple[str, dict[str, str], str]:
+        """The (URL, form, signature) of the status callback Twilio would send for a message."""
+        form = {
+            "AccountSid": self.account_sid,
+            "MessageSid": sent["Sid"],
+            "MessageStatus": status,
+            "To": sent["To"],
+            "From": sent["From"],
+            "ApiVersion": "2010-04-01",
+        }
+        if error_code:
+            form["ErrorCode"] = error_code
+        url = sent["StatusCallback"]
+        return url, form, self.signature(url, form)
+
     def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         lowered = {k.lower(): v for k, v in headers.items()}
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -72,7 +99,7 @@ class TwilioStandIn:
             return _error(400, 21610, "Attempt to send to unsubscribed recipient")
         sid = "SM" + secrets.token_hex(16)
         with self._lock:
-            self.sent.append(form)
+            self.sent.append({**form, "Sid": sid})
         reply: dict[str, Any] = {
             "sid": sid,
             "account_sid": self.account_sid,
