@@ -17,7 +17,7 @@ from lms_kit.domain import utc_now
 from lms_kit.events import EventContext
 from lms_notification import mappers
 from lms_notification.handlers.ports import NotificationUnitOfWork
-from lms_notification.handlers.triggers import Triggers
+from lms_notification.handlers.triggers import Triggers, stale_event
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +29,20 @@ def _uow(ctx: EventContext) -> NotificationUnitOfWork:
 
 
 def fresh_only(handlers: Mapping[type[Message], Handler], max_age: timedelta) -> dict[type[Message], Handler]:
-    """Skip events older than `max_age`: a consumer created for the first time reads its
-    stream from the start, and days-old links or welcomes must not be mailed then."""
+    """Events older than `max_age` notify nobody (they still teach addresses, titles and
+    learners): a consumer created for the first time reads its stream from the start, and
+    days-old links or welcomes must not be mailed then."""
 
     def guard(handler: Handler) -> Handler:
         async def handle(event: Any, ctx: EventContext) -> None:
-            if ctx.occurred_at is not None and utc_now() - ctx.occurred_at > max_age:
-                log.info("trigger_skipped_stale event_id=%s type=%s", ctx.event_id, ctx.event_type)
-                return
-            await handler(event, ctx)
+            stale = ctx.occurred_at is not None and utc_now() - ctx.occurred_at > max_age
+            if stale:
+                log.info("trigger_stale_event event_id=%s type=%s", ctx.event_id, ctx.event_type)
+            token = stale_event.set(stale)
+            try:
+                await handler(event, ctx)
+            finally:
+                stale_event.reset(token)
 
         return handle
 
@@ -88,6 +93,9 @@ def course_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
     async def enrolled(event: course_events.EnrollmentCreated, ctx: EventContext) -> None:
         await triggers.enrolled(_uow(ctx), event.course_id, event.user_id)
 
+    async def ended(event: course_events.EnrollmentEnded, ctx: EventContext) -> None:
+        await triggers.enrolment_ended(_uow(ctx), event.course_id, event.user_id)
+
     async def completed(event: course_events.CourseCompleted, ctx: EventContext) -> None:
         await triggers.course_completed(_uow(ctx), event.course_id, event.user_id)
 
@@ -97,6 +105,7 @@ def course_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
     return {
         course_events.CoursePublished: published,
         course_events.EnrollmentCreated: enrolled,
+        course_events.EnrollmentEnded: ended,
         course_events.CourseCompleted: completed,
         course_events.ReviewPosted: reviewed,
     }

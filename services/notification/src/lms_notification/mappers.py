@@ -15,6 +15,7 @@ from lms_kit.domain import utc_now
 from lms_kit.proto import ResourceName, from_timestamp, timestamp
 from lms_notification.domain.catalog import Category, Channel
 from lms_notification.domain.model import (
+    Announcement,
     Delivery,
     DeliveryStatus,
     InboxItem,
@@ -32,6 +33,8 @@ INBOX_ITEM = ResourceName("users/{user}/inbox/{item}")
 NOTIFICATION = ResourceName("notifications/{notification}")
 DELIVERY = ResourceName("deliveries/{delivery}")
 TEMPLATE = ResourceName("templates/{template}")
+COURSE = ResourceName("courses/{course}")
+ANNOUNCEMENT = ResourceName("announcements/{announcement}")
 
 CHANNEL_TO_PROTO = {
     Channel.EMAIL: pb.CHANNEL_EMAIL,
@@ -174,6 +177,19 @@ def inbox_item_to_proto(item: InboxItem) -> pb.InboxItem:
         read=item.read,
         archived=item.archived,
         create_time=timestamp(item.created_at),
+    )
+
+
+def announcement_to_proto(announcement: Announcement) -> pb.Announcement:
+    return pb.Announcement(
+        name=ANNOUNCEMENT.format(announcement=announcement.id),
+        title=announcement.title,
+        message=announcement.message,
+        course=COURSE.format(course=announcement.course_id) if announcement.course_id else "",
+        author=USER.format(user=announcement.author_id),
+        queued_count=announcement.queued_count,
+        done=announcement.done,
+        create_time=timestamp(announcement.created_at),
     )
 
 

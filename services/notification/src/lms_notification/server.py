@@ -24,6 +24,7 @@ from lms_notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from lms_notification.domain.catalog import Channel
 from lms_notification.domain.model import RetryPolicy
 from lms_notification.handlers.admin import AdminHandlers
+from lms_notification.handlers.announcements import AnnouncementHandlers
 from lms_notification.handlers.callbacks import ProviderCallbacks
 from lms_notification.handlers.delivery import DeliveryWorker
 from lms_notification.handlers.devices import DeviceHandlers
@@ -138,6 +139,12 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         on_queued=worker.wake,
         on_inbox=signal.notify,
     )
+    announcements = AnnouncementHandlers(
+        uow,
+        sending,
+        batch_size=settings.announcement_batch_size,
+        poll_interval_s=settings.delivery_poll_interval_s,
+    )
     use_cases = NotificationUseCases(
         sending=sending,
         templates=TemplateHandlers(uow, bundled, locales=settings.locales, app_name=settings.app_name),
@@ -154,6 +161,7 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
             else None,
             twilio_callback_url=twilio_callback,
         ),
+        announcements=announcements,
     )
     if settings.consume_events and settings.nats_url:
         triggers = Triggers(sending)
@@ -177,6 +185,8 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
     if settings.delivery_workers:
         runtime.on_start(worker.start)
         runtime.on_stop(worker.stop)
+        runtime.on_start(announcements.start)
+        runtime.on_stop(announcements.stop)
     runtime.expose(use_cases=use_cases, worker=worker, inbox_signal=signal)
     return [NotificationServicer(use_cases, page_max=settings.page_max)]
 

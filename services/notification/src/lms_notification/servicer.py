@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from lms.notification.v1 import notification_pb2 as pb
 from lms.notification.v1 import notification_pb2_grpc
+from lms_kit.caller import actor
 from lms_kit.paging import Pager
 from lms_kit.proto import from_timestamp, update_mask
 from lms_notification import mappers
 from lms_notification.domain.catalog import CATALOG
 from lms_notification.handlers.admin import AdminHandlers
+from lms_notification.handlers.announcements import AnnouncementHandlers
 from lms_notification.handlers.callbacks import ProviderCallbacks
 from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers
@@ -34,6 +36,7 @@ class NotificationUseCases:
     admin: AdminHandlers
     devices: DeviceHandlers
     callbacks: ProviderCallbacks
+    announcements: AnnouncementHandlers
 
 
 def _time_key(item) -> tuple[str, str]:
@@ -131,6 +134,17 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
         await context.send_initial_metadata((("x-lms-stream", "ready"),))
         async for item in self._u.inbox.stream(user_id, start):
             yield mappers.inbox_item_to_proto(item)
+
+    async def CreateAnnouncement(self, request, context):
+        course_id = mappers.COURSE.ids(request.course)[0] if request.course else None
+        announcement = await self._u.announcements.create(
+            actor(), request.title, request.message, course_id, request.request_id
+        )
+        return mappers.announcement_to_proto(announcement)
+
+    async def GetAnnouncement(self, request, context):
+        (announcement_id,) = mappers.ANNOUNCEMENT.ids(request.name)
+        return mappers.announcement_to_proto(await self._u.announcements.get(actor(), announcement_id))
 
     async def RegisterDevice(self, request, context):
         (user_id,) = mappers.USER.ids(request.parent)

@@ -55,6 +55,9 @@ class NotificationSettings(KitSettings):
     delivery_max_attempts: int = Field(6, ge=1)
     delivery_retry_base_s: float = Field(2.0, gt=0)
     delivery_retry_cap_s: float = Field(900.0, gt=0)
+    announcement_batch_size: int = Field(
+        200, ge=1, le=5000, description="Recipients queued per fan-out step."
+    )
     inbox_poll_interval_s: float = Field(1.0, gt=0)
 
     # Event triggers (one durable consumer per domain).

@@ -378,3 +378,28 @@ async def test_a_signed_twilio_status_callback_marks_the_sms_delivered_and_a_for
         pb.ListNotificationsRequest(parent=f"users/{user_id}"), metadata=token_mint.bearer(user_id)
     )
     assert [d.status for d in history.notifications[0].deliveries] == [pb.DELIVERY_STATUS_DELIVERED]
+
+
+async def test_announcements_are_for_teachers_and_admins_and_admins_reach_everyone(stub, token_mint):
+    request = pb.CreateAnnouncementRequest(
+        title="Maintenance", message="Down at noon", request_id=str(uuid.uuid4())
+    )
+    student = await fails(
+        stub.CreateAnnouncement(request, metadata=token_mint.bearer("s-1", roles=["student"]))
+    )
+    assert student.code() == grpc.StatusCode.PERMISSION_DENIED
+    teacher = await fails(
+        stub.CreateAnnouncement(request, metadata=token_mint.bearer("t-1", roles=["teacher"]))
+    )
+    assert error_reason(teacher) == "ANNOUNCEMENT_AUDIENCE_DENIED"
+    admin = token_mint.bearer("admin-3", roles=["admin"])
+    made = await stub.CreateAnnouncement(request, metadata=admin)
+    assert made.name.startswith("announcements/") and made.author == "users/admin-3"
+    seen = await stub.GetAnnouncement(pb.GetAnnouncementRequest(name=made.name), metadata=admin)
+    assert seen.name == made.name
+    hidden = await fails(
+        stub.GetAnnouncement(
+            pb.GetAnnouncementRequest(name=made.name), metadata=token_mint.bearer("t-1", roles=["teacher"])
+        )
+    )
+    assert error_reason(hidden) == "ANNOUNCEMENT_NOT_FOUND"

@@ -60,6 +60,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     UNSUBSCRIBE_TOKEN_INVALID: _ClassVar[ErrorReason]
     INBOX_ITEM_NOT_FOUND: _ClassVar[ErrorReason]
     TWILIO_SIGNATURE_INVALID: _ClassVar[ErrorReason]
+    ANNOUNCEMENT_AUDIENCE_DENIED: _ClassVar[ErrorReason]
+    ANNOUNCEMENT_NOT_FOUND: _ClassVar[ErrorReason]
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_EMAIL: Channel
 CHANNEL_PUSH: Channel
@@ -94,6 +96,8 @@ DELIVERY_NOT_DEAD: ErrorReason
 UNSUBSCRIBE_TOKEN_INVALID: ErrorReason
 INBOX_ITEM_NOT_FOUND: ErrorReason
 TWILIO_SIGNATURE_INVALID: ErrorReason
+ANNOUNCEMENT_AUDIENCE_DENIED: ErrorReason
+ANNOUNCEMENT_NOT_FOUND: ErrorReason
 
 class Notification(_message.Message):
     __slots__ = ("name", "type", "recipient", "category", "idempotency_key", "deliveries", "create_time")
@@ -384,6 +388,44 @@ class StreamInboxRequest(_message.Message):
     PARENT_FIELD_NUMBER: _ClassVar[int]
     parent: str
     def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class Announcement(_message.Message):
+    __slots__ = ("name", "title", "message", "course", "author", "queued_count", "done", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    message: str
+    course: str
+    author: str
+    queued_count: int
+    done: bool
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., course: _Optional[str] = ..., author: _Optional[str] = ..., queued_count: _Optional[int] = ..., done: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateAnnouncementRequest(_message.Message):
+    __slots__ = ("title", "message", "course", "request_id")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    message: str
+    course: str
+    request_id: str
+    def __init__(self, title: _Optional[str] = ..., message: _Optional[str] = ..., course: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetAnnouncementRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class RegisterDeviceRequest(_message.Message):
     __slots__ = ("parent", "token")

@@ -116,6 +116,16 @@ class NotificationServiceStub:
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
                 response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
                 _registered_method=True)
+        self.CreateAnnouncement = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/CreateAnnouncement',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+                _registered_method=True)
+        self.GetAnnouncement = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/GetAnnouncement',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+                _registered_method=True)
         self.RegisterDevice = channel.unary_unary(
                 '/lms.notification.v1.NotificationService/RegisterDevice',
                 request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.SerializeToString,
@@ -276,6 +286,25 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateAnnouncement(self, request, context):
+        """CreateAnnouncement sends one message to many users, fanned out in
+        batches in the background: a teacher to the learners of their own course,
+        an administrator to a course's learners or to every user. Each recipient's
+        preferences apply (announcements are marketing). Retrying with the same
+        `request_id` returns the first announcement.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAnnouncement(self, request, context):
+        """GetAnnouncement tells how far an announcement's fan-out is. Its author or
+        an administrator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterDevice(self, request, context):
         """RegisterDevice records a device's push token (FCM registration token) for
         the user. Registering a known token again changes nothing; tokens FCM
@@ -402,6 +431,16 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.StreamInbox,
                     request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.FromString,
                     response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.SerializeToString,
+            ),
+            'CreateAnnouncement': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAnnouncement,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.SerializeToString,
+            ),
+            'GetAnnouncement': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAnnouncement,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.SerializeToString,
             ),
             'RegisterDevice': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterDevice,
@@ -824,6 +863,60 @@ class NotificationService:
             '/lms.notification.v1.NotificationService/StreamInbox',
             lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
             lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAnnouncement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/CreateAnnouncement',
+            lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAnnouncement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/GetAnnouncement',
+            lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
             options,
             channel_credentials,
             insecure,

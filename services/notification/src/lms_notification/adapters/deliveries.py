@@ -168,7 +168,8 @@ class SqlDeliveries(SqlRepository):
                 deliveries.c.channel.in_([c.value for c in channels]),
                 sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
             )
-            .order_by(deliveries.c.due_at)
+            # Critical mail (a password reset) first: bulk traffic never holds it back.
+            .order_by(deliveries.c.critical.desc(), deliveries.c.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -178,7 +179,7 @@ class SqlDeliveries(SqlRepository):
             .values(lease=lease, lease_until=lease_until, attempts=deliveries.c.attempts + 1)
             .returning(*deliveries.c)
         )
-        return sorted((_delivery(row) for row in claimed), key=lambda d: (d.due_at, d.id))
+        return sorted((_delivery(row) for row in claimed), key=lambda d: (not d.critical, d.due_at, d.id))
 
     async def finish(self, delivery: Delivery, lease: str) -> bool:
         # Only the lease holder records the outcome, and only while the delivery is pending

@@ -124,3 +124,28 @@ inbox_items = sa.Table(
     sa.UniqueConstraint("notification_id", name="inbox_items_notification_key"),
     sa.Index("ix_inbox_user_created", "user_id", "created_at", "id"),
 )
+
+# Who learns in which course (from the course service's enrolment events): announcement audiences.
+course_learners = sa.Table(
+    "course_learners",
+    metadata,
+    sa.Column("course_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+)
+
+announcements = sa.Table(
+    "announcements",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("author_id", sa.String(64), nullable=False),
+    sa.Column("request_id", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("message", sa.Text(), nullable=False),
+    sa.Column("course_id", sa.String(64), nullable=True),
+    sa.Column("cursor", sa.String(64), nullable=False, server_default=""),
+    sa.Column("queued_count", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("done", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("author_id", "request_id", name="announcements_author_request_key"),
+    sa.Index("ix_announcements_pending", "created_at", postgresql_where=sa.text("NOT done")),
+)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms_kit.uow import SqlUnitOfWork
 from lms_notification import mappers
+from lms_notification.adapters.announcements import SqlAnnouncements, SqlAudiences
 from lms_notification.adapters.deliveries import SqlDeliveries, SqlNotifications
 from lms_notification.adapters.stores import SqlCourses, SqlInbox, SqlPreferences, SqlRecipients, SqlTemplates
 
@@ -23,6 +24,8 @@ class SqlNotificationUnitOfWork(SqlUnitOfWork):
     recipients: SqlRecipients
     inbox: SqlInbox
     courses: SqlCourses
+    announcements: SqlAnnouncements
+    audiences: SqlAudiences
 
     def bind(self, session: AsyncSession) -> None:
         self._after_commit: list[Callable[[], None]] = []
@@ -33,6 +36,8 @@ class SqlNotificationUnitOfWork(SqlUnitOfWork):
         self.recipients = SqlRecipients(session, self.track)
         self.inbox = SqlInbox(session, self.track)
         self.courses = SqlCourses(session, self.track)
+        self.announcements = SqlAnnouncements(session, self.track)
+        self.audiences = SqlAudiences(session, self.track)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

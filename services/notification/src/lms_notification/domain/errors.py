@@ -84,3 +84,13 @@ class SendFailed(Exception):
 class TwilioSignatureInvalid(Denied):
     def __init__(self) -> None:
         super().__init__("TWILIO_SIGNATURE_INVALID", "the X-Twilio-Signature does not match the callback")
+
+
+class AnnouncementAudienceDenied(Denied):
+    def __init__(self, audience: str) -> None:
+        super().__init__("ANNOUNCEMENT_AUDIENCE_DENIED", f"you may not announce to {audience}")
+
+
+class AnnouncementNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__("ANNOUNCEMENT_NOT_FOUND", f"{name} not found", metadata={"name": name})

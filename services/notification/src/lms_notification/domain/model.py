@@ -179,3 +179,26 @@ class Recipient:
             case Channel.PUSH:
                 return ",".join(self.device_tokens)
         return self.user_id
+
+
+@dataclass
+class Announcement:
+    """One message to many: the learners of a course, or every user. Fanned out in batches;
+    `cursor` is the last recipient queued (recipients go in user id order)."""
+
+    id: str
+    author_id: str
+    request_id: str
+    title: str
+    message: str
+    course_id: str | None
+    created_at: datetime
+    cursor: str = ""
+    queued_count: int = 0
+    done: bool = False
+
+    def advance(self, recipients: list[str], batch_size: int) -> None:
+        if recipients:
+            self.cursor = recipients[-1]
+            self.queued_count += len(recipients)
+        self.done = len(recipients) < batch_size

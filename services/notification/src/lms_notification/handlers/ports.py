@@ -10,7 +10,14 @@ from typing import Protocol
 
 from lms_kit.domain import UnitOfWork
 from lms_notification.domain.catalog import Channel
-from lms_notification.domain.model import Delivery, DeliveryStatus, InboxItem, Notification, Recipient
+from lms_notification.domain.model import (
+    Announcement,
+    Delivery,
+    DeliveryStatus,
+    InboxItem,
+    Notification,
+    Recipient,
+)
 from lms_notification.domain.preferences import Preferences
 from lms_notification.domain.rendering import Template, TemplateKey
 
@@ -148,9 +155,39 @@ class NotificationUnitOfWork(UnitOfWork, Protocol):
     @property
     def courses(self) -> Courses: ...
 
+    @property
+    def announcements(self) -> Announcements: ...
+
+    @property
+    def audiences(self) -> Audiences: ...
+
 
 class ChannelSender(Protocol):
     """A provider of one channel. `send` returns when the provider accepted the message, with
     the addresses (device tokens) it said are gone, or raises SendFailed (permanent or not)."""
 
     async def send(self, delivery: Delivery) -> Sequence[str]: ...
+
+
+class Announcements(Protocol):
+    async def add(self, announcement: Announcement) -> Announcement:
+        """Insert; with the author's request id used before, the announcement made then."""
+        ...
+
+    async def get(self, announcement_id: str) -> Announcement | None: ...
+
+    async def next_pending(self) -> Announcement | None:
+        """The oldest unfinished announcement no other fan-out holds (locked until commit)."""
+        ...
+
+    async def save(self, announcement: Announcement) -> None: ...
+
+
+class Audiences(Protocol):
+    async def add_learner(self, course_id: str, user_id: str) -> None: ...
+
+    async def remove_learner(self, course_id: str, user_id: str) -> None: ...
+
+    async def members(self, course_id: str | None, after: str, limit: int) -> list[str]:
+        """User ids after `after`, in order: the course's learners, or (None) every known user."""
+        ...

@@ -5,10 +5,15 @@ redelivered or re-published event notifies once."""
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 
 from lms_notification.domain.model import Notification, Recipient
 from lms_notification.handlers.ports import CourseInfo, NotificationUnitOfWork
 from lms_notification.handlers.sending import SendCommand, Sending
+
+# Set while an event too old to notify anyone is handled: what it teaches (addresses, course
+# titles, learners) is still learnt, but nobody is told about it now.
+stale_event: ContextVar[bool] = ContextVar("stale_event", default=False)
 
 
 def _digest(secret_link_token: str) -> str:
@@ -21,6 +26,8 @@ class Triggers:
         self._sending = sending
 
     async def _send(self, uow: NotificationUnitOfWork, command: SendCommand) -> None:
+        if stale_event.get():
+            return
         notification, created = await self._sending.enqueue(uow, command)
         if created:
             self._after_commit(uow, notification)
@@ -109,10 +116,14 @@ class Triggers:
         return {"course_id": course_id, "course_title": course.title if course else "your course"}
 
     async def enrolled(self, uow: NotificationUnitOfWork, course_id: str, user_id: str) -> None:
+        await uow.audiences.add_learner(course_id, user_id)
         variables = await self._course(uow, course_id)
         await self._send(
             uow, SendCommand("enrolment", user_id, f"enrolment:{course_id}:{user_id}", variables)
         )
+
+    async def enrolment_ended(self, uow: NotificationUnitOfWork, course_id: str, user_id: str) -> None:
+        await uow.audiences.remove_learner(course_id, user_id)
 
     async def course_completed(self, uow: NotificationUnitOfWork, course_id: str, user_id: str) -> None:
         variables = await self._course(uow, course_id)

@@ -1,0 +1,38 @@
+"""Course learners (from enrolment events) and announcements fanned out in batches.
+
+Revision ID: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "course_learners",
+        sa.Column("course_id", sa.String(64), primary_key=True),
+        sa.Column("user_id", sa.String(64), primary_key=True),
+    )
+    op.create_table(
+        "announcements",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("author_id", sa.String(64), nullable=False),
+        sa.Column("request_id", sa.String(64), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("course_id", sa.String(64), nullable=True),
+        sa.Column("cursor", sa.String(64), nullable=False, server_default=""),
+        sa.Column("queued_count", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("done", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("author_id", "request_id", name="announcements_author_request_key"),
+        sa.Index("ix_announcements_pending", "created_at", postgresql_where=sa.text("NOT done")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("announcements")
+    op.drop_table("course_learners")
