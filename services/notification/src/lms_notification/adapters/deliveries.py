@@ -199,6 +199,20 @@ class SqlDeliveries(SqlRepository):
         self.seen(delivery)
         return True
 
+    async def cancel(self, delivery_id: str, now: datetime) -> bool:
+        # A delivery a worker has leased may be with the provider this moment: it is too late.
+        cancelled = await self.session.execute(
+            sa.update(deliveries)
+            .where(
+                deliveries.c.id == delivery_id,
+                deliveries.c.status.in_(_PENDING),
+                sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
+            )
+            .values(status=DeliveryStatus.CANCELLED.value, updated_at=utc_now())
+            .returning(deliveries.c.id)
+        )
+        return cancelled.first() is not None
+
     async def dead(self, after: After, limit: int) -> list[Delivery]:
         query = sa.select(deliveries).where(deliveries.c.status == DeliveryStatus.DEAD.value)
         if after is not None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from lms_kit.domain import Clock, utc_now
 from lms_notification.domain.errors import DeliveryNotDead, DeliveryNotFound, NotificationNotFound
-from lms_notification.domain.model import Delivery, DeliveryStatus, Notification
+from lms_notification.domain.model import PENDING, Delivery, DeliveryStatus, Notification
 from lms_notification.handlers.ports import After, HistoryFilter, NotificationUnitOfWork
 
 
@@ -49,8 +49,9 @@ class AdminHandlers:
             notification = await uow.notifications.by_key(idempotency_key)
             if notification is None:
                 raise NotificationNotFound(idempotency_key)
+            now = self._clock()
             for delivery in notification.deliveries:
-                if delivery.cancel():
-                    await uow.deliveries.save(delivery)
+                if delivery.status in PENDING and await uow.deliveries.cancel(delivery.id, now):
+                    delivery.cancel()
             await uow.commit()
         return notification

@@ -63,6 +63,10 @@ class Deliveries(Protocol):
         """Write the outcome and drop the lease; False when the lease was lost (another worker has it)."""
         ...
 
+    async def cancel(self, delivery_id: str, now: datetime) -> bool:
+        """Cancel a pending delivery no worker holds right now; False if too late."""
+        ...
+
     async def dead(self, after: After, limit: int) -> list[Delivery]: ...
 
     async def next_due(self, channels: Sequence[Channel]) -> datetime | None:
