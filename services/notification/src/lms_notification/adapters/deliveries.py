@@ -120,28 +120,37 @@ class SqlNotifications(SqlRepository):
 
 
 class SqlDeliveries(SqlRepository):
-    async def add(self, delivery: Delivery) -> None:
+    async def add_all(self, new: Sequence[Delivery]) -> None:
+        if not new:
+            return
         now = utc_now()
         await self.session.execute(
-            sa.insert(deliveries).values(
-                id=delivery.id,
-                notification_id=delivery.notification_id,
-                user_id=delivery.user_id,
-                type=delivery.type,
-                channel=delivery.channel.value,
-                critical=delivery.critical,
-                address=delivery.address,
-                subject=delivery.content.subject,
-                text_body=delivery.content.text_body,
-                html_body=delivery.content.html_body,
-                unsubscribe_url=delivery.content.unsubscribe_url,
-                message_id=delivery.message_id,
-                suppressed_by=delivery.suppressed_by,
-                created_at=delivery.created_at,
-                **{**_outcome(delivery), "updated_at": now},
-            )
+            sa.insert(deliveries),
+            [
+                {
+                    "id": d.id,
+                    "notification_id": d.notification_id,
+                    "user_id": d.user_id,
+                    "type": d.type,
+                    "channel": d.channel.value,
+                    "critical": d.critical,
+                    "address": d.address,
+                    "subject": d.content.subject,
+                    "text_body": d.content.text_body,
+                    "html_body": d.content.html_body,
+                    "unsubscribe_url": d.content.unsubscribe_url,
+                    "message_id": d.message_id,
+                    "suppressed_by": d.suppressed_by,
+                    "created_at": d.created_at,
+                    "lease": None,
+                    "lease_until": None,
+                    **{**_outcome(d), "updated_at": now},
+                }
+                for d in new
+            ],
         )
-        self.seen(delivery)
+        for delivery in new:
+            self.seen(delivery)
 
     async def get(self, delivery_id: str) -> Delivery | None:
         row = (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import Template as JinjaTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from lms_kit.domain import FieldViolation, Invalid
@@ -123,19 +125,28 @@ def render(template: Template, variables: Mapping[str, str]) -> Rendered:
     """Render every part; a variable the template uses but `variables` lacks renders as empty."""
     values = _complete(template, variables)
     return Rendered(
-        subject=_TEXT.from_string(template.subject).render(values).strip(),
-        text_body=_TEXT.from_string(template.text_body).render(values),
-        html_body=_HTML.from_string(template.html_body).render(values) if template.html_body else "",
+        subject=_compiled(template.subject, html=False).render(values).strip(),
+        text_body=_compiled(template.text_body, html=False).render(values),
+        html_body=_compiled(template.html_body, html=True).render(values) if template.html_body else "",
         locale=template.key.locale,
     )
+
+
+# Compiling is most of a render's cost; the same few templates render for every recipient.
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str, *, html: bool) -> JinjaTemplate:
+    return (_HTML if html else _TEXT).from_string(source)
+
+
+@functools.lru_cache(maxsize=512)
+def _used(source: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(_TEXT.parse(source)))
 
 
 def _complete(template: Template, variables: Mapping[str, str]) -> dict[str, str]:
     # StrictUndefined still catches misspellings at save time; at send time a declared but
     # unsupplied value is blank rather than a lost notification.
-    used: set[str] = set()
-    for source in (template.subject, template.text_body, template.html_body):
-        used |= meta.find_undeclared_variables(_TEXT.parse(source))
+    used = _used(template.subject) | _used(template.text_body) | _used(template.html_body)
     return {**{name: "" for name in used}, **variables}
 
 

@@ -4,6 +4,7 @@ channel's delivery decided by the user's preferences. Idempotent by the caller's
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class SendingConfig:
     unsubscribe_secret: bytes = b"dev-only-unsubscribe-secret"
     locales: tuple[str, ...] = ("en", "de")
     message_id_domain: str = "notification.lms"
+    template_cache_s: float = 5.0
 
 
 class Sending:
@@ -72,6 +74,7 @@ class Sending:
         self._clock = clock
         self._on_queued = on_queued  # wakes the delivery workers
         self._on_inbox = on_inbox  # wakes the user's live inbox streams
+        self._templates: dict[tuple[str, Channel, str], tuple[float, Template | None]] = {}
 
     @property
     def config(self) -> SendingConfig:
@@ -96,9 +99,6 @@ class Sending:
         """Within `uow`: the notification and its deliveries, and whether this call made it."""
         ntype = notification_type(command.type)
         self._check(ntype, command)
-        existing = await uow.notifications.by_key(command.idempotency_key)
-        if existing is not None:
-            return existing, False
         now = self._clock()
         recipient = await uow.recipients.get(command.user_id) or Recipient(command.user_id)
         if (command.email and not recipient.email) or (command.phone_number and not recipient.phone_number):
@@ -125,7 +125,7 @@ class Sending:
                 delivery.status, delivery.suppressed_by = DeliveryStatus.SUPPRESSED, "no_template"
             notification.deliveries.append(delivery)
         if not await uow.notifications.add(notification):
-            # A concurrent call with the same key won; it is the answer.
+            # The key was used before (a retry, a redelivery, a concurrent call): that is the answer.
             found = await uow.notifications.by_key(command.idempotency_key)
             if found is None:
                 raise NotificationNotFound(command.idempotency_key)
@@ -133,7 +133,7 @@ class Sending:
         for delivery in notification.deliveries:
             if delivery.channel is Channel.IN_APP and delivery.status is DeliveryStatus.QUEUED:
                 await deliver_to_inbox(uow, delivery, now)
-            await uow.deliveries.add(delivery)
+        await uow.deliveries.add_all(notification.deliveries)
         return notification, True
 
     def _check(self, ntype: NotificationType, command: SendCommand) -> None:
@@ -161,12 +161,19 @@ class Sending:
     async def _template(
         self, uow: NotificationUnitOfWork, type_name: str, channel: Channel, locale: str
     ) -> Template | None:
+        now = time.monotonic()
+        cached = self._templates.get((type_name, channel, locale))
+        if cached is not None and now - cached[0] < self._config.template_cache_s:
+            return cached[1]
+        found: Template | None = None
         for candidate in locale_chain(locale):
             key = TemplateKey(type_name, channel, candidate)
             found = await uow.templates.get(key) or self._bundled.get(key.id)
             if found is not None:
-                return found
-        return None
+                break
+        # A fan-out renders one template for thousands: saved templates apply within seconds.
+        self._templates[(type_name, channel, locale)] = (now, found)
+        return found
 
     def _delivery(
         self,
