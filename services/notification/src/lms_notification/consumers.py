@@ -93,6 +93,10 @@ def course_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
     async def enrolled(event: course_events.EnrollmentCreated, ctx: EventContext) -> None:
         await triggers.enrolled(_uow(ctx), event.course_id, event.user_id)
 
+    async def lecture(event: course_events.LectureCompleted, ctx: EventContext) -> None:
+        at = mappers.moment(event, "complete_time") or ctx.occurred_at or utc_now()
+        await triggers.lecture_completed(_uow(ctx), event.course_id, event.user_id, at)
+
     async def ended(event: course_events.EnrollmentEnded, ctx: EventContext) -> None:
         await triggers.enrolment_ended(_uow(ctx), event.course_id, event.user_id)
 
@@ -106,6 +110,7 @@ def course_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
         course_events.CoursePublished: published,
         course_events.EnrollmentCreated: enrolled,
         course_events.EnrollmentEnded: ended,
+        course_events.LectureCompleted: lecture,
         course_events.CourseCompleted: completed,
         course_events.ReviewPosted: reviewed,
     }

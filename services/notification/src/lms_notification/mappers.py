@@ -213,6 +213,10 @@ def money_text(money: money_pb2.Money) -> str:
     return f"{sign}{whole}.{cents:02d} {money.currency_code}"
 
 
+def moment(message: Message, field_name: str) -> datetime | None:
+    return from_timestamp(message, field_name)
+
+
 def expire_text(message: Message, field_name: str = "expire_time") -> str:
     moment = from_timestamp(message, field_name)
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""

@@ -31,6 +31,7 @@ from lms_notification.handlers.devices import DeviceHandlers
 from lms_notification.handlers.inbox import InboxHandlers, InboxSignal
 from lms_notification.handlers.ports import ChannelSender
 from lms_notification.handlers.preferences import PreferenceHandlers
+from lms_notification.handlers.reminders import StudyReminders
 from lms_notification.handlers.sending import Sending, SendingConfig
 from lms_notification.handlers.templates import TemplateHandlers
 from lms_notification.handlers.triggers import Triggers
@@ -187,6 +188,15 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         runtime.on_stop(worker.stop)
         runtime.on_start(announcements.start)
         runtime.on_stop(announcements.stop)
+        reminders = StudyReminders(
+            uow,
+            sending,
+            inactive_for=timedelta(days=settings.reminder_inactive_days),
+            max_reminders=settings.reminder_max,
+            interval_s=settings.reminder_sweep_interval_s,
+        )
+        runtime.on_start(reminders.start)
+        runtime.on_stop(reminders.stop)
     runtime.expose(use_cases=use_cases, worker=worker, inbox_signal=signal)
     return [NotificationServicer(use_cases, page_max=settings.page_max)]
 

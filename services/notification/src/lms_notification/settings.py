@@ -58,6 +58,9 @@ class NotificationSettings(KitSettings):
     announcement_batch_size: int = Field(
         200, ge=1, le=5000, description="Recipients queued per fan-out step."
     )
+    reminder_inactive_days: float = Field(3.0, gt=0, description="Idle days before a study reminder.")
+    reminder_max: int = Field(3, ge=0, description="Study reminders per idle stretch.")
+    reminder_sweep_interval_s: float = Field(300.0, gt=0)
     inbox_poll_interval_s: float = Field(1.0, gt=0)
 
     # Event triggers (one durable consumer per domain).

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from lms_kit.domain import utc_now
 from lms_kit.uow import SqlRepository
 from lms_notification.adapters.tables import announcements, course_learners, recipients
 from lms_notification.domain.model import Announcement
+from lms_notification.handlers.ports import IdleLearner
 
 
 def _announcement(row: Any) -> Announcement:
@@ -86,7 +89,46 @@ class SqlAnnouncements(SqlRepository):
 class SqlAudiences(SqlRepository):
     async def add_learner(self, course_id: str, user_id: str) -> None:
         await self.session.execute(
-            insert(course_learners).values(course_id=course_id, user_id=user_id).on_conflict_do_nothing()
+            insert(course_learners)
+            .values(course_id=course_id, user_id=user_id, last_active_at=utc_now())
+            .on_conflict_do_nothing()
+        )
+
+    async def active(self, course_id: str, user_id: str, at: datetime) -> None:
+        statement = insert(course_learners).values(course_id=course_id, user_id=user_id, last_active_at=at)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["course_id", "user_id"],
+                set_={
+                    "last_active_at": sa.func.greatest(course_learners.c.last_active_at, at),
+                    "reminders_since_active": 0,
+                },
+            )
+        )
+
+    async def idle(
+        self, *, inactive_before: datetime, reminded_before: datetime, max_reminders: int, limit: int
+    ) -> list[IdleLearner]:
+        c = course_learners.c
+        rows = await self.session.execute(
+            sa.select(c.course_id, c.user_id, c.reminders_since_active)
+            .where(
+                c.last_active_at < inactive_before,
+                c.reminders_since_active < max_reminders,
+                sa.or_(c.reminded_at.is_(None), c.reminded_at < reminded_before),
+            )
+            .order_by(c.last_active_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [IdleLearner(r.course_id, r.user_id, r.reminders_since_active) for r in rows]
+
+    async def reminded(self, course_id: str, user_id: str, at: datetime) -> None:
+        c = course_learners.c
+        await self.session.execute(
+            sa.update(course_learners)
+            .where(c.course_id == course_id, c.user_id == user_id)
+            .values(reminded_at=at, reminders_since_active=c.reminders_since_active + 1)
         )
 
     async def remove_learner(self, course_id: str, user_id: str) -> None:

@@ -131,6 +131,10 @@ course_learners = sa.Table(
     metadata,
     sa.Column("course_id", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.String(64), primary_key=True),
+    # Study reminders: the learner's last activity, and the reminders since then.
+    sa.Column("last_active_at", UtcDateTime(), nullable=True),
+    sa.Column("reminded_at", UtcDateTime(), nullable=True),
+    sa.Column("reminders_since_active", sa.Integer(), nullable=False, server_default="0"),
 )
 
 announcements = sa.Table(

@@ -187,8 +187,28 @@ class Announcements(Protocol):
     async def save(self, announcement: Announcement) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class IdleLearner:
+    course_id: str
+    user_id: str
+    reminders_since_active: int
+
+
 class Audiences(Protocol):
     async def add_learner(self, course_id: str, user_id: str) -> None: ...
+
+    async def active(self, course_id: str, user_id: str, at: datetime) -> None:
+        """The learner did something in the course at `at` (reminders start over)."""
+        ...
+
+    async def idle(
+        self, *, inactive_before: datetime, reminded_before: datetime, max_reminders: int, limit: int
+    ) -> list[IdleLearner]:
+        """Learners idle since before `inactive_before`, not reminded since `reminded_before`,
+        with fewer than `max_reminders` reminders since their last activity (locked until commit)."""
+        ...
+
+    async def reminded(self, course_id: str, user_id: str, at: datetime) -> None: ...
 
     async def remove_learner(self, course_id: str, user_id: str) -> None: ...
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from contextvars import ContextVar
+from datetime import datetime
 
 from lms_notification.domain.model import Notification, Recipient
 from lms_notification.handlers.ports import CourseInfo, NotificationUnitOfWork
@@ -121,6 +122,11 @@ class Triggers:
         await self._send(
             uow, SendCommand("enrolment", user_id, f"enrolment:{course_id}:{user_id}", variables)
         )
+
+    async def lecture_completed(
+        self, uow: NotificationUnitOfWork, course_id: str, user_id: str, at: datetime
+    ) -> None:
+        await uow.audiences.active(course_id, user_id, at)
 
     async def enrolment_ended(self, uow: NotificationUnitOfWork, course_id: str, user_id: str) -> None:
         await uow.audiences.remove_learner(course_id, user_id)

@@ -1,4 +1,5 @@
-"""Course learners (from enrolment events) and announcements fanned out in batches.
+"""Course learners (from enrolment events, with their last activity for study reminders) and
+announcements fanned out in batches.
 
 Revision ID: 0002
 """
@@ -15,6 +16,10 @@ def upgrade() -> None:
         "course_learners",
         sa.Column("course_id", sa.String(64), primary_key=True),
         sa.Column("user_id", sa.String(64), primary_key=True),
+        # Study reminders: the learner's last activity, and the reminders since then.
+        sa.Column("last_active_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminders_since_active", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_table(
         "announcements",
