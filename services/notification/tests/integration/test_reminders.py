@@ -58,7 +58,10 @@ async def test_an_idle_learner_is_reminded_every_three_idle_days_at_most_twice(d
     assert sweeps == {2: 0, 3.1: 1, 3.2: 1, 6.2: 2, 9.3: 2, 12.4: 2}
     [latest, _] = await admin.history(HistoryFilter("idle-learner", type="study_reminder"), None, 50)
     in_app = next(d for d in latest.deliveries if d.channel is Channel.IN_APP)
-    assert (in_app.status, in_app.content.text_body) == (DeliveryStatus.SENT, "Continue Botany where you left off.")
+    assert (in_app.status, in_app.content.text_body) == (
+        DeliveryStatus.SENT,
+        "Continue Botany where you left off.",
+    )
     # New activity starts over: quiet for three days, then reminded again.
     async with uow() as unit:
         await unit.audiences.active("c-rem", "idle-learner", T0 + timedelta(days=13))
