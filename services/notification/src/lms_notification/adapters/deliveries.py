@@ -167,7 +167,14 @@ class SqlDeliveries(SqlRepository):
         self.seen(delivery)
 
     async def claim(
-        self, channels: Sequence[Channel], now: datetime, lease_until: datetime, lease: str, limit: int
+        self,
+        channels: Sequence[Channel],
+        now: datetime,
+        lease_until: datetime,
+        lease: str,
+        limit: int,
+        *,
+        critical_only: bool = False,
     ) -> list[Delivery]:
         due = (
             sa.select(deliveries.c.id)
@@ -177,6 +184,7 @@ class SqlDeliveries(SqlRepository):
                 deliveries.c.channel.in_([c.value for c in channels]),
                 sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
             )
+            .where(deliveries.c.critical.is_(True) if critical_only else sa.true())
             # Critical mail (a password reset) first: bulk traffic never holds it back.
             .order_by(deliveries.c.critical.desc(), deliveries.c.due_at)
             .limit(limit)

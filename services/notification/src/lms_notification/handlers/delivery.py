@@ -39,6 +39,7 @@ class DeliveryWorker:
         lease_s: float = 60.0,
         batch_size: int = 20,
         poll_interval_s: float = 1.0,
+        priority_lane: bool = True,
         clock: Clock = utc_now,
     ) -> None:
         self._uow = uow
@@ -48,8 +49,11 @@ class DeliveryWorker:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._clock = clock
-        self._wake = asyncio.Event()
+        self._wakes: list[asyncio.Event] = []  # one per loop
         self._tasks: list[asyncio.Task[None]] = []
+        # A second loop that takes only critical deliveries: a password reset never waits
+        # behind a batch of announcements being sent.
+        self._priority_lane = priority_lane
         self._stopping = False
 
     @property
@@ -57,15 +61,20 @@ class DeliveryWorker:
         return [*self._senders, Channel.IN_APP]
 
     def wake(self) -> None:
-        self._wake.set()
+        for event in self._wakes:
+            event.set()
 
-    async def run_once(self, channels: Sequence[Channel] | None = None) -> int:
+    async def run_once(
+        self, channels: Sequence[Channel] | None = None, *, critical_only: bool = False
+    ) -> int:
         """Lease one batch and deliver it; how many deliveries it handled."""
         channels = list(channels or self.channels)
         lease = str(uuid.uuid4())
         now = self._clock()
         async with self._uow() as uow:
-            batch = await uow.deliveries.claim(channels, now, now + self._lease, lease, self._batch_size)
+            batch = await uow.deliveries.claim(
+                channels, now, now + self._lease, lease, self._batch_size, critical_only=critical_only
+            )
             await uow.commit()
         for delivery in batch:
             if self._stopping:
@@ -127,25 +136,33 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         self._stopping = False
-        self._tasks = [asyncio.create_task(self._loop(), name="notification-delivery-worker")]
+        self._tasks = [
+            asyncio.create_task(self._loop(critical_only=False), name="notification-delivery-worker")
+        ]
+        if self._priority_lane:
+            self._tasks.append(
+                asyncio.create_task(self._loop(critical_only=True), name="notification-delivery-priority")
+            )
 
     async def stop(self) -> None:
         self._stopping = True
-        self._wake.set()
+        self.wake()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
 
-    async def _loop(self) -> None:
+    async def _loop(self, *, critical_only: bool) -> None:
+        wake = asyncio.Event()
+        self._wakes.append(wake)
         while not self._stopping:
             try:
-                handled = await self.run_once()
+                handled = await self.run_once(critical_only=critical_only)
             except Exception:
                 log.exception("delivery_worker_pass_failed")
                 handled = 0
             if handled:
                 continue  # maybe more is due
-            self._wake.clear()
+            wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+                await asyncio.wait_for(wake.wait(), self._poll_interval_s)

@@ -54,9 +54,17 @@ class Deliveries(Protocol):
     async def save(self, delivery: Delivery) -> None: ...
 
     async def claim(
-        self, channels: Sequence[Channel], now: datetime, lease_until: datetime, lease: str, limit: int
+        self,
+        channels: Sequence[Channel],
+        now: datetime,
+        lease_until: datetime,
+        lease: str,
+        limit: int,
+        *,
+        critical_only: bool = False,
     ) -> list[Delivery]:
-        """Lease up to `limit` due deliveries no live lease holds, counting an attempt on each."""
+        """Lease up to `limit` due deliveries no live lease holds (critical ones first, or only
+        those), counting an attempt on each."""
         ...
 
     async def finish(self, delivery: Delivery, lease: str) -> bool:
