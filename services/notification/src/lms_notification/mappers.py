@@ -152,6 +152,7 @@ def preferences_to_proto(preferences: Preferences) -> pb.Preferences:
         quiet_end_minute=preferences.quiet_end_minute,
         marketing_unsubscribed=preferences.marketing_unsubscribed,
         locale=preferences.locale,
+        social_digest=preferences.social_digest,
     )
 
 
@@ -165,6 +166,7 @@ def preferences_from_proto(message: pb.Preferences) -> Preferences:
         message.quiet_end_minute,
         message.marketing_unsubscribed,
         message.locale,
+        message.social_digest,
     )
 
 

@@ -28,6 +28,7 @@ from lms_notification.handlers.announcements import AnnouncementHandlers
 from lms_notification.handlers.callbacks import ProviderCallbacks
 from lms_notification.handlers.delivery import DeliveryWorker
 from lms_notification.handlers.devices import DeviceHandlers
+from lms_notification.handlers.digests import SocialDigests
 from lms_notification.handlers.inbox import InboxHandlers, InboxSignal
 from lms_notification.handlers.ports import ChannelSender
 from lms_notification.handlers.preferences import PreferenceHandlers
@@ -197,6 +198,14 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
         )
         runtime.on_start(reminders.start)
         runtime.on_stop(reminders.stop)
+        digests = SocialDigests(
+            uow,
+            sending,
+            window=timedelta(seconds=settings.digest_window_s),
+            interval_s=settings.digest_sweep_interval_s,
+        )
+        runtime.on_start(digests.start)
+        runtime.on_stop(digests.stop)
     runtime.expose(use_cases=use_cases, worker=worker, inbox_signal=signal)
     return [NotificationServicer(use_cases, page_max=settings.page_max)]
 

@@ -61,6 +61,8 @@ class NotificationSettings(KitSettings):
     reminder_inactive_days: float = Field(3.0, gt=0, description="Idle days before a study reminder.")
     reminder_max: int = Field(3, ge=0, description="Study reminders per idle stretch.")
     reminder_sweep_interval_s: float = Field(300.0, gt=0)
+    digest_window_s: float = Field(86400.0, gt=0, description="How long social email waits for a digest.")
+    digest_sweep_interval_s: float = Field(300.0, gt=0)
     inbox_poll_interval_s: float = Field(1.0, gt=0)
 
     # Event triggers (one durable consumer per domain).

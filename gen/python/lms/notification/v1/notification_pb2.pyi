@@ -252,7 +252,7 @@ class RenderedMessage(_message.Message):
     def __init__(self, subject: _Optional[str] = ..., text_body: _Optional[str] = ..., html_body: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class Preferences(_message.Message):
-    __slots__ = ("name", "opt_outs", "time_zone", "quiet_start_minute", "quiet_end_minute", "marketing_unsubscribed", "locale")
+    __slots__ = ("name", "opt_outs", "time_zone", "quiet_start_minute", "quiet_end_minute", "marketing_unsubscribed", "locale", "social_digest")
     NAME_FIELD_NUMBER: _ClassVar[int]
     OPT_OUTS_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
@@ -260,6 +260,7 @@ class Preferences(_message.Message):
     QUIET_END_MINUTE_FIELD_NUMBER: _ClassVar[int]
     MARKETING_UNSUBSCRIBED_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    SOCIAL_DIGEST_FIELD_NUMBER: _ClassVar[int]
     name: str
     opt_outs: _containers.RepeatedCompositeFieldContainer[ChannelOptOut]
     time_zone: str
@@ -267,7 +268,8 @@ class Preferences(_message.Message):
     quiet_end_minute: int
     marketing_unsubscribed: bool
     locale: str
-    def __init__(self, name: _Optional[str] = ..., opt_outs: _Optional[_Iterable[_Union[ChannelOptOut, _Mapping]]] = ..., time_zone: _Optional[str] = ..., quiet_start_minute: _Optional[int] = ..., quiet_end_minute: _Optional[int] = ..., marketing_unsubscribed: _Optional[bool] = ..., locale: _Optional[str] = ...) -> None: ...
+    social_digest: bool
+    def __init__(self, name: _Optional[str] = ..., opt_outs: _Optional[_Iterable[_Union[ChannelOptOut, _Mapping]]] = ..., time_zone: _Optional[str] = ..., quiet_start_minute: _Optional[int] = ..., quiet_end_minute: _Optional[int] = ..., marketing_unsubscribed: _Optional[bool] = ..., locale: _Optional[str] = ..., social_digest: _Optional[bool] = ...) -> None: ...
 
 class ChannelOptOut(_message.Message):
     __slots__ = ("category", "channel")

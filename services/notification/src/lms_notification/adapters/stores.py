@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from lms_kit.uow import SqlRepository
-from lms_notification.adapters.tables import courses, inbox_items, preferences, recipients, templates
+from lms_notification.adapters.tables import (
+    courses,
+    digest_items,
+    inbox_items,
+    preferences,
+    recipients,
+    templates,
+)
 from lms_notification.domain.catalog import Category, Channel
 from lms_notification.domain.model import InboxItem, Recipient
 from lms_notification.domain.preferences import Preferences
@@ -89,6 +97,7 @@ class SqlPreferences(SqlRepository):
             row.quiet_end_minute,
             row.marketing_unsubscribed,
             row.locale,
+            row.social_digest,
         )
 
     async def save(self, prefs: Preferences) -> None:
@@ -104,6 +113,7 @@ class SqlPreferences(SqlRepository):
                     "quiet_end_minute": prefs.quiet_end_minute,
                     "marketing_unsubscribed": prefs.marketing_unsubscribed,
                     "locale": prefs.locale,
+                    "social_digest": prefs.social_digest,
                 },
             )
         )
@@ -241,3 +251,31 @@ class SqlInbox(SqlRepository):
         if item_ids is not None:
             statement = statement.where(inbox_items.c.id.in_(list(item_ids)))
         await self.session.execute(statement.values(read=True))
+
+
+class SqlDigests(SqlRepository):
+    async def hold(self, user_id: str, notification_id: str, line: str, at: datetime) -> None:
+        await self.session.execute(
+            insert(digest_items)
+            .values(notification_id=notification_id, user_id=user_id, line=line, created_at=at)
+            .on_conflict_do_nothing()
+        )
+
+    async def due(self, held_before: datetime, limit: int) -> list[str]:
+        rows = await self.session.execute(
+            sa.select(digest_items.c.user_id)
+            .where(digest_items.c.digested.is_(False))
+            .group_by(digest_items.c.user_id)
+            .having(sa.func.min(digest_items.c.created_at) < held_before)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def take(self, user_id: str) -> list[tuple[str, str, datetime]]:
+        rows = await self.session.execute(
+            sa.update(digest_items)
+            .where(digest_items.c.user_id == user_id, digest_items.c.digested.is_(False))
+            .values(digested=True)
+            .returning(digest_items.c.notification_id, digest_items.c.line, digest_items.c.created_at)
+        )
+        return sorted(((r.notification_id, r.line, r.created_at) for r in rows), key=lambda r: (r[2], r[0]))

@@ -39,6 +39,7 @@ preferences = sa.Table(
     sa.Column("quiet_end_minute", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("marketing_unsubscribed", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("locale", sa.String(35), nullable=False, server_default=""),
+    sa.Column("social_digest", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 
 templates = sa.Table(
@@ -152,4 +153,16 @@ announcements = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("author_id", "request_id", name="announcements_author_request_key"),
     sa.Index("ix_announcements_pending", "created_at", postgresql_where=sa.text("NOT done")),
+)
+
+# What waits for a user's next digest: one line per notification held back.
+digest_items = sa.Table(
+    "digest_items",
+    metadata,
+    sa.Column("notification_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("line", sa.Text(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("digested", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Index("ix_digest_items_pending", "user_id", "created_at", postgresql_where=sa.text("NOT digested")),
 )

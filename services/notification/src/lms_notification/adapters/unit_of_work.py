@@ -13,7 +13,14 @@ from lms_kit.uow import SqlUnitOfWork
 from lms_notification import mappers
 from lms_notification.adapters.announcements import SqlAnnouncements, SqlAudiences
 from lms_notification.adapters.deliveries import SqlDeliveries, SqlNotifications
-from lms_notification.adapters.stores import SqlCourses, SqlInbox, SqlPreferences, SqlRecipients, SqlTemplates
+from lms_notification.adapters.stores import (
+    SqlCourses,
+    SqlDigests,
+    SqlInbox,
+    SqlPreferences,
+    SqlRecipients,
+    SqlTemplates,
+)
 
 
 class SqlNotificationUnitOfWork(SqlUnitOfWork):
@@ -26,6 +33,7 @@ class SqlNotificationUnitOfWork(SqlUnitOfWork):
     courses: SqlCourses
     announcements: SqlAnnouncements
     audiences: SqlAudiences
+    digests: SqlDigests
 
     def bind(self, session: AsyncSession) -> None:
         self._after_commit: list[Callable[[], None]] = []
@@ -38,6 +46,7 @@ class SqlNotificationUnitOfWork(SqlUnitOfWork):
         self.courses = SqlCourses(session, self.track)
         self.announcements = SqlAnnouncements(session, self.track)
         self.audiences = SqlAudiences(session, self.track)
+        self.digests = SqlDigests(session, self.track)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

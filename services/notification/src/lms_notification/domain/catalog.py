@@ -33,6 +33,8 @@ class NotificationType:
     critical: bool = False
     # Declared variable -> sample value (previews; templates may use only these).
     variables: Mapping[str, str] = field(default_factory=dict)
+    # Its email may wait for the user's digest (when they chose one).
+    digestible: bool = False
 
     @property
     def declared(self) -> frozenset[str]:
@@ -102,18 +104,26 @@ CATALOG: dict[str, NotificationType] = {
             Category.SOCIAL,
             (Channel.EMAIL, Channel.IN_APP),
             variables={**_PERSON, **_COURSE, "rating": "5"},
+            digestible=True,
         ),
         NotificationType(
             "new_follower",
             Category.SOCIAL,
             (Channel.IN_APP, Channel.EMAIL, Channel.PUSH),
             variables={**_PERSON, "follower_name": "Grace Hopper"},
+            digestible=True,
         ),
         NotificationType(
             "announcement",
             Category.MARKETING,
             (Channel.EMAIL, Channel.IN_APP),
             variables={**_PERSON, "title": "News", "message": "Something new on the platform."},
+        ),
+        NotificationType(
+            "social_digest",
+            Category.SOCIAL,
+            (Channel.EMAIL,),
+            variables={**_PERSON, "count": "3", "items": "- Grace Hopper follows you now."},
         ),
         NotificationType(
             "study_reminder",

@@ -31,6 +31,7 @@ class Preferences:
     quiet_end_minute: int = 0
     marketing_unsubscribed: bool = False
     locale: str = ""
+    social_digest: bool = False
 
     def check(self, *, prefix: str = "preferences.") -> None:
         """Refuse a time zone that is not an IANA zone and quiet hours out of range."""
@@ -65,6 +66,8 @@ class Preferences:
             return Decision(due, suppressed_by="marketing_unsubscribed")
         if (ntype.category, channel) in self.opt_outs:
             return Decision(due, suppressed_by="opt_out")
+        if self.social_digest and ntype.digestible and channel is Channel.EMAIL:
+            return Decision(due, suppressed_by="digest")
         if channel is not Channel.IN_APP:
             quiet_end = self.quiet_hours_end(due)
             if quiet_end is not None:

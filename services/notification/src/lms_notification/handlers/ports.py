@@ -173,6 +173,9 @@ class NotificationUnitOfWork(UnitOfWork, Protocol):
     @property
     def audiences(self) -> Audiences: ...
 
+    @property
+    def digests(self) -> Digests: ...
+
 
 class ChannelSender(Protocol):
     """A provider of one channel. `send` returns when the provider accepted the message, with
@@ -222,4 +225,18 @@ class Audiences(Protocol):
 
     async def members(self, course_id: str | None, after: str, limit: int) -> list[str]:
         """User ids after `after`, in order: the course's learners, or (None) every known user."""
+        ...
+
+
+class Digests(Protocol):
+    async def hold(self, user_id: str, notification_id: str, line: str, at: datetime) -> None:
+        """Keep one line for the user's next digest (once per notification)."""
+        ...
+
+    async def due(self, held_before: datetime, limit: int) -> list[str]:
+        """Users whose oldest held line is older than `held_before`."""
+        ...
+
+    async def take(self, user_id: str) -> list[tuple[str, str, datetime]]:
+        """Every held line of the user, oldest first, marked digested: (notification id, line, time)."""
         ...

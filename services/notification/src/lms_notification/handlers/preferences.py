@@ -17,6 +17,7 @@ FIELDS = (
     "quiet_end_minute",
     "marketing_unsubscribed",
     "locale",
+    "social_digest",
 )
 
 

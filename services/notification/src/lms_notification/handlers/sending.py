@@ -133,6 +133,8 @@ class Sending:
         for delivery in notification.deliveries:
             if delivery.channel is Channel.IN_APP and delivery.status is DeliveryStatus.QUEUED:
                 await deliver_to_inbox(uow, delivery, now)
+            if delivery.suppressed_by == "digest":
+                await uow.digests.hold(delivery.user_id, notification.id, delivery.content.subject, now)
         await uow.deliveries.add_all(notification.deliveries)
         return notification, True
 

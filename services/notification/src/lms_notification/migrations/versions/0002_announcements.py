@@ -1,5 +1,5 @@
-"""Course learners (from enrolment events, with their last activity for study reminders) and
-announcements fanned out in batches.
+"""Course learners (from enrolment events, with their last activity for study reminders),
+announcements fanned out in batches, and social digests (a preference and the held items).
 
 Revision ID: 0002
 """
@@ -37,7 +37,24 @@ def upgrade() -> None:
         sa.Index("ix_announcements_pending", "created_at", postgresql_where=sa.text("NOT done")),
     )
 
+    op.add_column(
+        "preferences", sa.Column("social_digest", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.create_table(
+        "digest_items",
+        sa.Column("notification_id", sa.String(64), primary_key=True),
+        sa.Column("user_id", sa.String(64), nullable=False),
+        sa.Column("line", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("digested", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Index(
+            "ix_digest_items_pending", "user_id", "created_at", postgresql_where=sa.text("NOT digested")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("digest_items")
+    op.drop_column("preferences", "social_digest")
     op.drop_table("announcements")
     op.drop_table("course_learners")
