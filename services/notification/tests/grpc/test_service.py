@@ -15,7 +15,10 @@ from google.api import httpbody_pb2
 from google.protobuf import field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from lms.course.v1 import events_pb2 as course_events
 from lms.notification.v1 import notification_pb2 as pb
+from lms.payment.v1 import events_pb2 as payment_events
+from lms.type.v1 import money_pb2
 from lms.user.v1 import events_pb2 as user_events
 from lms_kit.events import Envelope
 from lms_kit.testing.checks import contract_problems, unimplemented_rpcs
@@ -403,3 +406,37 @@ async def test_announcements_are_for_teachers_and_admins_and_admins_reach_everyo
         )
     )
     assert error_reason(hidden) == "ANNOUNCEMENT_NOT_FOUND"
+
+
+async def test_course_and_payment_events_mail_the_learner_once_with_what_they_carry(own_nats, smtp):
+    user_id = new_user()
+    address = f"{user_id}@example.test"
+    course_id = f"c-{user_id}"
+    paid = payment_events.OrderPaid(
+        order_id=f"o-{user_id}",
+        user_id=user_id,
+        course_id=course_id,
+        amount=money_pb2.Money(currency_code="EUR", amount_minor=4900),
+    )
+    events = [
+        user_events.UserRegistered(user_id=user_id, email=address, display_name="Ada"),
+        course_events.CoursePublished(course_id=course_id, owner_id="teacher-1", title="Botany"),
+        course_events.EnrollmentCreated(course_id=course_id, user_id=user_id, source="purchase"),
+        paid,
+        paid,  # re-published with a new event id: still one receipt
+    ]
+    client = await nats.connect(own_nats)
+    try:
+        js = client.jetstream()
+        for event in events:
+            envelope = Envelope.new(event)
+            await js.publish(envelope.subject, envelope.payload, headers=envelope.headers)
+    finally:
+        await client.close()
+    mails = await smtp.mailbox.arrival(address, count=3)  # welcome, enrolment, receipt
+    kinds = sorted(m["X-LMS-Notification-Type"] for m in mails)
+    assert kinds == ["enrolment", "receipt", "welcome"]
+    receipt = next(m for m in mails if m["X-LMS-Notification-Type"] == "receipt")
+    text = receipt.get_body(("plain",)).get_content()
+    assert "49.00 EUR" in text and "Botany" in text and f"o-{user_id}" in text
+    assert receipt["List-Unsubscribe"] is None  # a receipt is critical

@@ -20,7 +20,7 @@ from lms_notification.adapters.email import Relay, SmtpSender
 from lms_notification.adapters.tables import metadata
 from lms_notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from lms_notification.domain.catalog import Category, Channel
-from lms_notification.domain.model import DeliveryStatus, RetryPolicy
+from lms_notification.domain.model import DeliveryStatus, Recipient, RetryPolicy
 from lms_notification.domain.preferences import Preferences
 from lms_notification.handlers.admin import AdminHandlers
 from lms_notification.handlers.delivery import DeliveryWorker
@@ -280,3 +280,26 @@ async def test_a_scheduled_send_goes_out_when_due(db, clock, smtp):
     clock.advance(minutes=31)
     await drain(worker)
     assert len(smtp.mailbox.to(address)) == 1
+
+
+async def test_a_receipt_for_a_user_whose_address_arrives_later_waits_for_it(db, clock, smtp):
+    sending, worker, admin, _ = parts(db, clock, [Relay("127.0.0.1", smtp.port)])
+    user_id, address = user()
+    # The payment's event came before the user service's: no address known yet.
+    await sending.send(
+        SendCommand("receipt", user_id, f"receipt:{user_id}", {"order_id": "o-1", "amount": "9.00 EUR"})
+    )
+    await drain(worker)
+    [notification] = await admin.history(HistoryFilter(user_id), None, 10)
+    waiting = notification.deliveries[0]
+    assert (waiting.status, waiting.attempts) == (
+        DeliveryStatus.QUEUED,
+        1,
+    ) and "no email address" in waiting.last_error
+    async with SqlNotificationUnitOfWork(db) as uow:
+        await uow.recipients.save(Recipient(user_id, email=address))
+        await uow.commit()
+    clock.advance(minutes=5)
+    await drain(worker)
+    [mail] = smtp.mailbox.to(address)
+    assert mail["X-LMS-Notification-Type"] == "receipt"

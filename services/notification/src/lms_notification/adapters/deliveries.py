@@ -44,6 +44,7 @@ def _delivery(row: Any) -> Delivery:
 def _outcome(delivery: Delivery) -> dict[str, Any]:
     return {
         "status": delivery.status.value,
+        "address": delivery.address,
         "attempts": delivery.attempts,
         "due_at": delivery.due_at,
         "last_error": delivery.last_error,

@@ -94,6 +94,8 @@ class DeliveryWorker:
         try:
             if sender is None:
                 raise SendFailed(f"no {delivery.channel.value} provider is configured", permanent=True)
+            if not delivery.address:
+                await self._resolve_address(delivery)
             gone = await sender.send(delivery)
         except SendFailed as failure:
             log.warning(
@@ -123,6 +125,15 @@ class DeliveryWorker:
             delivery.channel.value,
             delivery.type,
         )
+
+    async def _resolve_address(self, delivery: Delivery) -> None:
+        """The recipient's address as known now; retried later while there is none."""
+        async with self._uow() as uow:
+            recipient = await uow.recipients.get(delivery.user_id)
+        address = recipient.address(delivery.channel) if recipient is not None else ""
+        if not address:
+            raise SendFailed(f"no {delivery.channel.value} address known for the user yet", permanent=False)
+        delivery.address = address
 
     async def _prune(self, uow: NotificationUnitOfWork, user_id: str, gone: Sequence[str]) -> None:
         recipient = await uow.recipients.get(user_id)

@@ -190,7 +190,10 @@ class Sending:
         decision = preferences.decide(ntype, channel, due)
         address = recipient.address(channel)
         status = DeliveryStatus.QUEUED if decision.send_at <= now else DeliveryStatus.SCHEDULED
-        suppressed_by = decision.suppressed_by or ("" if address else "no_address")
+        # An email address may still be on its way (the user service's event can arrive after
+        # a payment's): the worker looks it up again when it sends. No device or phone: none.
+        waits_for_address = channel is Channel.EMAIL
+        suppressed_by = decision.suppressed_by or ("" if address or waits_for_address else "no_address")
         if suppressed_by:
             status = DeliveryStatus.SUPPRESSED
         delivery_id = str(uuid.uuid4())
