@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -35,11 +36,11 @@ async def db_url() -> AsyncIterator[str]:
         yield url
 
 
-def start_service(db_url: str, smtp_port: int, grpc_port: int) -> subprocess.Popen:
+def start_service(db_url: str, smtp_port: int, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "LMS_DATABASE_URL": db_url,
-        "LMS_GRPC_PORT": str(grpc_port),
+        "LMS_GRPC_PORT": "0",  # any free port: the test never calls it
         "LMS_NATS_URL": "",
         "LMS_SMTP_HOST": "127.0.0.1",
         "LMS_SMTP_PORT": str(smtp_port),
@@ -48,13 +49,14 @@ def start_service(db_url: str, smtp_port: int, grpc_port: int) -> subprocess.Pop
         "LMS_DELIVERY_POLL_INTERVAL_S": "0.2",
         "LMS_LOG_JSON": "false",
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "lms_notification.server"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "lms_notification.server"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 async def statuses(database: Database) -> dict[str, int]:
@@ -65,7 +67,8 @@ async def statuses(database: Database) -> dict[str, int]:
         return {status: count for status, count in rows}
 
 
-async def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(db_url, smtp_server, closed_port):
+async def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(db_url, smtp_server, tmp_path):
+    log = tmp_path / "service.log"
     database = Database(db_url)
     sending = Sending(lambda: SqlNotificationUnitOfWork(database), bundled_templates(), SendingConfig())
     run = uuid.uuid4().hex[:6]
@@ -77,7 +80,7 @@ async def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(db_u
             )
         )
     with smtp_server() as smtp:
-        victim = start_service(db_url, smtp.port, closed_port)
+        victim = start_service(db_url, smtp.port, log)
 
         def kill_mid_batch(accepted: int) -> None:
             if accepted == KILL_AT and victim.poll() is None:
@@ -85,11 +88,12 @@ async def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(db_u
 
         smtp.mailbox.on_mail = kill_mid_batch
         try:
-            assert await asyncio.to_thread(victim.wait, 60) == -signal.SIGKILL
+            exit_code = await asyncio.to_thread(victim.wait, 60)
+            assert exit_code == -signal.SIGKILL, log.read_text(errors="replace")[-3000:]
             assert len(smtp.mailbox.messages) == KILL_AT
             assert await statuses(database) == {"sent": KILL_AT, "queued": MAILS - KILL_AT}  # leased, unsent
             smtp.mailbox.on_mail = None
-            survivor = start_service(db_url, smtp.port, closed_port)
+            survivor = start_service(db_url, smtp.port, log)
             try:
                 await asyncio.to_thread(smtp.mailbox.wait_for, lambda ms: len(ms) >= MAILS, 60)
                 for _ in range(300):  # until the last mail is recorded (nothing left to resend)
