@@ -26,8 +26,14 @@ if _version_not_supported:
 
 
 class NotificationServiceStub:
-    """NotificationService is the notification service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """NotificationService tells users things: it renders templates per notification
+    type, channel and locale, applies each user's preferences and quiet hours, and
+    delivers through email (SMTP), push, SMS and an in-app inbox with durable,
+    retried deliveries, a dead-letter state and history.
+
+    Other services call `Send`; most notifications are triggered by the events of
+    the user, course and payment services. Every trigger carries an idempotency
+    key, so a retried call or a redelivered event notifies once.
 
     Errors carry google.rpc.ErrorInfo with domain "notification.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -40,50 +46,314 @@ class NotificationServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateItem = channel.unary_unary(
-                '/lms.notification.v1.NotificationService/CreateItem',
-                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateItemRequest.SerializeToString,
-                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Item.FromString,
+        self.Send = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/Send',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.SendRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Notification.FromString,
                 _registered_method=True)
-        self.GetItem = channel.unary_unary(
-                '/lms.notification.v1.NotificationService/GetItem',
-                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetItemRequest.SerializeToString,
-                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Item.FromString,
+        self.CancelScheduledNotification = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/CancelScheduledNotification',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CancelScheduledNotificationRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Notification.FromString,
                 _registered_method=True)
-        self.ListItems = channel.unary_unary(
-                '/lms.notification.v1.NotificationService/ListItems',
-                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsRequest.SerializeToString,
-                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsResponse.FromString,
+        self.GetTemplate = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/GetTemplate',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/ListTemplates',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.UpdateTemplate = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/UpdateTemplate',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+                _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/PreviewTemplate',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.RenderedMessage.FromString,
+                _registered_method=True)
+        self.GetPreferences = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/GetPreferences',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.UpdatePreferences = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/UpdatePreferences',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UpdatePreferencesRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.ListNotifications = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/ListNotifications',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsResponse.FromString,
+                _registered_method=True)
+        self.ListInboxItems = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/ListInboxItems',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsResponse.FromString,
+                _registered_method=True)
+        self.GetUnreadCount = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/GetUnreadCount',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetUnreadCountRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.FromString,
+                _registered_method=True)
+        self.MarkInboxItemsRead = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/MarkInboxItemsRead',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.MarkInboxItemsReadRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.FromString,
+                _registered_method=True)
+        self.ArchiveInboxItem = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/ArchiveInboxItem',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ArchiveInboxItemRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+                _registered_method=True)
+        self.StreamInbox = channel.unary_stream(
+                '/lms.notification.v1.NotificationService/StreamInbox',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+                _registered_method=True)
+        self.CreateAnnouncement = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/CreateAnnouncement',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+                _registered_method=True)
+        self.GetAnnouncement = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/GetAnnouncement',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+                _registered_method=True)
+        self.RegisterDevice = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/RegisterDevice',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Device.FromString,
+                _registered_method=True)
+        self.ListDeadLetters = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/ListDeadLetters',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersResponse.FromString,
+                _registered_method=True)
+        self.RedriveDelivery = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/RedriveDelivery',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
+                _registered_method=True)
+        self.HandleTwilioStatus = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/HandleTwilioStatus',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.FromString,
+                _registered_method=True)
+        self.CheckUnsubscribe = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/CheckUnsubscribe',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.CheckUnsubscribeRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.FromString,
+                _registered_method=True)
+        self.Unsubscribe = channel.unary_unary(
+                '/lms.notification.v1.NotificationService/Unsubscribe',
+                request_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeRequest.SerializeToString,
+                response_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.FromString,
                 _registered_method=True)
 
 
 class NotificationServiceServicer:
-    """NotificationService is the notification service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """NotificationService tells users things: it renders templates per notification
+    type, channel and locale, applies each user's preferences and quiet hours, and
+    delivers through email (SMTP), push, SMS and an in-app inbox with durable,
+    retried deliveries, a dead-letter state and history.
+
+    Other services call `Send`; most notifications are triggered by the events of
+    the user, course and payment services. Every trigger carries an idempotency
+    key, so a retried call or a redelivered event notifies once.
 
     Errors carry google.rpc.ErrorInfo with domain "notification.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
     "platform.lms" and a reason from lms.type.v1.ErrorReason).
     """
 
-    def CreateItem(self, request, context):
-        """CreateItem adds an item owned by the caller. Retrying with the same
-        `request_id` returns the item the first call created.
+    def Send(self, request, context):
+        """Send queues one notification of a type to a user on the type's channels
+        (or only on `channels`). A second call with the same `idempotency_key`
+        returns the first call's notification and sends nothing more. For internal
+        services only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetItem(self, request, context):
-        """GetItem returns an item. Only its owner and administrators see it; for
-        anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+    def CancelScheduledNotification(self, request, context):
+        """CancelScheduledNotification cancels the deliveries of a notification not
+        sent yet, found by its idempotency key. Deliveries already sent stay sent.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListItems(self, request, context):
-        """ListItems lists the caller's items, newest first.
+    def GetTemplate(self, request, context):
+        """GetTemplate returns one template. Administrators only. A template that was
+        never saved answers with the bundled platform default, if there is one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """ListTemplates lists the saved and bundled templates, by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateTemplate(self, request, context):
+        """UpdateTemplate saves a template (creating it when it does not exist yet).
+        A body that uses a variable the notification type does not declare, or
+        that does not parse, is refused with field violations.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewTemplate(self, request, context):
+        """PreviewTemplate renders a template with sample data: the given
+        `variables`, or the type's own sample values for those not given.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPreferences(self, request, context):
+        """GetPreferences returns a user's notification preferences (the defaults
+        when never changed). The user themselves or an administrator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePreferences(self, request, context):
+        """UpdatePreferences changes a user's preferences; `update_mask` names the
+        fields to change (all set fields when empty).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNotifications(self, request, context):
+        """ListNotifications is the history: notifications with their per-channel
+        deliveries, newest first. A user lists their own (`users/{user}`); an
+        administrator lists anyone's, or everyone's with `users/-`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInboxItems(self, request, context):
+        """ListInboxItems lists a user's in-app inbox, newest first, without the
+        archived items unless asked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUnreadCount(self, request, context):
+        """GetUnreadCount counts the unread, unarchived items of a user's inbox.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkInboxItemsRead(self, request, context):
+        """MarkInboxItemsRead marks the named items (or, with `all`, every item)
+        of a user's inbox read. Marking a read item again changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArchiveInboxItem(self, request, context):
+        """ArchiveInboxItem archives one item of a user's inbox (it also counts as read).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamInbox(self, request, context):
+        """StreamInbox sends each new item of a user's inbox as it arrives, until
+        the client hangs up. Items made before the call are not sent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAnnouncement(self, request, context):
+        """CreateAnnouncement sends one message to many users, fanned out in
+        batches in the background: a teacher to the learners of their own course,
+        an administrator to a course's learners or to every user. Each recipient's
+        preferences apply (announcements are marketing). Retrying with the same
+        `request_id` returns the first announcement.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAnnouncement(self, request, context):
+        """GetAnnouncement tells how far an announcement's fan-out is. Its author or
+        an administrator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RegisterDevice(self, request, context):
+        """RegisterDevice records a device's push token (FCM registration token) for
+        the user. Registering a known token again changes nothing; tokens FCM
+        reports as unregistered are dropped by the service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeadLetters(self, request, context):
+        """ListDeadLetters lists the deliveries that failed for good (dead letters),
+        newest first. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RedriveDelivery(self, request, context):
+        """RedriveDelivery queues a dead-lettered delivery again, with fresh
+        attempts. A delivery that is not dead is refused (FAILED_PRECONDITION).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleTwilioStatus(self, request, context):
+        """HandleTwilioStatus receives Twilio's message status callbacks. The form
+        body and the `X-Twilio-Signature` header (gRPC metadata
+        `x-twilio-signature`) are checked against the callback URL and the auth
+        token; a bad signature is PERMISSION_DENIED, TWILIO_SIGNATURE_INVALID, and
+        nothing changes. `delivered` marks the SMS delivered; `failed` and
+        `undelivered` make it a dead letter with Twilio's error code.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckUnsubscribe(self, request, context):
+        """CheckUnsubscribe tells what the unsubscribe link in a mail would do,
+        changing nothing (mail scanners follow GET links). Anyone with the link.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Unsubscribe(self, request, context):
+        """Unsubscribe opts the link's user out of the link's category of email
+        (marketing: every marketing message). It is the RFC 8058 one-click target:
+        mail clients POST `List-Unsubscribe=One-Click` to the link.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,20 +362,115 @@ class NotificationServiceServicer:
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateItem,
-                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateItemRequest.FromString,
-                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Item.SerializeToString,
+            'Send': grpc.unary_unary_rpc_method_handler(
+                    servicer.Send,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.SendRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Notification.SerializeToString,
             ),
-            'GetItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetItem,
-                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetItemRequest.FromString,
-                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Item.SerializeToString,
+            'CancelScheduledNotification': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelScheduledNotification,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.CancelScheduledNotificationRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Notification.SerializeToString,
             ),
-            'ListItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListItems,
-                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsRequest.FromString,
-                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsResponse.SerializeToString,
+            'GetTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTemplate,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetTemplateRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'UpdateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateTemplate,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.RenderedMessage.SerializeToString,
+            ),
+            'GetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPreferences,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
+            ),
+            'UpdatePreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePreferences,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UpdatePreferencesRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
+            ),
+            'ListNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNotifications,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'ListInboxItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInboxItems,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsResponse.SerializeToString,
+            ),
+            'GetUnreadCount': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnreadCount,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetUnreadCountRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.SerializeToString,
+            ),
+            'MarkInboxItemsRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkInboxItemsRead,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.MarkInboxItemsReadRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.SerializeToString,
+            ),
+            'ArchiveInboxItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArchiveInboxItem,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ArchiveInboxItemRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.SerializeToString,
+            ),
+            'StreamInbox': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamInbox,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.SerializeToString,
+            ),
+            'CreateAnnouncement': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAnnouncement,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.SerializeToString,
+            ),
+            'GetAnnouncement': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAnnouncement,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.SerializeToString,
+            ),
+            'RegisterDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterDevice,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Device.SerializeToString,
+            ),
+            'ListDeadLetters': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeadLetters,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersResponse.SerializeToString,
+            ),
+            'RedriveDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.RedriveDelivery,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.SerializeToString,
+            ),
+            'HandleTwilioStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleTwilioStatus,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.SerializeToString,
+            ),
+            'CheckUnsubscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckUnsubscribe,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.CheckUnsubscribeRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.SerializeToString,
+            ),
+            'Unsubscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.Unsubscribe,
+                    request_deserializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeRequest.FromString,
+                    response_serializer=lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,8 +481,14 @@ def add_NotificationServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class NotificationService:
-    """NotificationService is the notification service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """NotificationService tells users things: it renders templates per notification
+    type, channel and locale, applies each user's preferences and quiet hours, and
+    delivers through email (SMTP), push, SMS and an in-app inbox with durable,
+    retried deliveries, a dead-letter state and history.
+
+    Other services call `Send`; most notifications are triggered by the events of
+    the user, course and payment services. Every trigger carries an idempotency
+    key, so a retried call or a redelivered event notifies once.
 
     Errors carry google.rpc.ErrorInfo with domain "notification.lms" and a reason
     from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -125,7 +496,7 @@ class NotificationService:
     """
 
     @staticmethod
-    def CreateItem(request,
+    def Send(request,
             target,
             options=(),
             channel_credentials=None,
@@ -138,9 +509,9 @@ class NotificationService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.notification.v1.NotificationService/CreateItem',
-            lms_dot_notification_dot_v1_dot_notification__pb2.CreateItemRequest.SerializeToString,
-            lms_dot_notification_dot_v1_dot_notification__pb2.Item.FromString,
+            '/lms.notification.v1.NotificationService/Send',
+            lms_dot_notification_dot_v1_dot_notification__pb2.SendRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Notification.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,7 +523,7 @@ class NotificationService:
             _registered_method=True)
 
     @staticmethod
-    def GetItem(request,
+    def CancelScheduledNotification(request,
             target,
             options=(),
             channel_credentials=None,
@@ -165,9 +536,9 @@ class NotificationService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.notification.v1.NotificationService/GetItem',
-            lms_dot_notification_dot_v1_dot_notification__pb2.GetItemRequest.SerializeToString,
-            lms_dot_notification_dot_v1_dot_notification__pb2.Item.FromString,
+            '/lms.notification.v1.NotificationService/CancelScheduledNotification',
+            lms_dot_notification_dot_v1_dot_notification__pb2.CancelScheduledNotificationRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Notification.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +550,7 @@ class NotificationService:
             _registered_method=True)
 
     @staticmethod
-    def ListItems(request,
+    def GetTemplate(request,
             target,
             options=(),
             channel_credentials=None,
@@ -192,9 +563,522 @@ class NotificationService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.notification.v1.NotificationService/ListItems',
-            lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsRequest.SerializeToString,
-            lms_dot_notification_dot_v1_dot_notification__pb2.ListItemsResponse.FromString,
+            '/lms.notification.v1.NotificationService/GetTemplate',
+            lms_dot_notification_dot_v1_dot_notification__pb2.GetTemplateRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/ListTemplates',
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/UpdateTemplate',
+            lms_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/PreviewTemplate',
+            lms_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.RenderedMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/GetPreferences',
+            lms_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/UpdatePreferences',
+            lms_dot_notification_dot_v1_dot_notification__pb2.UpdatePreferencesRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/ListNotifications',
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInboxItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/ListInboxItems',
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListInboxItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnreadCount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/GetUnreadCount',
+            lms_dot_notification_dot_v1_dot_notification__pb2.GetUnreadCountRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkInboxItemsRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/MarkInboxItemsRead',
+            lms_dot_notification_dot_v1_dot_notification__pb2.MarkInboxItemsReadRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.UnreadCount.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ArchiveInboxItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/ArchiveInboxItem',
+            lms_dot_notification_dot_v1_dot_notification__pb2.ArchiveInboxItemRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/StreamInbox',
+            lms_dot_notification_dot_v1_dot_notification__pb2.StreamInboxRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.InboxItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAnnouncement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/CreateAnnouncement',
+            lms_dot_notification_dot_v1_dot_notification__pb2.CreateAnnouncementRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAnnouncement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/GetAnnouncement',
+            lms_dot_notification_dot_v1_dot_notification__pb2.GetAnnouncementRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Announcement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/RegisterDevice',
+            lms_dot_notification_dot_v1_dot_notification__pb2.RegisterDeviceRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Device.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeadLetters(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/ListDeadLetters',
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.ListDeadLettersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RedriveDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/RedriveDelivery',
+            lms_dot_notification_dot_v1_dot_notification__pb2.RedriveDeliveryRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleTwilioStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/HandleTwilioStatus',
+            lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.HandleTwilioStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckUnsubscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/CheckUnsubscribe',
+            lms_dot_notification_dot_v1_dot_notification__pb2.CheckUnsubscribeRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Unsubscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.notification.v1.NotificationService/Unsubscribe',
+            lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeRequest.SerializeToString,
+            lms_dot_notification_dot_v1_dot_notification__pb2.UnsubscribeResult.FromString,
             options,
             channel_credentials,
             insecure,

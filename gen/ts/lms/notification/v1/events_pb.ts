@@ -12,47 +12,124 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/notification/v1/events.proto.
  */
 export const file_lms_notification_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBsbXMvbm90aWZpY2F0aW9uL3YxL2V2ZW50cy5wcm90bxITbG1zLm5vdGlmaWNhdGlvbi52MSJwCgtJdGVtQ3JlYXRlZBIPCgdpdGVtX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiBsbXMvbm90aWZpY2F0aW9uL3YxL2V2ZW50cy5wcm90bxITbG1zLm5vdGlmaWNhdGlvbi52MSKfAQoQTm90aWZpY2F0aW9uU2VudBITCgtkZWxpdmVyeV9pZBgBIAEoCRIXCg9ub3RpZmljYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIMCgR0eXBlGAQgASgJEg8KB2NoYW5uZWwYBSABKAkSLQoJc2VuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKxAQoSTm90aWZpY2F0aW9uRmFpbGVkEhMKC2RlbGl2ZXJ5X2lkGAEgASgJEhcKD25vdGlmaWNhdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEgwKBHR5cGUYBCABKAkSDwoHY2hhbm5lbBgFIAEoCRIOCgZyZWFzb24YBiABKAkSLQoJZmFpbF90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
- * ItemCreated: an item was created.
+ * NotificationSent: a provider accepted one channel's delivery.
  *
- * @generated from message lms.notification.v1.ItemCreated
+ * @generated from message lms.notification.v1.NotificationSent
  */
-export type ItemCreated = Message<"lms.notification.v1.ItemCreated"> & {
+export type NotificationSent = Message<"lms.notification.v1.NotificationSent"> & {
   /**
-   * The item id.
+   * The delivery id.
    *
-   * @generated from field: string item_id = 1;
+   * @generated from field: string delivery_id = 1;
    */
-  itemId: string;
+  deliveryId: string;
 
   /**
-   * The owner's user id.
+   * The notification id.
    *
-   * @generated from field: string owner_id = 2;
+   * @generated from field: string notification_id = 2;
    */
-  ownerId: string;
+  notificationId: string;
 
   /**
-   * The title it was created with.
+   * The recipient's user id.
    *
-   * @generated from field: string title = 3;
+   * @generated from field: string user_id = 3;
    */
-  title: string;
+  userId: string;
 
   /**
-   * When it was created.
+   * The notification type.
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: string type = 4;
    */
-  createTime?: Timestamp | undefined;
+  type: string;
+
+  /**
+   * The channel: email, push, sms, in_app.
+   *
+   * @generated from field: string channel = 5;
+   */
+  channel: string;
+
+  /**
+   * When the provider accepted it.
+   *
+   * @generated from field: google.protobuf.Timestamp send_time = 6;
+   */
+  sendTime?: Timestamp | undefined;
 };
 
 /**
- * Describes the message lms.notification.v1.ItemCreated.
- * Use `create(ItemCreatedSchema)` to create a new message.
+ * Describes the message lms.notification.v1.NotificationSent.
+ * Use `create(NotificationSentSchema)` to create a new message.
  */
-export const ItemCreatedSchema: GenMessage<ItemCreated> = /*@__PURE__*/
+export const NotificationSentSchema: GenMessage<NotificationSent> = /*@__PURE__*/
   messageDesc(file_lms_notification_v1_events, 0);
+
+/**
+ * NotificationFailed: a delivery failed for good and is a dead letter.
+ *
+ * @generated from message lms.notification.v1.NotificationFailed
+ */
+export type NotificationFailed = Message<"lms.notification.v1.NotificationFailed"> & {
+  /**
+   * The delivery id.
+   *
+   * @generated from field: string delivery_id = 1;
+   */
+  deliveryId: string;
+
+  /**
+   * The notification id.
+   *
+   * @generated from field: string notification_id = 2;
+   */
+  notificationId: string;
+
+  /**
+   * The recipient's user id.
+   *
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * The notification type.
+   *
+   * @generated from field: string type = 4;
+   */
+  type: string;
+
+  /**
+   * The channel: email, push, sms, in_app.
+   *
+   * @generated from field: string channel = 5;
+   */
+  channel: string;
+
+  /**
+   * The last error.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+
+  /**
+   * When it was given up.
+   *
+   * @generated from field: google.protobuf.Timestamp fail_time = 7;
+   */
+  failTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.NotificationFailed.
+ * Use `create(NotificationFailedSchema)` to create a new message.
+ */
+export const NotificationFailedSchema: GenMessage<NotificationFailed> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_events, 1);
 

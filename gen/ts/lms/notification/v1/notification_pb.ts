@@ -6,8 +6,10 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { HttpBody } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,86 +17,1118 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/notification/v1/notification.proto.
  */
 export const file_lms_notification_v1_notification: GenFile = /*@__PURE__*/
-  fileDesc("CiZsbXMvbm90aWZpY2F0aW9uL3YxL25vdGlmaWNhdGlvbi5wcm90bxITbG1zLm5vdGlmaWNhdGlvbi52MSKEAQoESXRlbRISCgRuYW1lGAEgASgJQgTiQQEDEhwKBXRpdGxlGAIgASgJQg3iQQECqrsYBQgBGMgBEhMKBW93bmVyGAMgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJmChFDcmVhdGVJdGVtUmVxdWVzdBIzCgRpdGVtGAEgASgLMhkubG1zLm5vdGlmaWNhdGlvbi52MS5JdGVtQgriQQECqrsYAggBEhwKCnJlcXVlc3RfaWQYAiABKAlCCKq7GAQwAXgBIjcKDkdldEl0ZW1SZXF1ZXN0EiUKBG5hbWUYASABKAlCF+JBAQKquxgPCAEiC2l0ZW1zL1teL10rIkoKEExpc3RJdGVtc1JlcXVlc3QSGQoJcGFnZV9zaXplGAEgASgFQgaquxgCSAESGwoKcGFnZV90b2tlbhgCIAEoCUIHqrsYAxiACCJWChFMaXN0SXRlbXNSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLmxtcy5ub3RpZmljYXRpb24udjEuSXRlbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqUAoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASEgoOSVRFTV9OT1RfRk9VTkQQARIPCgtUSVRMRV9CTEFOSxACMpUDChNOb3RpZmljYXRpb25TZXJ2aWNlEnsKCkNyZWF0ZUl0ZW0SJi5sbXMubm90aWZpY2F0aW9uLnYxLkNyZWF0ZUl0ZW1SZXF1ZXN0GhkubG1zLm5vdGlmaWNhdGlvbi52MS5JdGVtIiqiuxgCEAGC0+STAh46BGl0ZW0iFi92MS9ub3RpZmljYXRpb24vaXRlbXMSewoHR2V0SXRlbRIjLmxtcy5ub3RpZmljYXRpb24udjEuR2V0SXRlbVJlcXVlc3QaGS5sbXMubm90aWZpY2F0aW9uLnYxLkl0ZW0iMJACAaK7GAIQAYLT5JMCIRIfL3YxL25vdGlmaWNhdGlvbi97bmFtZT1pdGVtcy8qfRKDAQoJTGlzdEl0ZW1zEiUubG1zLm5vdGlmaWNhdGlvbi52MS5MaXN0SXRlbXNSZXF1ZXN0GiYubG1zLm5vdGlmaWNhdGlvbi52MS5MaXN0SXRlbXNSZXNwb25zZSInkAIBorsYAhABgtPkkwIYEhYvdjEvbm90aWZpY2F0aW9uL2l0ZW1zYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("CiZsbXMvbm90aWZpY2F0aW9uL3YxL25vdGlmaWNhdGlvbi5wcm90bxITbG1zLm5vdGlmaWNhdGlvbi52MSKVAgoMTm90aWZpY2F0aW9uEhIKBG5hbWUYASABKAlCBOJBAQMSEgoEdHlwZRgCIAEoCUIE4kEBAxIXCglyZWNpcGllbnQYAyABKAlCBOJBAQMSNQoIY2F0ZWdvcnkYBCABKA4yHS5sbXMubm90aWZpY2F0aW9uLnYxLkNhdGVnb3J5QgTiQQEDEh0KD2lkZW1wb3RlbmN5X2tleRgFIAEoCUIE4kEBAxI3CgpkZWxpdmVyaWVzGAYgAygLMh0ubG1zLm5vdGlmaWNhdGlvbi52MS5EZWxpdmVyeUIE4kEBAxI1CgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiqQMKCERlbGl2ZXJ5EhIKBG5hbWUYASABKAlCBOJBAQMSGgoMbm90aWZpY2F0aW9uGAIgASgJQgTiQQEDEjMKB2NoYW5uZWwYAyABKA4yHC5sbXMubm90aWZpY2F0aW9uLnYxLkNoYW5uZWxCBOJBAQMSOQoGc3RhdHVzGAQgASgOMiMubG1zLm5vdGlmaWNhdGlvbi52MS5EZWxpdmVyeVN0YXR1c0IE4kEBAxIWCghhdHRlbXB0cxgFIAEoBUIE4kEBAxIYCgpsYXN0X2Vycm9yGAYgASgJQgTiQQEDEhsKDXN1cHByZXNzZWRfYnkYByABKAlCBOJBAQMSMgoIZHVlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjMKCXNlbnRfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSGAoKbWVzc2FnZV9pZBgKIAEoCUIE4kEBAxIXCglyZWNpcGllbnQYCyABKAlCBOJBAQMSEgoEdHlwZRgMIAEoCUIE4kEBAyLiAwoLU2VuZFJlcXVlc3QSKwoEdHlwZRgBIAEoCUId4kEBAqq7GBUIARhAIg9bYS16XVthLXowLTlfXSoSKgoJcmVjaXBpZW50GAIgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxJCCgl2YXJpYWJsZXMYAyADKAsyLy5sbXMubm90aWZpY2F0aW9uLnYxLlNlbmRSZXF1ZXN0LlZhcmlhYmxlc0VudHJ5EiYKD2lkZW1wb3RlbmN5X2tleRgEIAEoCUIN4kEBAqq7GAUIARjIARI4CghjaGFubmVscxgFIAMoDjIcLmxtcy5ub3RpZmljYXRpb24udjEuQ2hhbm5lbEIIqrsYBFgBaAQSLQoJc2VuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIkCg1kZWxheV9zZWNvbmRzGAcgASgDQg2quxgJQIDO2gNIAVABEhcKBWVtYWlsGAggASgJQgiquxgEKAF4ARIcCgxwaG9uZV9udW1iZXIYCSABKAlCBqq7GAIYEBIWCgZsb2NhbGUYCiABKAlCBqq7GAIYIxowCg5WYXJpYWJsZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKIkNhbmNlbFNjaGVkdWxlZE5vdGlmaWNhdGlvblJlcXVlc3QSJgoPaWRlbXBvdGVuY3lfa2V5GAEgASgJQg3iQQECqrsYBQgBGMgBIrwCCghUZW1wbGF0ZRJvCgRuYW1lGAEgASgJQmHiQQEIqrsYWQgBIlV0ZW1wbGF0ZXMvW2Etel1bYS16MC05X10qXC4oZW1haWx8cHVzaHxzbXN8aW5fYXBwKVwuW0EtWmEtel17MiwzfSgtW0EtWmEtejAtOV17Miw4fSkqEhgKB3N1YmplY3QYAiABKAlCB6q7GAMY9AMSIQoJdGV4dF9ib2R5GAMgASgJQg7iQQECqrsYBggBGKCcARIbCglodG1sX2JvZHkYBCABKAlCCKq7GAQYoI0GEhcKCXZhcmlhYmxlcxgFIAMoCUIE4kEBAxIVCgdidW5kbGVkGAYgASgIQgTiQQEDEjUKC3VwZGF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJCChJHZXRUZW1wbGF0ZVJlcXVlc3QSLAoEbmFtZRgBIAEoCUIe4kEBAqq7GBYIARjIASIPdGVtcGxhdGVzL1teL10rIiwKFExpc3RUZW1wbGF0ZXNSZXF1ZXN0EhQKBHR5cGUYASABKAlCBqq7GAIYQCJJChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USMAoJdGVtcGxhdGVzGAEgAygLMh0ubG1zLm5vdGlmaWNhdGlvbi52MS5UZW1wbGF0ZSJUChVVcGRhdGVUZW1wbGF0ZVJlcXVlc3QSOwoIdGVtcGxhdGUYASABKAsyHS5sbXMubm90aWZpY2F0aW9uLnYxLlRlbXBsYXRlQgriQQECqrsYAggBIscBChZQcmV2aWV3VGVtcGxhdGVSZXF1ZXN0EiwKBG5hbWUYASABKAlCHuJBAQKquxgWCAEYyAEiD3RlbXBsYXRlcy9bXi9dKxJNCgl2YXJpYWJsZXMYAiADKAsyOi5sbXMubm90aWZpY2F0aW9uLnYxLlByZXZpZXdUZW1wbGF0ZVJlcXVlc3QuVmFyaWFibGVzRW50cnkaMAoOVmFyaWFibGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJYCg9SZW5kZXJlZE1lc3NhZ2USDwoHc3ViamVjdBgBIAEoCRIRCgl0ZXh0X2JvZHkYAiABKAkSEQoJaHRtbF9ib2R5GAMgASgJEg4KBmxvY2FsZRgEIAEoCSKwAgoLUHJlZmVyZW5jZXMSMQoEbmFtZRgBIAEoCUIj4kEBCKq7GBsIASIXdXNlcnMvW14vXSsvcHJlZmVyZW5jZXMSNAoIb3B0X291dHMYAiADKAsyIi5sbXMubm90aWZpY2F0aW9uLnYxLkNoYW5uZWxPcHRPdXQSGQoJdGltZV96b25lGAMgASgJQgaquxgCGEASJwoScXVpZXRfc3RhcnRfbWludXRlGAQgASgFQguquxgHQJ8LSAFQARIlChBxdWlldF9lbmRfbWludXRlGAUgASgFQguquxgHQJ8LSAFQARIeChZtYXJrZXRpbmdfdW5zdWJzY3JpYmVkGAYgASgIEhYKBmxvY2FsZRgHIAEoCUIGqrsYAhgjEhUKDXNvY2lhbF9kaWdlc3QYCCABKAgigwEKDUNoYW5uZWxPcHRPdXQSOQoIY2F0ZWdvcnkYASABKA4yHS5sbXMubm90aWZpY2F0aW9uLnYxLkNhdGVnb3J5QgiquxgECAFYARI3CgdjaGFubmVsGAIgASgOMhwubG1zLm5vdGlmaWNhdGlvbi52MS5DaGFubmVsQgiquxgECAFYASJKChVHZXRQcmVmZXJlbmNlc1JlcXVlc3QSMQoEbmFtZRgBIAEoCUIj4kEBAqq7GBsIASIXdXNlcnMvW14vXSsvcHJlZmVyZW5jZXMijgEKGFVwZGF0ZVByZWZlcmVuY2VzUmVxdWVzdBJBCgtwcmVmZXJlbmNlcxgBIAEoCzIgLmxtcy5ub3RpZmljYXRpb24udjEuUHJlZmVyZW5jZXNCCuJBAQKquxgCCAESLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIqwCChhMaXN0Tm90aWZpY2F0aW9uc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxIUCgR0eXBlGAIgASgJQgaquxgCGEASOwoGc3RhdHVzGAMgASgOMiMubG1zLm5vdGlmaWNhdGlvbi52MS5EZWxpdmVyeVN0YXR1c0IGqrsYAlgBEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZCglwYWdlX3NpemUYBiABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAcgASgJQgequxgDGIAIIm4KGUxpc3ROb3RpZmljYXRpb25zUmVzcG9uc2USOAoNbm90aWZpY2F0aW9ucxgBIAMoCzIhLmxtcy5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSK/AQoJSW5ib3hJdGVtEhIKBG5hbWUYASABKAlCBOJBAQMSEgoEdHlwZRgCIAEoCUIE4kEBAxITCgV0aXRsZRgDIAEoCUIE4kEBAxISCgRib2R5GAQgASgJQgTiQQEDEhIKBHJlYWQYBSABKAhCBOJBAQMSFgoIYXJjaGl2ZWQYBiABKAhCBOJBAQMSNQoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIo8BChVMaXN0SW5ib3hJdGVtc1JlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxIVCg1zaG93X2FyY2hpdmVkGAIgASgIEhkKCXBhZ2Vfc2l6ZRgDIAEoBUIGqrsYAkgBEhsKCnBhZ2VfdG9rZW4YBCABKAlCB6q7GAMYgAgiYAoWTGlzdEluYm94SXRlbXNSZXNwb25zZRItCgVpdGVtcxgBIAMoCzIeLmxtcy5ub3RpZmljYXRpb24udjEuSW5ib3hJdGVtEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJAChVHZXRVbnJlYWRDb3VudFJlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKyIdCgtVbnJlYWRDb3VudBIOCgZ1bnJlYWQYASABKAUiaAoZTWFya0luYm94SXRlbXNSZWFkUmVxdWVzdBInCgZwYXJlbnQYASABKAlCF+JBAQKquxgPCAEiC3VzZXJzL1teL10rEhUKBW5hbWVzGAIgAygJQgaquxgCaGQSCwoDYWxsGAMgASgIIkwKF0FyY2hpdmVJbmJveEl0ZW1SZXF1ZXN0EjEKBG5hbWUYASABKAlCI+JBAQKquxgbCAEiF3VzZXJzL1teL10rL2luYm94L1teL10rIj0KElN0cmVhbUluYm94UmVxdWVzdBInCgZwYXJlbnQYASABKAlCF+JBAQKquxgPCAEiC3VzZXJzL1teL10rIs8BCgxBbm5vdW5jZW1lbnQSEgoEbmFtZRgBIAEoCUIE4kEBAxINCgV0aXRsZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEg4KBmNvdXJzZRgEIAEoCRIUCgZhdXRob3IYBSABKAlCBOJBAQMSGgoMcXVldWVkX2NvdW50GAYgASgFQgTiQQEDEhIKBGRvbmUYByABKAhCBOJBAQMSNQoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIqIBChlDcmVhdGVBbm5vdW5jZW1lbnRSZXF1ZXN0EhwKBXRpdGxlGAEgASgJQg3iQQECqrsYBQgBGMgBEh4KB21lc3NhZ2UYAiABKAlCDeJBAQKquxgFCAEYiCcSJQoGY291cnNlGAMgASgJQhWquxgRIg1jb3Vyc2VzL1teL10reAESIAoKcmVxdWVzdF9pZBgEIAEoCUIM4kEBAqq7GAQIATABIkcKFkdldEFubm91bmNlbWVudFJlcXVlc3QSLQoEbmFtZRgBIAEoCUIf4kEBAqq7GBcIASITYW5ub3VuY2VtZW50cy9bXi9dKyJwChVSZWdpc3RlckRldmljZVJlcXVlc3QSJwoGcGFyZW50GAEgASgJQhfiQQECqrsYDwgBIgt1c2Vycy9bXi9dKxIuCgV0b2tlbhgCIAEoCUIf4kEBAqq7GBcIARiAICIQW0EtWmEtejAtOV86Li1dKyJNCgZEZXZpY2USEgoEbmFtZRgBIAEoCUIE4kEBAxITCgV0b2tlbhgCIAEoCUIE4kEBAxIaCgxkZXZpY2VfY291bnQYAyABKAVCBOJBAQMiUAoWTGlzdERlYWRMZXR0ZXJzUmVxdWVzdBIZCglwYWdlX3NpemUYASABKAVCBqq7GAJIARIbCgpwYWdlX3Rva2VuGAIgASgJQgequxgDGIAIImUKF0xpc3REZWFkTGV0dGVyc1Jlc3BvbnNlEjEKCmRlbGl2ZXJpZXMYASADKAsyHS5sbXMubm90aWZpY2F0aW9uLnYxLkRlbGl2ZXJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJEChZSZWRyaXZlRGVsaXZlcnlSZXF1ZXN0EioKBG5hbWUYASABKAlCHOJBAQKquxgUCAEiEGRlbGl2ZXJpZXMvW14vXSsiXwoZSGFuZGxlVHdpbGlvU3RhdHVzUmVxdWVzdBIeCghkZWxpdmVyeRgBIAEoCUIM4kEBAqq7GAQIARhAEiIKBGJvZHkYAiABKAsyFC5nb29nbGUuYXBpLkh0dHBCb2R5Ii0KGkhhbmRsZVR3aWxpb1N0YXR1c1Jlc3BvbnNlEg8KB2hhbmRsZWQYASABKAgiNwoXQ2hlY2tVbnN1YnNjcmliZVJlcXVlc3QSHAoFdG9rZW4YASABKAlCDeJBAQKquxgFCAEYgAQiVgoSVW5zdWJzY3JpYmVSZXF1ZXN0EhwKBXRva2VuGAEgASgJQg3iQQECqrsYBQgBGIAEEiIKBGZvcm0YAiABKAsyFC5nb29nbGUuYXBpLkh0dHBCb2R5ImgKEVVuc3Vic2NyaWJlUmVzdWx0EgwKBHVzZXIYASABKAkSLwoIY2F0ZWdvcnkYAiABKA4yHS5sbXMubm90aWZpY2F0aW9uLnYxLkNhdGVnb3J5EhQKDHVuc3Vic2NyaWJlZBgDIAEoCCpsCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABIRCg1DSEFOTkVMX0VNQUlMEAESEAoMQ0hBTk5FTF9QVVNIEAISDwoLQ0hBTk5FTF9TTVMQAxISCg5DSEFOTkVMX0lOX0FQUBAEKpUBCghDYXRlZ29yeRIYChRDQVRFR09SWV9VTlNQRUNJRklFRBAAEhQKEENBVEVHT1JZX0FDQ09VTlQQARIVChFDQVRFR09SWV9MRUFSTklORxACEhYKEkNBVEVHT1JZX01BUktFVElORxADEhMKD0NBVEVHT1JZX1NPQ0lBTBAEEhUKEUNBVEVHT1JZX1BBWU1FTlRTEAUq/gEKDkRlbGl2ZXJ5U3RhdHVzEh8KG0RFTElWRVJZX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFkRFTElWRVJZX1NUQVRVU19RVUVVRUQQARIdChlERUxJVkVSWV9TVEFUVVNfU0NIRURVTEVEEAISGAoUREVMSVZFUllfU1RBVFVTX1NFTlQQAxIYChRERUxJVkVSWV9TVEFUVVNfREVBRBAEEh4KGkRFTElWRVJZX1NUQVRVU19TVVBQUkVTU0VEEAUSHQoZREVMSVZFUllfU1RBVFVTX0NBTkNFTExFRBAGEh0KGURFTElWRVJZX1NUQVRVU19ERUxJVkVSRUQQByrJAwoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASHQoZVU5LTk9XTl9OT1RJRklDQVRJT05fVFlQRRABEhQKEFVOS05PV05fVkFSSUFCTEUQAhITCg9URU1QTEFURV9TWU5UQVgQAxISCg5VTktOT1dOX0xPQ0FMRRAEEhUKEVBBWUxPQURfVE9PX0xBUkdFEAUSGAoUUEhPTkVfTlVNQkVSX0lOVkFMSUQQBhIVChFUSU1FX1pPTkVfSU5WQUxJRBAHEhYKElRFTVBMQVRFX05PVF9GT1VORBAIEhoKFk5PVElGSUNBVElPTl9OT1RfRk9VTkQQCRIWChJERUxJVkVSWV9OT1RfRk9VTkQQChIVChFERUxJVkVSWV9OT1RfREVBRBALEh0KGVVOU1VCU0NSSUJFX1RPS0VOX0lOVkFMSUQQDBIYChRJTkJPWF9JVEVNX05PVF9GT1VORBANEhwKGFRXSUxJT19TSUdOQVRVUkVfSU5WQUxJRBAOEiAKHEFOTk9VTkNFTUVOVF9BVURJRU5DRV9ERU5JRUQQDxIaChZBTk5PVU5DRU1FTlRfTk9UX0ZPVU5EEBAyxx0KE05vdGlmaWNhdGlvblNlcnZpY2UStAEKBFNlbmQSIC5sbXMubm90aWZpY2F0aW9uLnYxLlNlbmRSZXF1ZXN0GiEubG1zLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb24iZ5ACAqK7GGAqBHVzZXIqBmNvdXJzZSoHcGF5bWVudCoKYXNzZXNzbWVudCoLY2VydGlmaWNhdGUqBGxpdmUqCWNvbW11bml0eSoMZ2FtaWZpY2F0aW9uKgRmaWxlKglhbmFseXRpY3MS9gEKG0NhbmNlbFNjaGVkdWxlZE5vdGlmaWNhdGlvbhI3Lmxtcy5ub3RpZmljYXRpb24udjEuQ2FuY2VsU2NoZWR1bGVkTm90aWZpY2F0aW9uUmVxdWVzdBohLmxtcy5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uInuQAgKiuxhEGgEDKgR1c2VyKgZjb3Vyc2UqB3BheW1lbnQqCmFzc2Vzc21lbnQqC2NlcnRpZmljYXRlKgRsaXZlKgljb21tdW5pdHmC0+STAio6ASoiJS92MS9ub3RpZmljYXRpb24vbm90aWZpY2F0aW9uczpjYW5jZWwSjAEKC0dldFRlbXBsYXRlEicubG1zLm5vdGlmaWNhdGlvbi52MS5HZXRUZW1wbGF0ZVJlcXVlc3QaHS5sbXMubm90aWZpY2F0aW9uLnYxLlRlbXBsYXRlIjWQAgGiuxgDGgEDgtPkkwIlEiMvdjEvbm90aWZpY2F0aW9uL3tuYW1lPXRlbXBsYXRlcy8qfRKUAQoNTGlzdFRlbXBsYXRlcxIpLmxtcy5ub3RpZmljYXRpb24udjEuTGlzdFRlbXBsYXRlc1JlcXVlc3QaKi5sbXMubm90aWZpY2F0aW9uLnYxLkxpc3RUZW1wbGF0ZXNSZXNwb25zZSIskAIBorsYAxoBA4LT5JMCHBIaL3YxL25vdGlmaWNhdGlvbi90ZW1wbGF0ZXMSpQEKDlVwZGF0ZVRlbXBsYXRlEioubG1zLm5vdGlmaWNhdGlvbi52MS5VcGRhdGVUZW1wbGF0ZVJlcXVlc3QaHS5sbXMubm90aWZpY2F0aW9uLnYxLlRlbXBsYXRlIkiQAgKiuxgDGgEDgtPkkwI4Ogh0ZW1wbGF0ZTIsL3YxL25vdGlmaWNhdGlvbi97dGVtcGxhdGUubmFtZT10ZW1wbGF0ZXMvKn0SpgEKD1ByZXZpZXdUZW1wbGF0ZRIrLmxtcy5ub3RpZmljYXRpb24udjEuUHJldmlld1RlbXBsYXRlUmVxdWVzdBokLmxtcy5ub3RpZmljYXRpb24udjEuUmVuZGVyZWRNZXNzYWdlIkCQAgGiuxgDGgEDgtPkkwIwOgEqIisvdjEvbm90aWZpY2F0aW9uL3tuYW1lPXRlbXBsYXRlcy8qfTpwcmV2aWV3EqMBCg5HZXRQcmVmZXJlbmNlcxIqLmxtcy5ub3RpZmljYXRpb24udjEuR2V0UHJlZmVyZW5jZXNSZXF1ZXN0GiAubG1zLm5vdGlmaWNhdGlvbi52MS5QcmVmZXJlbmNlcyJDkAIBorsYCRoBAyIEbmFtZYLT5JMCLRIrL3YxL25vdGlmaWNhdGlvbi97bmFtZT11c2Vycy8qL3ByZWZlcmVuY2VzfRLOAQoRVXBkYXRlUHJlZmVyZW5jZXMSLS5sbXMubm90aWZpY2F0aW9uLnYxLlVwZGF0ZVByZWZlcmVuY2VzUmVxdWVzdBogLmxtcy5ub3RpZmljYXRpb24udjEuUHJlZmVyZW5jZXMiaJACAqK7GBUaAQMiEHByZWZlcmVuY2VzLm5hbWWC0+STAkY6C3ByZWZlcmVuY2VzMjcvdjEvbm90aWZpY2F0aW9uL3twcmVmZXJlbmNlcy5uYW1lPXVzZXJzLyovcHJlZmVyZW5jZXN9Er0BChFMaXN0Tm90aWZpY2F0aW9ucxItLmxtcy5ub3RpZmljYXRpb24udjEuTGlzdE5vdGlmaWNhdGlvbnNSZXF1ZXN0Gi4ubG1zLm5vdGlmaWNhdGlvbi52MS5MaXN0Tm90aWZpY2F0aW9uc1Jlc3BvbnNlIkmQAgGiuxgLGgEDIgZwYXJlbnSC0+STAjESLy92MS9ub3RpZmljYXRpb24ve3BhcmVudD11c2Vycy8qfS9ub3RpZmljYXRpb25zEqkBCg5MaXN0SW5ib3hJdGVtcxIqLmxtcy5ub3RpZmljYXRpb24udjEuTGlzdEluYm94SXRlbXNSZXF1ZXN0GisubG1zLm5vdGlmaWNhdGlvbi52MS5MaXN0SW5ib3hJdGVtc1Jlc3BvbnNlIj6QAgGiuxgIIgZwYXJlbnSC0+STAikSJy92MS9ub3RpZmljYXRpb24ve3BhcmVudD11c2Vycy8qfS9pbmJveBKqAQoOR2V0VW5yZWFkQ291bnQSKi5sbXMubm90aWZpY2F0aW9uLnYxLkdldFVucmVhZENvdW50UmVxdWVzdBogLmxtcy5ub3RpZmljYXRpb24udjEuVW5yZWFkQ291bnQiSpACAaK7GAgiBnBhcmVudILT5JMCNRIzL3YxL25vdGlmaWNhdGlvbi97cGFyZW50PXVzZXJzLyp9L2luYm94OnVucmVhZENvdW50ErIBChJNYXJrSW5ib3hJdGVtc1JlYWQSLi5sbXMubm90aWZpY2F0aW9uLnYxLk1hcmtJbmJveEl0ZW1zUmVhZFJlcXVlc3QaIC5sbXMubm90aWZpY2F0aW9uLnYxLlVucmVhZENvdW50IkqQAgKiuxgIIgZwYXJlbnSC0+STAjU6ASoiMC92MS9ub3RpZmljYXRpb24ve3BhcmVudD11c2Vycy8qfS9pbmJveDptYXJrUmVhZBKpAQoQQXJjaGl2ZUluYm94SXRlbRIsLmxtcy5ub3RpZmljYXRpb24udjEuQXJjaGl2ZUluYm94SXRlbVJlcXVlc3QaHi5sbXMubm90aWZpY2F0aW9uLnYxLkluYm94SXRlbSJHkAICorsYBiIEbmFtZYLT5JMCNDoBKiIvL3YxL25vdGlmaWNhdGlvbi97bmFtZT11c2Vycy8qL2luYm94Lyp9OmFyY2hpdmUSnwEKC1N0cmVhbUluYm94EicubG1zLm5vdGlmaWNhdGlvbi52MS5TdHJlYW1JbmJveFJlcXVlc3QaHi5sbXMubm90aWZpY2F0aW9uLnYxLkluYm94SXRlbSJFkAIBorsYCCIGcGFyZW50gtPkkwIwEi4vdjEvbm90aWZpY2F0aW9uL3twYXJlbnQ9dXNlcnMvKn0vaW5ib3g6c3RyZWFtMAESmgEKEkNyZWF0ZUFubm91bmNlbWVudBIuLmxtcy5ub3RpZmljYXRpb24udjEuQ3JlYXRlQW5ub3VuY2VtZW50UmVxdWVzdBohLmxtcy5ub3RpZmljYXRpb24udjEuQW5ub3VuY2VtZW50IjGiuxgEGgICA4LT5JMCIzoBKiIeL3YxL25vdGlmaWNhdGlvbi9hbm5vdW5jZW1lbnRzEp0BCg9HZXRBbm5vdW5jZW1lbnQSKy5sbXMubm90aWZpY2F0aW9uLnYxLkdldEFubm91bmNlbWVudFJlcXVlc3QaIS5sbXMubm90aWZpY2F0aW9uLnYxLkFubm91bmNlbWVudCI6kAIBorsYBBoCAgOC0+STAikSJy92MS9ub3RpZmljYXRpb24ve25hbWU9YW5ub3VuY2VtZW50cy8qfRKeAQoOUmVnaXN0ZXJEZXZpY2USKi5sbXMubm90aWZpY2F0aW9uLnYxLlJlZ2lzdGVyRGV2aWNlUmVxdWVzdBobLmxtcy5ub3RpZmljYXRpb24udjEuRGV2aWNlIkOQAgKiuxgIIgZwYXJlbnSC0+STAi46ASoiKS92MS9ub3RpZmljYXRpb24ve3BhcmVudD11c2Vycy8qfS9kZXZpY2VzEpwBCg9MaXN0RGVhZExldHRlcnMSKy5sbXMubm90aWZpY2F0aW9uLnYxLkxpc3REZWFkTGV0dGVyc1JlcXVlc3QaLC5sbXMubm90aWZpY2F0aW9uLnYxLkxpc3REZWFkTGV0dGVyc1Jlc3BvbnNlIi6QAgGiuxgDGgEDgtPkkwIeEhwvdjEvbm90aWZpY2F0aW9uL2RlYWRMZXR0ZXJzEp0BCg9SZWRyaXZlRGVsaXZlcnkSKy5sbXMubm90aWZpY2F0aW9uLnYxLlJlZHJpdmVEZWxpdmVyeVJlcXVlc3QaHS5sbXMubm90aWZpY2F0aW9uLnYxLkRlbGl2ZXJ5Ij6iuxgDGgEDgtPkkwIxOgEqIiwvdjEvbm90aWZpY2F0aW9uL3tuYW1lPWRlbGl2ZXJpZXMvKn06cmVkcml2ZRKoAQoSSGFuZGxlVHdpbGlvU3RhdHVzEi4ubG1zLm5vdGlmaWNhdGlvbi52MS5IYW5kbGVUd2lsaW9TdGF0dXNSZXF1ZXN0Gi8ubG1zLm5vdGlmaWNhdGlvbi52MS5IYW5kbGVUd2lsaW9TdGF0dXNSZXNwb25zZSIxkAICorsYAggBgtPkkwIiOgRib2R5IhovdjEvd2ViaG9va3MvdHdpbGlvL3N0YXR1cxKXAQoQQ2hlY2tVbnN1YnNjcmliZRIsLmxtcy5ub3RpZmljYXRpb24udjEuQ2hlY2tVbnN1YnNjcmliZVJlcXVlc3QaJi5sbXMubm90aWZpY2F0aW9uLnYxLlVuc3Vic2NyaWJlUmVzdWx0Ii2QAgGiuxgCCAGC0+STAh4SHC92MS9ub3RpZmljYXRpb24vdW5zdWJzY3JpYmUSkwEKC1Vuc3Vic2NyaWJlEicubG1zLm5vdGlmaWNhdGlvbi52MS5VbnN1YnNjcmliZVJlcXVlc3QaJi5sbXMubm90aWZpY2F0aW9uLnYxLlVuc3Vic2NyaWJlUmVzdWx0IjOQAgKiuxgCCAGC0+STAiQ6BGZvcm0iHC92MS9ub3RpZmljYXRpb24vdW5zdWJzY3JpYmViBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
- * Item is the starter resource.
+ * Notification is one thing told to one user, with its deliveries.
  *
- * @generated from message lms.notification.v1.Item
+ * @generated from message lms.notification.v1.Notification
  */
-export type Item = Message<"lms.notification.v1.Item"> & {
+export type Notification = Message<"lms.notification.v1.Notification"> & {
   /**
-   * Resource name `items/{item}`.
+   * Resource name `notifications/{notification}`.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * What the item is called: 1 to 200 characters, not only spaces.
+   * The notification type, e.g. `email_verification`, `receipt`.
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * The recipient, `users/{user}`.
+   *
+   * @generated from field: string recipient = 3;
+   */
+  recipient: string;
+
+  /**
+   * The type's category.
+   *
+   * @generated from field: lms.notification.v1.Category category = 4;
+   */
+  category: Category;
+
+  /**
+   * The idempotency key it was sent with.
+   *
+   * @generated from field: string idempotency_key = 5;
+   */
+  idempotencyKey: string;
+
+  /**
+   * One delivery per channel.
+   *
+   * @generated from field: repeated lms.notification.v1.Delivery deliveries = 6;
+   */
+  deliveries: Delivery[];
+
+  /**
+   * When it was made.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 7;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.Notification.
+ * Use `create(NotificationSchema)` to create a new message.
+ */
+export const NotificationSchema: GenMessage<Notification> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 0);
+
+/**
+ * Delivery is one channel's delivery of a notification.
+ *
+ * @generated from message lms.notification.v1.Delivery
+ */
+export type Delivery = Message<"lms.notification.v1.Delivery"> & {
+  /**
+   * Resource name `deliveries/{delivery}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The notification it delivers, `notifications/{notification}`.
+   *
+   * @generated from field: string notification = 2;
+   */
+  notification: string;
+
+  /**
+   * The channel.
+   *
+   * @generated from field: lms.notification.v1.Channel channel = 3;
+   */
+  channel: Channel;
+
+  /**
+   * Where it stands.
+   *
+   * @generated from field: lms.notification.v1.DeliveryStatus status = 4;
+   */
+  status: DeliveryStatus;
+
+  /**
+   * Attempts made so far.
+   *
+   * @generated from field: int32 attempts = 5;
+   */
+  attempts: number;
+
+  /**
+   * The last error, for failed and dead deliveries.
+   *
+   * @generated from field: string last_error = 6;
+   */
+  lastError: string;
+
+  /**
+   * The preference rule that suppressed it, for suppressed deliveries:
+   * `opt_out`, `marketing_unsubscribed`, `no_address`, `no_template`, or
+   * `digest` (it goes out in the user's next digest).
+   *
+   * @generated from field: string suppressed_by = 7;
+   */
+  suppressedBy: string;
+
+  /**
+   * When it is (or was) due: its send time or next retry.
+   *
+   * @generated from field: google.protobuf.Timestamp due_time = 8;
+   */
+  dueTime?: Timestamp | undefined;
+
+  /**
+   * When the provider accepted it.
+   *
+   * @generated from field: google.protobuf.Timestamp sent_time = 9;
+   */
+  sentTime?: Timestamp | undefined;
+
+  /**
+   * The stable message id the provider got (email: the Message-ID header).
+   *
+   * @generated from field: string message_id = 10;
+   */
+  messageId: string;
+
+  /**
+   * The recipient user, `users/{user}`.
+   *
+   * @generated from field: string recipient = 11;
+   */
+  recipient: string;
+
+  /**
+   * The notification type.
+   *
+   * @generated from field: string type = 12;
+   */
+  type: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.Delivery.
+ * Use `create(DeliverySchema)` to create a new message.
+ */
+export const DeliverySchema: GenMessage<Delivery> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 1);
+
+/**
+ * SendRequest asks for one notification.
+ *
+ * @generated from message lms.notification.v1.SendRequest
+ */
+export type SendRequest = Message<"lms.notification.v1.SendRequest"> & {
+  /**
+   * The notification type: one of the platform's types (see
+   * docs/notification-service.md), e.g. `welcome`, `announcement`.
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * The recipient, `users/{user}`.
+   *
+   * @generated from field: string recipient = 2;
+   */
+  recipient: string;
+
+  /**
+   * The template's variables by name; only the type's declared variables
+   * are accepted and all of them together are at most 16 KiB.
+   *
+   * @generated from field: map<string, string> variables = 3;
+   */
+  variables: { [key: string]: string };
+
+  /**
+   * A key unique to this notification (e.g. `receipt:{order}`): a second
+   * call with it sends nothing more and returns the first notification.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+
+  /**
+   * Only these channels (default: the type's channels).
+   *
+   * @generated from field: repeated lms.notification.v1.Channel channels = 5;
+   */
+  channels: Channel[];
+
+  /**
+   * Send no earlier than this time (default: now). Quiet hours may delay
+   * non-critical notifications further.
+   *
+   * @generated from field: google.protobuf.Timestamp send_time = 6;
+   */
+  sendTime?: Timestamp | undefined;
+
+  /**
+   * Or: send after this many seconds (at most 90 days); ignored with `send_time`.
+   *
+   * @generated from field: int64 delay_seconds = 7;
+   */
+  delaySeconds: bigint;
+
+  /**
+   * An email address to use when the service knows none for the user yet.
+   *
+   * @generated from field: string email = 8;
+   */
+  email: string;
+
+  /**
+   * A phone number in E.164 form (`+4915112345678`) for SMS when the
+   * service knows none for the user.
+   *
+   * @generated from field: string phone_number = 9;
+   */
+  phoneNumber: string;
+
+  /**
+   * The recipient's locale (BCP 47, e.g. `de`, `pt-BR`) when the service
+   * knows none for the user; must be one the templates support.
+   *
+   * @generated from field: string locale = 10;
+   */
+  locale: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.SendRequest.
+ * Use `create(SendRequestSchema)` to create a new message.
+ */
+export const SendRequestSchema: GenMessage<SendRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 2);
+
+/**
+ * CancelScheduledNotificationRequest names a notification by its key.
+ *
+ * @generated from message lms.notification.v1.CancelScheduledNotificationRequest
+ */
+export type CancelScheduledNotificationRequest = Message<"lms.notification.v1.CancelScheduledNotificationRequest"> & {
+  /**
+   * The idempotency key it was sent with.
+   *
+   * @generated from field: string idempotency_key = 1;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.CancelScheduledNotificationRequest.
+ * Use `create(CancelScheduledNotificationRequestSchema)` to create a new message.
+ */
+export const CancelScheduledNotificationRequestSchema: GenMessage<CancelScheduledNotificationRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 3);
+
+/**
+ * Template is how one notification type reads on one channel in one locale.
+ *
+ * @generated from message lms.notification.v1.Template
+ */
+export type Template = Message<"lms.notification.v1.Template"> & {
+  /**
+   * Resource name `templates/{type}.{channel}.{locale}`, e.g.
+   * `templates/welcome.email.en` (channel: email, push, sms, in_app).
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The subject (email) or title (push, in-app); a Jinja template.
+   *
+   * @generated from field: string subject = 2;
+   */
+  subject: string;
+
+  /**
+   * The plain-text body (every channel); a Jinja template.
+   *
+   * @generated from field: string text_body = 3;
+   */
+  textBody: string;
+
+  /**
+   * The HTML body (email only), autoescaped; a Jinja template.
+   *
+   * @generated from field: string html_body = 4;
+   */
+  htmlBody: string;
+
+  /**
+   * The variables its type declares (what the bodies may use).
+   *
+   * @generated from field: repeated string variables = 5;
+   */
+  variables: string[];
+
+  /**
+   * Whether this is the bundled platform default (never saved).
+   *
+   * @generated from field: bool bundled = 6;
+   */
+  bundled: boolean;
+
+  /**
+   * When it was last saved.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 7;
+   */
+  updateTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.Template.
+ * Use `create(TemplateSchema)` to create a new message.
+ */
+export const TemplateSchema: GenMessage<Template> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 4);
+
+/**
+ * GetTemplateRequest names one template.
+ *
+ * @generated from message lms.notification.v1.GetTemplateRequest
+ */
+export type GetTemplateRequest = Message<"lms.notification.v1.GetTemplateRequest"> & {
+  /**
+   * Resource name `templates/{type}.{channel}.{locale}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.GetTemplateRequest.
+ * Use `create(GetTemplateRequestSchema)` to create a new message.
+ */
+export const GetTemplateRequestSchema: GenMessage<GetTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 5);
+
+/**
+ * ListTemplatesRequest lists templates.
+ *
+ * @generated from message lms.notification.v1.ListTemplatesRequest
+ */
+export type ListTemplatesRequest = Message<"lms.notification.v1.ListTemplatesRequest"> & {
+  /**
+   * Only this notification type's templates (default: all).
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ListTemplatesRequest.
+ * Use `create(ListTemplatesRequestSchema)` to create a new message.
+ */
+export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 6);
+
+/**
+ * ListTemplatesResponse is every matching template.
+ *
+ * @generated from message lms.notification.v1.ListTemplatesResponse
+ */
+export type ListTemplatesResponse = Message<"lms.notification.v1.ListTemplatesResponse"> & {
+  /**
+   * The templates, by name.
+   *
+   * @generated from field: repeated lms.notification.v1.Template templates = 1;
+   */
+  templates: Template[];
+};
+
+/**
+ * Describes the message lms.notification.v1.ListTemplatesResponse.
+ * Use `create(ListTemplatesResponseSchema)` to create a new message.
+ */
+export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 7);
+
+/**
+ * UpdateTemplateRequest saves a template.
+ *
+ * @generated from message lms.notification.v1.UpdateTemplateRequest
+ */
+export type UpdateTemplateRequest = Message<"lms.notification.v1.UpdateTemplateRequest"> & {
+  /**
+   * The template; its name says which.
+   *
+   * @generated from field: lms.notification.v1.Template template = 1;
+   */
+  template?: Template | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.UpdateTemplateRequest.
+ * Use `create(UpdateTemplateRequestSchema)` to create a new message.
+ */
+export const UpdateTemplateRequestSchema: GenMessage<UpdateTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 8);
+
+/**
+ * PreviewTemplateRequest renders a template with sample data.
+ *
+ * @generated from message lms.notification.v1.PreviewTemplateRequest
+ */
+export type PreviewTemplateRequest = Message<"lms.notification.v1.PreviewTemplateRequest"> & {
+  /**
+   * Resource name `templates/{type}.{channel}.{locale}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Values for the variables; the type's samples fill the rest.
+   *
+   * @generated from field: map<string, string> variables = 2;
+   */
+  variables: { [key: string]: string };
+};
+
+/**
+ * Describes the message lms.notification.v1.PreviewTemplateRequest.
+ * Use `create(PreviewTemplateRequestSchema)` to create a new message.
+ */
+export const PreviewTemplateRequestSchema: GenMessage<PreviewTemplateRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 9);
+
+/**
+ * RenderedMessage is a template rendered.
+ *
+ * @generated from message lms.notification.v1.RenderedMessage
+ */
+export type RenderedMessage = Message<"lms.notification.v1.RenderedMessage"> & {
+  /**
+   * The rendered subject or title.
+   *
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * The rendered plain text.
+   *
+   * @generated from field: string text_body = 2;
+   */
+  textBody: string;
+
+  /**
+   * The rendered HTML (email).
+   *
+   * @generated from field: string html_body = 3;
+   */
+  htmlBody: string;
+
+  /**
+   * The locale used (after fallback).
+   *
+   * @generated from field: string locale = 4;
+   */
+  locale: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.RenderedMessage.
+ * Use `create(RenderedMessageSchema)` to create a new message.
+ */
+export const RenderedMessageSchema: GenMessage<RenderedMessage> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 10);
+
+/**
+ * Preferences are one user's notification settings.
+ *
+ * @generated from message lms.notification.v1.Preferences
+ */
+export type Preferences = Message<"lms.notification.v1.Preferences"> & {
+  /**
+   * Resource name `users/{user}/preferences`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The channels turned off per category. Critical types (security,
+   * password reset, receipts) are sent anyway.
+   *
+   * @generated from field: repeated lms.notification.v1.ChannelOptOut opt_outs = 2;
+   */
+  optOuts: ChannelOptOut[];
+
+  /**
+   * The user's IANA time zone, e.g. `Europe/Berlin` (default UTC).
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone: string;
+
+  /**
+   * Quiet hours start, minutes after local midnight (0..1439); equal start
+   * and end mean no quiet hours. Non-critical email, push and SMS wait
+   * until they end.
+   *
+   * @generated from field: int32 quiet_start_minute = 4;
+   */
+  quietStartMinute: number;
+
+  /**
+   * Quiet hours end, minutes after local midnight (0..1439).
+   *
+   * @generated from field: int32 quiet_end_minute = 5;
+   */
+  quietEndMinute: number;
+
+  /**
+   * Whether the user left every marketing message (the global unsubscribe).
+   *
+   * @generated from field: bool marketing_unsubscribed = 6;
+   */
+  marketingUnsubscribed: boolean;
+
+  /**
+   * The user's locale for messages (BCP 47); one the templates support.
+   *
+   * @generated from field: string locale = 7;
+   */
+  locale: string;
+
+  /**
+   * Social email (new followers, new reviews) as one daily digest instead of
+   * one mail each. The in-app inbox still gets each item at once.
+   *
+   * @generated from field: bool social_digest = 8;
+   */
+  socialDigest: boolean;
+};
+
+/**
+ * Describes the message lms.notification.v1.Preferences.
+ * Use `create(PreferencesSchema)` to create a new message.
+ */
+export const PreferencesSchema: GenMessage<Preferences> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 11);
+
+/**
+ * ChannelOptOut turns one channel of one category off.
+ *
+ * @generated from message lms.notification.v1.ChannelOptOut
+ */
+export type ChannelOptOut = Message<"lms.notification.v1.ChannelOptOut"> & {
+  /**
+   * The category.
+   *
+   * @generated from field: lms.notification.v1.Category category = 1;
+   */
+  category: Category;
+
+  /**
+   * The channel.
+   *
+   * @generated from field: lms.notification.v1.Channel channel = 2;
+   */
+  channel: Channel;
+};
+
+/**
+ * Describes the message lms.notification.v1.ChannelOptOut.
+ * Use `create(ChannelOptOutSchema)` to create a new message.
+ */
+export const ChannelOptOutSchema: GenMessage<ChannelOptOut> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 12);
+
+/**
+ * GetPreferencesRequest names a user's preferences.
+ *
+ * @generated from message lms.notification.v1.GetPreferencesRequest
+ */
+export type GetPreferencesRequest = Message<"lms.notification.v1.GetPreferencesRequest"> & {
+  /**
+   * Resource name `users/{user}/preferences`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.GetPreferencesRequest.
+ * Use `create(GetPreferencesRequestSchema)` to create a new message.
+ */
+export const GetPreferencesRequestSchema: GenMessage<GetPreferencesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 13);
+
+/**
+ * UpdatePreferencesRequest changes a user's preferences.
+ *
+ * @generated from message lms.notification.v1.UpdatePreferencesRequest
+ */
+export type UpdatePreferencesRequest = Message<"lms.notification.v1.UpdatePreferencesRequest"> & {
+  /**
+   * The preferences; `name` says whose.
+   *
+   * @generated from field: lms.notification.v1.Preferences preferences = 1;
+   */
+  preferences?: Preferences | undefined;
+
+  /**
+   * The fields to change: `opt_outs`, `time_zone`, `quiet_start_minute`,
+   * `quiet_end_minute`, `marketing_unsubscribed`, `locale`, `social_digest`
+   * (default: the fields set).
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 2;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.UpdatePreferencesRequest.
+ * Use `create(UpdatePreferencesRequestSchema)` to create a new message.
+ */
+export const UpdatePreferencesRequestSchema: GenMessage<UpdatePreferencesRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 14);
+
+/**
+ * ListNotificationsRequest asks for one page of history.
+ *
+ * @generated from message lms.notification.v1.ListNotificationsRequest
+ */
+export type ListNotificationsRequest = Message<"lms.notification.v1.ListNotificationsRequest"> & {
+  /**
+   * `users/{user}`, or `users/-` (administrators) for every user.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Only this notification type.
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * Only notifications with a delivery in this status.
+   *
+   * @generated from field: lms.notification.v1.DeliveryStatus status = 3;
+   */
+  status: DeliveryStatus;
+
+  /**
+   * Only notifications made at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 4;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Only notifications made before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 5;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 6;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 7;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ListNotificationsRequest.
+ * Use `create(ListNotificationsRequestSchema)` to create a new message.
+ */
+export const ListNotificationsRequestSchema: GenMessage<ListNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 15);
+
+/**
+ * ListNotificationsResponse is one page of history.
+ *
+ * @generated from message lms.notification.v1.ListNotificationsResponse
+ */
+export type ListNotificationsResponse = Message<"lms.notification.v1.ListNotificationsResponse"> & {
+  /**
+   * The notifications, newest first.
+   *
+   * @generated from field: repeated lms.notification.v1.Notification notifications = 1;
+   */
+  notifications: Notification[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ListNotificationsResponse.
+ * Use `create(ListNotificationsResponseSchema)` to create a new message.
+ */
+export const ListNotificationsResponseSchema: GenMessage<ListNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 16);
+
+/**
+ * InboxItem is one message in a user's in-app inbox.
+ *
+ * @generated from message lms.notification.v1.InboxItem
+ */
+export type InboxItem = Message<"lms.notification.v1.InboxItem"> & {
+  /**
+   * Resource name `users/{user}/inbox/{item}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The notification type.
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * The title.
+   *
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * The text.
+   *
+   * @generated from field: string body = 4;
+   */
+  body: string;
+
+  /**
+   * Whether the user read it.
+   *
+   * @generated from field: bool read = 5;
+   */
+  read: boolean;
+
+  /**
+   * Whether the user archived it.
+   *
+   * @generated from field: bool archived = 6;
+   */
+  archived: boolean;
+
+  /**
+   * When it arrived.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 7;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.InboxItem.
+ * Use `create(InboxItemSchema)` to create a new message.
+ */
+export const InboxItemSchema: GenMessage<InboxItem> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 17);
+
+/**
+ * ListInboxItemsRequest asks for one page of a user's inbox.
+ *
+ * @generated from message lms.notification.v1.ListInboxItemsRequest
+ */
+export type ListInboxItemsRequest = Message<"lms.notification.v1.ListInboxItemsRequest"> & {
+  /**
+   * `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Also list archived items.
+   *
+   * @generated from field: bool show_archived = 2;
+   */
+  showArchived: boolean;
+
+  /**
+   * Page size: default 20, at most 100.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ListInboxItemsRequest.
+ * Use `create(ListInboxItemsRequestSchema)` to create a new message.
+ */
+export const ListInboxItemsRequestSchema: GenMessage<ListInboxItemsRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 18);
+
+/**
+ * ListInboxItemsResponse is one page of an inbox.
+ *
+ * @generated from message lms.notification.v1.ListInboxItemsResponse
+ */
+export type ListInboxItemsResponse = Message<"lms.notification.v1.ListInboxItemsResponse"> & {
+  /**
+   * The items, newest first.
+   *
+   * @generated from field: repeated lms.notification.v1.InboxItem items = 1;
+   */
+  items: InboxItem[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ListInboxItemsResponse.
+ * Use `create(ListInboxItemsResponseSchema)` to create a new message.
+ */
+export const ListInboxItemsResponseSchema: GenMessage<ListInboxItemsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 19);
+
+/**
+ * GetUnreadCountRequest names a user's inbox.
+ *
+ * @generated from message lms.notification.v1.GetUnreadCountRequest
+ */
+export type GetUnreadCountRequest = Message<"lms.notification.v1.GetUnreadCountRequest"> & {
+  /**
+   * `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.GetUnreadCountRequest.
+ * Use `create(GetUnreadCountRequestSchema)` to create a new message.
+ */
+export const GetUnreadCountRequestSchema: GenMessage<GetUnreadCountRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 20);
+
+/**
+ * UnreadCount is how many inbox items are unread.
+ *
+ * @generated from message lms.notification.v1.UnreadCount
+ */
+export type UnreadCount = Message<"lms.notification.v1.UnreadCount"> & {
+  /**
+   * Unread, unarchived items.
+   *
+   * @generated from field: int32 unread = 1;
+   */
+  unread: number;
+};
+
+/**
+ * Describes the message lms.notification.v1.UnreadCount.
+ * Use `create(UnreadCountSchema)` to create a new message.
+ */
+export const UnreadCountSchema: GenMessage<UnreadCount> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 21);
+
+/**
+ * MarkInboxItemsReadRequest marks inbox items read.
+ *
+ * @generated from message lms.notification.v1.MarkInboxItemsReadRequest
+ */
+export type MarkInboxItemsReadRequest = Message<"lms.notification.v1.MarkInboxItemsReadRequest"> & {
+  /**
+   * `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The items, `users/{user}/inbox/{item}`, of this user.
+   *
+   * @generated from field: repeated string names = 2;
+   */
+  names: string[];
+
+  /**
+   * Every item instead.
+   *
+   * @generated from field: bool all = 3;
+   */
+  all: boolean;
+};
+
+/**
+ * Describes the message lms.notification.v1.MarkInboxItemsReadRequest.
+ * Use `create(MarkInboxItemsReadRequestSchema)` to create a new message.
+ */
+export const MarkInboxItemsReadRequestSchema: GenMessage<MarkInboxItemsReadRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 22);
+
+/**
+ * ArchiveInboxItemRequest names one inbox item.
+ *
+ * @generated from message lms.notification.v1.ArchiveInboxItemRequest
+ */
+export type ArchiveInboxItemRequest = Message<"lms.notification.v1.ArchiveInboxItemRequest"> & {
+  /**
+   * `users/{user}/inbox/{item}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.ArchiveInboxItemRequest.
+ * Use `create(ArchiveInboxItemRequestSchema)` to create a new message.
+ */
+export const ArchiveInboxItemRequestSchema: GenMessage<ArchiveInboxItemRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 23);
+
+/**
+ * StreamInboxRequest opens a user's live inbox.
+ *
+ * @generated from message lms.notification.v1.StreamInboxRequest
+ */
+export type StreamInboxRequest = Message<"lms.notification.v1.StreamInboxRequest"> & {
+  /**
+   * `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.StreamInboxRequest.
+ * Use `create(StreamInboxRequestSchema)` to create a new message.
+ */
+export const StreamInboxRequestSchema: GenMessage<StreamInboxRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 24);
+
+/**
+ * Announcement is one message fanned out to an audience.
+ *
+ * @generated from message lms.notification.v1.Announcement
+ */
+export type Announcement = Message<"lms.notification.v1.Announcement"> & {
+  /**
+   * Resource name `announcements/{announcement}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Its title (1 to 200 characters).
    *
    * @generated from field: string title = 2;
    */
   title: string;
 
   /**
-   * The owner `users/{user}`: whoever created it.
+   * Its text (1 to 5000 characters).
    *
-   * @generated from field: string owner = 3;
+   * @generated from field: string message = 3;
    */
-  owner: string;
+  message: string;
 
   /**
-   * When it was created.
+   * The learners of this course, `courses/{course}`; empty: every user
+   * (administrators only).
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: string course = 4;
+   */
+  course: string;
+
+  /**
+   * Who made it, `users/{user}`.
+   *
+   * @generated from field: string author = 5;
+   */
+  author: string;
+
+  /**
+   * Recipients queued so far.
+   *
+   * @generated from field: int32 queued_count = 6;
+   */
+  queuedCount: number;
+
+  /**
+   * Whether every recipient has been queued.
+   *
+   * @generated from field: bool done = 7;
+   */
+  done: boolean;
+
+  /**
+   * When it was made.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 8;
    */
   createTime?: Timestamp | undefined;
 };
 
 /**
- * Describes the message lms.notification.v1.Item.
- * Use `create(ItemSchema)` to create a new message.
+ * Describes the message lms.notification.v1.Announcement.
+ * Use `create(AnnouncementSchema)` to create a new message.
  */
-export const ItemSchema: GenMessage<Item> = /*@__PURE__*/
-  messageDesc(file_lms_notification_v1_notification, 0);
+export const AnnouncementSchema: GenMessage<Announcement> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 25);
 
 /**
- * CreateItemRequest creates an item.
+ * CreateAnnouncementRequest makes an announcement.
  *
- * @generated from message lms.notification.v1.CreateItemRequest
+ * @generated from message lms.notification.v1.CreateAnnouncementRequest
  */
-export type CreateItemRequest = Message<"lms.notification.v1.CreateItemRequest"> & {
+export type CreateAnnouncementRequest = Message<"lms.notification.v1.CreateAnnouncementRequest"> & {
   /**
-   * The item; only `title` is read.
+   * The title.
    *
-   * @generated from field: lms.notification.v1.Item item = 1;
+   * @generated from field: string title = 1;
    */
-  item?: Item | undefined;
+  title: string;
 
   /**
-   * A UUID the client picks so that a retried call creates one item (AIP-155).
+   * The text.
    *
-   * @generated from field: string request_id = 2;
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * The learners of this course, `courses/{course}` (a teacher: one of their
+   * own courses); empty: every user (administrators only).
+   *
+   * @generated from field: string course = 3;
+   */
+  course: string;
+
+  /**
+   * A UUID the client picks so that a retried call announces once (AIP-155).
+   *
+   * @generated from field: string request_id = 4;
    */
   requestId: string;
 };
 
 /**
- * Describes the message lms.notification.v1.CreateItemRequest.
- * Use `create(CreateItemRequestSchema)` to create a new message.
+ * Describes the message lms.notification.v1.CreateAnnouncementRequest.
+ * Use `create(CreateAnnouncementRequestSchema)` to create a new message.
  */
-export const CreateItemRequestSchema: GenMessage<CreateItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_notification_v1_notification, 1);
+export const CreateAnnouncementRequestSchema: GenMessage<CreateAnnouncementRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 26);
 
 /**
- * GetItemRequest names one item.
+ * GetAnnouncementRequest names an announcement.
  *
- * @generated from message lms.notification.v1.GetItemRequest
+ * @generated from message lms.notification.v1.GetAnnouncementRequest
  */
-export type GetItemRequest = Message<"lms.notification.v1.GetItemRequest"> & {
+export type GetAnnouncementRequest = Message<"lms.notification.v1.GetAnnouncementRequest"> & {
   /**
-   * Resource name `items/{item}`.
+   * `announcements/{announcement}`.
    *
    * @generated from field: string name = 1;
    */
@@ -102,18 +1136,81 @@ export type GetItemRequest = Message<"lms.notification.v1.GetItemRequest"> & {
 };
 
 /**
- * Describes the message lms.notification.v1.GetItemRequest.
- * Use `create(GetItemRequestSchema)` to create a new message.
+ * Describes the message lms.notification.v1.GetAnnouncementRequest.
+ * Use `create(GetAnnouncementRequestSchema)` to create a new message.
  */
-export const GetItemRequestSchema: GenMessage<GetItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_notification_v1_notification, 2);
+export const GetAnnouncementRequestSchema: GenMessage<GetAnnouncementRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 27);
 
 /**
- * ListItemsRequest asks for one page of the caller's items.
+ * RegisterDeviceRequest registers one device's push token.
  *
- * @generated from message lms.notification.v1.ListItemsRequest
+ * @generated from message lms.notification.v1.RegisterDeviceRequest
  */
-export type ListItemsRequest = Message<"lms.notification.v1.ListItemsRequest"> & {
+export type RegisterDeviceRequest = Message<"lms.notification.v1.RegisterDeviceRequest"> & {
+  /**
+   * `users/{user}`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * The FCM registration token the device's SDK gave.
+   *
+   * @generated from field: string token = 2;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.RegisterDeviceRequest.
+ * Use `create(RegisterDeviceRequestSchema)` to create a new message.
+ */
+export const RegisterDeviceRequestSchema: GenMessage<RegisterDeviceRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 28);
+
+/**
+ * Device is one registered push token of a user.
+ *
+ * @generated from message lms.notification.v1.Device
+ */
+export type Device = Message<"lms.notification.v1.Device"> & {
+  /**
+   * `users/{user}/devices/{device}`; the device id is derived from the token.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The FCM registration token.
+   *
+   * @generated from field: string token = 2;
+   */
+  token: string;
+
+  /**
+   * How many push tokens the user has now (at most 10; the oldest go first).
+   *
+   * @generated from field: int32 device_count = 3;
+   */
+  deviceCount: number;
+};
+
+/**
+ * Describes the message lms.notification.v1.Device.
+ * Use `create(DeviceSchema)` to create a new message.
+ */
+export const DeviceSchema: GenMessage<Device> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 29);
+
+/**
+ * ListDeadLettersRequest asks for one page of dead letters.
+ *
+ * @generated from message lms.notification.v1.ListDeadLettersRequest
+ */
+export type ListDeadLettersRequest = Message<"lms.notification.v1.ListDeadLettersRequest"> & {
   /**
    * Page size: default 20, at most 100.
    *
@@ -130,24 +1227,24 @@ export type ListItemsRequest = Message<"lms.notification.v1.ListItemsRequest"> &
 };
 
 /**
- * Describes the message lms.notification.v1.ListItemsRequest.
- * Use `create(ListItemsRequestSchema)` to create a new message.
+ * Describes the message lms.notification.v1.ListDeadLettersRequest.
+ * Use `create(ListDeadLettersRequestSchema)` to create a new message.
  */
-export const ListItemsRequestSchema: GenMessage<ListItemsRequest> = /*@__PURE__*/
-  messageDesc(file_lms_notification_v1_notification, 3);
+export const ListDeadLettersRequestSchema: GenMessage<ListDeadLettersRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 30);
 
 /**
- * ListItemsResponse is one page of items.
+ * ListDeadLettersResponse is one page of dead letters.
  *
- * @generated from message lms.notification.v1.ListItemsResponse
+ * @generated from message lms.notification.v1.ListDeadLettersResponse
  */
-export type ListItemsResponse = Message<"lms.notification.v1.ListItemsResponse"> & {
+export type ListDeadLettersResponse = Message<"lms.notification.v1.ListDeadLettersResponse"> & {
   /**
-   * The items, newest first.
+   * The dead deliveries, newest first.
    *
-   * @generated from field: repeated lms.notification.v1.Item items = 1;
+   * @generated from field: repeated lms.notification.v1.Delivery deliveries = 1;
    */
-  items: Item[];
+  deliveries: Delivery[];
 
   /**
    * The token for the next page; empty on the last page.
@@ -158,11 +1255,341 @@ export type ListItemsResponse = Message<"lms.notification.v1.ListItemsResponse">
 };
 
 /**
- * Describes the message lms.notification.v1.ListItemsResponse.
- * Use `create(ListItemsResponseSchema)` to create a new message.
+ * Describes the message lms.notification.v1.ListDeadLettersResponse.
+ * Use `create(ListDeadLettersResponseSchema)` to create a new message.
  */
-export const ListItemsResponseSchema: GenMessage<ListItemsResponse> = /*@__PURE__*/
-  messageDesc(file_lms_notification_v1_notification, 4);
+export const ListDeadLettersResponseSchema: GenMessage<ListDeadLettersResponse> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 31);
+
+/**
+ * RedriveDeliveryRequest names one dead delivery.
+ *
+ * @generated from message lms.notification.v1.RedriveDeliveryRequest
+ */
+export type RedriveDeliveryRequest = Message<"lms.notification.v1.RedriveDeliveryRequest"> & {
+  /**
+   * `deliveries/{delivery}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.RedriveDeliveryRequest.
+ * Use `create(RedriveDeliveryRequestSchema)` to create a new message.
+ */
+export const RedriveDeliveryRequestSchema: GenMessage<RedriveDeliveryRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 32);
+
+/**
+ * HandleTwilioStatusRequest carries one Twilio status callback.
+ *
+ * @generated from message lms.notification.v1.HandleTwilioStatusRequest
+ */
+export type HandleTwilioStatusRequest = Message<"lms.notification.v1.HandleTwilioStatusRequest"> & {
+  /**
+   * The delivery the SMS was sent for (the service puts it in the callback
+   * URL it gives Twilio: `?delivery={id}`).
+   *
+   * @generated from field: string delivery = 1;
+   */
+  delivery: string;
+
+  /**
+   * The form body as Twilio signed it (`MessageSid`, `MessageStatus`,
+   * `ErrorCode`, ...).
+   *
+   * @generated from field: google.api.HttpBody body = 2;
+   */
+  body?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.HandleTwilioStatusRequest.
+ * Use `create(HandleTwilioStatusRequestSchema)` to create a new message.
+ */
+export const HandleTwilioStatusRequestSchema: GenMessage<HandleTwilioStatusRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 33);
+
+/**
+ * HandleTwilioStatusResponse acknowledges a callback.
+ *
+ * @generated from message lms.notification.v1.HandleTwilioStatusResponse
+ */
+export type HandleTwilioStatusResponse = Message<"lms.notification.v1.HandleTwilioStatusResponse"> & {
+  /**
+   * True when this callback changed the delivery; false for a replay or a
+   * status that changes nothing (queued, sent).
+   *
+   * @generated from field: bool handled = 1;
+   */
+  handled: boolean;
+};
+
+/**
+ * Describes the message lms.notification.v1.HandleTwilioStatusResponse.
+ * Use `create(HandleTwilioStatusResponseSchema)` to create a new message.
+ */
+export const HandleTwilioStatusResponseSchema: GenMessage<HandleTwilioStatusResponse> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 34);
+
+/**
+ * CheckUnsubscribeRequest carries the link's token.
+ *
+ * @generated from message lms.notification.v1.CheckUnsubscribeRequest
+ */
+export type CheckUnsubscribeRequest = Message<"lms.notification.v1.CheckUnsubscribeRequest"> & {
+  /**
+   * The signed token of the unsubscribe link.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message lms.notification.v1.CheckUnsubscribeRequest.
+ * Use `create(CheckUnsubscribeRequestSchema)` to create a new message.
+ */
+export const CheckUnsubscribeRequestSchema: GenMessage<CheckUnsubscribeRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 35);
+
+/**
+ * UnsubscribeRequest carries the link's token and the one-click form.
+ *
+ * @generated from message lms.notification.v1.UnsubscribeRequest
+ */
+export type UnsubscribeRequest = Message<"lms.notification.v1.UnsubscribeRequest"> & {
+  /**
+   * The signed token of the unsubscribe link (a query parameter).
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * The request body as sent (RFC 8058: `List-Unsubscribe=One-Click`,
+   * form-encoded); not read.
+   *
+   * @generated from field: google.api.HttpBody form = 2;
+   */
+  form?: HttpBody | undefined;
+};
+
+/**
+ * Describes the message lms.notification.v1.UnsubscribeRequest.
+ * Use `create(UnsubscribeRequestSchema)` to create a new message.
+ */
+export const UnsubscribeRequestSchema: GenMessage<UnsubscribeRequest> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 36);
+
+/**
+ * UnsubscribeResult says what the link does (or did).
+ *
+ * @generated from message lms.notification.v1.UnsubscribeResult
+ */
+export type UnsubscribeResult = Message<"lms.notification.v1.UnsubscribeResult"> & {
+  /**
+   * The user, `users/{user}`.
+   *
+   * @generated from field: string user = 1;
+   */
+  user: string;
+
+  /**
+   * The category of email the link leaves.
+   *
+   * @generated from field: lms.notification.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * Whether the user is (now) unsubscribed from it.
+   *
+   * @generated from field: bool unsubscribed = 3;
+   */
+  unsubscribed: boolean;
+};
+
+/**
+ * Describes the message lms.notification.v1.UnsubscribeResult.
+ * Use `create(UnsubscribeResultSchema)` to create a new message.
+ */
+export const UnsubscribeResultSchema: GenMessage<UnsubscribeResult> = /*@__PURE__*/
+  messageDesc(file_lms_notification_v1_notification, 37);
+
+/**
+ * Channel is a way of reaching a user.
+ *
+ * @generated from enum lms.notification.v1.Channel
+ */
+export enum Channel {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: CHANNEL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Email over SMTP.
+   *
+   * @generated from enum value: CHANNEL_EMAIL = 1;
+   */
+  EMAIL = 1,
+
+  /**
+   * Mobile push (FCM).
+   *
+   * @generated from enum value: CHANNEL_PUSH = 2;
+   */
+  PUSH = 2,
+
+  /**
+   * Text message (Twilio).
+   *
+   * @generated from enum value: CHANNEL_SMS = 3;
+   */
+  SMS = 3,
+
+  /**
+   * The in-app inbox.
+   *
+   * @generated from enum value: CHANNEL_IN_APP = 4;
+   */
+  IN_APP = 4,
+}
+
+/**
+ * Describes the enum lms.notification.v1.Channel.
+ */
+export const ChannelSchema: GenEnum<Channel> = /*@__PURE__*/
+  enumDesc(file_lms_notification_v1_notification, 0);
+
+/**
+ * Category groups notification types for preferences.
+ *
+ * @generated from enum lms.notification.v1.Category
+ */
+export enum Category {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: CATEGORY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Account and security: verification, password reset, sign-in alerts.
+   *
+   * @generated from enum value: CATEGORY_ACCOUNT = 1;
+   */
+  ACCOUNT = 1,
+
+  /**
+   * Learning: enrolments, completions, reminders.
+   *
+   * @generated from enum value: CATEGORY_LEARNING = 2;
+   */
+  LEARNING = 2,
+
+  /**
+   * Marketing: announcements and offers.
+   *
+   * @generated from enum value: CATEGORY_MARKETING = 3;
+   */
+  MARKETING = 3,
+
+  /**
+   * Social: followers, reviews.
+   *
+   * @generated from enum value: CATEGORY_SOCIAL = 4;
+   */
+  SOCIAL = 4,
+
+  /**
+   * Payments: receipts, refunds, payouts.
+   *
+   * @generated from enum value: CATEGORY_PAYMENTS = 5;
+   */
+  PAYMENTS = 5,
+}
+
+/**
+ * Describes the enum lms.notification.v1.Category.
+ */
+export const CategorySchema: GenEnum<Category> = /*@__PURE__*/
+  enumDesc(file_lms_notification_v1_notification, 1);
+
+/**
+ * DeliveryStatus is where one channel's delivery of a notification stands.
+ *
+ * @generated from enum lms.notification.v1.DeliveryStatus
+ */
+export enum DeliveryStatus {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: DELIVERY_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Waiting for a worker (or for its retry time).
+   *
+   * @generated from enum value: DELIVERY_STATUS_QUEUED = 1;
+   */
+  QUEUED = 1,
+
+  /**
+   * Waiting for its send time (scheduled, or held by quiet hours).
+   *
+   * @generated from enum value: DELIVERY_STATUS_SCHEDULED = 2;
+   */
+  SCHEDULED = 2,
+
+  /**
+   * Accepted by the provider (the SMTP relay, FCM, Twilio) or put in the inbox.
+   *
+   * @generated from enum value: DELIVERY_STATUS_SENT = 3;
+   */
+  SENT = 3,
+
+  /**
+   * Failed for good (a permanent error, or attempts used up): a dead letter.
+   *
+   * @generated from enum value: DELIVERY_STATUS_DEAD = 4;
+   */
+  DEAD = 4,
+
+  /**
+   * Not sent because of a preference; `suppressed_by` names the rule.
+   *
+   * @generated from enum value: DELIVERY_STATUS_SUPPRESSED = 5;
+   */
+  SUPPRESSED = 5,
+
+  /**
+   * Cancelled before it was sent.
+   *
+   * @generated from enum value: DELIVERY_STATUS_CANCELLED = 6;
+   */
+  CANCELLED = 6,
+
+  /**
+   * The provider reported it delivered to the device (SMS status callbacks).
+   *
+   * @generated from enum value: DELIVERY_STATUS_DELIVERED = 7;
+   */
+  DELIVERED = 7,
+}
+
+/**
+ * Describes the enum lms.notification.v1.DeliveryStatus.
+ */
+export const DeliveryStatusSchema: GenEnum<DeliveryStatus> = /*@__PURE__*/
+  enumDesc(file_lms_notification_v1_notification, 2);
 
 /**
  * ErrorReason lists the reasons this service puts in google.rpc.ErrorInfo
@@ -179,31 +1606,151 @@ export enum ErrorReason {
   ERROR_REASON_UNSPECIFIED = 0,
 
   /**
-   * NOT_FOUND: no item the caller may see has this name.
+   * INVALID_ARGUMENT: no notification type has this name.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: ITEM_NOT_FOUND = 1;
+   * @generated from enum value: UNKNOWN_NOTIFICATION_TYPE = 1;
    */
-  ITEM_NOT_FOUND = 1,
+  UNKNOWN_NOTIFICATION_TYPE = 1,
 
   /**
-   * INVALID_ARGUMENT: the title is only white space.
+   * INVALID_ARGUMENT: a template uses, or a call passes, a variable the type
+   * does not declare.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
-   * @generated from enum value: TITLE_BLANK = 2;
+   * @generated from enum value: UNKNOWN_VARIABLE = 2;
    */
-  TITLE_BLANK = 2,
+  UNKNOWN_VARIABLE = 2,
+
+  /**
+   * INVALID_ARGUMENT: a template does not parse.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TEMPLATE_SYNTAX = 3;
+   */
+  TEMPLATE_SYNTAX = 3,
+
+  /**
+   * INVALID_ARGUMENT: no template exists for this locale (nor a fallback).
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: UNKNOWN_LOCALE = 4;
+   */
+  UNKNOWN_LOCALE = 4,
+
+  /**
+   * INVALID_ARGUMENT: the variables are larger than allowed.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PAYLOAD_TOO_LARGE = 5;
+   */
+  PAYLOAD_TOO_LARGE = 5,
+
+  /**
+   * INVALID_ARGUMENT: a phone number is not in E.164 form.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: PHONE_NUMBER_INVALID = 6;
+   */
+  PHONE_NUMBER_INVALID = 6,
+
+  /**
+   * INVALID_ARGUMENT: the time zone is not an IANA zone.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TIME_ZONE_INVALID = 7;
+   */
+  TIME_ZONE_INVALID = 7,
+
+  /**
+   * NOT_FOUND: no template has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TEMPLATE_NOT_FOUND = 8;
+   */
+  TEMPLATE_NOT_FOUND = 8,
+
+  /**
+   * NOT_FOUND: no notification has this idempotency key.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: NOTIFICATION_NOT_FOUND = 9;
+   */
+  NOTIFICATION_NOT_FOUND = 9,
+
+  /**
+   * NOT_FOUND: no delivery (or inbox item) has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: DELIVERY_NOT_FOUND = 10;
+   */
+  DELIVERY_NOT_FOUND = 10,
+
+  /**
+   * FAILED_PRECONDITION: the delivery is not a dead letter.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: DELIVERY_NOT_DEAD = 11;
+   */
+  DELIVERY_NOT_DEAD = 11,
+
+  /**
+   * INVALID_ARGUMENT: the unsubscribe token is not one this service signed.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: UNSUBSCRIBE_TOKEN_INVALID = 12;
+   */
+  UNSUBSCRIBE_TOKEN_INVALID = 12,
+
+  /**
+   * NOT_FOUND: no inbox item of this user has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: INBOX_ITEM_NOT_FOUND = 13;
+   */
+  INBOX_ITEM_NOT_FOUND = 13,
+
+  /**
+   * PERMISSION_DENIED: a Twilio callback whose X-Twilio-Signature does not match.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: TWILIO_SIGNATURE_INVALID = 14;
+   */
+  TWILIO_SIGNATURE_INVALID = 14,
+
+  /**
+   * PERMISSION_DENIED: a teacher announced to a course that is not theirs, or
+   * to every user.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ANNOUNCEMENT_AUDIENCE_DENIED = 15;
+   */
+  ANNOUNCEMENT_AUDIENCE_DENIED = 15,
+
+  /**
+   * NOT_FOUND: no announcement the caller may see has this name.
+   * buf:lint:ignore ENUM_VALUE_PREFIX
+   *
+   * @generated from enum value: ANNOUNCEMENT_NOT_FOUND = 16;
+   */
+  ANNOUNCEMENT_NOT_FOUND = 16,
 }
 
 /**
  * Describes the enum lms.notification.v1.ErrorReason.
  */
 export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
-  enumDesc(file_lms_notification_v1_notification, 0);
+  enumDesc(file_lms_notification_v1_notification, 3);
 
 /**
- * NotificationService is the notification service of the LMS mesh. It starts with one
- * starter resource, the item, to be replaced by the domain's own resources.
+ * NotificationService tells users things: it renders templates per notification
+ * type, channel and locale, applies each user's preferences and quiet hours, and
+ * delivers through email (SMTP), push, SMS and an in-app inbox with durable,
+ * retried deliveries, a dead-letter state and history.
+ *
+ * Other services call `Send`; most notifications are triggered by the events of
+ * the user, course and payment services. Every trigger carries an idempotency
+ * key, so a retried call or a redelivered event notifies once.
  *
  * Errors carry google.rpc.ErrorInfo with domain "notification.lms" and a reason
  * from `ErrorReason` (or, for the pipeline's own checks, domain
@@ -213,36 +1760,256 @@ export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
  */
 export const NotificationService: GenService<{
   /**
-   * CreateItem adds an item owned by the caller. Retrying with the same
-   * `request_id` returns the item the first call created.
+   * Send queues one notification of a type to a user on the type's channels
+   * (or only on `channels`). A second call with the same `idempotency_key`
+   * returns the first call's notification and sends nothing more. For internal
+   * services only.
    *
-   * @generated from rpc lms.notification.v1.NotificationService.CreateItem
+   * @generated from rpc lms.notification.v1.NotificationService.Send
    */
-  createItem: {
+  send: {
     methodKind: "unary";
-    input: typeof CreateItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof SendRequestSchema;
+    output: typeof NotificationSchema;
   },
   /**
-   * GetItem returns an item. Only its owner and administrators see it; for
-   * anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+   * CancelScheduledNotification cancels the deliveries of a notification not
+   * sent yet, found by its idempotency key. Deliveries already sent stay sent.
    *
-   * @generated from rpc lms.notification.v1.NotificationService.GetItem
+   * @generated from rpc lms.notification.v1.NotificationService.CancelScheduledNotification
    */
-  getItem: {
+  cancelScheduledNotification: {
     methodKind: "unary";
-    input: typeof GetItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof CancelScheduledNotificationRequestSchema;
+    output: typeof NotificationSchema;
   },
   /**
-   * ListItems lists the caller's items, newest first.
+   * GetTemplate returns one template. Administrators only. A template that was
+   * never saved answers with the bundled platform default, if there is one.
    *
-   * @generated from rpc lms.notification.v1.NotificationService.ListItems
+   * @generated from rpc lms.notification.v1.NotificationService.GetTemplate
    */
-  listItems: {
+  getTemplate: {
     methodKind: "unary";
-    input: typeof ListItemsRequestSchema;
-    output: typeof ListItemsResponseSchema;
+    input: typeof GetTemplateRequestSchema;
+    output: typeof TemplateSchema;
+  },
+  /**
+   * ListTemplates lists the saved and bundled templates, by name.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.ListTemplates
+   */
+  listTemplates: {
+    methodKind: "unary";
+    input: typeof ListTemplatesRequestSchema;
+    output: typeof ListTemplatesResponseSchema;
+  },
+  /**
+   * UpdateTemplate saves a template (creating it when it does not exist yet).
+   * A body that uses a variable the notification type does not declare, or
+   * that does not parse, is refused with field violations.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.UpdateTemplate
+   */
+  updateTemplate: {
+    methodKind: "unary";
+    input: typeof UpdateTemplateRequestSchema;
+    output: typeof TemplateSchema;
+  },
+  /**
+   * PreviewTemplate renders a template with sample data: the given
+   * `variables`, or the type's own sample values for those not given.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.PreviewTemplate
+   */
+  previewTemplate: {
+    methodKind: "unary";
+    input: typeof PreviewTemplateRequestSchema;
+    output: typeof RenderedMessageSchema;
+  },
+  /**
+   * GetPreferences returns a user's notification preferences (the defaults
+   * when never changed). The user themselves or an administrator.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.GetPreferences
+   */
+  getPreferences: {
+    methodKind: "unary";
+    input: typeof GetPreferencesRequestSchema;
+    output: typeof PreferencesSchema;
+  },
+  /**
+   * UpdatePreferences changes a user's preferences; `update_mask` names the
+   * fields to change (all set fields when empty).
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.UpdatePreferences
+   */
+  updatePreferences: {
+    methodKind: "unary";
+    input: typeof UpdatePreferencesRequestSchema;
+    output: typeof PreferencesSchema;
+  },
+  /**
+   * ListNotifications is the history: notifications with their per-channel
+   * deliveries, newest first. A user lists their own (`users/{user}`); an
+   * administrator lists anyone's, or everyone's with `users/-`.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.ListNotifications
+   */
+  listNotifications: {
+    methodKind: "unary";
+    input: typeof ListNotificationsRequestSchema;
+    output: typeof ListNotificationsResponseSchema;
+  },
+  /**
+   * ListInboxItems lists a user's in-app inbox, newest first, without the
+   * archived items unless asked.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.ListInboxItems
+   */
+  listInboxItems: {
+    methodKind: "unary";
+    input: typeof ListInboxItemsRequestSchema;
+    output: typeof ListInboxItemsResponseSchema;
+  },
+  /**
+   * GetUnreadCount counts the unread, unarchived items of a user's inbox.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.GetUnreadCount
+   */
+  getUnreadCount: {
+    methodKind: "unary";
+    input: typeof GetUnreadCountRequestSchema;
+    output: typeof UnreadCountSchema;
+  },
+  /**
+   * MarkInboxItemsRead marks the named items (or, with `all`, every item)
+   * of a user's inbox read. Marking a read item again changes nothing.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.MarkInboxItemsRead
+   */
+  markInboxItemsRead: {
+    methodKind: "unary";
+    input: typeof MarkInboxItemsReadRequestSchema;
+    output: typeof UnreadCountSchema;
+  },
+  /**
+   * ArchiveInboxItem archives one item of a user's inbox (it also counts as read).
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.ArchiveInboxItem
+   */
+  archiveInboxItem: {
+    methodKind: "unary";
+    input: typeof ArchiveInboxItemRequestSchema;
+    output: typeof InboxItemSchema;
+  },
+  /**
+   * StreamInbox sends each new item of a user's inbox as it arrives, until
+   * the client hangs up. Items made before the call are not sent.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.StreamInbox
+   */
+  streamInbox: {
+    methodKind: "server_streaming";
+    input: typeof StreamInboxRequestSchema;
+    output: typeof InboxItemSchema;
+  },
+  /**
+   * CreateAnnouncement sends one message to many users, fanned out in
+   * batches in the background: a teacher to the learners of their own course,
+   * an administrator to a course's learners or to every user. Each recipient's
+   * preferences apply (announcements are marketing). Retrying with the same
+   * `request_id` returns the first announcement.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.CreateAnnouncement
+   */
+  createAnnouncement: {
+    methodKind: "unary";
+    input: typeof CreateAnnouncementRequestSchema;
+    output: typeof AnnouncementSchema;
+  },
+  /**
+   * GetAnnouncement tells how far an announcement's fan-out is. Its author or
+   * an administrator.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.GetAnnouncement
+   */
+  getAnnouncement: {
+    methodKind: "unary";
+    input: typeof GetAnnouncementRequestSchema;
+    output: typeof AnnouncementSchema;
+  },
+  /**
+   * RegisterDevice records a device's push token (FCM registration token) for
+   * the user. Registering a known token again changes nothing; tokens FCM
+   * reports as unregistered are dropped by the service.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.RegisterDevice
+   */
+  registerDevice: {
+    methodKind: "unary";
+    input: typeof RegisterDeviceRequestSchema;
+    output: typeof DeviceSchema;
+  },
+  /**
+   * ListDeadLetters lists the deliveries that failed for good (dead letters),
+   * newest first. Administrators only.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.ListDeadLetters
+   */
+  listDeadLetters: {
+    methodKind: "unary";
+    input: typeof ListDeadLettersRequestSchema;
+    output: typeof ListDeadLettersResponseSchema;
+  },
+  /**
+   * RedriveDelivery queues a dead-lettered delivery again, with fresh
+   * attempts. A delivery that is not dead is refused (FAILED_PRECONDITION).
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.RedriveDelivery
+   */
+  redriveDelivery: {
+    methodKind: "unary";
+    input: typeof RedriveDeliveryRequestSchema;
+    output: typeof DeliverySchema;
+  },
+  /**
+   * HandleTwilioStatus receives Twilio's message status callbacks. The form
+   * body and the `X-Twilio-Signature` header (gRPC metadata
+   * `x-twilio-signature`) are checked against the callback URL and the auth
+   * token; a bad signature is PERMISSION_DENIED, TWILIO_SIGNATURE_INVALID, and
+   * nothing changes. `delivered` marks the SMS delivered; `failed` and
+   * `undelivered` make it a dead letter with Twilio's error code.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.HandleTwilioStatus
+   */
+  handleTwilioStatus: {
+    methodKind: "unary";
+    input: typeof HandleTwilioStatusRequestSchema;
+    output: typeof HandleTwilioStatusResponseSchema;
+  },
+  /**
+   * CheckUnsubscribe tells what the unsubscribe link in a mail would do,
+   * changing nothing (mail scanners follow GET links). Anyone with the link.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.CheckUnsubscribe
+   */
+  checkUnsubscribe: {
+    methodKind: "unary";
+    input: typeof CheckUnsubscribeRequestSchema;
+    output: typeof UnsubscribeResultSchema;
+  },
+  /**
+   * Unsubscribe opts the link's user out of the link's category of email
+   * (marketing: every marketing message). It is the RFC 8058 one-click target:
+   * mail clients POST `List-Unsubscribe=One-Click` to the link.
+   *
+   * @generated from rpc lms.notification.v1.NotificationService.Unsubscribe
+   */
+  unsubscribe: {
+    methodKind: "unary";
+    input: typeof UnsubscribeRequestSchema;
+    output: typeof UnsubscribeResultSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_notification_v1_notification, 0);

@@ -1,5 +1,1 @@
-"""Use cases of the notification service: plain values and an Actor in, domain objects out."""
-
-from lms_notification.handlers.items import ItemHandlers
-
-__all__ = ["ItemHandlers"]
+"""Use cases of the notification service: plain values in, domain objects out."""
