@@ -19,7 +19,7 @@ import pytest
 from lms.course.v1 import events_pb2
 from lms_kit.auth.tokens import TokenSigner
 
-from .test_identity_flows import link_from_log
+from .test_identity_flows import mailed_link
 
 if TYPE_CHECKING:
     from conftest import RunningMesh
@@ -52,7 +52,7 @@ def sign_up(rest: httpx.Client, name: str, verify_in: RunningMesh | None = None)
     )
     assert registered.status_code == 200, registered.text
     if verify_in is not None:
-        link = link_from_log(verify_in, email)
+        link = mailed_link(verify_in, email)
         token = parse_qs(urlparse(link).query)["token"][0]
         assert rest.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
     return registered.json()["user"]["name"], email

@@ -6,8 +6,9 @@ default writes it until the notification service mails it) -> log in -> refresh
 from __future__ import annotations
 
 import base64
+import email as email_parser
+import email.policy as email_policy
 import hashlib
-import json
 import re
 import subprocess
 import time
@@ -26,20 +27,20 @@ PASSWORD = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def link_from_log(devmesh, email: str, timeout_s: float = 10.0) -> str:
-    """The verification link the user service logged for `email` (JSON lines)."""
-    log = devmesh.data_dir / "logs" / "user.log"
+def mailed_link(devmesh, email: str, timeout_s: float = 20.0, kind: str = "email_verification") -> str:
+    """The link mailed to `email`, read from the notification service's outbox in the dev
+    mesh (.eml files under <data>/dev/notification/outbox: the embedded default's mail)."""
+    outbox = devmesh.data_dir / "dev" / "notification" / "outbox"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for line in log.read_text(errors="replace").splitlines():
-            if '"email_verification_link"' not in line:
-                continue
-            entry = json.loads(line)
-            if entry.get("email") == email:
-                assert PASSWORD not in line
-                return entry["link"]
+        for path in sorted(outbox.glob("*.eml")):
+            message = email_parser.message_from_bytes(path.read_bytes(), policy=email_policy.default)
+            if message["To"] == email and message["X-LMS-Notification-Type"] == kind:
+                text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+                assert PASSWORD not in text
+                return next(word for word in text.split() if "token=" in word)
         time.sleep(0.1)
-    raise AssertionError(f"no verification link for {email} in {log}")
+    raise AssertionError(f"no {kind} mail for {email} in {outbox}")
 
 
 def totp_code(secret: str, steps_ahead: int = 0) -> str:
@@ -55,7 +56,7 @@ def test_register_verify_login_refresh_mfa_and_profile_over_rest(devmesh, rest: 
     user_name = registered.json()["user"]["name"]
     assert registered.json()["user"]["emailVerified"] is False
 
-    token = parse_qs(urlparse(link_from_log(devmesh, email)).query)["token"][0]
+    token = parse_qs(urlparse(mailed_link(devmesh, email)).query)["token"][0]
     verified = rest.post("/v1/auth:verifyEmail", json={"token": token})
     assert verified.status_code == 200, verified.text
     assert verified.json()["user"]["emailVerified"] is True
@@ -126,7 +127,7 @@ def register_verified(devmesh, rest: httpx.Client, name: str) -> tuple[str, str]
         "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": name}
     )
     assert registered.status_code == 200, registered.text
-    token = parse_qs(urlparse(link_from_log(devmesh, email)).query)["token"][0]
+    token = parse_qs(urlparse(mailed_link(devmesh, email)).query)["token"][0]
     assert rest.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
     return registered.json()["user"]["name"], email
 
@@ -195,7 +196,7 @@ def test_the_mailed_links_open_gateway_pages_that_change_nothing_until_the_form_
         "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": "Pia"}
     )
     assert registered.status_code == 200, registered.text
-    link = link_from_log(devmesh, email)
+    link = mailed_link(devmesh, email)
     assert link.startswith(f"{devmesh.rest}/verify-email?token=")  # LMS_WEB_URL is the gateway
 
     page = rest.get(link.removeprefix(devmesh.rest))

@@ -21,7 +21,7 @@ from lms_devkit.standins.razorpay import RazorpayStandIn
 from lms_devkit.standins.stripe import StripeStandIn
 
 from .test_course_through_gateway import PASSWORD, admin_bearer, log_in, ok, sign_up
-from .test_identity_flows import link_from_log
+from .test_identity_flows import mailed_link
 
 if TYPE_CHECKING:
     from conftest import RunningMesh
@@ -214,7 +214,7 @@ def test_an_unverified_learner_cannot_buy_until_the_email_is_verified_and_the_to
     (info,) = [d for d in refused.json()["details"] if d["@type"].endswith("ErrorInfo")]
     assert info["reason"] == "EMAIL_NOT_VERIFIED" and "refresh" in refused.json()["message"]
 
-    token = parse_qs(urlparse(link_from_log(paying_mesh, email)).query)["token"][0]
+    token = parse_qs(urlparse(mailed_link(paying_mesh, email)).query)["token"][0]
     assert client.post("/v1/auth:verifyEmail", json={"token": token}).status_code == 200
     refreshed = ok(client.post("/v1/auth:refresh", json={"refreshToken": signed_in["refreshToken"]}))
     fresh = {"authorization": f"Bearer {refreshed['tokens']['accessToken']}"}

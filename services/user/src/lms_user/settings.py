@@ -54,9 +54,10 @@ class UserSettings(KitSettings):
         description="Base of the links mailed to users (verify email, reset password).",
     )
     log_email_links: bool = Field(
-        True,
-        description="Log verification and reset links (JSON line, no password) until the notification "
-        "service mails them; set false in production.",
+        False,
+        description="Also log verification and reset links (a JSON line with the single-use token). "
+        "The notification service mails them (EmailVerificationRequested, PasswordResetRequested); "
+        "only for debugging a deployment without it.",
     )
     email_verification_ttl_s: int = Field(86400, ge=300)
     verification_resend_cooldown_s: int = Field(60, ge=0)

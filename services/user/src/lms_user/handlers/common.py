@@ -28,8 +28,8 @@ class AccountPolicy:
     mfa_challenge_ttl: timedelta = timedelta(minutes=5)
     totp_issuer: str = "LMS"
     service_token_ttl: timedelta = timedelta(minutes=5)
-    # Dev default until the notification service mails links: log them.
-    log_links: bool = True
+    # The notification service mails the links; logging them is for debugging only.
+    log_links: bool = False
     account_throttle: ThrottleRule = ACCOUNT_RULE
     address_throttle: ThrottleRule = ADDRESS_RULE
 
