@@ -827,12 +827,17 @@ class DocumentBuilder:
             schema.pop("readOnly", None)
         else:
             schema = self.schemas.message(response)
-        if method.server_streaming:  # the transcoder answers a JSON array of messages
-            schema = {"type": "array", "items": schema}
+        content: dict = {"application/json": {"schema": schema}}
+        if response.full_name == "google.api.HttpBody":
+            # The transcoder sends the body as it is, with the type the service set
+            # (a PDF, JSON-LD, a JWK Set...); a stream of them is one concatenated body.
+            content = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+        elif method.server_streaming:  # the transcoder answers a JSON array of messages
+            content = {"application/json": {"schema": {"type": "array", "items": schema}}}
         out: dict = {
             "200": {
                 "description": self.schemas.comment(response.full_name).split("\n\n")[0] or "OK",
-                "content": {"application/json": {"schema": schema}},
+                "content": content,
             }
         }
         for status, _ in ERROR_RESPONSES:

@@ -402,7 +402,9 @@ def _dev_secrets() -> list[str]:
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_no_secret_is_in_the_rendered_manifests(rendered, rendered_text, profile):
-    text = rendered_text[profile]
+    # A Content-Security-Policy names the gateway pages' scripts by their public SHA-256
+    # ('sha256-<base64>'), which has the shape of a Fernet key: not a secret.
+    text = re.sub(r"'sha256-[A-Za-z0-9+/]{43}='", "'sha256-digest'", rendered_text[profile])
     for shape in SECRET_SHAPES:
         assert not re.search(shape, text), shape
     for secret in _dev_secrets():

@@ -12,6 +12,7 @@ them from one place.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import grpc
 from google.protobuf import duration_pb2
@@ -83,6 +84,10 @@ def code_of(error: DomainError) -> grpc.StatusCode:
     return grpc.StatusCode.UNKNOWN
 
 
+# Field or precondition violations one answer lists (ErrorInfo says how many there were).
+MAX_VIOLATIONS_SHOWN = 25
+
+
 def to_status(error: DomainError, default_domain: str = PLATFORM_DOMAIN) -> status_pb2.Status:
     """The rich status for `error`. Its ErrorInfo domain is the error's own, else
     `platform.lms` for a platform reason (INVALID_FIELDS...), else `default_domain`."""
@@ -101,8 +106,16 @@ def trailers_of(error: DomainError) -> tuple[tuple[str, str], ...]:
 
 
 def _details(error: DomainError, domain: str) -> list[Message]:
+    metadata = dict(error.metadata)
+    violations: list[Any] = list(getattr(error, "violations", ()))
+    if len(violations) > MAX_VIOLATIONS_SHOWN:
+        # The status travels in a trailer: a request with a thousand bad items would make
+        # one too large for the gateway (a reset connection, a 503). The first ones do.
+        metadata["violations_total"] = str(len(violations))
+        metadata["violations_shown"] = str(MAX_VIOLATIONS_SHOWN)
+        violations = violations[:MAX_VIOLATIONS_SHOWN]
     details: list[Message] = [
-        error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=error.metadata)
+        error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=metadata)
     ]
     if isinstance(error, Invalid):
         details.append(
@@ -111,18 +124,18 @@ def _details(error: DomainError, domain: str) -> list[Message]:
                     error_details_pb2.BadRequest.FieldViolation(
                         field=v.field, description=v.description, reason=v.reason
                     )
-                    for v in error.violations
+                    for v in violations
                 ]
             )
         )
-    elif isinstance(error, Precondition) and error.violations:
+    elif isinstance(error, Precondition) and violations:
         details.append(
             error_details_pb2.PreconditionFailure(
                 violations=[
                     error_details_pb2.PreconditionFailure.Violation(
                         type=v.type, subject=v.subject, description=v.description
                     )
-                    for v in error.violations
+                    for v in violations
                 ]
             )
         )

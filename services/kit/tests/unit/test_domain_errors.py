@@ -47,3 +47,24 @@ def test_a_relocated_refusal_maps_to_the_same_status_with_the_new_field():
     bad_request = error_details_pb2.BadRequest()
     bad_requests[0].Unpack(bad_request)
     assert [(v.field, v.reason) for v in bad_request.field_violations] == [("bio", "MAX_LENGTH")]
+
+
+def test_an_answer_lists_the_first_violations_and_says_how_many_there_were():
+    """A request with hundreds of bad items must not make a trailer the gateway refuses."""
+    from lms_kit.errors import MAX_VIOLATIONS_SHOWN
+
+    many = Invalid(
+        [FieldViolation(f"answers[{i}].question", "is required", "REQUIRED") for i in range(500)], "bad"
+    )
+    status = to_status(many, "assessment.lms")
+    info, bad = error_details_pb2.ErrorInfo(), error_details_pb2.BadRequest()
+    status.details[0].Unpack(info)
+    status.details[1].Unpack(bad)
+    assert len(bad.field_violations) == MAX_VIOLATIONS_SHOWN
+    assert bad.field_violations[0].field == "answers[0].question"
+    assert dict(info.metadata) == {"violations_total": "500", "violations_shown": str(MAX_VIOLATIONS_SHOWN)}
+    assert len(status.SerializeToString()) < 4096
+    few = to_status(Invalid([FieldViolation("a", "is required", "REQUIRED")], "bad"), "x.lms")
+    few_info = error_details_pb2.ErrorInfo()
+    few.details[0].Unpack(few_info)
+    assert dict(few_info.metadata) == {}
