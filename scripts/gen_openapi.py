@@ -831,7 +831,8 @@ class DocumentBuilder:
         if response.full_name == "google.api.HttpBody":
             # The transcoder sends the body as it is, with the type the service set
             # (a PDF, JSON-LD, a JWK Set...); a stream of them is one concatenated body.
-            content = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+            # No schema: JSON-shaped types (JSON-LD, a JWK Set) are not JSON strings.
+            content = {"*/*": {}}
         elif method.server_streaming:  # the transcoder answers a JSON array of messages
             content = {"application/json": {"schema": {"type": "array", "items": schema}}}
         out: dict = {
