@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from google.protobuf.message import Message
@@ -15,6 +16,7 @@ from lms_course.domain.events import (
     CoursePublished,
     EnrollmentCreated,
     EnrollmentEnded,
+    LectureAssetChanged,
     LectureCompleted,
     ReviewPosted,
 )
@@ -38,6 +40,7 @@ from lms_course.handlers.results import (
     LectureRef,
     SearchPage,
 )
+from lms_kit.domain import Invalid
 from lms_kit.domain.money import Money
 from lms_kit.paging import Pager
 from lms_kit.proto import ResourceName, last_id, money, money_from_proto, optional_id, timestamp
@@ -98,6 +101,15 @@ def chapter_ref(name: str, field: str = "name") -> ChapterRef:
 
 def lecture_ref(name: str, field: str = "name") -> LectureRef:
     return LectureRef(*LECTURE.ids(name, field))
+
+
+def referencing_lectures(references: Sequence[str]) -> list[LectureRef]:
+    """The lectures among the resources that reference a file (courses, users, ... skipped)."""
+    refs: list[LectureRef] = []
+    for name in references:
+        with contextlib.suppress(Invalid):
+            refs.append(lecture_ref(name))
+    return refs
 
 
 def lecture_name(course_id: str, chapter_id: str, lecture_id: str) -> str:
@@ -370,6 +382,15 @@ def event_to_proto(event: object) -> Message:
         case CourseCompleted():
             return events_pb2.CourseCompleted(
                 course_id=event.course_id, user_id=event.user_id, complete_time=timestamp(event.occurred_at)
+            )
+        case LectureAssetChanged():
+            return events_pb2.LectureAssetChanged(
+                course_id=event.course_id,
+                lecture_id=event.lecture_id,
+                lecture=event.lecture_name,
+                old_asset=event.old_asset,
+                new_asset=event.new_asset,
+                change_time=timestamp(event.occurred_at),
             )
         case ReviewPosted():
             return events_pb2.ReviewPosted(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import cast
 
 from lms.assessment.v1 import events_pb2 as assessment_events
+from lms.file.v1 import events_pb2 as file_events
 from lms.payment.v1 import payment_pb2
 from lms_course import mappers
 from lms_course.adapters.cache import (
@@ -78,6 +79,23 @@ async def wire(runtime: Runtime[CourseSettings]) -> list[object]:
     runtime.consume(
         settings.quiz_completion_durable,
         {assessment_events.AttemptGraded: on_attempt_graded},
+        unit_of_work=runtime.unit_of_work(SqlCourseUnitOfWork),
+    )
+
+    # A playable video's real duration goes on the lectures that show it, in the consumer's
+    # unit of work; shared copies are dropped at once here and elsewhere by CourseChanged.
+    async def on_video_ready(event: file_events.VideoReady, ctx: EventContext) -> None:
+        changed = await use_cases.media.video_ready(
+            cast(CourseUnitOfWork, ctx.uow),
+            file_id=event.file_id,
+            duration_s=int(event.duration_seconds),
+            lectures=mappers.referencing_lectures(event.references),
+        )
+        await use_cases.media.courses_changed(changed)
+
+    runtime.consume(
+        settings.video_duration_durable,
+        {file_events.VideoReady: on_video_ready},
         unit_of_work=runtime.unit_of_work(SqlCourseUnitOfWork),
     )
     runtime.expose(use_cases=use_cases, course_cache=store, search_pages=search_pages)

@@ -36,6 +36,11 @@ class CourseSettings(KitSettings):
         description="The JetStream durable that completes lectures from passed quizzes "
         "(lms.assessment.v1.AttemptGraded).",
     )
+    video_duration_durable: str = Field(
+        "course-video-durations",
+        description="The JetStream durable that sets lecture durations from the file service's "
+        "lms.file.v1.VideoReady.",
+    )
     payment_service_target: str = Field(
         "",
         description="The payment service's gRPC address. Set: Enroll opens a paid course to a learner "

@@ -7,8 +7,10 @@ python -m lms_file.server migrate    # only apply migrations
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from lms.course.v1 import course_pb2
+from lms.course.v1 import events_pb2 as course_events
 from lms_file.adapters.course import CourseViewers
 from lms_file.adapters.ffmpeg import FfmpegTranscoder
 from lms_file.adapters.images import PillowVariants
@@ -22,13 +24,16 @@ from lms_file.handlers import (
     FileHandlers,
     FilePolicy,
     MuxWebhookHandlers,
+    ReferenceHandlers,
     SweepHandlers,
     UploadHandlers,
     VideoHandlers,
 )
+from lms_file.handlers.ports import FileUnitOfWork
 from lms_file.migrations import MIGRATIONS_DIR
 from lms_file.servicer import FileServicer
 from lms_file.settings import FileSettings
+from lms_kit.events import EventContext
 from lms_kit.service import Runtime, ServiceDefinition, serve_service
 
 COURSE_SERVICE = course_pb2.DESCRIPTOR.services_by_name["CourseService"]
@@ -95,6 +100,23 @@ async def wire(runtime: Runtime[FileSettings]) -> list[object]:
     mux_webhooks = MuxWebhookHandlers(uow, store, secrets)
     sweeps = SweepHandlers(uow, store, policy)
     sweeper = Periodic("file-sweep", sweeps.sweep, settings.sweep_interval_s)
+    references = ReferenceHandlers()
+
+    # A lecture's file asset is referenced from the course's own transaction (its outbox
+    # event), and the reference changes here with this consumer's inbox row.
+    async def on_lecture_asset_changed(event: course_events.LectureAssetChanged, ctx: EventContext) -> None:
+        await references.asset_changed(
+            cast(FileUnitOfWork, ctx.uow),
+            referrer=event.lecture,
+            old_asset=event.old_asset,
+            new_asset=event.new_asset,
+        )
+
+    runtime.consume(
+        settings.lecture_references_durable,
+        {course_events.LectureAssetChanged: on_lecture_asset_changed},
+        unit_of_work=uow,
+    )
     for job in (sweeper, video_worker):
         runtime.on_start(job.start)
         runtime.on_stop(job.stop)

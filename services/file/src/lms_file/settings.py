@@ -57,3 +57,8 @@ class FileSettings(KitSettings):
         SecretStr(""),
         description="Mux signing key (base64 PEM, as Mux gives it); set: downloads carry playback_url.",
     )
+    lecture_references_durable: str = Field(
+        "file-lecture-references",
+        description="The JetStream durable that keeps lecture references from the course "
+        "service's lms.course.v1.LectureAssetChanged.",
+    )

@@ -93,3 +93,19 @@ class ReviewPosted(_message.Message):
     edited: bool
     post_time: _timestamp_pb2.Timestamp
     def __init__(self, course_id: _Optional[str] = ..., user_id: _Optional[str] = ..., rating: _Optional[int] = ..., edited: _Optional[bool] = ..., post_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class LectureAssetChanged(_message.Message):
+    __slots__ = ("course_id", "lecture_id", "lecture", "old_asset", "new_asset", "change_time")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    LECTURE_ID_FIELD_NUMBER: _ClassVar[int]
+    LECTURE_FIELD_NUMBER: _ClassVar[int]
+    OLD_ASSET_FIELD_NUMBER: _ClassVar[int]
+    NEW_ASSET_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    course_id: str
+    lecture_id: str
+    lecture: str
+    old_asset: str
+    new_asset: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, course_id: _Optional[str] = ..., lecture_id: _Optional[str] = ..., lecture: _Optional[str] = ..., old_asset: _Optional[str] = ..., new_asset: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/course/v1/events.proto.
  */
 export const file_lms_course_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChpsbXMvY291cnNlL3YxL2V2ZW50cy5wcm90bxINbG1zLmNvdXJzZS52MSJ3Cg9Db3Vyc2VQdWJsaXNoZWQSEQoJY291cnNlX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEjAKDHB1Ymxpc2hfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiUwoNQ291cnNlQ2hhbmdlZBIRCgljb3Vyc2VfaWQYASABKAkSLwoLY2hhbmdlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIooBChFFbnJvbGxtZW50Q3JlYXRlZBIRCgljb3Vyc2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZzb3VyY2UYAyABKAkSEAoIb3JkZXJfaWQYBCABKAkSLwoLZW5yb2xsX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoQBCg9FbnJvbGxtZW50RW5kZWQSEQoJY291cnNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFc3RhdGUYAyABKAkSEAoIb3JkZXJfaWQYBCABKAkSLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqABChBMZWN0dXJlQ29tcGxldGVkEhEKCWNvdXJzZV9pZBgBIAEoCRISCgpsZWN0dXJlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSIQoZY291cnNlX2NvbXBsZXRpb25fcGVyY2VudBgEIAEoBRIxCg1jb21wbGV0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJoCg9Db3Vyc2VDb21wbGV0ZWQSEQoJY291cnNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSMQoNY29tcGxldGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAigQEKDFJldmlld1Bvc3RlZBIRCgljb3Vyc2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZyYXRpbmcYAyABKAUSDgoGZWRpdGVkGAQgASgIEi0KCXBvc3RfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChpsbXMvY291cnNlL3YxL2V2ZW50cy5wcm90bxINbG1zLmNvdXJzZS52MSJ3Cg9Db3Vyc2VQdWJsaXNoZWQSEQoJY291cnNlX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEjAKDHB1Ymxpc2hfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiUwoNQ291cnNlQ2hhbmdlZBIRCgljb3Vyc2VfaWQYASABKAkSLwoLY2hhbmdlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIooBChFFbnJvbGxtZW50Q3JlYXRlZBIRCgljb3Vyc2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZzb3VyY2UYAyABKAkSEAoIb3JkZXJfaWQYBCABKAkSLwoLZW5yb2xsX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoQBCg9FbnJvbGxtZW50RW5kZWQSEQoJY291cnNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFc3RhdGUYAyABKAkSEAoIb3JkZXJfaWQYBCABKAkSLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqABChBMZWN0dXJlQ29tcGxldGVkEhEKCWNvdXJzZV9pZBgBIAEoCRISCgpsZWN0dXJlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSIQoZY291cnNlX2NvbXBsZXRpb25fcGVyY2VudBgEIAEoBRIxCg1jb21wbGV0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJoCg9Db3Vyc2VDb21wbGV0ZWQSEQoJY291cnNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSMQoNY29tcGxldGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAigQEKDFJldmlld1Bvc3RlZBIRCgljb3Vyc2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZyYXRpbmcYAyABKAUSDgoGZWRpdGVkGAQgASgIEi0KCXBvc3RfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipAEKE0xlY3R1cmVBc3NldENoYW5nZWQSEQoJY291cnNlX2lkGAEgASgJEhIKCmxlY3R1cmVfaWQYAiABKAkSDwoHbGVjdHVyZRgDIAEoCRIRCglvbGRfYXNzZXQYBCABKAkSEQoJbmV3X2Fzc2V0GAUgASgJEi8KC2NoYW5nZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * CoursePublished: a draft course entered the catalogue.
@@ -318,4 +318,66 @@ export type ReviewPosted = Message<"lms.course.v1.ReviewPosted"> & {
  */
 export const ReviewPostedSchema: GenMessage<ReviewPosted> = /*@__PURE__*/
   messageDesc(file_lms_course_v1_events, 6);
+
+/**
+ * LectureAssetChanged: the asset of a lecture (its video or attachment)
+ * changed, including a lecture created with one and a lecture deleted (alone,
+ * with its chapter, or moved to another chapter, which renames it). Recorded
+ * only when the old or the new asset is a file service object
+ * (`files/{file}`); the file service keeps its references from it.
+ *
+ * @generated from message lms.course.v1.LectureAssetChanged
+ */
+export type LectureAssetChanged = Message<"lms.course.v1.LectureAssetChanged"> & {
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 1;
+   */
+  courseId: string;
+
+  /**
+   * The lecture id.
+   *
+   * @generated from field: string lecture_id = 2;
+   */
+  lectureId: string;
+
+  /**
+   * The lecture's resource name
+   * (`courses/{course}/chapters/{chapter}/lectures/{lecture}`), the referrer
+   * the file service records.
+   *
+   * @generated from field: string lecture = 3;
+   */
+  lecture: string;
+
+  /**
+   * The asset before the change (empty: none, e.g. a new lecture).
+   *
+   * @generated from field: string old_asset = 4;
+   */
+  oldAsset: string;
+
+  /**
+   * The asset after it (empty: none, e.g. a deleted lecture).
+   *
+   * @generated from field: string new_asset = 5;
+   */
+  newAsset: string;
+
+  /**
+   * When it changed.
+   *
+   * @generated from field: google.protobuf.Timestamp change_time = 6;
+   */
+  changeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.course.v1.LectureAssetChanged.
+ * Use `create(LectureAssetChangedSchema)` to create a new message.
+ */
+export const LectureAssetChangedSchema: GenMessage<LectureAssetChanged> = /*@__PURE__*/
+  messageDesc(file_lms_course_v1_events, 7);
 

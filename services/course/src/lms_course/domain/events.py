@@ -69,6 +69,19 @@ class ReviewPosted:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class LectureAssetChanged:
+    """A lecture's asset changed where either side is a file service object: the file
+    service moves its reference (the lecture's name is the referrer)."""
+
+    course_id: str
+    lecture_id: str
+    lecture_name: str
+    old_asset: str
+    new_asset: str
+    occurred_at: datetime
+
+
 DomainEvent = (
     CoursePublished
     | CourseChanged
@@ -77,4 +90,5 @@ DomainEvent = (
     | LectureCompleted
     | CourseCompleted
     | ReviewPosted
+    | LectureAssetChanged
 )

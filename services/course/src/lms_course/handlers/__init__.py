@@ -11,6 +11,7 @@ from lms_course.handlers.categories import CategoryHandlers
 from lms_course.handlers.common import SharedReads
 from lms_course.handlers.courses import CourseHandlers
 from lms_course.handlers.enrolment import EnrolmentHandlers
+from lms_course.handlers.media import MediaHandlers
 from lms_course.handlers.ports import CoursePages, CourseUnitOfWork, SearchPages, SubscriptionAccess
 from lms_course.handlers.progress import ProgressHandlers
 from lms_course.handlers.reviews import ReviewHandlers
@@ -24,6 +25,7 @@ __all__ = [
     "CourseHandlers",
     "CourseUseCases",
     "EnrolmentHandlers",
+    "MediaHandlers",
     "ProgressHandlers",
     "ReviewHandlers",
     "SearchHandlers",
@@ -43,6 +45,7 @@ class CourseUseCases:
     progress: ProgressHandlers
     reviews: ReviewHandlers
     search: SearchHandlers
+    media: MediaHandlers
 
     @classmethod
     def build(
@@ -69,4 +72,5 @@ class CourseUseCases:
                 uow, shared=shared, clock=clock, verified_email_required=verified_email_required
             ),
             search=SearchHandlers(uow, shared=shared),
+            media=MediaHandlers(shared=shared, clock=clock),
         )

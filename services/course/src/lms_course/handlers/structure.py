@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from lms_course.domain import ordering
+from lms_course.domain.assets import asset_change
 from lms_course.domain.enums import CourseState
 from lms_course.domain.errors import CourseHasNoLectures, InvalidField, NotEnrolled, UpdateMaskInvalid
 from lms_course.domain.model import Chapter, Course, Lecture, LectureContent
@@ -80,12 +81,15 @@ class StructureHandlers:
         async with self._uow() as uow:
             course = await editable_course(uow, ref.course_id, actor, lock=True)
             await chapter_of(uow, ref.course_id, ref.chapter_id)
+            lecture_ids = await uow.structure.lecture_ids(ref.chapter_id)
             if course.state is not CourseState.DRAFT:
-                remaining = await uow.structure.lecture_count(ref.course_id) - len(
-                    await uow.structure.lecture_ids(ref.chapter_id)
-                )
+                remaining = await uow.structure.lecture_count(ref.course_id) - len(lecture_ids)
                 if remaining <= 0:
                     raise CourseHasNoLectures("a published course keeps at least one lecture")
+            for lecture_id in lecture_ids:
+                lecture = await uow.structure.get_lecture(lecture_id)
+                if lecture is not None:
+                    self._asset_changed(uow, lecture, lecture.content.asset, "", now)
             await uow.structure.delete_chapter(ref.chapter_id)
             order = [c.id for c in await uow.structure.chapters(ref.course_id)]
             await uow.structure.set_chapter_positions(ordering.positions(order))
@@ -132,6 +136,7 @@ class StructureHandlers:
             lecture.position = order.index(lecture.id)
             await uow.structure.add_lecture(lecture)
             await uow.structure.set_lecture_positions(chapter.chapter_id, ordering.positions(order))
+            self._asset_changed(uow, lecture, "", content.asset, now)
             await self._commit_change(uow, course, now)
         await self._shared.course_changed(chapter.course_id)
         return lecture
@@ -174,6 +179,7 @@ class StructureHandlers:
             if "free_preview" in fields:
                 lecture.free_preview = free_preview
             if "content" in fields:
+                self._asset_changed(uow, lecture, lecture.content.asset, content.asset, now)
                 lecture.content = content
             await uow.structure.save_lecture(lecture)
             await self._commit_change(uow, course, now)
@@ -184,13 +190,14 @@ class StructureHandlers:
         now = self._clock()
         async with self._uow() as uow:
             course = await editable_course(uow, ref.course_id, actor, lock=True)
-            await lecture_at(uow, ref)
+            lecture = await lecture_at(uow, ref)
             if (
                 course.state is not CourseState.DRAFT
                 and await uow.structure.lecture_count(ref.course_id) <= 1
             ):
                 raise CourseHasNoLectures("a published course keeps at least one lecture")
             await uow.structure.delete_lecture(ref.lecture_id)
+            self._asset_changed(uow, lecture, lecture.content.asset, "", now)
             order = await uow.structure.lecture_ids(ref.chapter_id)
             await uow.structure.set_lecture_positions(ref.chapter_id, ordering.positions(order))
             await self._commit_change(uow, course, now)
@@ -216,10 +223,22 @@ class StructureHandlers:
                 [i for i in await uow.structure.lecture_ids(target) if i != lecture.id], lecture.id, position
             )
             await uow.structure.set_lecture_positions(target, ordering.positions(order))
+            renamed = target != ref.chapter_id  # a lecture's name holds its chapter: the reference moves
+            if renamed:
+                self._asset_changed(uow, lecture, lecture.content.asset, "", now)
             lecture.chapter_id, lecture.position = target, order.index(lecture.id)
+            if renamed:
+                self._asset_changed(uow, lecture, "", lecture.content.asset, now)
             await self._commit_change(uow, course, now)
         await self._shared.course_changed(ref.course_id)
         return lecture
+
+    @staticmethod
+    def _asset_changed(uow: CourseUnitOfWork, lecture: Lecture, old: str, new: str, now: datetime) -> None:
+        """Record the file service's reference change with the structure change."""
+        event = asset_change(lecture, old, new, now)
+        if event is not None:
+            uow.emit(event)
 
     async def _commit_change(self, uow: CourseUnitOfWork, course: Course, now: datetime) -> None:
         course.changed(now)

@@ -196,6 +196,14 @@ class StoredFile(Aggregate):
         self.references = sorted([*self.references, referrer])
         return True
 
+    def announce_video(self, referrers: tuple[str, ...], now: datetime) -> bool:
+        """A ready video got new referrers: VideoReady again, for them (so a lecture set to
+        an already processed video learns its duration too). False for anything else."""
+        if not (rules_of(self.purpose).video and self.state is FileState.READY and referrers):
+            return False
+        self.raise_event(VideoReady(self.id, self.owner_id, self.duration_seconds, referrers, now))
+        return True
+
     def remove_reference(self, referrer: str) -> bool:
         if referrer not in self.references:
             return False

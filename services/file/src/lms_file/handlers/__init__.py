@@ -4,6 +4,7 @@ from lms_file.handlers.common import FileAccess, FilePolicy
 from lms_file.handlers.confirm import ConfirmHandlers
 from lms_file.handlers.files import FileHandlers
 from lms_file.handlers.mux_webhooks import MuxWebhookHandlers
+from lms_file.handlers.references import ReferenceHandlers
 from lms_file.handlers.sweeps import SweepHandlers
 from lms_file.handlers.uploads import UploadHandlers
 from lms_file.handlers.video import VideoHandlers
@@ -14,6 +15,7 @@ __all__ = [
     "FileHandlers",
     "FilePolicy",
     "MuxWebhookHandlers",
+    "ReferenceHandlers",
     "SweepHandlers",
     "UploadHandlers",
     "VideoHandlers",

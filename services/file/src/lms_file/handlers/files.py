@@ -82,7 +82,13 @@ class FileHandlers:
         return file
 
     async def add_reference(self, actor: Actor, file_id: str, referrer: str) -> StoredFile:
-        return await self._reference(actor, file_id, lambda f: f.add_reference(referrer))
+        def add(file: StoredFile) -> bool:
+            added = file.add_reference(referrer)
+            if added:
+                file.announce_video((referrer,), self._clock())
+            return added
+
+        return await self._reference(actor, file_id, add)
 
     async def remove_reference(self, actor: Actor, file_id: str, referrer: str) -> StoredFile:
         return await self._reference(actor, file_id, lambda f: f.remove_reference(referrer))
