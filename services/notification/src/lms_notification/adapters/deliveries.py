@@ -53,22 +53,40 @@ def _outcome(delivery: Delivery) -> dict[str, Any]:
     }
 
 
+# Rows per multi-row INSERT: well under PostgreSQL's 32,767 bind parameters per statement.
+_ROWS_PER_INSERT = 500
+
+
+def _chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    return [rows[i : i + _ROWS_PER_INSERT] for i in range(0, len(rows), _ROWS_PER_INSERT)]
+
+
 class SqlNotifications(SqlRepository):
     async def add(self, notification: Notification) -> bool:
-        inserted = await self.session.execute(
-            insert(notifications)
-            .values(
-                id=notification.id,
-                idempotency_key=notification.idempotency_key,
-                type=notification.type,
-                category=notification.category.value,
-                user_id=notification.user_id,
-                created_at=notification.created_at,
+        return notification.id in await self.add_many([notification])
+
+    async def add_many(self, new: Sequence[Notification]) -> set[str]:
+        inserted: set[str] = set()
+        rows = [
+            {
+                "id": n.id,
+                "idempotency_key": n.idempotency_key,
+                "type": n.type,
+                "category": n.category.value,
+                "user_id": n.user_id,
+                "created_at": n.created_at,
+            }
+            for n in new
+        ]
+        for chunk in _chunks(rows):
+            result = await self.session.execute(
+                insert(notifications)
+                .values(chunk)
+                .on_conflict_do_nothing(constraint="notifications_idempotency_key_key")
+                .returning(notifications.c.id)
             )
-            .on_conflict_do_nothing(constraint="notifications_idempotency_key_key")
-            .returning(notifications.c.id)
-        )
-        return inserted.first() is not None
+            inserted.update(result.scalars())
+        return inserted
 
     async def by_key(self, idempotency_key: str) -> Notification | None:
         row = (
@@ -125,31 +143,30 @@ class SqlDeliveries(SqlRepository):
         if not new:
             return
         now = utc_now()
-        await self.session.execute(
-            sa.insert(deliveries),
-            [
-                {
-                    "id": d.id,
-                    "notification_id": d.notification_id,
-                    "user_id": d.user_id,
-                    "type": d.type,
-                    "channel": d.channel.value,
-                    "critical": d.critical,
-                    "address": d.address,
-                    "subject": d.content.subject,
-                    "text_body": d.content.text_body,
-                    "html_body": d.content.html_body,
-                    "unsubscribe_url": d.content.unsubscribe_url,
-                    "message_id": d.message_id,
-                    "suppressed_by": d.suppressed_by,
-                    "created_at": d.created_at,
-                    "lease": None,
-                    "lease_until": None,
-                    **{**_outcome(d), "updated_at": now},
-                }
-                for d in new
-            ],
-        )
+        rows = [
+            {
+                "id": d.id,
+                "notification_id": d.notification_id,
+                "user_id": d.user_id,
+                "type": d.type,
+                "channel": d.channel.value,
+                "critical": d.critical,
+                "address": d.address,
+                "subject": d.content.subject,
+                "text_body": d.content.text_body,
+                "html_body": d.content.html_body,
+                "unsubscribe_url": d.content.unsubscribe_url,
+                "message_id": d.message_id,
+                "suppressed_by": d.suppressed_by,
+                "created_at": d.created_at,
+                "lease": None,
+                "lease_until": None,
+                **{**_outcome(d), "updated_at": now},
+            }
+            for d in new
+        ]
+        for chunk in _chunks(rows):
+            await self.session.execute(sa.insert(deliveries).values(chunk))
         for delivery in new:
             self.seen(delivery)
 
