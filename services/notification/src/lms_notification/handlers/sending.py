@@ -3,6 +3,7 @@ channel's delivery decided by the user's preferences. Idempotent by the caller's
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -32,6 +33,9 @@ from lms_notification.domain.rendering import (
     render,
 )
 from lms_notification.handlers.ports import NotificationUnitOfWork
+
+# A batch renders every recipient's message in one go; this many, then other tasks get a turn.
+_RENDERS_BETWEEN_YIELDS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +136,11 @@ class Sending:
         recipients = await uow.recipients.get_many(user_ids)
         preferences = await uow.preferences.get_many(user_ids)
         built: dict[str, Notification] = {}  # by key: a key twice in one batch is one notification
-        for ntype, command in checked:
+        for position, (ntype, command) in enumerate(checked):
             if command.idempotency_key in built:
                 continue
+            if position and position % _RENDERS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # rendering is CPU: let critical sends in between
             recipient = recipients.get(command.user_id) or Recipient(command.user_id)
             if (command.email and not recipient.email) or (
                 command.phone_number and not recipient.phone_number
