@@ -214,10 +214,9 @@ class SqlInbox(SqlRepository):
     async def add_many(self, items: Sequence[InboxItem]) -> None:
         if not items:
             return
-        await self.session.execute(
-            insert(inbox_items)
-            .values([_item_row(item) for item in items])
-            .on_conflict_do_nothing(constraint="inbox_items_notification_key")
+        await self.session.execute(  # executemany from one cached statement (pipelined)
+            insert(inbox_items).on_conflict_do_nothing(constraint="inbox_items_notification_key"),
+            [_item_row(item) for item in items],
         )
 
     async def get(self, user_id: str, item_id: str) -> InboxItem | None:
