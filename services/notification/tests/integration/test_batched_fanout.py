@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms_kit.db import Database
-from lms_kit.domain import Actor
+from lms_kit.domain import Actor, utc_now
 from lms_kit.migrations import upgrade
 from lms_kit.testing.databases import postgres_database
 from lms_notification.adapters.bundled import bundled_templates
@@ -21,7 +21,7 @@ from lms_notification.adapters.email import Relay, SmtpSender
 from lms_notification.adapters.tables import deliveries, inbox_items
 from lms_notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from lms_notification.domain.catalog import Category, Channel
-from lms_notification.domain.model import Recipient
+from lms_notification.domain.model import Content, Delivery, DeliveryStatus, Recipient
 from lms_notification.domain.preferences import Preferences
 from lms_notification.handlers.announcements import AnnouncementHandlers
 from lms_notification.handlers.delivery import DeliveryWorker
@@ -119,3 +119,33 @@ async def drain(loop: AnnouncementHandlers | DeliveryWorker) -> None:
         return
     while await loop.run_once():
         pass
+
+
+def a_mail(to: str) -> Delivery:
+    delivery_id = str(uuid.uuid4())
+    return Delivery(
+        delivery_id,
+        "n",
+        "u",
+        "announcement",
+        Channel.EMAIL,
+        DeliveryStatus.QUEUED,
+        to,
+        Content("Hello", "Body"),
+        utc_now(),
+        utc_now(),
+        message_id=f"<{delivery_id}@notification.lms>",
+    )
+
+
+async def test_a_kept_connection_the_relay_dropped_is_replaced_and_the_mail_sent_once(smtp_server):
+    first = smtp_server()
+    with first:
+        sender = SmtpSender([Relay("127.0.0.1", first.port)], from_address="a@b.test", from_name="LMS")
+        await sender.send(a_mail("one@example.test"))
+        assert [m["To"] for m in first.mailbox.messages] == ["one@example.test"]
+    with smtp_server(first.port) as restarted:  # the kept connection died with the first server
+        await sender.send(a_mail("two@example.test"))
+        await sender.send(a_mail("three@example.test"))  # on the new kept connection
+        await sender.close()
+        assert [m["To"] for m in restarted.mailbox.messages] == ["two@example.test", "three@example.test"]
