@@ -100,7 +100,8 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
     uow = runtime.unit_of_work(SqlNotificationUnitOfWork)
     bundled = bundled_templates()
     signal = InboxSignal()
-    senders: dict[Channel, ChannelSender] = {Channel.EMAIL: email_sender(settings)}
+    email = email_sender(settings)
+    senders: dict[Channel, ChannelSender] = {Channel.EMAIL: email}
     if settings.fcm_credentials_file:
         push = FcmSender(
             settings.fcm_credentials_file, project_id=settings.fcm_project_id, api_base=settings.fcm_api_base
@@ -187,6 +188,8 @@ async def wire(runtime: Runtime[NotificationSettings]) -> list[object]:
     if settings.delivery_workers:
         runtime.on_start(worker.start)
         runtime.on_stop(worker.stop)
+        if isinstance(email, SmtpSender):
+            runtime.on_stop(email.close)  # QUIT the kept SMTP connections once the worker stopped
         runtime.on_start(announcements.start)
         runtime.on_stop(announcements.stop)
         reminders = StudyReminders(

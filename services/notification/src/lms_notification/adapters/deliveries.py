@@ -55,20 +55,33 @@ def _outcome(delivery: Delivery) -> dict[str, Any]:
 
 class SqlNotifications(SqlRepository):
     async def add(self, notification: Notification) -> bool:
-        inserted = await self.session.execute(
+        return notification.id in await self.add_many([notification])
+
+    async def add_many(self, new: Sequence[Notification]) -> set[str]:
+        inserted: set[str] = set()
+        rows = [
+            {
+                "id": n.id,
+                "idempotency_key": n.idempotency_key,
+                "type": n.type,
+                "category": n.category.value,
+                "user_id": n.user_id,
+                "created_at": n.created_at,
+            }
+            for n in new
+        ]
+        if not rows:
+            return inserted
+        # executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues", up to 1,000
+        # rows each) from one cached compiled statement, not a fresh 8,000-parameter compile.
+        result = await self.session.execute(
             insert(notifications)
-            .values(
-                id=notification.id,
-                idempotency_key=notification.idempotency_key,
-                type=notification.type,
-                category=notification.category.value,
-                user_id=notification.user_id,
-                created_at=notification.created_at,
-            )
             .on_conflict_do_nothing(constraint="notifications_idempotency_key_key")
-            .returning(notifications.c.id)
+            .returning(notifications.c.id),
+            rows,
         )
-        return inserted.first() is not None
+        inserted.update(result.scalars())
+        return inserted
 
     async def by_key(self, idempotency_key: str) -> Notification | None:
         row = (
@@ -125,31 +138,30 @@ class SqlDeliveries(SqlRepository):
         if not new:
             return
         now = utc_now()
-        await self.session.execute(
-            sa.insert(deliveries),
-            [
-                {
-                    "id": d.id,
-                    "notification_id": d.notification_id,
-                    "user_id": d.user_id,
-                    "type": d.type,
-                    "channel": d.channel.value,
-                    "critical": d.critical,
-                    "address": d.address,
-                    "subject": d.content.subject,
-                    "text_body": d.content.text_body,
-                    "html_body": d.content.html_body,
-                    "unsubscribe_url": d.content.unsubscribe_url,
-                    "message_id": d.message_id,
-                    "suppressed_by": d.suppressed_by,
-                    "created_at": d.created_at,
-                    "lease": None,
-                    "lease_until": None,
-                    **{**_outcome(d), "updated_at": now},
-                }
-                for d in new
-            ],
-        )
+        rows = [
+            {
+                "id": d.id,
+                "notification_id": d.notification_id,
+                "user_id": d.user_id,
+                "type": d.type,
+                "channel": d.channel.value,
+                "critical": d.critical,
+                "address": d.address,
+                "subject": d.content.subject,
+                "text_body": d.content.text_body,
+                "html_body": d.content.html_body,
+                "unsubscribe_url": d.content.unsubscribe_url,
+                "message_id": d.message_id,
+                "suppressed_by": d.suppressed_by,
+                "created_at": d.created_at,
+                "lease": None,
+                "lease_until": None,
+                **{**_outcome(d), "updated_at": now},
+            }
+            for d in new
+        ]
+        # executemany from one cached statement (psycopg sends the rows pipelined).
+        await self.session.execute(sa.insert(deliveries), rows)
         for delivery in new:
             self.seen(delivery)
 

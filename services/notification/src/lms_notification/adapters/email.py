@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import ssl
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -55,10 +56,19 @@ class Relay:
 
 class SmtpSender:
     """Sends through the first relay that answers; a relay that cannot be reached (or answers
-    4xx) hands over to the next. 5xx answers are permanent and not tried elsewhere."""
+    4xx) hands over to the next. 5xx answers are permanent and not tried elsewhere.
+
+    Connections are kept open and reused across messages (one per concurrent sender at most):
+    connecting, EHLO, STARTTLS and AUTH once instead of once per mail."""
 
     def __init__(
-        self, relays: list[Relay], *, from_address: str, from_name: str, timeout_s: float = 10.0
+        self,
+        relays: list[Relay],
+        *,
+        from_address: str,
+        from_name: str,
+        timeout_s: float = 10.0,
+        max_idle_s: float = 30.0,
     ) -> None:
         if not relays:
             raise ValueError("at least one SMTP relay")
@@ -66,6 +76,13 @@ class SmtpSender:
         self._from_address = from_address
         self._from_name = from_name
         self._timeout_s = timeout_s
+        self._max_idle_s = max_idle_s  # relays drop idle clients; older ones are not reused
+        self._idle: dict[Relay, list[tuple[float, aiosmtplib.SMTP]]] = {relay: [] for relay in relays}
+
+    async def close(self) -> None:
+        for connections in self._idle.values():
+            while connections:
+                await _quit(connections.pop()[1])
 
     async def send(self, delivery: Delivery) -> Sequence[str]:
         message = build_message(delivery, self._from_address, self._from_name)
@@ -91,9 +108,39 @@ class SmtpSender:
         raise SendFailed("; ".join(errors), permanent=False)
 
     async def _send_via(self, relay: Relay, message: EmailMessage) -> None:
+        reused = self._take_idle(relay)
+        if reused is not None:
+            try:
+                await reused.send_message(message)
+            except aiosmtplib.SMTPServerDisconnected:
+                # The relay closed the kept connection before this message: a fresh one below.
+                reused.close()
+            except BaseException:
+                reused.close()
+                raise
+            else:
+                self._idle[relay].append((time.monotonic(), reused))
+                return
+        client = await self._connect(relay)
+        try:
+            await client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
+        self._idle[relay].append((time.monotonic(), client))
+
+    def _take_idle(self, relay: Relay) -> aiosmtplib.SMTP | None:
+        connections = self._idle[relay]
+        while connections:
+            since, client = connections.pop()
+            if client.is_connected and time.monotonic() - since < self._max_idle_s:
+                return client
+            client.close()
+        return None
+
+    async def _connect(self, relay: Relay) -> aiosmtplib.SMTP:
         context = ssl.create_default_context() if relay.security in ("ssl", "starttls") else None
-        await aiosmtplib.send(
-            message,
+        client = aiosmtplib.SMTP(
             hostname=relay.host,
             port=relay.port,
             username=relay.username or None,
@@ -103,6 +150,15 @@ class SmtpSender:
             tls_context=context,
             timeout=self._timeout_s,
         )
+        await client.connect()
+        return client
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError, TimeoutError):
+        client.close()
 
 
 class OutboxDirectorySender:

@@ -81,24 +81,34 @@ def _template(row: Any) -> Template:
     )
 
 
+def _preferences(row: Any) -> Preferences:
+    opt_outs = {(Category(c), Channel(ch)) for c, _, ch in (o.partition(":") for o in row.opt_outs)}
+    return Preferences(
+        row.user_id,
+        opt_outs,
+        row.time_zone,
+        row.quiet_start_minute,
+        row.quiet_end_minute,
+        row.marketing_unsubscribed,
+        row.locale,
+        row.social_digest,
+    )
+
+
 class SqlPreferences(SqlRepository):
     async def get(self, user_id: str) -> Preferences | None:
         row = (
             await self.session.execute(sa.select(preferences).where(preferences.c.user_id == user_id))
         ).first()
-        if row is None:
-            return None
-        opt_outs = {(Category(c), Channel(ch)) for c, _, ch in (o.partition(":") for o in row.opt_outs)}
-        return Preferences(
-            row.user_id,
-            opt_outs,
-            row.time_zone,
-            row.quiet_start_minute,
-            row.quiet_end_minute,
-            row.marketing_unsubscribed,
-            row.locale,
-            row.social_digest,
+        return _preferences(row) if row is not None else None
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, Preferences]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            sa.select(preferences).where(preferences.c.user_id.in_(list(user_ids)))
         )
+        return {row.user_id: _preferences(row) for row in rows}
 
     async def save(self, prefs: Preferences) -> None:
         await self.session.execute(
@@ -119,14 +129,24 @@ class SqlPreferences(SqlRepository):
         )
 
 
+def _recipient(row: Any) -> Recipient:
+    return Recipient(row.user_id, row.email, row.display_name, row.phone_number, list(row.device_tokens))
+
+
 class SqlRecipients(SqlRepository):
     async def get(self, user_id: str) -> Recipient | None:
         row = (
             await self.session.execute(sa.select(recipients).where(recipients.c.user_id == user_id))
         ).first()
-        if row is None:
-            return None
-        return Recipient(row.user_id, row.email, row.display_name, row.phone_number, list(row.device_tokens))
+        return _recipient(row) if row is not None else None
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, Recipient]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            sa.select(recipients).where(recipients.c.user_id.in_(list(user_ids)))
+        )
+        return {row.user_id: _recipient(row) for row in rows}
 
     async def save(self, recipient: Recipient) -> None:
         await self.session.execute(
@@ -173,22 +193,30 @@ def _item(row: Any) -> InboxItem:
     )
 
 
+def _item_row(item: InboxItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "user_id": item.user_id,
+        "notification_id": item.notification_id,
+        "type": item.type,
+        "title": item.title,
+        "body": item.body,
+        "read": item.read,
+        "archived": item.archived,
+        "created_at": item.created_at,
+    }
+
+
 class SqlInbox(SqlRepository):
     async def add(self, item: InboxItem) -> None:
-        await self.session.execute(
-            insert(inbox_items)
-            .values(
-                id=item.id,
-                user_id=item.user_id,
-                notification_id=item.notification_id,
-                type=item.type,
-                title=item.title,
-                body=item.body,
-                read=item.read,
-                archived=item.archived,
-                created_at=item.created_at,
-            )
-            .on_conflict_do_nothing(constraint="inbox_items_notification_key")
+        await self.add_many([item])
+
+    async def add_many(self, items: Sequence[InboxItem]) -> None:
+        if not items:
+            return
+        await self.session.execute(  # executemany from one cached statement (pipelined)
+            insert(inbox_items).on_conflict_do_nothing(constraint="inbox_items_notification_key"),
+            [_item_row(item) for item in items],
         )
 
     async def get(self, user_id: str, item_id: str) -> InboxItem | None:

@@ -65,7 +65,6 @@ class AnnouncementHandlers:
 
     async def fan_out_once(self) -> int:
         """Queue one batch of one pending announcement; how many recipients it queued."""
-        queued = []
         async with self._uow() as uow:
             announcement = await uow.announcements.next_pending()
             if announcement is None:
@@ -73,20 +72,17 @@ class AnnouncementHandlers:
             members = await uow.audiences.members(
                 announcement.course_id, announcement.cursor, self._batch_size
             )
-            for user_id in members:
-                if user_id == announcement.author_id:
-                    continue
-                notification, created = await self._sending.enqueue(
-                    uow,
+            variables = {"title": announcement.title, "message": announcement.message}
+            queued = await self._sending.enqueue_many(
+                uow,
+                [
                     SendCommand(
-                        "announcement",
-                        user_id,
-                        f"announcement:{announcement.id}:{user_id}",
-                        {"title": announcement.title, "message": announcement.message},
-                    ),
-                )
-                if created:
-                    queued.append(notification)
+                        "announcement", user_id, f"announcement:{announcement.id}:{user_id}", variables
+                    )
+                    for user_id in members
+                    if user_id != announcement.author_id
+                ],
+            )
             announcement.advance(members, self._batch_size)
             await uow.announcements.save(announcement)
             await uow.commit()

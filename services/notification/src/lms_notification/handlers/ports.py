@@ -39,6 +39,10 @@ class Notifications(Protocol):
         """Insert the notification row; False (nothing written) when its key was used before."""
         ...
 
+    async def add_many(self, notifications: Sequence[Notification]) -> set[str]:
+        """One multi-row insert; the ids of those inserted (a key used before writes nothing)."""
+        ...
+
     async def by_key(self, idempotency_key: str) -> Notification | None: ...
 
     async def history(self, where: HistoryFilter, after: After, limit: int) -> list[Notification]:
@@ -93,17 +97,29 @@ class Templates(Protocol):
 class PreferencesStore(Protocol):
     async def get(self, user_id: str) -> Preferences | None: ...
 
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, Preferences]:
+        """The saved preferences of these users (one query); users without any are left out."""
+        ...
+
     async def save(self, preferences: Preferences) -> None: ...
 
 
 class Recipients(Protocol):
     async def get(self, user_id: str) -> Recipient | None: ...
 
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, Recipient]:
+        """What is known of these users (one query); unknown users are left out."""
+        ...
+
     async def save(self, recipient: Recipient) -> None: ...
 
 
 class Inbox(Protocol):
     async def add(self, item: InboxItem) -> None: ...
+
+    async def add_many(self, items: Sequence[InboxItem]) -> None:
+        """One multi-row insert; an item of a notification that has one already is skipped."""
+        ...
 
     async def get(self, user_id: str, item_id: str) -> InboxItem | None: ...
 

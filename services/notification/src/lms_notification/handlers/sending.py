@@ -3,6 +3,7 @@ channel's delivery decided by the user's preferences. Idempotent by the caller's
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -32,6 +33,9 @@ from lms_notification.domain.rendering import (
     render,
 )
 from lms_notification.handlers.ports import NotificationUnitOfWork
+
+# A batch renders every recipient's message in one go; this many, then other tasks get a turn.
+_RENDERS_BETWEEN_YIELDS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,62 @@ class Sending:
             recipient.phone_number = recipient.phone_number or command.phone_number
             await uow.recipients.save(recipient)
         preferences = await uow.preferences.get(command.user_id) or Preferences(command.user_id)
+        notification = await self._build(uow, ntype, command, recipient, preferences, now)
+        if not await uow.notifications.add(notification):
+            # The key was used before (a retry, a redelivery, a concurrent call): that is the answer.
+            found = await uow.notifications.by_key(command.idempotency_key)
+            if found is None:
+                raise NotificationNotFound(command.idempotency_key)
+            return found, False
+        await self._write_deliveries(uow, [notification], now)
+        return notification, True
+
+    async def enqueue_many(
+        self, uow: NotificationUnitOfWork, commands: Sequence[SendCommand]
+    ) -> list[Notification]:
+        """Within `uow`, a batch of commands with a statement per table, not per recipient: the
+        recipients and their preferences in one query each, then multi-row inserts. Returns the
+        notifications this call made; a command whose key was used before makes nothing."""
+        now = self._clock()
+        checked = []
+        for command in commands:
+            ntype = notification_type(command.type)
+            self._check(ntype, command)
+            checked.append((ntype, command))
+        user_ids = list(dict.fromkeys(command.user_id for command in commands))
+        recipients = await uow.recipients.get_many(user_ids)
+        preferences = await uow.preferences.get_many(user_ids)
+        built: dict[str, Notification] = {}  # by key: a key twice in one batch is one notification
+        for position, (ntype, command) in enumerate(checked):
+            if command.idempotency_key in built:
+                continue
+            if position and position % _RENDERS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # rendering is CPU: let critical sends in between
+            recipient = recipients.get(command.user_id) or Recipient(command.user_id)
+            if (command.email and not recipient.email) or (
+                command.phone_number and not recipient.phone_number
+            ):
+                recipient.email = recipient.email or command.email
+                recipient.phone_number = recipient.phone_number or command.phone_number
+                await uow.recipients.save(recipient)
+            user_preferences = preferences.get(command.user_id) or Preferences(command.user_id)
+            built[command.idempotency_key] = await self._build(
+                uow, ntype, command, recipient, user_preferences, now
+            )
+        inserted = await uow.notifications.add_many(list(built.values()))
+        made = [n for n in built.values() if n.id in inserted]
+        await self._write_deliveries(uow, made, now)
+        return made
+
+    async def _build(
+        self,
+        uow: NotificationUnitOfWork,
+        ntype: NotificationType,
+        command: SendCommand,
+        recipient: Recipient,
+        preferences: Preferences,
+        now: datetime,
+    ) -> Notification:
         locale = command.locale or preferences.locale or "en"
         notification = Notification(
             str(uuid.uuid4()), command.idempotency_key, ntype.name, ntype.category, command.user_id, now
@@ -124,19 +184,21 @@ class Sending:
             elif delivery.status is not DeliveryStatus.SUPPRESSED:
                 delivery.status, delivery.suppressed_by = DeliveryStatus.SUPPRESSED, "no_template"
             notification.deliveries.append(delivery)
-        if not await uow.notifications.add(notification):
-            # The key was used before (a retry, a redelivery, a concurrent call): that is the answer.
-            found = await uow.notifications.by_key(command.idempotency_key)
-            if found is None:
-                raise NotificationNotFound(command.idempotency_key)
-            return found, False
-        for delivery in notification.deliveries:
-            if delivery.channel is Channel.IN_APP and delivery.status is DeliveryStatus.QUEUED:
-                await deliver_to_inbox(uow, delivery, now)
-            if delivery.suppressed_by == "digest":
-                await uow.digests.hold(delivery.user_id, notification.id, delivery.content.subject, now)
-        await uow.deliveries.add_all(notification.deliveries)
-        return notification, True
+        return notification
+
+    async def _write_deliveries(
+        self, uow: NotificationUnitOfWork, made: Sequence[Notification], now: datetime
+    ) -> None:
+        """The deliveries of notifications just inserted, their inbox items and digest lines."""
+        items: list[InboxItem] = []
+        for notification in made:
+            for delivery in notification.deliveries:
+                if delivery.channel is Channel.IN_APP and delivery.status is DeliveryStatus.QUEUED:
+                    items.append(inbox_item(delivery, now))
+                if delivery.suppressed_by == "digest":
+                    await uow.digests.hold(delivery.user_id, notification.id, delivery.content.subject, now)
+        await uow.inbox.add_many(items)
+        await uow.deliveries.add_all([d for n in made for d in n.deliveries])
 
     def _check(self, ntype: NotificationType, command: SendCommand) -> None:
         violations: list[FieldViolation] = []
@@ -230,18 +292,22 @@ class Sending:
         return Content(rendered.subject, rendered.text_body, rendered.html_body, unsubscribe_url)
 
 
-async def deliver_to_inbox(uow: NotificationUnitOfWork, delivery: Delivery, now: datetime) -> None:
-    """The in-app channel: the item and the delivery's SENT commit together, so never twice."""
-    await uow.inbox.add(
-        InboxItem(
-            str(uuid.uuid4()),
-            delivery.user_id,
-            delivery.notification_id,
-            delivery.type,
-            delivery.content.subject,
-            delivery.content.text_body,
-            now,
-        )
-    )
+def inbox_item(delivery: Delivery, now: datetime) -> InboxItem:
+    """The in-app channel: the item, with the delivery marked SENT (they commit together, so
+    never twice)."""
     delivery.attempts += 1
     delivery.mark_sent(now)
+    return InboxItem(
+        str(uuid.uuid4()),
+        delivery.user_id,
+        delivery.notification_id,
+        delivery.type,
+        delivery.content.subject,
+        delivery.content.text_body,
+        now,
+    )
+
+
+async def deliver_to_inbox(uow: NotificationUnitOfWork, delivery: Delivery, now: datetime) -> None:
+    """The in-app channel: the item and the delivery's SENT commit together, so never twice."""
+    await uow.inbox.add(inbox_item(delivery, now))
