@@ -6,30 +6,37 @@ and checked the contract's field rules before a method runs.
 
 from __future__ import annotations
 
+from google.api import httpbody_pb2
+
 from lms.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from lms_analytics import mappers
-from lms_analytics.handlers import ItemHandlers
+from lms_analytics.handlers import Ingestion, Reports
 from lms_kit.caller import actor
-from lms_kit.paging import Pager
 
 
 class AnalyticsServicer(analytics_pb2_grpc.AnalyticsServiceServicer):
-    def __init__(self, items: ItemHandlers, *, page_max: int = 100) -> None:
-        self._items = items
-        self._page_max = page_max
+    def __init__(self, ingestion: Ingestion, reports: Reports) -> None:
+        self._ingestion = ingestion
+        self._reports = reports
 
-    async def CreateItem(self, request, context):
-        item = await self._items.create(actor(), request.item.title, request_id=request.request_id or None)
-        return mappers.item_to_proto(item)
+    async def TrackEvents(self, request, context):
+        events = [mappers.client_event_from_proto(e) for e in request.events]
+        stored, duplicates = await self._ingestion.track(actor(), events)
+        return analytics_pb2.TrackEventsResponse(accepted_count=stored, duplicate_count=duplicates)
 
-    async def GetItem(self, request, context):
-        (item_id,) = mappers.ITEM.ids(request.name)
-        return mappers.item_to_proto(await self._items.get(actor(), item_id))
+    async def GetCourseDashboard(self, request, context):
+        (course_id,) = mappers.DASHBOARD.ids(request.name)
+        dashboard = await self._reports.course_dashboard(actor(), course_id, request.days)
+        return mappers.dashboard_to_proto(dashboard)
 
-    async def ListItems(self, request, context):
-        pager = Pager(request, maximum=self._page_max)
-        found = await self._items.list_mine(actor(), pager.after_time(), pager.size + 1)
-        return analytics_pb2.ListItemsResponse(
-            items=[mappers.item_to_proto(i) for i in found[: pager.size]],
-            next_page_token=pager.next_token(found, lambda i: (i.created_at.isoformat(), i.id)),
-        )
+    async def ExportCourseDashboard(self, request, context):
+        (course_id,) = mappers.DASHBOARD.ids(request.name)
+        text = await self._reports.course_csv(actor(), course_id, request.days)
+        return httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8", data=text.encode())
+
+    async def GetPlatformOverview(self, request, context):
+        return mappers.overview_to_proto(await self._reports.platform_overview(request.days))
+
+    async def GetLearnerActivity(self, request, context):
+        (user_id,) = mappers.ACTIVITY.ids(request.name)
+        return mappers.activity_to_proto(await self._reports.learner_activity(user_id, request.page_size))

@@ -24,53 +24,93 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from lms.options.v1 import options_pb2 as lms_dot_options_dot_v1_dot_options__pb2
+from lms.type.v1 import money_pb2 as lms_dot_type_dot_v1_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lms/analytics/v1/analytics.proto\x12\x10lms.analytics.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\"\x84\x01\n\x04Item\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1c\n\x05title\x18\x02 \x01(\tB\r\xe2\x41\x01\x02\xaa\xbb\x18\x05\x08\x01\x18\xc8\x01\x12\x13\n\x05owner\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"c\n\x11\x43reateItemRequest\x12\x30\n\x04item\x18\x01 \x01(\x0b\x32\x16.lms.analytics.v1.ItemB\n\xe2\x41\x01\x02\xaa\xbb\x18\x02\x08\x01\x12\x1c\n\nrequest_id\x18\x02 \x01(\tB\x08\xaa\xbb\x18\x04\x30\x01x\x01\"7\n\x0eGetItemRequest\x12%\n\x04name\x18\x01 \x01(\tB\x17\xe2\x41\x01\x02\xaa\xbb\x18\x0f\x08\x01\"\x0bitems/[^/]+\"J\n\x10ListItemsRequest\x12\x19\n\tpage_size\x18\x01 \x01(\x05\x42\x06\xaa\xbb\x18\x02H\x01\x12\x1b\n\npage_token\x18\x02 \x01(\tB\x07\xaa\xbb\x18\x03\x18\x80\x08\"S\n\x11ListItemsResponse\x12%\n\x05items\x18\x01 \x03(\x0b\x32\x16.lms.analytics.v1.Item\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*P\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x12\n\x0eITEM_NOT_FOUND\x10\x01\x12\x0f\n\x0bTITLE_BLANK\x10\x02\x32\xf6\x02\n\x10\x41nalyticsService\x12r\n\nCreateItem\x12#.lms.analytics.v1.CreateItemRequest\x1a\x16.lms.analytics.v1.Item\"\'\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x1b\"\x13/v1/analytics/items:\x04item\x12r\n\x07GetItem\x12 .lms.analytics.v1.GetItemRequest\x1a\x16.lms.analytics.v1.Item\"-\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/analytics/{name=items/*}\x12z\n\tListItems\x12\".lms.analytics.v1.ListItemsRequest\x1a#.lms.analytics.v1.ListItemsResponse\"$\x90\x02\x01\xa2\xbb\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/analytics/itemsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lms/analytics/v1/analytics.proto\x12\x10lms.analytics.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clms/options/v1/options.proto\x1a\x17lms/type/v1/money.proto\"\xcf\x02\n\x0b\x43lientEvent\x12\x1e\n\x08\x65vent_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xaa\xbb\x18\x04\x08\x01\x30\x01\x12=\n\x04kind\x18\x02 \x01(\x0e\x32!.lms.analytics.v1.ClientEventKindB\x0c\xe2\x41\x01\x02\xaa\xbb\x18\x04\x08\x01X\x01\x12 \n\tobject_id\x18\x03 \x01(\tB\r\xe2\x41\x01\x02\xaa\xbb\x18\x05\x08\x01\x18\xc8\x01\x12\x19\n\tcourse_id\x18\x04 \x01(\tB\x06\xaa\xbb\x18\x02\x18\x64\x12:\n\noccur_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\n\xe2\x41\x01\x02\xaa\xbb\x18\x02\x08\x01\x12\x17\n\nposition_s\x18\x06 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0bseek_from_s\x18\x07 \x01(\x01H\x01\x88\x01\x01\x12\x16\n\x05query\x18\x08 \x01(\tB\x07\xaa\xbb\x18\x03\x18\xc8\x01\x42\r\n\x0b_position_sB\x0e\n\x0c_seek_from_s\"Q\n\x12TrackEventsRequest\x12;\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1d.lms.analytics.v1.ClientEventB\x0c\xe2\x41\x01\x02\xaa\xbb\x18\x04`\x01hd\"F\n\x13TrackEventsResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x05\x12\x17\n\x0f\x64uplicate_count\x18\x02 \x01(\x05\"i\n\x19GetCourseDashboardRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xaa\xbb\x18\x1b\x08\x01\"\x17\x63ourses/[^/]+/dashboard\x12\x19\n\x04\x64\x61ys\x18\x02 \x01(\x05\x42\x0b\xaa\xbb\x18\x07@\xee\x02H\x01P\x01\"l\n\x1c\x45xportCourseDashboardRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xaa\xbb\x18\x1b\x08\x01\"\x17\x63ourses/[^/]+/dashboard\x12\x19\n\x04\x64\x61ys\x18\x02 \x01(\x05\x42\x0b\xaa\xbb\x18\x07@\xee\x02H\x01P\x01\"o\n\x0e\x44\x61ilyCourseRow\x12\x0b\n\x03\x64\x61y\x18\x01 \x01(\t\x12\x18\n\x10\x65nrollment_count\x18\x02 \x01(\x03\x12\x18\n\x10\x63ompletion_count\x18\x03 \x01(\x03\x12\x1c\n\x14\x61\x63tive_learner_count\x18\x04 \x01(\x03\"\x9a\x01\n\x0c\x44\x61ilyRevenue\x12\x0b\n\x03\x64\x61y\x18\x01 \x01(\t\x12!\n\x05gross\x18\x02 \x01(\x0b\x32\x12.lms.type.v1.Money\x12$\n\x08refunded\x18\x03 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x1f\n\x03net\x18\x04 \x01(\x0b\x32\x12.lms.type.v1.Money\x12\x13\n\x0border_count\x18\x05 \x01(\x03\"T\n\x0bQuizSummary\x12\x15\n\rattempt_count\x18\x01 \x01(\x03\x12\x14\n\x0cpassed_count\x18\x02 \x01(\x03\x12\x18\n\x10mean_score_share\x18\x03 \x01(\x01\"\xfd\x01\n\x0f\x43ourseDashboard\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x18\n\x10\x65nrollment_count\x18\x02 \x01(\x03\x12\x18\n\x10\x63ompletion_count\x18\x03 \x01(\x03\x12\x17\n\x0f\x63ompletion_rate\x18\x04 \x01(\x01\x12.\n\x04\x64\x61ys\x18\x05 \x03(\x0b\x32 .lms.analytics.v1.DailyCourseRow\x12/\n\x07revenue\x18\x06 \x03(\x0b\x32\x1e.lms.analytics.v1.DailyRevenue\x12.\n\x07quizzes\x18\x07 \x01(\x0b\x32\x1d.lms.analytics.v1.QuizSummary\"7\n\x1aGetPlatformOverviewRequest\x12\x19\n\x04\x64\x61ys\x18\x01 \x01(\x05\x42\x0b\xaa\xbb\x18\x07@\xee\x02H\x01P\x01\":\n\x10\x44\x61ilyActiveUsers\x12\x0b\n\x03\x64\x61y\x18\x01 \x01(\t\x12\x19\n\x11\x61\x63tive_user_count\x18\x02 \x01(\x03\"<\n\rCourseRanking\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x18\n\x10\x65nrollment_count\x18\x02 \x01(\x03\"\xb3\x01\n\x10PlatformOverview\x12\x38\n\x0c\x61\x63tive_users\x18\x01 \x03(\x0b\x32\".lms.analytics.v1.DailyActiveUsers\x12/\n\x07revenue\x18\x02 \x03(\x0b\x32\x1e.lms.analytics.v1.DailyRevenue\x12\x34\n\x0btop_courses\x18\x03 \x03(\x0b\x32\x1f.lms.analytics.v1.CourseRanking\"k\n\x19GetLearnerActivityRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xaa\xbb\x18\x18\x08\x01\"\x14users/[^/]+/activity\x12\x1e\n\tpage_size\x18\x02 \x01(\x05\x42\x0b\xaa\xbb\x18\x07@\xc8\x01H\x01P\x01\"\xab\x01\n\tStatement\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04verb\x18\x02 \x01(\t\x12\x13\n\x0bobject_type\x18\x03 \x01(\t\x12\x11\n\tobject_id\x18\x04 \x01(\t\x12\x11\n\tcourse_id\x18\x05 \x01(\t\x12\x13\n\x0bresult_json\x18\x06 \x01(\t\x12.\n\noccur_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"(\n\tVerbCount\x12\x0c\n\x04verb\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\"\x82\x01\n\x0fLearnerActivity\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\nstatements\x18\x02 \x03(\x0b\x32\x1b.lms.analytics.v1.Statement\x12\x30\n\x0bverb_counts\x18\x03 \x03(\x0b\x32\x1b.lms.analytics.v1.VerbCount*\x91\x02\n\x0f\x43lientEventKind\x12!\n\x1d\x43LIENT_EVENT_KIND_UNSPECIFIED\x10\x00\x12!\n\x1d\x43LIENT_EVENT_KIND_PAGE_VIEWED\x10\x01\x12$\n CLIENT_EVENT_KIND_LECTURE_VIEWED\x10\x02\x12\"\n\x1e\x43LIENT_EVENT_KIND_VIDEO_PLAYED\x10\x03\x12\"\n\x1e\x43LIENT_EVENT_KIND_VIDEO_PAUSED\x10\x04\x12\"\n\x1e\x43LIENT_EVENT_KIND_VIDEO_SEEKED\x10\x05\x12&\n\"CLIENT_EVENT_KIND_SEARCH_PERFORMED\x10\x06\x32\x89\x06\n\x10\x41nalyticsService\x12\x90\x01\n\x0bTrackEvents\x12$.lms.analytics.v1.TrackEventsRequest\x1a%.lms.analytics.v1.TrackEventsResponse\"4\x90\x02\x02\xa2\xbb\x18\x02\x10\x01\xf2\xbb\x18\x02\x08x\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/analytics/events:track:\x01*\x12\x97\x01\n\x12GetCourseDashboard\x12+.lms.analytics.v1.GetCourseDashboardRequest\x1a!.lms.analytics.v1.CourseDashboard\"1\x90\x02\x01\xa2\xbb\x18\x04\x1a\x02\x02\x03\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=courses/*/dashboard}\x12\x97\x01\n\x15\x45xportCourseDashboard\x12..lms.analytics.v1.ExportCourseDashboardRequest\x1a\x14.google.api.HttpBody\"8\x90\x02\x01\xa2\xbb\x18\x04\x1a\x02\x02\x03\x82\xd3\xe4\x93\x02\'\x12%/v1/{name=courses/*/dashboard}:export\x12\x91\x01\n\x13GetPlatformOverview\x12,.lms.analytics.v1.GetPlatformOverviewRequest\x1a\".lms.analytics.v1.PlatformOverview\"(\x90\x02\x01\xa2\xbb\x18\x03\x1a\x01\x03\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/analytics/overview\x12\x99\x01\n\x12GetLearnerActivity\x12+.lms.analytics.v1.GetLearnerActivityRequest\x1a!.lms.analytics.v1.LearnerActivity\"3\x90\x02\x01\xa2\xbb\x18\t\x1a\x01\x03\"\x04name\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=users/*/activity}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.analytics.v1.analytics_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEM'].fields_by_name['name']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['name']._serialized_options = b'\342A\001\003'
-  _globals['_ITEM'].fields_by_name['title']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['title']._serialized_options = b'\342A\001\002\252\273\030\005\010\001\030\310\001'
-  _globals['_ITEM'].fields_by_name['owner']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['owner']._serialized_options = b'\342A\001\003'
-  _globals['_ITEM'].fields_by_name['create_time']._loaded_options = None
-  _globals['_ITEM'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
-  _globals['_CREATEITEMREQUEST'].fields_by_name['item']._loaded_options = None
-  _globals['_CREATEITEMREQUEST'].fields_by_name['item']._serialized_options = b'\342A\001\002\252\273\030\002\010\001'
-  _globals['_CREATEITEMREQUEST'].fields_by_name['request_id']._loaded_options = None
-  _globals['_CREATEITEMREQUEST'].fields_by_name['request_id']._serialized_options = b'\252\273\030\0040\001x\001'
-  _globals['_GETITEMREQUEST'].fields_by_name['name']._loaded_options = None
-  _globals['_GETITEMREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\017\010\001\"\013items/[^/]+'
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_size']._loaded_options = None
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_size']._serialized_options = b'\252\273\030\002H\001'
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_token']._loaded_options = None
-  _globals['_LISTITEMSREQUEST'].fields_by_name['page_token']._serialized_options = b'\252\273\030\003\030\200\010'
-  _globals['_ANALYTICSSERVICE'].methods_by_name['CreateItem']._loaded_options = None
-  _globals['_ANALYTICSSERVICE'].methods_by_name['CreateItem']._serialized_options = b'\242\273\030\002\020\001\202\323\344\223\002\033\"\023/v1/analytics/items:\004item'
-  _globals['_ANALYTICSSERVICE'].methods_by_name['GetItem']._loaded_options = None
-  _globals['_ANALYTICSSERVICE'].methods_by_name['GetItem']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\036\022\034/v1/analytics/{name=items/*}'
-  _globals['_ANALYTICSSERVICE'].methods_by_name['ListItems']._loaded_options = None
-  _globals['_ANALYTICSSERVICE'].methods_by_name['ListItems']._serialized_options = b'\220\002\001\242\273\030\002\020\001\202\323\344\223\002\025\022\023/v1/analytics/items'
-  _globals['_ERRORREASON']._serialized_start=634
-  _globals['_ERRORREASON']._serialized_end=714
-  _globals['_ITEM']._serialized_start=181
-  _globals['_ITEM']._serialized_end=313
-  _globals['_CREATEITEMREQUEST']._serialized_start=315
-  _globals['_CREATEITEMREQUEST']._serialized_end=414
-  _globals['_GETITEMREQUEST']._serialized_start=416
-  _globals['_GETITEMREQUEST']._serialized_end=471
-  _globals['_LISTITEMSREQUEST']._serialized_start=473
-  _globals['_LISTITEMSREQUEST']._serialized_end=547
-  _globals['_LISTITEMSRESPONSE']._serialized_start=549
-  _globals['_LISTITEMSRESPONSE']._serialized_end=632
-  _globals['_ANALYTICSSERVICE']._serialized_start=717
-  _globals['_ANALYTICSSERVICE']._serialized_end=1091
+  _globals['_CLIENTEVENT'].fields_by_name['event_id']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['event_id']._serialized_options = b'\342A\001\002\252\273\030\004\010\0010\001'
+  _globals['_CLIENTEVENT'].fields_by_name['kind']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['kind']._serialized_options = b'\342A\001\002\252\273\030\004\010\001X\001'
+  _globals['_CLIENTEVENT'].fields_by_name['object_id']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['object_id']._serialized_options = b'\342A\001\002\252\273\030\005\010\001\030\310\001'
+  _globals['_CLIENTEVENT'].fields_by_name['course_id']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['course_id']._serialized_options = b'\252\273\030\002\030d'
+  _globals['_CLIENTEVENT'].fields_by_name['occur_time']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['occur_time']._serialized_options = b'\342A\001\002\252\273\030\002\010\001'
+  _globals['_CLIENTEVENT'].fields_by_name['query']._loaded_options = None
+  _globals['_CLIENTEVENT'].fields_by_name['query']._serialized_options = b'\252\273\030\003\030\310\001'
+  _globals['_TRACKEVENTSREQUEST'].fields_by_name['events']._loaded_options = None
+  _globals['_TRACKEVENTSREQUEST'].fields_by_name['events']._serialized_options = b'\342A\001\002\252\273\030\004`\001hd'
+  _globals['_GETCOURSEDASHBOARDREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETCOURSEDASHBOARDREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\033\010\001\"\027courses/[^/]+/dashboard'
+  _globals['_GETCOURSEDASHBOARDREQUEST'].fields_by_name['days']._loaded_options = None
+  _globals['_GETCOURSEDASHBOARDREQUEST'].fields_by_name['days']._serialized_options = b'\252\273\030\007@\356\002H\001P\001'
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\033\010\001\"\027courses/[^/]+/dashboard'
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST'].fields_by_name['days']._loaded_options = None
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST'].fields_by_name['days']._serialized_options = b'\252\273\030\007@\356\002H\001P\001'
+  _globals['_GETPLATFORMOVERVIEWREQUEST'].fields_by_name['days']._loaded_options = None
+  _globals['_GETPLATFORMOVERVIEWREQUEST'].fields_by_name['days']._serialized_options = b'\252\273\030\007@\356\002H\001P\001'
+  _globals['_GETLEARNERACTIVITYREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETLEARNERACTIVITYREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\252\273\030\030\010\001\"\024users/[^/]+/activity'
+  _globals['_GETLEARNERACTIVITYREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_GETLEARNERACTIVITYREQUEST'].fields_by_name['page_size']._serialized_options = b'\252\273\030\007@\310\001H\001P\001'
+  _globals['_ANALYTICSSERVICE'].methods_by_name['TrackEvents']._loaded_options = None
+  _globals['_ANALYTICSSERVICE'].methods_by_name['TrackEvents']._serialized_options = b'\220\002\002\242\273\030\002\020\001\362\273\030\002\010x\202\323\344\223\002\037\"\032/v1/analytics/events:track:\001*'
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetCourseDashboard']._loaded_options = None
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetCourseDashboard']._serialized_options = b'\220\002\001\242\273\030\004\032\002\002\003\202\323\344\223\002 \022\036/v1/{name=courses/*/dashboard}'
+  _globals['_ANALYTICSSERVICE'].methods_by_name['ExportCourseDashboard']._loaded_options = None
+  _globals['_ANALYTICSSERVICE'].methods_by_name['ExportCourseDashboard']._serialized_options = b'\220\002\001\242\273\030\004\032\002\002\003\202\323\344\223\002\'\022%/v1/{name=courses/*/dashboard}:export'
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetPlatformOverview']._loaded_options = None
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetPlatformOverview']._serialized_options = b'\220\002\001\242\273\030\003\032\001\003\202\323\344\223\002\030\022\026/v1/analytics/overview'
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetLearnerActivity']._loaded_options = None
+  _globals['_ANALYTICSSERVICE'].methods_by_name['GetLearnerActivity']._serialized_options = b'\220\002\001\242\273\030\t\032\001\003\"\004name\202\323\344\223\002\035\022\033/v1/{name=users/*/activity}'
+  _globals['_CLIENTEVENTKIND']._serialized_start=2374
+  _globals['_CLIENTEVENTKIND']._serialized_end=2647
+  _globals['_CLIENTEVENT']._serialized_start=233
+  _globals['_CLIENTEVENT']._serialized_end=568
+  _globals['_TRACKEVENTSREQUEST']._serialized_start=570
+  _globals['_TRACKEVENTSREQUEST']._serialized_end=651
+  _globals['_TRACKEVENTSRESPONSE']._serialized_start=653
+  _globals['_TRACKEVENTSRESPONSE']._serialized_end=723
+  _globals['_GETCOURSEDASHBOARDREQUEST']._serialized_start=725
+  _globals['_GETCOURSEDASHBOARDREQUEST']._serialized_end=830
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST']._serialized_start=832
+  _globals['_EXPORTCOURSEDASHBOARDREQUEST']._serialized_end=940
+  _globals['_DAILYCOURSEROW']._serialized_start=942
+  _globals['_DAILYCOURSEROW']._serialized_end=1053
+  _globals['_DAILYREVENUE']._serialized_start=1056
+  _globals['_DAILYREVENUE']._serialized_end=1210
+  _globals['_QUIZSUMMARY']._serialized_start=1212
+  _globals['_QUIZSUMMARY']._serialized_end=1296
+  _globals['_COURSEDASHBOARD']._serialized_start=1299
+  _globals['_COURSEDASHBOARD']._serialized_end=1552
+  _globals['_GETPLATFORMOVERVIEWREQUEST']._serialized_start=1554
+  _globals['_GETPLATFORMOVERVIEWREQUEST']._serialized_end=1609
+  _globals['_DAILYACTIVEUSERS']._serialized_start=1611
+  _globals['_DAILYACTIVEUSERS']._serialized_end=1669
+  _globals['_COURSERANKING']._serialized_start=1671
+  _globals['_COURSERANKING']._serialized_end=1731
+  _globals['_PLATFORMOVERVIEW']._serialized_start=1734
+  _globals['_PLATFORMOVERVIEW']._serialized_end=1913
+  _globals['_GETLEARNERACTIVITYREQUEST']._serialized_start=1915
+  _globals['_GETLEARNERACTIVITYREQUEST']._serialized_end=2022
+  _globals['_STATEMENT']._serialized_start=2025
+  _globals['_STATEMENT']._serialized_end=2196
+  _globals['_VERBCOUNT']._serialized_start=2198
+  _globals['_VERBCOUNT']._serialized_end=2238
+  _globals['_LEARNERACTIVITY']._serialized_start=2241
+  _globals['_LEARNERACTIVITY']._serialized_end=2371
+  _globals['_ANALYTICSSERVICE']._serialized_start=2650
+  _globals['_ANALYTICSSERVICE']._serialized_end=3427
 # @@protoc_insertion_point(module_scope)

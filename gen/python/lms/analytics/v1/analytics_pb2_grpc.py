@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lms.analytics.v1 import analytics_pb2 as lms_dot_analytics_dot_v1_dot_analytics__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -26,12 +27,15 @@ if _version_not_supported:
 
 
 class AnalyticsServiceStub:
-    """AnalyticsService is the analytics service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AnalyticsService stores what happens on the platform as xAPI-shaped
+    statements (actor, verb, object, result, context, timestamp): every domain
+    event from NATS and the client events apps send in batches. Dashboards read
+    aggregates kept as statements arrive, so their cost does not grow with
+    history.
 
     Errors carry google.rpc.ErrorInfo with domain "analytics.lms" and a reason
-    from `ErrorReason` (or, for the pipeline's own checks, domain
-    "platform.lms" and a reason from lms.type.v1.ErrorReason).
+    (NOT_COURSE_TEACHER, COURSE_SERVICE_UNAVAILABLE), or, for the pipeline's
+    own checks, domain "platform.lms" and a reason from lms.type.v1.ErrorReason.
     """
 
     def __init__(self, channel):
@@ -40,50 +44,84 @@ class AnalyticsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateItem = channel.unary_unary(
-                '/lms.analytics.v1.AnalyticsService/CreateItem',
-                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.CreateItemRequest.SerializeToString,
-                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.FromString,
+        self.TrackEvents = channel.unary_unary(
+                '/lms.analytics.v1.AnalyticsService/TrackEvents',
+                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsRequest.SerializeToString,
+                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsResponse.FromString,
                 _registered_method=True)
-        self.GetItem = channel.unary_unary(
-                '/lms.analytics.v1.AnalyticsService/GetItem',
-                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetItemRequest.SerializeToString,
-                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.FromString,
+        self.GetCourseDashboard = channel.unary_unary(
+                '/lms.analytics.v1.AnalyticsService/GetCourseDashboard',
+                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetCourseDashboardRequest.SerializeToString,
+                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.CourseDashboard.FromString,
                 _registered_method=True)
-        self.ListItems = channel.unary_unary(
-                '/lms.analytics.v1.AnalyticsService/ListItems',
-                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsRequest.SerializeToString,
-                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsResponse.FromString,
+        self.ExportCourseDashboard = channel.unary_unary(
+                '/lms.analytics.v1.AnalyticsService/ExportCourseDashboard',
+                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ExportCourseDashboardRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetPlatformOverview = channel.unary_unary(
+                '/lms.analytics.v1.AnalyticsService/GetPlatformOverview',
+                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetPlatformOverviewRequest.SerializeToString,
+                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.PlatformOverview.FromString,
+                _registered_method=True)
+        self.GetLearnerActivity = channel.unary_unary(
+                '/lms.analytics.v1.AnalyticsService/GetLearnerActivity',
+                request_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetLearnerActivityRequest.SerializeToString,
+                response_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.LearnerActivity.FromString,
                 _registered_method=True)
 
 
 class AnalyticsServiceServicer:
-    """AnalyticsService is the analytics service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AnalyticsService stores what happens on the platform as xAPI-shaped
+    statements (actor, verb, object, result, context, timestamp): every domain
+    event from NATS and the client events apps send in batches. Dashboards read
+    aggregates kept as statements arrive, so their cost does not grow with
+    history.
 
     Errors carry google.rpc.ErrorInfo with domain "analytics.lms" and a reason
-    from `ErrorReason` (or, for the pipeline's own checks, domain
-    "platform.lms" and a reason from lms.type.v1.ErrorReason).
+    (NOT_COURSE_TEACHER, COURSE_SERVICE_UNAVAILABLE), or, for the pipeline's
+    own checks, domain "platform.lms" and a reason from lms.type.v1.ErrorReason.
     """
 
-    def CreateItem(self, request, context):
-        """CreateItem adds an item owned by the caller. Retrying with the same
-        `request_id` returns the item the first call created.
+    def TrackEvents(self, request, context):
+        """TrackEvents stores a batch of client events of the caller. Each event is
+        stored once by its `event_id`: resending a batch is safe. Late events (up
+        to 30 days) and events out of order are accepted and land on the day they
+        happened. A batch with any bad event is refused whole, with a field
+        violation per bad field (`events[2].position_s`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetItem(self, request, context):
-        """GetItem returns an item. Only its owner and administrators see it; for
-        anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+    def GetCourseDashboard(self, request, context):
+        """GetCourseDashboard returns a course's dashboard. Only the course's owner,
+        its instructors and administrators may read it (PERMISSION_DENIED,
+        NOT_COURSE_TEACHER otherwise).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListItems(self, request, context):
-        """ListItems lists the caller's items, newest first.
+    def ExportCourseDashboard(self, request, context):
+        """ExportCourseDashboard returns the course dashboard's daily rows as CSV
+        (`text/csv`), with the same access as GetCourseDashboard.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlatformOverview(self, request, context):
+        """GetPlatformOverview returns the platform's daily active users, revenue
+        by day and currency, and top courses. Administrators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLearnerActivity(self, request, context):
+        """GetLearnerActivity returns a learner's own recent statements and counts
+        by verb. A learner reads only their own; administrators read anyone's.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,20 +130,30 @@ class AnalyticsServiceServicer:
 
 def add_AnalyticsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateItem,
-                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.CreateItemRequest.FromString,
-                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.SerializeToString,
+            'TrackEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.TrackEvents,
+                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsRequest.FromString,
+                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsResponse.SerializeToString,
             ),
-            'GetItem': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetItem,
-                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetItemRequest.FromString,
-                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.SerializeToString,
+            'GetCourseDashboard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCourseDashboard,
+                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetCourseDashboardRequest.FromString,
+                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.CourseDashboard.SerializeToString,
             ),
-            'ListItems': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListItems,
-                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsRequest.FromString,
-                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsResponse.SerializeToString,
+            'ExportCourseDashboard': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportCourseDashboard,
+                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.ExportCourseDashboardRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetPlatformOverview': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlatformOverview,
+                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetPlatformOverviewRequest.FromString,
+                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.PlatformOverview.SerializeToString,
+            ),
+            'GetLearnerActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLearnerActivity,
+                    request_deserializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.GetLearnerActivityRequest.FromString,
+                    response_serializer=lms_dot_analytics_dot_v1_dot_analytics__pb2.LearnerActivity.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,16 +164,19 @@ def add_AnalyticsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AnalyticsService:
-    """AnalyticsService is the analytics service of the LMS mesh. It starts with one
-    starter resource, the item, to be replaced by the domain's own resources.
+    """AnalyticsService stores what happens on the platform as xAPI-shaped
+    statements (actor, verb, object, result, context, timestamp): every domain
+    event from NATS and the client events apps send in batches. Dashboards read
+    aggregates kept as statements arrive, so their cost does not grow with
+    history.
 
     Errors carry google.rpc.ErrorInfo with domain "analytics.lms" and a reason
-    from `ErrorReason` (or, for the pipeline's own checks, domain
-    "platform.lms" and a reason from lms.type.v1.ErrorReason).
+    (NOT_COURSE_TEACHER, COURSE_SERVICE_UNAVAILABLE), or, for the pipeline's
+    own checks, domain "platform.lms" and a reason from lms.type.v1.ErrorReason.
     """
 
     @staticmethod
-    def CreateItem(request,
+    def TrackEvents(request,
             target,
             options=(),
             channel_credentials=None,
@@ -138,9 +189,9 @@ class AnalyticsService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.analytics.v1.AnalyticsService/CreateItem',
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.CreateItemRequest.SerializeToString,
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.FromString,
+            '/lms.analytics.v1.AnalyticsService/TrackEvents',
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsRequest.SerializeToString,
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.TrackEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,7 +203,7 @@ class AnalyticsService:
             _registered_method=True)
 
     @staticmethod
-    def GetItem(request,
+    def GetCourseDashboard(request,
             target,
             options=(),
             channel_credentials=None,
@@ -165,9 +216,9 @@ class AnalyticsService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.analytics.v1.AnalyticsService/GetItem',
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.GetItemRequest.SerializeToString,
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.Item.FromString,
+            '/lms.analytics.v1.AnalyticsService/GetCourseDashboard',
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.GetCourseDashboardRequest.SerializeToString,
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.CourseDashboard.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +230,7 @@ class AnalyticsService:
             _registered_method=True)
 
     @staticmethod
-    def ListItems(request,
+    def ExportCourseDashboard(request,
             target,
             options=(),
             channel_credentials=None,
@@ -192,9 +243,63 @@ class AnalyticsService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/lms.analytics.v1.AnalyticsService/ListItems',
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsRequest.SerializeToString,
-            lms_dot_analytics_dot_v1_dot_analytics__pb2.ListItemsResponse.FromString,
+            '/lms.analytics.v1.AnalyticsService/ExportCourseDashboard',
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.ExportCourseDashboardRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlatformOverview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.analytics.v1.AnalyticsService/GetPlatformOverview',
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.GetPlatformOverviewRequest.SerializeToString,
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.PlatformOverview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLearnerActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.analytics.v1.AnalyticsService/GetLearnerActivity',
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.GetLearnerActivityRequest.SerializeToString,
+            lms_dot_analytics_dot_v1_dot_analytics__pb2.LearnerActivity.FromString,
             options,
             channel_credentials,
             insecure,

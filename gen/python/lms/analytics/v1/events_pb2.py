@@ -22,16 +22,15 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
-from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlms/analytics/v1/events.proto\x12\x10lms.analytics.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n\x0bItemCreated\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlms/analytics/v1/events.proto\x12\x10lms.analytics.v1\">\n\x13\x43lientEventsTracked\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x02 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.analytics.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ITEMCREATED']._serialized_start=84
-  _globals['_ITEMCREATED']._serialized_end=196
+  _globals['_CLIENTEVENTSTRACKED']._serialized_start=51
+  _globals['_CLIENTEVENTSTRACKED']._serialized_end=113
 # @@protoc_insertion_point(module_scope)

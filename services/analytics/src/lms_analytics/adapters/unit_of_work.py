@@ -1,21 +1,17 @@
-"""The analytics service's unit of work: its repositories on one transaction; the events of
-the aggregates they saw go to the outbox with the rows."""
+"""The analytics unit of work: the kit's transaction (inbox, outbox) with no repositories of
+its own; statements go to the column store."""
 
 from __future__ import annotations
 
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms_analytics import mappers
-from lms_analytics.adapters.items import SqlItems
 from lms_kit.uow import SqlUnitOfWork
 
 
 class SqlAnalyticsUnitOfWork(SqlUnitOfWork):
-    items: SqlItems
-
     def bind(self, session: AsyncSession) -> None:
-        self.items = SqlItems(session, self.track)
+        pass
 
     def event_message(self, event: object) -> Message:
-        return mappers.event_to_proto(event)
+        raise TypeError(f"the analytics service publishes no {type(event).__name__}")

@@ -1,20 +1,22 @@
-"""The analytics service's errors: kit categories with this service's reasons
-(lms.analytics.v1.ErrorReason)."""
+"""The analytics service's domain errors (ErrorInfo domain analytics.lms)."""
 
 from __future__ import annotations
 
-from lms_kit.domain import FieldViolation, Invalid, NotFound
+from lms_kit.domain.errors import Denied, FieldViolation, Invalid, Unavailable
 
 
-class ItemNotFound(NotFound):
-    def __init__(self, item_id: str) -> None:
-        name = f"items/{item_id}"
-        super().__init__("ITEM_NOT_FOUND", f"{name} not found", metadata={"name": name})
+class InvalidClientEvents(Invalid):
+    def __init__(self, violations: list[FieldViolation]) -> None:
+        super().__init__(violations)
 
 
-class TitleBlank(Invalid):
-    def __init__(self) -> None:
+class NotCourseTeacher(Denied):
+    def __init__(self, course_id: str) -> None:
         super().__init__(
-            [FieldViolation("item.title", "an item needs a title, not only spaces", "TITLE_BLANK")],
-            reason="TITLE_BLANK",
+            "NOT_COURSE_TEACHER", f"only a teacher of courses/{course_id} may read its analytics"
         )
+
+
+class CourseUnavailable(Unavailable):
+    def __init__(self) -> None:
+        super().__init__("COURSE_SERVICE_UNAVAILABLE", "the course service cannot be reached")

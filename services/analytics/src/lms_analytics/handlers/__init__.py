@@ -1,5 +1,6 @@
-"""Use cases of the analytics service: plain values and an Actor in, domain objects out."""
+"""The analytics use cases."""
 
-from lms_analytics.handlers.items import ItemHandlers
+from lms_analytics.handlers.ingestion import Ingestion
+from lms_analytics.handlers.reports import Reports
 
-__all__ = ["ItemHandlers"]
+__all__ = ["Ingestion", "Reports"]
