@@ -58,6 +58,13 @@ def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def chdb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """chDB runs one embedded server per process, on one data directory: every test of the
+    session (store tests and the served service) shares this one."""
+    return Path(tmp_path_factory.mktemp("chdb"))
+
+
+@pytest.fixture(scope="session")
 async def course_url() -> AsyncIterator[str]:
     async with postgres_database("lms_ancourse_test") as url:
         assert COURSE_SERVICE.migrations is not None
@@ -80,14 +87,14 @@ async def mesh(
     course_url: str,
     own_nats: str,
     token_mint: TokenMint,
-    tmp_path_factory: pytest.TempPathFactory,
+    chdb_path: Path,
 ) -> AsyncIterator[Mesh]:
     async with served(COURSE_SERVICE, token_mint, database_url=course_url, nats_url=own_nats) as course:
         settings = {
             "database_url": pg_url,
             "nats_url": own_nats,
             "course_service_target": course.server.target,
-            "analytics_store_path": str(tmp_path_factory.mktemp("chdb")),
+            "analytics_store_path": str(chdb_path),
             "analytics_event_domains": ["course", "payment"],
         }
         async with served(SERVICE, token_mint, **settings) as running:

@@ -19,8 +19,8 @@ TODAY = NOW.date()
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StatementStore]:
-    opened = StatementStore.open(ChdbEngine(Path(tmp_path_factory.mktemp("chdb"))))
+def store(chdb_path: Path) -> Iterator[StatementStore]:
+    opened = StatementStore.open(ChdbEngine(chdb_path))
     yield opened
     opened.close()
 
