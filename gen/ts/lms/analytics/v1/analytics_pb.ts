@@ -6,243 +6,786 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
+import type { HttpBodySchema } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_lms_options_v1_options } from "../../options/v1/options_pb";
+import type { Money } from "../../type/v1/money_pb";
+import { file_lms_type_v1_money } from "../../type/v1/money_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file lms/analytics/v1/analytics.proto.
  */
 export const file_lms_analytics_v1_analytics: GenFile = /*@__PURE__*/
-  fileDesc("CiBsbXMvYW5hbHl0aWNzL3YxL2FuYWx5dGljcy5wcm90bxIQbG1zLmFuYWx5dGljcy52MSKEAQoESXRlbRISCgRuYW1lGAEgASgJQgTiQQEDEhwKBXRpdGxlGAIgASgJQg3iQQECqrsYBQgBGMgBEhMKBW93bmVyGAMgASgJQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJjChFDcmVhdGVJdGVtUmVxdWVzdBIwCgRpdGVtGAEgASgLMhYubG1zLmFuYWx5dGljcy52MS5JdGVtQgriQQECqrsYAggBEhwKCnJlcXVlc3RfaWQYAiABKAlCCKq7GAQwAXgBIjcKDkdldEl0ZW1SZXF1ZXN0EiUKBG5hbWUYASABKAlCF+JBAQKquxgPCAEiC2l0ZW1zL1teL10rIkoKEExpc3RJdGVtc1JlcXVlc3QSGQoJcGFnZV9zaXplGAEgASgFQgaquxgCSAESGwoKcGFnZV90b2tlbhgCIAEoCUIHqrsYAxiACCJTChFMaXN0SXRlbXNSZXNwb25zZRIlCgVpdGVtcxgBIAMoCzIWLmxtcy5hbmFseXRpY3MudjEuSXRlbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqUAoLRXJyb3JSZWFzb24SHAoYRVJST1JfUkVBU09OX1VOU1BFQ0lGSUVEEAASEgoOSVRFTV9OT1RfRk9VTkQQARIPCgtUSVRMRV9CTEFOSxACMvYCChBBbmFseXRpY3NTZXJ2aWNlEnIKCkNyZWF0ZUl0ZW0SIy5sbXMuYW5hbHl0aWNzLnYxLkNyZWF0ZUl0ZW1SZXF1ZXN0GhYubG1zLmFuYWx5dGljcy52MS5JdGVtIieiuxgCEAGC0+STAhs6BGl0ZW0iEy92MS9hbmFseXRpY3MvaXRlbXMScgoHR2V0SXRlbRIgLmxtcy5hbmFseXRpY3MudjEuR2V0SXRlbVJlcXVlc3QaFi5sbXMuYW5hbHl0aWNzLnYxLkl0ZW0iLZACAaK7GAIQAYLT5JMCHhIcL3YxL2FuYWx5dGljcy97bmFtZT1pdGVtcy8qfRJ6CglMaXN0SXRlbXMSIi5sbXMuYW5hbHl0aWNzLnYxLkxpc3RJdGVtc1JlcXVlc3QaIy5sbXMuYW5hbHl0aWNzLnYxLkxpc3RJdGVtc1Jlc3BvbnNlIiSQAgGiuxgCEAGC0+STAhUSEy92MS9hbmFseXRpY3MvaXRlbXNiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("CiBsbXMvYW5hbHl0aWNzL3YxL2FuYWx5dGljcy5wcm90bxIQbG1zLmFuYWx5dGljcy52MSLPAgoLQ2xpZW50RXZlbnQSHgoIZXZlbnRfaWQYASABKAlCDOJBAQKquxgECAEwARI9CgRraW5kGAIgASgOMiEubG1zLmFuYWx5dGljcy52MS5DbGllbnRFdmVudEtpbmRCDOJBAQKquxgECAFYARIgCglvYmplY3RfaWQYAyABKAlCDeJBAQKquxgFCAEYyAESGQoJY291cnNlX2lkGAQgASgJQgaquxgCGGQSOgoKb2NjdXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCCuJBAQKquxgCCAESFwoKcG9zaXRpb25fcxgGIAEoAUgAiAEBEhgKC3NlZWtfZnJvbV9zGAcgASgBSAGIAQESFgoFcXVlcnkYCCABKAlCB6q7GAMYyAFCDQoLX3Bvc2l0aW9uX3NCDgoMX3NlZWtfZnJvbV9zIlEKElRyYWNrRXZlbnRzUmVxdWVzdBI7CgZldmVudHMYASADKAsyHS5sbXMuYW5hbHl0aWNzLnYxLkNsaWVudEV2ZW50QgziQQECqrsYBGABaGQiRgoTVHJhY2tFdmVudHNSZXNwb25zZRIWCg5hY2NlcHRlZF9jb3VudBgBIAEoBRIXCg9kdXBsaWNhdGVfY291bnQYAiABKAUiaQoZR2V0Q291cnNlRGFzaGJvYXJkUmVxdWVzdBIxCgRuYW1lGAEgASgJQiPiQQECqrsYGwgBIhdjb3Vyc2VzL1teL10rL2Rhc2hib2FyZBIZCgRkYXlzGAIgASgFQguquxgHQO4CSAFQASJsChxFeHBvcnRDb3Vyc2VEYXNoYm9hcmRSZXF1ZXN0EjEKBG5hbWUYASABKAlCI+JBAQKquxgbCAEiF2NvdXJzZXMvW14vXSsvZGFzaGJvYXJkEhkKBGRheXMYAiABKAVCC6q7GAdA7gJIAVABIm8KDkRhaWx5Q291cnNlUm93EgsKA2RheRgBIAEoCRIYChBlbnJvbGxtZW50X2NvdW50GAIgASgDEhgKEGNvbXBsZXRpb25fY291bnQYAyABKAMSHAoUYWN0aXZlX2xlYXJuZXJfY291bnQYBCABKAMimgEKDERhaWx5UmV2ZW51ZRILCgNkYXkYASABKAkSIQoFZ3Jvc3MYAiABKAsyEi5sbXMudHlwZS52MS5Nb25leRIkCghyZWZ1bmRlZBgDIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5Eh8KA25ldBgEIAEoCzISLmxtcy50eXBlLnYxLk1vbmV5EhMKC29yZGVyX2NvdW50GAUgASgDIlQKC1F1aXpTdW1tYXJ5EhUKDWF0dGVtcHRfY291bnQYASABKAMSFAoMcGFzc2VkX2NvdW50GAIgASgDEhgKEG1lYW5fc2NvcmVfc2hhcmUYAyABKAEi/QEKD0NvdXJzZURhc2hib2FyZBIMCgRuYW1lGAEgASgJEhgKEGVucm9sbG1lbnRfY291bnQYAiABKAMSGAoQY29tcGxldGlvbl9jb3VudBgDIAEoAxIXCg9jb21wbGV0aW9uX3JhdGUYBCABKAESLgoEZGF5cxgFIAMoCzIgLmxtcy5hbmFseXRpY3MudjEuRGFpbHlDb3Vyc2VSb3cSLwoHcmV2ZW51ZRgGIAMoCzIeLmxtcy5hbmFseXRpY3MudjEuRGFpbHlSZXZlbnVlEi4KB3F1aXp6ZXMYByABKAsyHS5sbXMuYW5hbHl0aWNzLnYxLlF1aXpTdW1tYXJ5IjcKGkdldFBsYXRmb3JtT3ZlcnZpZXdSZXF1ZXN0EhkKBGRheXMYASABKAVCC6q7GAdA7gJIAVABIjoKEERhaWx5QWN0aXZlVXNlcnMSCwoDZGF5GAEgASgJEhkKEWFjdGl2ZV91c2VyX2NvdW50GAIgASgDIjwKDUNvdXJzZVJhbmtpbmcSEQoJY291cnNlX2lkGAEgASgJEhgKEGVucm9sbG1lbnRfY291bnQYAiABKAMiswEKEFBsYXRmb3JtT3ZlcnZpZXcSOAoMYWN0aXZlX3VzZXJzGAEgAygLMiIubG1zLmFuYWx5dGljcy52MS5EYWlseUFjdGl2ZVVzZXJzEi8KB3JldmVudWUYAiADKAsyHi5sbXMuYW5hbHl0aWNzLnYxLkRhaWx5UmV2ZW51ZRI0Cgt0b3BfY291cnNlcxgDIAMoCzIfLmxtcy5hbmFseXRpY3MudjEuQ291cnNlUmFua2luZyJrChlHZXRMZWFybmVyQWN0aXZpdHlSZXF1ZXN0Ei4KBG5hbWUYASABKAlCIOJBAQKquxgYCAEiFHVzZXJzL1teL10rL2FjdGl2aXR5Eh4KCXBhZ2Vfc2l6ZRgCIAEoBUILqrsYB0DIAUgBUAEiqwEKCVN0YXRlbWVudBIQCghldmVudF9pZBgBIAEoCRIMCgR2ZXJiGAIgASgJEhMKC29iamVjdF90eXBlGAMgASgJEhEKCW9iamVjdF9pZBgEIAEoCRIRCgljb3Vyc2VfaWQYBSABKAkSEwoLcmVzdWx0X2pzb24YBiABKAkSLgoKb2NjdXJfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKAoJVmVyYkNvdW50EgwKBHZlcmIYASABKAkSDQoFY291bnQYAiABKAMiggEKD0xlYXJuZXJBY3Rpdml0eRIMCgRuYW1lGAEgASgJEi8KCnN0YXRlbWVudHMYAiADKAsyGy5sbXMuYW5hbHl0aWNzLnYxLlN0YXRlbWVudBIwCgt2ZXJiX2NvdW50cxgDIAMoCzIbLmxtcy5hbmFseXRpY3MudjEuVmVyYkNvdW50KpECCg9DbGllbnRFdmVudEtpbmQSIQodQ0xJRU5UX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIhCh1DTElFTlRfRVZFTlRfS0lORF9QQUdFX1ZJRVdFRBABEiQKIENMSUVOVF9FVkVOVF9LSU5EX0xFQ1RVUkVfVklFV0VEEAISIgoeQ0xJRU5UX0VWRU5UX0tJTkRfVklERU9fUExBWUVEEAMSIgoeQ0xJRU5UX0VWRU5UX0tJTkRfVklERU9fUEFVU0VEEAQSIgoeQ0xJRU5UX0VWRU5UX0tJTkRfVklERU9fU0VFS0VEEAUSJgoiQ0xJRU5UX0VWRU5UX0tJTkRfU0VBUkNIX1BFUkZPUk1FRBAGMokGChBBbmFseXRpY3NTZXJ2aWNlEpABCgtUcmFja0V2ZW50cxIkLmxtcy5hbmFseXRpY3MudjEuVHJhY2tFdmVudHNSZXF1ZXN0GiUubG1zLmFuYWx5dGljcy52MS5UcmFja0V2ZW50c1Jlc3BvbnNlIjSQAgKiuxgCEAHyuxgCCHiC0+STAh86ASoiGi92MS9hbmFseXRpY3MvZXZlbnRzOnRyYWNrEpcBChJHZXRDb3Vyc2VEYXNoYm9hcmQSKy5sbXMuYW5hbHl0aWNzLnYxLkdldENvdXJzZURhc2hib2FyZFJlcXVlc3QaIS5sbXMuYW5hbHl0aWNzLnYxLkNvdXJzZURhc2hib2FyZCIxkAIBorsYBBoCAgOC0+STAiASHi92MS97bmFtZT1jb3Vyc2VzLyovZGFzaGJvYXJkfRKXAQoVRXhwb3J0Q291cnNlRGFzaGJvYXJkEi4ubG1zLmFuYWx5dGljcy52MS5FeHBvcnRDb3Vyc2VEYXNoYm9hcmRSZXF1ZXN0GhQuZ29vZ2xlLmFwaS5IdHRwQm9keSI4kAIBorsYBBoCAgOC0+STAicSJS92MS97bmFtZT1jb3Vyc2VzLyovZGFzaGJvYXJkfTpleHBvcnQSkQEKE0dldFBsYXRmb3JtT3ZlcnZpZXcSLC5sbXMuYW5hbHl0aWNzLnYxLkdldFBsYXRmb3JtT3ZlcnZpZXdSZXF1ZXN0GiIubG1zLmFuYWx5dGljcy52MS5QbGF0Zm9ybU92ZXJ2aWV3IiiQAgGiuxgDGgEDgtPkkwIYEhYvdjEvYW5hbHl0aWNzL292ZXJ2aWV3EpkBChJHZXRMZWFybmVyQWN0aXZpdHkSKy5sbXMuYW5hbHl0aWNzLnYxLkdldExlYXJuZXJBY3Rpdml0eVJlcXVlc3QaIS5sbXMuYW5hbHl0aWNzLnYxLkxlYXJuZXJBY3Rpdml0eSIzkAIBorsYCRoBAyIEbmFtZYLT5JMCHRIbL3YxL3tuYW1lPXVzZXJzLyovYWN0aXZpdHl9YgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_httpbody, file_google_protobuf_timestamp, file_lms_options_v1_options, file_lms_type_v1_money]);
 
 /**
- * Item is the starter resource.
+ * ClientEvent is one thing the learner did, as the app saw it.
  *
- * @generated from message lms.analytics.v1.Item
+ * @generated from message lms.analytics.v1.ClientEvent
  */
-export type Item = Message<"lms.analytics.v1.Item"> & {
+export type ClientEvent = Message<"lms.analytics.v1.ClientEvent"> & {
   /**
-   * Resource name `items/{item}`.
+   * A UUID the app picks once per event; resending it stores nothing new.
    *
-   * @generated from field: string name = 1;
+   * @generated from field: string event_id = 1;
    */
-  name: string;
+  eventId: string;
 
   /**
-   * What the item is called: 1 to 200 characters, not only spaces.
+   * What happened.
    *
-   * @generated from field: string title = 2;
+   * @generated from field: lms.analytics.v1.ClientEventKind kind = 2;
    */
-  title: string;
+  kind: ClientEventKind;
 
   /**
-   * The owner `users/{user}`: whoever created it.
+   * What it happened to: a page, lecture, video or search box id (1-200 characters).
    *
-   * @generated from field: string owner = 3;
+   * @generated from field: string object_id = 3;
    */
-  owner: string;
+  objectId: string;
 
   /**
-   * When it was created.
+   * The course it belongs to, if any (required for lecture and video events).
    *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   * @generated from field: string course_id = 4;
    */
-  createTime?: Timestamp | undefined;
+  courseId: string;
+
+  /**
+   * When it happened on the device: not more than 5 minutes ahead of the
+   * server, not older than 30 days.
+   *
+   * @generated from field: google.protobuf.Timestamp occur_time = 5;
+   */
+  occurTime?: Timestamp | undefined;
+
+  /**
+   * Video position in seconds (required for video events).
+   *
+   * @generated from field: optional double position_s = 6;
+   */
+  positionS?: number | undefined;
+
+  /**
+   * Where a seek started, in seconds (required for seeks).
+   *
+   * @generated from field: optional double seek_from_s = 7;
+   */
+  seekFromS?: number | undefined;
+
+  /**
+   * The search text (required for searches, at most 200 characters).
+   *
+   * @generated from field: string query = 8;
+   */
+  query: string;
 };
 
 /**
- * Describes the message lms.analytics.v1.Item.
- * Use `create(ItemSchema)` to create a new message.
+ * Describes the message lms.analytics.v1.ClientEvent.
+ * Use `create(ClientEventSchema)` to create a new message.
  */
-export const ItemSchema: GenMessage<Item> = /*@__PURE__*/
+export const ClientEventSchema: GenMessage<ClientEvent> = /*@__PURE__*/
   messageDesc(file_lms_analytics_v1_analytics, 0);
 
 /**
- * CreateItemRequest creates an item.
+ * TrackEventsRequest is a batch of the caller's client events.
  *
- * @generated from message lms.analytics.v1.CreateItemRequest
+ * @generated from message lms.analytics.v1.TrackEventsRequest
  */
-export type CreateItemRequest = Message<"lms.analytics.v1.CreateItemRequest"> & {
+export type TrackEventsRequest = Message<"lms.analytics.v1.TrackEventsRequest"> & {
   /**
-   * The item; only `title` is read.
+   * 1 to 100 events, in any order.
    *
-   * @generated from field: lms.analytics.v1.Item item = 1;
+   * @generated from field: repeated lms.analytics.v1.ClientEvent events = 1;
    */
-  item?: Item | undefined;
-
-  /**
-   * A UUID the client picks so that a retried call creates one item (AIP-155).
-   *
-   * @generated from field: string request_id = 2;
-   */
-  requestId: string;
+  events: ClientEvent[];
 };
 
 /**
- * Describes the message lms.analytics.v1.CreateItemRequest.
- * Use `create(CreateItemRequestSchema)` to create a new message.
+ * Describes the message lms.analytics.v1.TrackEventsRequest.
+ * Use `create(TrackEventsRequestSchema)` to create a new message.
  */
-export const CreateItemRequestSchema: GenMessage<CreateItemRequest> = /*@__PURE__*/
+export const TrackEventsRequestSchema: GenMessage<TrackEventsRequest> = /*@__PURE__*/
   messageDesc(file_lms_analytics_v1_analytics, 1);
 
 /**
- * GetItemRequest names one item.
+ * TrackEventsResponse says what the batch changed.
  *
- * @generated from message lms.analytics.v1.GetItemRequest
+ * @generated from message lms.analytics.v1.TrackEventsResponse
  */
-export type GetItemRequest = Message<"lms.analytics.v1.GetItemRequest"> & {
+export type TrackEventsResponse = Message<"lms.analytics.v1.TrackEventsResponse"> & {
   /**
-   * Resource name `items/{item}`.
+   * Events stored for the first time.
+   *
+   * @generated from field: int32 accepted_count = 1;
+   */
+  acceptedCount: number;
+
+  /**
+   * Events already stored before (same event id), ignored.
+   *
+   * @generated from field: int32 duplicate_count = 2;
+   */
+  duplicateCount: number;
+};
+
+/**
+ * Describes the message lms.analytics.v1.TrackEventsResponse.
+ * Use `create(TrackEventsResponseSchema)` to create a new message.
+ */
+export const TrackEventsResponseSchema: GenMessage<TrackEventsResponse> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 2);
+
+/**
+ * GetCourseDashboardRequest names a course's dashboard.
+ *
+ * @generated from message lms.analytics.v1.GetCourseDashboardRequest
+ */
+export type GetCourseDashboardRequest = Message<"lms.analytics.v1.GetCourseDashboardRequest"> & {
+  /**
+   * Resource name `courses/{course}/dashboard`.
    *
    * @generated from field: string name = 1;
    */
   name: string;
+
+  /**
+   * Days of history in the daily series, ending today (1-366; 0 means 30).
+   *
+   * @generated from field: int32 days = 2;
+   */
+  days: number;
 };
 
 /**
- * Describes the message lms.analytics.v1.GetItemRequest.
- * Use `create(GetItemRequestSchema)` to create a new message.
+ * Describes the message lms.analytics.v1.GetCourseDashboardRequest.
+ * Use `create(GetCourseDashboardRequestSchema)` to create a new message.
  */
-export const GetItemRequestSchema: GenMessage<GetItemRequest> = /*@__PURE__*/
-  messageDesc(file_lms_analytics_v1_analytics, 2);
-
-/**
- * ListItemsRequest asks for one page of the caller's items.
- *
- * @generated from message lms.analytics.v1.ListItemsRequest
- */
-export type ListItemsRequest = Message<"lms.analytics.v1.ListItemsRequest"> & {
-  /**
-   * Page size: default 20, at most 100.
-   *
-   * @generated from field: int32 page_size = 1;
-   */
-  pageSize: number;
-
-  /**
-   * The `next_page_token` of the previous page.
-   *
-   * @generated from field: string page_token = 2;
-   */
-  pageToken: string;
-};
-
-/**
- * Describes the message lms.analytics.v1.ListItemsRequest.
- * Use `create(ListItemsRequestSchema)` to create a new message.
- */
-export const ListItemsRequestSchema: GenMessage<ListItemsRequest> = /*@__PURE__*/
+export const GetCourseDashboardRequestSchema: GenMessage<GetCourseDashboardRequest> = /*@__PURE__*/
   messageDesc(file_lms_analytics_v1_analytics, 3);
 
 /**
- * ListItemsResponse is one page of items.
+ * ExportCourseDashboardRequest names a course's dashboard to export.
  *
- * @generated from message lms.analytics.v1.ListItemsResponse
+ * @generated from message lms.analytics.v1.ExportCourseDashboardRequest
  */
-export type ListItemsResponse = Message<"lms.analytics.v1.ListItemsResponse"> & {
+export type ExportCourseDashboardRequest = Message<"lms.analytics.v1.ExportCourseDashboardRequest"> & {
   /**
-   * The items, newest first.
+   * Resource name `courses/{course}/dashboard`.
    *
-   * @generated from field: repeated lms.analytics.v1.Item items = 1;
+   * @generated from field: string name = 1;
    */
-  items: Item[];
+  name: string;
 
   /**
-   * The token for the next page; empty on the last page.
+   * Days of history, ending today (1-366; 0 means 30).
    *
-   * @generated from field: string next_page_token = 2;
+   * @generated from field: int32 days = 2;
    */
-  nextPageToken: string;
+  days: number;
 };
 
 /**
- * Describes the message lms.analytics.v1.ListItemsResponse.
- * Use `create(ListItemsResponseSchema)` to create a new message.
+ * Describes the message lms.analytics.v1.ExportCourseDashboardRequest.
+ * Use `create(ExportCourseDashboardRequestSchema)` to create a new message.
  */
-export const ListItemsResponseSchema: GenMessage<ListItemsResponse> = /*@__PURE__*/
+export const ExportCourseDashboardRequestSchema: GenMessage<ExportCourseDashboardRequest> = /*@__PURE__*/
   messageDesc(file_lms_analytics_v1_analytics, 4);
 
 /**
- * ErrorReason lists the reasons this service puts in google.rpc.ErrorInfo
- * (domain "analytics.lms"). Clients switch on the reason, never on the message.
+ * DailyCourseRow is one day of a course's activity.
  *
- * @generated from enum lms.analytics.v1.ErrorReason
+ * @generated from message lms.analytics.v1.DailyCourseRow
  */
-export enum ErrorReason {
+export type DailyCourseRow = Message<"lms.analytics.v1.DailyCourseRow"> & {
   /**
-   * Not used.
+   * The day (UTC), `YYYY-MM-DD`.
    *
-   * @generated from enum value: ERROR_REASON_UNSPECIFIED = 0;
+   * @generated from field: string day = 1;
    */
-  ERROR_REASON_UNSPECIFIED = 0,
+  day: string;
 
   /**
-   * NOT_FOUND: no item the caller may see has this name.
-   * buf:lint:ignore ENUM_VALUE_PREFIX
+   * Learners who enrolled that day.
    *
-   * @generated from enum value: ITEM_NOT_FOUND = 1;
+   * @generated from field: int64 enrollment_count = 2;
    */
-  ITEM_NOT_FOUND = 1,
+  enrollmentCount: bigint;
 
   /**
-   * INVALID_ARGUMENT: the title is only white space.
-   * buf:lint:ignore ENUM_VALUE_PREFIX
+   * Learners who completed the course that day.
    *
-   * @generated from enum value: TITLE_BLANK = 2;
+   * @generated from field: int64 completion_count = 3;
    */
-  TITLE_BLANK = 2,
+  completionCount: bigint;
+
+  /**
+   * Distinct learners with any activity in the course that day.
+   *
+   * @generated from field: int64 active_learner_count = 4;
+   */
+  activeLearnerCount: bigint;
+};
+
+/**
+ * Describes the message lms.analytics.v1.DailyCourseRow.
+ * Use `create(DailyCourseRowSchema)` to create a new message.
+ */
+export const DailyCourseRowSchema: GenMessage<DailyCourseRow> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 5);
+
+/**
+ * DailyRevenue is one day's money in one currency.
+ *
+ * @generated from message lms.analytics.v1.DailyRevenue
+ */
+export type DailyRevenue = Message<"lms.analytics.v1.DailyRevenue"> & {
+  /**
+   * The day (UTC), `YYYY-MM-DD`.
+   *
+   * @generated from field: string day = 1;
+   */
+  day: string;
+
+  /**
+   * Paid orders, before refunds.
+   *
+   * @generated from field: lms.type.v1.Money gross = 2;
+   */
+  gross?: Money | undefined;
+
+  /**
+   * Refunded that day.
+   *
+   * @generated from field: lms.type.v1.Money refunded = 3;
+   */
+  refunded?: Money | undefined;
+
+  /**
+   * Gross minus refunded.
+   *
+   * @generated from field: lms.type.v1.Money net = 4;
+   */
+  net?: Money | undefined;
+
+  /**
+   * Orders paid that day.
+   *
+   * @generated from field: int64 order_count = 5;
+   */
+  orderCount: bigint;
+};
+
+/**
+ * Describes the message lms.analytics.v1.DailyRevenue.
+ * Use `create(DailyRevenueSchema)` to create a new message.
+ */
+export const DailyRevenueSchema: GenMessage<DailyRevenue> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 6);
+
+/**
+ * QuizSummary is how the course's quiz attempts went.
+ *
+ * @generated from message lms.analytics.v1.QuizSummary
+ */
+export type QuizSummary = Message<"lms.analytics.v1.QuizSummary"> & {
+  /**
+   * Graded attempts.
+   *
+   * @generated from field: int64 attempt_count = 1;
+   */
+  attemptCount: bigint;
+
+  /**
+   * Attempts that reached the pass mark.
+   *
+   * @generated from field: int64 passed_count = 2;
+   */
+  passedCount: bigint;
+
+  /**
+   * Mean of score / max score over graded attempts, 0..1.
+   *
+   * @generated from field: double mean_score_share = 3;
+   */
+  meanScoreShare: number;
+};
+
+/**
+ * Describes the message lms.analytics.v1.QuizSummary.
+ * Use `create(QuizSummarySchema)` to create a new message.
+ */
+export const QuizSummarySchema: GenMessage<QuizSummary> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 7);
+
+/**
+ * CourseDashboard is a course's analytics for its teachers.
+ *
+ * @generated from message lms.analytics.v1.CourseDashboard
+ */
+export type CourseDashboard = Message<"lms.analytics.v1.CourseDashboard"> & {
+  /**
+   * Resource name `courses/{course}/dashboard`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Learners ever enrolled (distinct).
+   *
+   * @generated from field: int64 enrollment_count = 2;
+   */
+  enrollmentCount: bigint;
+
+  /**
+   * Learners who completed it (distinct).
+   *
+   * @generated from field: int64 completion_count = 3;
+   */
+  completionCount: bigint;
+
+  /**
+   * completion_count / enrollment_count, 0 when nobody enrolled.
+   *
+   * @generated from field: double completion_rate = 4;
+   */
+  completionRate: number;
+
+  /**
+   * The daily series, oldest first, one row per day of the range.
+   *
+   * @generated from field: repeated lms.analytics.v1.DailyCourseRow days = 5;
+   */
+  days: DailyCourseRow[];
+
+  /**
+   * Revenue of the course per day and currency in the range (days with money only).
+   *
+   * @generated from field: repeated lms.analytics.v1.DailyRevenue revenue = 6;
+   */
+  revenue: DailyRevenue[];
+
+  /**
+   * Quiz results over all time; zeros when the course has no graded attempt.
+   *
+   * @generated from field: lms.analytics.v1.QuizSummary quizzes = 7;
+   */
+  quizzes?: QuizSummary | undefined;
+};
+
+/**
+ * Describes the message lms.analytics.v1.CourseDashboard.
+ * Use `create(CourseDashboardSchema)` to create a new message.
+ */
+export const CourseDashboardSchema: GenMessage<CourseDashboard> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 8);
+
+/**
+ * GetPlatformOverviewRequest asks for the platform overview.
+ *
+ * @generated from message lms.analytics.v1.GetPlatformOverviewRequest
+ */
+export type GetPlatformOverviewRequest = Message<"lms.analytics.v1.GetPlatformOverviewRequest"> & {
+  /**
+   * Days of history, ending today (1-366; 0 means 30).
+   *
+   * @generated from field: int32 days = 1;
+   */
+  days: number;
+};
+
+/**
+ * Describes the message lms.analytics.v1.GetPlatformOverviewRequest.
+ * Use `create(GetPlatformOverviewRequestSchema)` to create a new message.
+ */
+export const GetPlatformOverviewRequestSchema: GenMessage<GetPlatformOverviewRequest> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 9);
+
+/**
+ * DailyActiveUsers is one day's distinct active users.
+ *
+ * @generated from message lms.analytics.v1.DailyActiveUsers
+ */
+export type DailyActiveUsers = Message<"lms.analytics.v1.DailyActiveUsers"> & {
+  /**
+   * The day (UTC), `YYYY-MM-DD`.
+   *
+   * @generated from field: string day = 1;
+   */
+  day: string;
+
+  /**
+   * Distinct users with any statement that day.
+   *
+   * @generated from field: int64 active_user_count = 2;
+   */
+  activeUserCount: bigint;
+};
+
+/**
+ * Describes the message lms.analytics.v1.DailyActiveUsers.
+ * Use `create(DailyActiveUsersSchema)` to create a new message.
+ */
+export const DailyActiveUsersSchema: GenMessage<DailyActiveUsers> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 10);
+
+/**
+ * CourseRanking is a course among the top courses.
+ *
+ * @generated from message lms.analytics.v1.CourseRanking
+ */
+export type CourseRanking = Message<"lms.analytics.v1.CourseRanking"> & {
+  /**
+   * The course id.
+   *
+   * @generated from field: string course_id = 1;
+   */
+  courseId: string;
+
+  /**
+   * Learners enrolled in the range.
+   *
+   * @generated from field: int64 enrollment_count = 2;
+   */
+  enrollmentCount: bigint;
+};
+
+/**
+ * Describes the message lms.analytics.v1.CourseRanking.
+ * Use `create(CourseRankingSchema)` to create a new message.
+ */
+export const CourseRankingSchema: GenMessage<CourseRanking> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 11);
+
+/**
+ * PlatformOverview is the platform's analytics for administrators.
+ *
+ * @generated from message lms.analytics.v1.PlatformOverview
+ */
+export type PlatformOverview = Message<"lms.analytics.v1.PlatformOverview"> & {
+  /**
+   * Daily active users, oldest first, one row per day of the range.
+   *
+   * @generated from field: repeated lms.analytics.v1.DailyActiveUsers active_users = 1;
+   */
+  activeUsers: DailyActiveUsers[];
+
+  /**
+   * Revenue per day and currency over all courses (days with money only).
+   *
+   * @generated from field: repeated lms.analytics.v1.DailyRevenue revenue = 2;
+   */
+  revenue: DailyRevenue[];
+
+  /**
+   * Up to 10 courses by enrolments in the range, most first.
+   *
+   * @generated from field: repeated lms.analytics.v1.CourseRanking top_courses = 3;
+   */
+  topCourses: CourseRanking[];
+};
+
+/**
+ * Describes the message lms.analytics.v1.PlatformOverview.
+ * Use `create(PlatformOverviewSchema)` to create a new message.
+ */
+export const PlatformOverviewSchema: GenMessage<PlatformOverview> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 12);
+
+/**
+ * GetLearnerActivityRequest names a learner's activity.
+ *
+ * @generated from message lms.analytics.v1.GetLearnerActivityRequest
+ */
+export type GetLearnerActivityRequest = Message<"lms.analytics.v1.GetLearnerActivityRequest"> & {
+  /**
+   * Resource name `users/{user}/activity`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Most recent statements to return (1-200; 0 means 50).
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message lms.analytics.v1.GetLearnerActivityRequest.
+ * Use `create(GetLearnerActivityRequestSchema)` to create a new message.
+ */
+export const GetLearnerActivityRequestSchema: GenMessage<GetLearnerActivityRequest> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 13);
+
+/**
+ * Statement is one stored learning record in xAPI shape.
+ *
+ * @generated from message lms.analytics.v1.Statement
+ */
+export type Statement = Message<"lms.analytics.v1.Statement"> & {
+  /**
+   * The event id it was stored under.
+   *
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * The verb's IRI, e.g. `https://lms.example/xapi/verbs/enrolled`.
+   *
+   * @generated from field: string verb = 2;
+   */
+  verb: string;
+
+  /**
+   * The object's type (course, lecture, video, order...).
+   *
+   * @generated from field: string object_type = 3;
+   */
+  objectType: string;
+
+  /**
+   * The object's id.
+   *
+   * @generated from field: string object_id = 4;
+   */
+  objectId: string;
+
+  /**
+   * The course it belongs to, if any.
+   *
+   * @generated from field: string course_id = 5;
+   */
+  courseId: string;
+
+  /**
+   * The result as JSON (score, completion, amount...), `{}` if none.
+   *
+   * @generated from field: string result_json = 6;
+   */
+  resultJson: string;
+
+  /**
+   * When it happened.
+   *
+   * @generated from field: google.protobuf.Timestamp occur_time = 7;
+   */
+  occurTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.analytics.v1.Statement.
+ * Use `create(StatementSchema)` to create a new message.
+ */
+export const StatementSchema: GenMessage<Statement> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 14);
+
+/**
+ * VerbCount is how many statements of one verb a learner has.
+ *
+ * @generated from message lms.analytics.v1.VerbCount
+ */
+export type VerbCount = Message<"lms.analytics.v1.VerbCount"> & {
+  /**
+   * The verb's short name, e.g. `enrolled`.
+   *
+   * @generated from field: string verb = 1;
+   */
+  verb: string;
+
+  /**
+   * How many.
+   *
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message lms.analytics.v1.VerbCount.
+ * Use `create(VerbCountSchema)` to create a new message.
+ */
+export const VerbCountSchema: GenMessage<VerbCount> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 15);
+
+/**
+ * LearnerActivity is a learner's own record.
+ *
+ * @generated from message lms.analytics.v1.LearnerActivity
+ */
+export type LearnerActivity = Message<"lms.analytics.v1.LearnerActivity"> & {
+  /**
+   * Resource name `users/{user}/activity`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Most recent first.
+   *
+   * @generated from field: repeated lms.analytics.v1.Statement statements = 2;
+   */
+  statements: Statement[];
+
+  /**
+   * All-time counts by verb, most first.
+   *
+   * @generated from field: repeated lms.analytics.v1.VerbCount verb_counts = 3;
+   */
+  verbCounts: VerbCount[];
+};
+
+/**
+ * Describes the message lms.analytics.v1.LearnerActivity.
+ * Use `create(LearnerActivitySchema)` to create a new message.
+ */
+export const LearnerActivitySchema: GenMessage<LearnerActivity> = /*@__PURE__*/
+  messageDesc(file_lms_analytics_v1_analytics, 16);
+
+/**
+ * ClientEventKind is what the learner did in the app.
+ *
+ * @generated from enum lms.analytics.v1.ClientEventKind
+ */
+export enum ClientEventKind {
+  /**
+   * Not a valid kind.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A page was shown; `object_id` is the page path or id.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_PAGE_VIEWED = 1;
+   */
+  PAGE_VIEWED = 1,
+
+  /**
+   * A lecture was opened; `object_id` is the lecture id, `course_id` required.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_LECTURE_VIEWED = 2;
+   */
+  LECTURE_VIEWED = 2,
+
+  /**
+   * A video started playing at `position_s`; `course_id` required.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_VIDEO_PLAYED = 3;
+   */
+  VIDEO_PLAYED = 3,
+
+  /**
+   * A video was paused at `position_s`; `course_id` required.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_VIDEO_PAUSED = 4;
+   */
+  VIDEO_PAUSED = 4,
+
+  /**
+   * A video jumped from `seek_from_s` to `position_s`; `course_id` required.
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_VIDEO_SEEKED = 5;
+   */
+  VIDEO_SEEKED = 5,
+
+  /**
+   * A search for `query` was run; `object_id` names where (e.g. "catalog").
+   *
+   * @generated from enum value: CLIENT_EVENT_KIND_SEARCH_PERFORMED = 6;
+   */
+  SEARCH_PERFORMED = 6,
 }
 
 /**
- * Describes the enum lms.analytics.v1.ErrorReason.
+ * Describes the enum lms.analytics.v1.ClientEventKind.
  */
-export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
+export const ClientEventKindSchema: GenEnum<ClientEventKind> = /*@__PURE__*/
   enumDesc(file_lms_analytics_v1_analytics, 0);
 
 /**
- * AnalyticsService is the analytics service of the LMS mesh. It starts with one
- * starter resource, the item, to be replaced by the domain's own resources.
+ * AnalyticsService stores what happens on the platform as xAPI-shaped
+ * statements (actor, verb, object, result, context, timestamp): every domain
+ * event from NATS and the client events apps send in batches. Dashboards read
+ * aggregates kept as statements arrive, so their cost does not grow with
+ * history.
  *
  * Errors carry google.rpc.ErrorInfo with domain "analytics.lms" and a reason
- * from `ErrorReason` (or, for the pipeline's own checks, domain
- * "platform.lms" and a reason from lms.type.v1.ErrorReason).
+ * (NOT_COURSE_TEACHER, COURSE_SERVICE_UNAVAILABLE), or, for the pipeline's
+ * own checks, domain "platform.lms" and a reason from lms.type.v1.ErrorReason.
  *
  * @generated from service lms.analytics.v1.AnalyticsService
  */
 export const AnalyticsService: GenService<{
   /**
-   * CreateItem adds an item owned by the caller. Retrying with the same
-   * `request_id` returns the item the first call created.
+   * TrackEvents stores a batch of client events of the caller. Each event is
+   * stored once by its `event_id`: resending a batch is safe. Late events (up
+   * to 30 days) and events out of order are accepted and land on the day they
+   * happened. A batch with any bad event is refused whole, with a field
+   * violation per bad field (`events[2].position_s`).
    *
-   * @generated from rpc lms.analytics.v1.AnalyticsService.CreateItem
+   * @generated from rpc lms.analytics.v1.AnalyticsService.TrackEvents
    */
-  createItem: {
+  trackEvents: {
     methodKind: "unary";
-    input: typeof CreateItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof TrackEventsRequestSchema;
+    output: typeof TrackEventsResponseSchema;
   },
   /**
-   * GetItem returns an item. Only its owner and administrators see it; for
-   * anyone else it does not exist (NOT_FOUND, ITEM_NOT_FOUND).
+   * GetCourseDashboard returns a course's dashboard. Only the course's owner,
+   * its instructors and administrators may read it (PERMISSION_DENIED,
+   * NOT_COURSE_TEACHER otherwise).
    *
-   * @generated from rpc lms.analytics.v1.AnalyticsService.GetItem
+   * @generated from rpc lms.analytics.v1.AnalyticsService.GetCourseDashboard
    */
-  getItem: {
+  getCourseDashboard: {
     methodKind: "unary";
-    input: typeof GetItemRequestSchema;
-    output: typeof ItemSchema;
+    input: typeof GetCourseDashboardRequestSchema;
+    output: typeof CourseDashboardSchema;
   },
   /**
-   * ListItems lists the caller's items, newest first.
+   * ExportCourseDashboard returns the course dashboard's daily rows as CSV
+   * (`text/csv`), with the same access as GetCourseDashboard.
    *
-   * @generated from rpc lms.analytics.v1.AnalyticsService.ListItems
+   * @generated from rpc lms.analytics.v1.AnalyticsService.ExportCourseDashboard
    */
-  listItems: {
+  exportCourseDashboard: {
     methodKind: "unary";
-    input: typeof ListItemsRequestSchema;
-    output: typeof ListItemsResponseSchema;
+    input: typeof ExportCourseDashboardRequestSchema;
+    output: typeof HttpBodySchema;
+  },
+  /**
+   * GetPlatformOverview returns the platform's daily active users, revenue
+   * by day and currency, and top courses. Administrators only.
+   *
+   * @generated from rpc lms.analytics.v1.AnalyticsService.GetPlatformOverview
+   */
+  getPlatformOverview: {
+    methodKind: "unary";
+    input: typeof GetPlatformOverviewRequestSchema;
+    output: typeof PlatformOverviewSchema;
+  },
+  /**
+   * GetLearnerActivity returns a learner's own recent statements and counts
+   * by verb. A learner reads only their own; administrators read anyone's.
+   *
+   * @generated from rpc lms.analytics.v1.AnalyticsService.GetLearnerActivity
+   */
+  getLearnerActivity: {
+    methodKind: "unary";
+    input: typeof GetLearnerActivityRequestSchema;
+    output: typeof LearnerActivitySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_lms_analytics_v1_analytics, 0);

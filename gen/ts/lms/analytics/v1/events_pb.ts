@@ -4,55 +4,40 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file lms/analytics/v1/events.proto.
  */
 export const file_lms_analytics_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1sbXMvYW5hbHl0aWNzL3YxL2V2ZW50cy5wcm90bxIQbG1zLmFuYWx5dGljcy52MSJwCgtJdGVtQ3JlYXRlZBIPCgdpdGVtX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1sbXMvYW5hbHl0aWNzL3YxL2V2ZW50cy5wcm90bxIQbG1zLmFuYWx5dGljcy52MSI+ChNDbGllbnRFdmVudHNUcmFja2VkEg8KB3VzZXJfaWQYASABKAkSFgoOYWNjZXB0ZWRfY291bnQYAiABKAViBnByb3RvMw");
 
 /**
- * ItemCreated: an item was created.
+ * ClientEventsTracked: a batch of client events was stored (reserved for
+ * later use; not published yet).
  *
- * @generated from message lms.analytics.v1.ItemCreated
+ * @generated from message lms.analytics.v1.ClientEventsTracked
  */
-export type ItemCreated = Message<"lms.analytics.v1.ItemCreated"> & {
+export type ClientEventsTracked = Message<"lms.analytics.v1.ClientEventsTracked"> & {
   /**
-   * The item id.
+   * The user whose events they were.
    *
-   * @generated from field: string item_id = 1;
+   * @generated from field: string user_id = 1;
    */
-  itemId: string;
+  userId: string;
 
   /**
-   * The owner's user id.
+   * Events stored for the first time.
    *
-   * @generated from field: string owner_id = 2;
+   * @generated from field: int32 accepted_count = 2;
    */
-  ownerId: string;
-
-  /**
-   * The title it was created with.
-   *
-   * @generated from field: string title = 3;
-   */
-  title: string;
-
-  /**
-   * When it was created.
-   *
-   * @generated from field: google.protobuf.Timestamp create_time = 4;
-   */
-  createTime?: Timestamp | undefined;
+  acceptedCount: number;
 };
 
 /**
- * Describes the message lms.analytics.v1.ItemCreated.
- * Use `create(ItemCreatedSchema)` to create a new message.
+ * Describes the message lms.analytics.v1.ClientEventsTracked.
+ * Use `create(ClientEventsTrackedSchema)` to create a new message.
  */
-export const ItemCreatedSchema: GenMessage<ItemCreated> = /*@__PURE__*/
+export const ClientEventsTrackedSchema: GenMessage<ClientEventsTracked> = /*@__PURE__*/
   messageDesc(file_lms_analytics_v1_events, 0);
 

@@ -50,7 +50,7 @@ class ClickHouseServerEngine:
     same schema; not exercised here (no current ClickHouse server can run on this machine)."""
 
     def __init__(self, url: str) -> None:
-        import clickhouse_connect  # type: ignore[import-not-found]
+        import clickhouse_connect
 
         self._client = clickhouse_connect.get_client(dsn=url)
 
