@@ -24,6 +24,9 @@ from lms_kit.service import Runtime, ServiceDefinition, serve_service
 
 async def wire(runtime: Runtime[AnalyticsSettings]) -> list[object]:
     settings = runtime.settings
+    if not settings.analytics_clickhouse_url and settings.workers > 1:
+        # chDB is one embedded server per process on a directory no other process may open.
+        raise ValueError("the embedded chDB store needs LMS_WORKERS=1 (or LMS_ANALYTICS_CLICKHOUSE_URL)")
     engine = (
         ClickHouseServerEngine(settings.analytics_clickhouse_url)
         if settings.analytics_clickhouse_url
@@ -52,11 +55,12 @@ async def wire(runtime: Runtime[AnalyticsSettings]) -> list[object]:
         classes = event_classes(domain)
         if classes:
             runtime.consume(
-                f"analytics-{domain}",
+                f"{settings.analytics_ingest_durable_prefix}-{domain}",
                 dict.fromkeys(classes, on_event),
                 unit_of_work=runtime.unit_of_work(SqlAnalyticsUnitOfWork),
                 subjects=[f"lms.{domain}.v1.>"],
                 max_deliver=settings.analytics_ingest_max_deliver,
+                ack_wait_s=settings.analytics_ingest_ack_wait_s,
             )
     runtime.expose(store=store, ingestion=ingestion, reports=reports)
     return [AnalyticsServicer(ingestion, reports)]

@@ -23,4 +23,10 @@ class AnalyticsSettings(KitSettings):
         description="Domains whose event streams (LMS_<DOMAIN>, lms.<domain>.v1.>) are ingested.",
     )
     analytics_ingest_max_deliver: int = Field(8, ge=1, description="Deliveries before a dead letter.")
+    analytics_ingest_ack_wait_s: float = Field(
+        30.0, gt=0, description="Redelivery after an unacked delivery."
+    )
+    analytics_ingest_durable_prefix: str = Field(
+        "analytics", description="Durable consumer names are `<prefix>-<domain>`."
+    )
     course_service_target: str = Field("127.0.0.1:3002", description="The course service's gRPC address.")

@@ -125,3 +125,20 @@ async def test_values_that_look_like_sql_are_only_data(store: StatementStore) ->
     await store.add([enrolled("inj-1", sneaky, "u1")], now=NOW)
     assert (await store.course_totals(sneaky)).enrollments == 1
     assert (await store.course_totals("x")).enrollments == 0
+
+
+async def test_event_written_again_after_a_crash_before_its_mark_counts_once(store: StatementStore) -> None:
+    # A crash after the statement (and its views) but before `event_ids`: the redelivery
+    # writes it all again, and the aggregates, being sets, do not change.
+    from lms_analytics.adapters.schema import DATABASE
+    from lms_analytics.adapters.store import _row
+
+    paid = money("crash-pay", "OrderPaid", "c-crash", "EUR", 1250)
+    enrolment = enrolled("crash-enrol", "c-crash", "u9")
+    store._engine.insert_json(f"{DATABASE}.statements", [_row(paid, NOW), _row(enrolment, NOW)])
+    assert await store.add([paid, enrolment], now=NOW) == (2, 0)
+    assert await store.add([paid, enrolment], now=NOW) == (0, 2)
+    (revenue,) = await store.revenue_days(DayRange.ending(TODAY, 1), "c-crash")
+    assert (revenue.gross, revenue.orders) == (Money(1250, "EUR"), 1)
+    assert (await store.course_totals("c-crash")).enrollments == 1
+    assert await store.count_statements("crash-pay") == 1

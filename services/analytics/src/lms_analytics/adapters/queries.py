@@ -47,7 +47,7 @@ class StatementQueries:
         rows = await self.run(
             "SELECT uniqExactMerge(enrolled) AS enrolled, uniqExactMerge(completed) AS completed,"
             " uniqExactMerge(attempts) AS attempts, uniqExactMerge(passed) AS passed,"
-            " avgMerge(score_share) AS score_share"
+            " arrayAvg(x -> x.2, groupUniqArrayMerge(score_shares)) AS score_share"
             f" FROM {DATABASE}.course_daily WHERE course_id = {{course:String}}",
             {"course": course_id},
         )
@@ -75,8 +75,9 @@ class StatementQueries:
     async def revenue_days(self, span: DayRange, course_id: str | None = None) -> list[RevenueDay]:
         where = _RANGE + (" AND course_id = {course:String}" if course_id is not None else "")
         rows = await self.run(
-            "SELECT day, currency, sum(gross_minor) AS gross, sum(refunded_minor) AS refunded,"
-            f" sum(orders) AS orders FROM {DATABASE}.revenue_daily WHERE {where}"
+            "SELECT day, currency, groupUniqArrayMerge(payments) AS paid, groupUniqArrayMerge(refunds) AS back,"
+            " arraySum(x -> x.2, paid) AS gross, arraySum(x -> x.2, back) AS refunded, length(paid) AS orders"
+            f" FROM {DATABASE}.revenue_daily WHERE {where}"
             " GROUP BY day, currency ORDER BY day, currency",
             {**_span(span), **({"course": course_id} if course_id is not None else {})},
         )
@@ -137,10 +138,10 @@ class StatementQueries:
         return [(r["verb"], int(r["n"])) for r in rows]
 
     async def count_statements(self, event_id: str | None = None) -> int:
-        """Rows as stored (no FINAL): a duplicate would show here."""
+        """Statements as query results see them (FINAL: one per event id)."""
         where = " WHERE event_id = {id:String}" if event_id is not None else ""
         rows = await self.run(
-            f"SELECT count() AS n FROM {DATABASE}.statements{where}",
+            f"SELECT count() AS n FROM {DATABASE}.statements FINAL{where}",
             {"id": event_id} if event_id is not None else {},
         )
         return int(rows[0]["n"])

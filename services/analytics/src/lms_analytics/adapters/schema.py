@@ -8,9 +8,12 @@ DATABASE = "lms_analytics"
 
 SCHEMA: tuple[str, ...] = (
     f"CREATE DATABASE IF NOT EXISTS {DATABASE}",
-    # Keyed by event id: the writer skips ids it holds (a primary-key lookup), so the views,
-    # which see inserts and not merges, count each event once; ReplacingMergeTree is the
-    # backstop for the raw rows.
+    # Raw statements. A crash can land between this insert and the views' inserts it
+    # triggers (ClickHouse commits them one after the other), so the writer marks an event
+    # id as held only after all of them (`event_ids`, written last), a redelivery writes
+    # the event again, and every aggregate below is idempotent: distinct sets of learners,
+    # attempts and payments, never plain sums. ReplacingMergeTree (read with FINAL) keeps
+    # one raw row per event id.
     f"""CREATE TABLE IF NOT EXISTS {DATABASE}.statements (
         event_id String,
         event_type LowCardinality(String),
@@ -27,6 +30,9 @@ SCHEMA: tuple[str, ...] = (
         INDEX actor_index actor TYPE bloom_filter GRANULARITY 4
     ) ENGINE = ReplacingMergeTree(ingested_at)
     ORDER BY event_id""",
+    f"""CREATE TABLE IF NOT EXISTS {DATABASE}.event_ids (
+        event_id String
+    ) ENGINE = ReplacingMergeTree ORDER BY event_id""",
     # Per course and day: distinct learners who enrolled, completed, were active.
     f"""CREATE TABLE IF NOT EXISTS {DATABASE}.course_daily (
         course_id String,
@@ -36,7 +42,7 @@ SCHEMA: tuple[str, ...] = (
         active AggregateFunction(uniqExact, String),
         attempts AggregateFunction(uniqExact, String),
         passed AggregateFunction(uniqExact, String),
-        score_share AggregateFunction(avg, Float64)
+        score_shares AggregateFunction(groupUniqArray, Tuple(String, Float64))
     ) ENGINE = AggregatingMergeTree ORDER BY (course_id, day)""",
     f"""CREATE MATERIALIZED VIEW IF NOT EXISTS {DATABASE}.course_daily_mv TO {DATABASE}.course_daily AS
     SELECT
@@ -47,10 +53,10 @@ SCHEMA: tuple[str, ...] = (
         uniqExactStateIf(actor, actor != 'system') AS active,
         uniqExactStateIf(object_id, verb = 'scored') AS attempts,
         uniqExactStateIf(object_id, verb = 'scored' AND JSONExtractBool(result, 'success')) AS passed,
-        avgStateIf(
-            JSONExtractFloat(result, 'score', 'raw') / JSONExtractFloat(result, 'score', 'max'),
+        groupUniqArrayStateIf(
+            (event_id, JSONExtractFloat(result, 'score', 'raw') / JSONExtractFloat(result, 'score', 'max')),
             verb = 'scored' AND JSONExtractFloat(result, 'score', 'max') > 0
-        ) AS score_share
+        ) AS score_shares
     FROM {DATABASE}.statements
     WHERE course_id != ''
     GROUP BY course_id, day""",
@@ -62,24 +68,27 @@ SCHEMA: tuple[str, ...] = (
     f"""CREATE MATERIALIZED VIEW IF NOT EXISTS {DATABASE}.platform_daily_mv TO {DATABASE}.platform_daily AS
     SELECT toDate(occurred_at) AS day, uniqExactState(actor) AS active
     FROM {DATABASE}.statements WHERE actor != 'system' GROUP BY day""",
-    # Money per day, course and currency, in minor units (refunds kept apart, never netted
-    # into floats).
+    # Money per day, course and currency, in minor units: the set of (event id, amount) of
+    # payments and of refunds, so a re-inserted event adds nothing; a day's set is as large
+    # as that day's payments, and a dashboard reads only the days of its range.
     f"""CREATE TABLE IF NOT EXISTS {DATABASE}.revenue_daily (
         day Date,
         course_id String,
         currency LowCardinality(String),
-        gross_minor Int64,
-        refunded_minor Int64,
-        orders UInt64
-    ) ENGINE = SummingMergeTree ORDER BY (day, course_id, currency)""",
+        payments AggregateFunction(groupUniqArray, Tuple(String, Int64)),
+        refunds AggregateFunction(groupUniqArray, Tuple(String, Int64))
+    ) ENGINE = AggregatingMergeTree ORDER BY (day, course_id, currency)""",
     f"""CREATE MATERIALIZED VIEW IF NOT EXISTS {DATABASE}.revenue_daily_mv TO {DATABASE}.revenue_daily AS
     SELECT
         toDate(occurred_at) AS day,
         course_id,
         JSONExtractString(result, 'amount', 'currency') AS currency,
-        sumIf(JSONExtractInt(result, 'amount', 'amount_minor'), verb = 'purchased') AS gross_minor,
-        sumIf(JSONExtractInt(result, 'amount', 'amount_minor'), verb = 'refunded') AS refunded_minor,
-        countIf(verb = 'purchased') AS orders
+        groupUniqArrayStateIf(
+            (event_id, JSONExtractInt(result, 'amount', 'amount_minor')), verb = 'purchased'
+        ) AS payments,
+        groupUniqArrayStateIf(
+            (event_id, JSONExtractInt(result, 'amount', 'amount_minor')), verb = 'refunded'
+        ) AS refunds
     FROM {DATABASE}.statements
     WHERE verb IN ('purchased', 'refunded')
     GROUP BY day, course_id, currency""",

@@ -94,7 +94,7 @@ class StatementStore(StatementQueries):
         held = {
             row["event_id"]
             for row in self._engine.rows(
-                f"SELECT event_id FROM {DATABASE}.statements"
+                f"SELECT event_id FROM {DATABASE}.event_ids"
                 " WHERE event_id IN JSONExtract({ids:String}, 'Array(String)')",
                 {"ids": json.dumps([s.event_id for s in unique])},
             )
@@ -102,6 +102,8 @@ class StatementStore(StatementQueries):
         new = [s for s in unique if s.event_id not in held]
         if new:
             self._engine.insert_json(f"{DATABASE}.statements", [_row(s, now) for s in new])
+            # Last: an id is held only once its statement and every aggregate have it.
+            self._engine.insert_json(f"{DATABASE}.event_ids", [{"event_id": s.event_id} for s in new])
         return len(new), len(batch) - len(new)
 
     async def run(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
