@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +34,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A JetStream of these tests only: on the machine's shared one, a new durable of ours
-    would first read every event everyone has published this week."""
+@contextmanager
+def nats_server(store: Path) -> Iterator[str]:
+    """A JetStream of its own: on the machine's shared one, a new durable of ours would
+    first read every event everyone has published this week."""
     binary = shutil.which("nats-server") or str(Path(sys.executable).parent / "nats-server")
     port = _free_port()
-    store = tmp_path_factory.mktemp("nats")
     process = subprocess.Popen(
         [binary, "-js", "-sd", str(store), "-a", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
@@ -52,9 +52,17 @@ def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
         except OSError:
             time.sleep(0.05)
-    yield f"nats://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def own_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with nats_server(tmp_path_factory.mktemp("nats")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,12 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nats
+import pytest
 import sqlalchemy as sa
 
 from lms.course.v1 import events_pb2
@@ -79,9 +80,19 @@ async def handled(database, durable: str) -> int:
         return int((await session.execute(query)).scalar_one())
 
 
+@pytest.fixture
+def crash_nats(tmp_path: Path) -> Iterator[str]:
+    """Its own JetStream: the session's holds the other tests' course events too."""
+    from ..conftest import nats_server
+
+    with nats_server(tmp_path / "nats") as url:
+        yield url
+
+
 async def test_service_killed_mid_ingestion_stores_every_event_once_after_restart(
-    database, pg_url, own_nats, token_mint, tmp_path
+    database, pg_url, crash_nats, token_mint, tmp_path
 ) -> None:
+    own_nats = crash_nats
     course_id = f"c-{uuid.uuid4().hex[:8]}"
     prefix = f"crash{uuid.uuid4().hex[:6]}"
     durable = f"{prefix}-course"
