@@ -77,6 +77,7 @@ async def test_enrolment_through_the_course_service_shows_on_the_teachers_dashbo
     dashboard = await mesh.analytics.GetCourseDashboard(request, metadata=teacher)
     assert len(dashboard.days) == 7
     assert dashboard.days[-1].enrollment_count == 1
+    assert dashboard.days[-1].active_learner_count == 1  # the learner; publishing is not learning
     assert dashboard.days[-1].day == datetime.now(UTC).date().isoformat()
     assert sum(d.enrollment_count for d in dashboard.days) == 1
 

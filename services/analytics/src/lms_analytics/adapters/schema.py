@@ -50,7 +50,7 @@ SCHEMA: tuple[str, ...] = (
         toDate(occurred_at) AS day,
         uniqExactStateIf(actor, verb = 'enrolled') AS enrolled,
         uniqExactStateIf(actor, verb = 'completed' AND object_type = 'course') AS completed,
-        uniqExactStateIf(actor, actor != 'system') AS active,
+        uniqExactStateIf(actor, actor != 'system' AND verb != 'published') AS active,
         uniqExactStateIf(object_id, verb = 'scored') AS attempts,
         uniqExactStateIf(object_id, verb = 'scored' AND JSONExtractBool(result, 'success')) AS passed,
         groupUniqArrayStateIf(
