@@ -1,0 +1,1 @@
+"""The LMS analytics service."""

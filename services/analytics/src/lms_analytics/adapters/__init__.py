@@ -1,0 +1,1 @@
+"""Storage and the other services, behind the handlers' ports."""

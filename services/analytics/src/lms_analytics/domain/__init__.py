@@ -1,0 +1,1 @@
+"""The analytics domain: plain Python, no transport or storage."""
