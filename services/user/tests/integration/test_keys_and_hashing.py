@@ -121,10 +121,14 @@ async def test_hashing_does_not_stall_the_event_loop(hasher):
             await asyncio.sleep(0.002)
             lag = max(lag, time.perf_counter() - started - 0.002)
 
+    # One hash, timed in this run (the machine may be loaded): the loop's worst stall must
+    # stay well below it, which it cannot if a hash ran on the loop's thread.
+    started = time.perf_counter()
+    await hasher.hash("the baseline password")
+    one_hash = time.perf_counter() - started
     stop = asyncio.Event()
     task = asyncio.create_task(ticker(stop))
     await asyncio.gather(*(hasher.hash(f"password number {i}") for i in range(6)))
     stop.set()
     await task
-    # Six hashes take ~100 ms of CPU; the loop never waited for one.
-    assert lag < 0.02
+    assert lag < one_hash / 2

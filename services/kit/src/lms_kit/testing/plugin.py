@@ -80,7 +80,10 @@ class Served:
 async def served(
     definition: ServiceDefinition[Any], mint: TokenMint, *, tokens: Any = None, **settings: object
 ) -> AsyncIterator[Served]:
-    """Build `definition` with `settings` (plus the mint's JWKS) and serve it on a free port."""
+    """Build `definition` with `settings` (plus the mint's JWKS) and serve it on a free port.
+    Its pool keeps 2 idle connections (bursts still open up to 10 more): a suite holds a
+    dozen services at once, and PostgreSQL's default of 100 connections is shared by all."""
+    settings.setdefault("database_pool_size", 2)
     config = settings_for(mint, definition.name, definition.settings, **settings)
     built = await build(definition, config, tokens=tokens)
     async with serve_app(built.app, config) as server:
