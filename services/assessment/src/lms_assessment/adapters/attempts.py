@@ -84,9 +84,10 @@ class SqlAttempts(SqlRepository):
         await self.session.execute(
             attempts.update().where(attempts.c.id == attempt.id).values(**self._values(attempt))
         )
-        await self.session.execute(responses.delete().where(responses.c.attempt_id == attempt.id))
+        # Only a finished attempt has response rows (an autosave has none to delete).
         if attempt.state.value not in FINISHED or attempt.submitted_at is None:
             return
+        await self.session.execute(responses.delete().where(responses.c.attempt_id == attempt.id))
         rows = [
             {
                 "attempt_id": attempt.id,

@@ -125,7 +125,7 @@ class SqlStatistics(SqlRepository):
         if before == attempt_id:
             await self._lock_quiz(quiz_id)
             await self.session.execute(sa.text(TAKE_OUT_ONE), {"attempt": attempt_id})
-        return before  # type: ignore[no-any-return]
+        return before
 
     async def after_grade(self, attempt_id: str, quiz_id: str, user_id: str, before: str | None) -> None:
         """Count the learner's first graded attempt (now perhaps this one) in place of `before`."""
