@@ -165,7 +165,9 @@ class SqlStatistics(SqlRepository):
         )
 
     async def rebuild(self, quiz_id: str) -> None:
-        """Recompute a quiz's sums from its responses (repair; the benchmark's bulk load)."""
+        """Recompute a quiz's sums from its responses (repair; the benchmark's bulk load).
+        It locks the quiz row before the members' rows (gradings lock them the other way
+        round), so run it while nothing grades the quiz."""
         params = {"quiz": quiz_id}
         await self._lock_quiz(quiz_id)
         await self.session.execute(sa.text("DELETE FROM stat_members WHERE quiz_id = :quiz"), params)
