@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from lms_assessment.adapters.documents import attempt_document, attempt_from_row
+from lms_assessment.adapters.statistics import SqlStatistics
 from lms_assessment.adapters.tables import attempts, integrity_events, regrades, responses
 from lms_assessment.domain.attempt import Attempt, AttemptState, RegradeChange
 from lms_assessment.domain.integrity import IntegrityEvent
@@ -69,12 +70,24 @@ class SqlAttempts(SqlRepository):
 
     async def save(self, attempt: Attempt) -> None:
         self.seen(attempt)
+        if attempt.state is not AttemptState.GRADED:  # a graded attempt stays graded
+            await self._write(attempt)
+            return
+        # The statistics' running sums change in the same transaction as the grade.
+        statistics = SqlStatistics(self.session)
+        key = (attempt.id, attempt.quiz_id, attempt.user_id)
+        counted_before = await statistics.before_grade(*key)
+        await self._write(attempt)
+        await statistics.after_grade(*key, counted_before)
+
+    async def _write(self, attempt: Attempt) -> None:
         await self.session.execute(
             attempts.update().where(attempts.c.id == attempt.id).values(**self._values(attempt))
         )
-        await self.session.execute(responses.delete().where(responses.c.attempt_id == attempt.id))
+        # Only a finished attempt has response rows (an autosave has none to delete).
         if attempt.state.value not in FINISHED or attempt.submitted_at is None:
             return
+        await self.session.execute(responses.delete().where(responses.c.attempt_id == attempt.id))
         rows = [
             {
                 "attempt_id": attempt.id,

@@ -152,3 +152,57 @@ regrades = sa.Table(
     sa.Column("changed_at", UtcDateTime(), nullable=False),
     sa.Index("ix_regrades_attempt", "attempt_id"),
 )
+
+# Running sums of the statistics (adapters/statistics.py), per quiz over each learner's first
+# graded attempt; a grade, regrade or re-mark updates them in its own transaction.
+stat_members = sa.Table(
+    "stat_members",
+    metadata,
+    sa.Column("quiz_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("attempt_id", sa.String(64), nullable=True),  # null: a placeholder holding the lock
+)
+
+stat_quizzes = sa.Table(
+    "stat_quizzes",
+    metadata,
+    sa.Column("quiz_id", sa.String(64), primary_key=True),
+    sa.Column("n", sa.BigInteger(), nullable=False),
+    *(sa.Column(c, sa.Float(), nullable=False) for c in ("p", "pp", "ppp", "t", "tt")),
+)
+
+stat_slots = sa.Table(
+    "stat_slots",
+    metadata,
+    sa.Column("quiz_id", sa.String(64), primary_key=True),
+    sa.Column("slot", sa.Integer(), primary_key=True),
+    sa.Column("question_id", sa.String(64), nullable=False),
+    sa.Column("n", sa.BigInteger(), nullable=False),
+    *(sa.Column(c, sa.Float(), nullable=False) for c in ("x", "xx", "p", "pp", "r", "rr", "xr")),
+)
+
+
+def _bins(name: str, *, per_slot: bool) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("quiz_id", sa.String(64), primary_key=True),
+        *([sa.Column("slot", sa.Integer(), primary_key=True)] if per_slot else []),
+        sa.Column("bin", sa.BigInteger(), primary_key=True),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.Column("total", sa.Float(), nullable=False),
+    )
+
+
+stat_percent_bins = _bins("stat_percent_bins", per_slot=False)
+stat_level_bins = _bins("stat_level_bins", per_slot=True)
+stat_rest_bins = _bins("stat_rest_bins", per_slot=True)
+
+stat_choices = sa.Table(
+    "stat_choices",
+    metadata,
+    sa.Column("quiz_id", sa.String(64), primary_key=True),
+    sa.Column("slot", sa.Integer(), primary_key=True),
+    sa.Column("choice", sa.String(200), primary_key=True),
+    sa.Column("n", sa.BigInteger(), nullable=False),
+)
