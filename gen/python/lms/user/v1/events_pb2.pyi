@@ -141,3 +141,35 @@ class TeacherApplicationDecided(_message.Message):
     decided_by: str
     decide_time: _timestamp_pb2.Timestamp
     def __init__(self, application: _Optional[str] = ..., user_id: _Optional[str] = ..., approved: _Optional[bool] = ..., note: _Optional[str] = ..., decided_by: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserDisabled(_message.Message):
+    __slots__ = ("user_id", "disabled_by_user_id", "reason", "disable_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_BY_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    disabled_by_user_id: str
+    reason: str
+    disable_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., disabled_by_user_id: _Optional[str] = ..., reason: _Optional[str] = ..., disable_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserEnabled(_message.Message):
+    __slots__ = ("user_id", "enabled_by_user_id", "enable_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_BY_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    enabled_by_user_id: str
+    enable_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., enabled_by_user_id: _Optional[str] = ..., enable_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserDeleted(_message.Message):
+    __slots__ = ("user_id", "deleted_by_user_id", "delete_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DELETED_BY_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DELETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    deleted_by_user_id: str
+    delete_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., deleted_by_user_id: _Optional[str] = ..., delete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

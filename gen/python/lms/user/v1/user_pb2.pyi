@@ -7,6 +7,7 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lms.options.v1 import options_pb2 as _options_pb2
+from lms.user.v1 import account_status_pb2 as _account_status_pb2
 from lms.user.v1 import teaching_pb2 as _teaching_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -47,6 +48,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TEACHER_APPLICATION_PENDING: _ClassVar[ErrorReason]
     TEACHER_APPLICATION_DECIDED: _ClassVar[ErrorReason]
     ALREADY_TEACHER: _ClassVar[ErrorReason]
+    CANNOT_DISABLE_SELF: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 EMAIL_ALREADY_REGISTERED: ErrorReason
 PASSWORD_REJECTED: ErrorReason
@@ -75,9 +77,10 @@ TEACHER_APPLICATION_NOT_FOUND: ErrorReason
 TEACHER_APPLICATION_PENDING: ErrorReason
 TEACHER_APPLICATION_DECIDED: ErrorReason
 ALREADY_TEACHER: ErrorReason
+CANNOT_DISABLE_SELF: ErrorReason
 
 class User(_message.Message):
-    __slots__ = ("name", "email", "email_verified", "display_name", "bio", "avatar", "roles", "create_time", "update_time")
+    __slots__ = ("name", "email", "email_verified", "display_name", "bio", "avatar", "roles", "create_time", "update_time", "state")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     EMAIL_VERIFIED_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +90,7 @@ class User(_message.Message):
     ROLES_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     email: str
     email_verified: bool
@@ -96,7 +100,8 @@ class User(_message.Message):
     roles: _containers.RepeatedScalarFieldContainer[_options_pb2.Role]
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., email: _Optional[str] = ..., email_verified: _Optional[bool] = ..., display_name: _Optional[str] = ..., bio: _Optional[str] = ..., avatar: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_options_pb2.Role, str]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    state: _account_status_pb2.UserState
+    def __init__(self, name: _Optional[str] = ..., email: _Optional[str] = ..., email_verified: _Optional[bool] = ..., display_name: _Optional[str] = ..., bio: _Optional[str] = ..., avatar: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_options_pb2.Role, str]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[_account_status_pb2.UserState, str]] = ...) -> None: ...
 
 class PublicProfile(_message.Message):
     __slots__ = ("name", "user", "display_name", "bio", "avatar", "create_time", "follower_count", "following_count")

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from lms.user.v1 import account_status_pb2 as lms_dot_user_dot_v1_dot_account__status__pb2
 from lms.user.v1 import teaching_pb2 as lms_dot_user_dot_v1_dot_teaching__pb2
 from lms.user.v1 import user_pb2 as lms_dot_user_dot_v1_dot_user__pb2
 
@@ -207,6 +208,26 @@ class UserServiceStub:
                 '/lms.user.v1.UserService/IssueServiceToken',
                 request_serializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.SerializeToString,
                 response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.FromString,
+                _registered_method=True)
+        self.DisableUser = channel.unary_unary(
+                '/lms.user.v1.UserService/DisableUser',
+                request_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.DisableUserRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+                _registered_method=True)
+        self.EnableUser = channel.unary_unary(
+                '/lms.user.v1.UserService/EnableUser',
+                request_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.EnableUserRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+                _registered_method=True)
+        self.DeleteUser = channel.unary_unary(
+                '/lms.user.v1.UserService/DeleteUser',
+                request_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserResponse.FromString,
+                _registered_method=True)
+        self.GetUserStatus = channel.unary_unary(
+                '/lms.user.v1.UserService/GetUserStatus',
+                request_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.GetUserStatusRequest.SerializeToString,
+                response_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.UserStatus.FromString,
                 _registered_method=True)
 
 
@@ -538,6 +559,53 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DisableUser(self, request, context):
+        """DisableUser suspends an account: sign-in and token refresh are refused,
+        every session is revoked, and every service refuses the account's writes
+        (UNAUTHENTICATED, lms.type.v1 ACCOUNT_INACTIVE) as soon as it hears
+        UserDisabled, at the latest after LMS_USER_STATUS_TTL_S. Administrators
+        only, with a reason; audited. An administrator cannot disable themself
+        (FAILED_PRECONDITION, CANNOT_DISABLE_SELF). Disabling a disabled account
+        returns it unchanged (safe to retry); a deleted one is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnableUser(self, request, context):
+        """EnableUser lifts a suspension (published as UserEnabled). Enabling an
+        active account returns it unchanged; a deleted one is NOT_FOUND.
+        Administrators only; audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteUser(self, request, context):
+        """DeleteUser closes an account for good: the email, names, profile,
+        password, two-factor secrets, linked sign-in providers and sessions are
+        erased; the id stays as a tombstone so that orders, grades and
+        certificates of other services still resolve. A user closes their own
+        account with their current password (UNAUTHENTICATED,
+        INVALID_CREDENTIALS if it is wrong); an administrator closes another's
+        with a reason. Published as UserDeleted; every service then refuses the
+        account's writes. An administrator's retry answers the same closure; the
+        owner's own token stops working with it (UNAUTHENTICATED,
+        lms.type.v1 ACCOUNT_INACTIVE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUserStatus(self, request, context):
+        """GetUserStatus tells another service whether an account may write (its
+        kit checks this before end users' writes, cached). An id with no
+        account is NOT_FOUND (USER_NOT_FOUND). Not exposed through the gateway.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UserServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -700,6 +768,26 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.IssueServiceToken,
                     request_deserializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.FromString,
                     response_serializer=lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.SerializeToString,
+            ),
+            'DisableUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableUser,
+                    request_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.DisableUserRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.User.SerializeToString,
+            ),
+            'EnableUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnableUser,
+                    request_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.EnableUserRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_user__pb2.User.SerializeToString,
+            ),
+            'DeleteUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteUser,
+                    request_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserResponse.SerializeToString,
+            ),
+            'GetUserStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUserStatus,
+                    request_deserializer=lms_dot_user_dot_v1_dot_account__status__pb2.GetUserStatusRequest.FromString,
+                    response_serializer=lms_dot_user_dot_v1_dot_account__status__pb2.UserStatus.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1579,6 +1667,114 @@ class UserService:
             '/lms.user.v1.UserService/IssueServiceToken',
             lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenRequest.SerializeToString,
             lms_dot_user_dot_v1_dot_user__pb2.IssueServiceTokenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/DisableUser',
+            lms_dot_user_dot_v1_dot_account__status__pb2.DisableUserRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnableUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/EnableUser',
+            lms_dot_user_dot_v1_dot_account__status__pb2.EnableUserRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_user__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/DeleteUser',
+            lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_account__status__pb2.DeleteUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUserStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.user.v1.UserService/GetUserStatus',
+            lms_dot_user_dot_v1_dot_account__status__pb2.GetUserStatusRequest.SerializeToString,
+            lms_dot_user_dot_v1_dot_account__status__pb2.UserStatus.FromString,
             options,
             channel_credentials,
             insecure,

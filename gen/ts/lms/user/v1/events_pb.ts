@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/user/v1/events.proto.
  */
 export const file_lms_user_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBChtUZWFjaGVyQXBwbGljYXRpb25TdWJtaXR0ZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghoZWFkbGluZRgDIAEoCRIvCgtzdWJtaXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipgEKGVRlYWNoZXJBcHBsaWNhdGlvbkRlY2lkZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhcHByb3ZlZBgDIAEoCBIMCgRub3RlGAQgASgJEhIKCmRlY2lkZWRfYnkYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBChtUZWFjaGVyQXBwbGljYXRpb25TdWJtaXR0ZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghoZWFkbGluZRgDIAEoCRIvCgtzdWJtaXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipgEKGVRlYWNoZXJBcHBsaWNhdGlvbkRlY2lkZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhcHByb3ZlZBgDIAEoCBIMCgRub3RlGAQgASgJEhIKCmRlY2lkZWRfYnkYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn4KDFVzZXJEaXNhYmxlZBIPCgd1c2VyX2lkGAEgASgJEhsKE2Rpc2FibGVkX2J5X3VzZXJfaWQYAiABKAkSDgoGcmVhc29uGAMgASgJEjAKDGRpc2FibGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiawoLVXNlckVuYWJsZWQSDwoHdXNlcl9pZBgBIAEoCRIaChJlbmFibGVkX2J5X3VzZXJfaWQYAiABKAkSLwoLZW5hYmxlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImsKC1VzZXJEZWxldGVkEg8KB3VzZXJfaWQYASABKAkSGgoSZGVsZXRlZF9ieV91c2VyX2lkGAIgASgJEi8KC2RlbGV0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
  * UserRegistered: an account was created.
@@ -485,4 +485,119 @@ export type TeacherApplicationDecided = Message<"lms.user.v1.TeacherApplicationD
  */
 export const TeacherApplicationDecidedSchema: GenMessage<TeacherApplicationDecided> = /*@__PURE__*/
   messageDesc(file_lms_user_v1_events, 9);
+
+/**
+ * UserDisabled: an administrator suspended an account. Every service stops
+ * the account's writes when it hears this.
+ *
+ * @generated from message lms.user.v1.UserDisabled
+ */
+export type UserDisabled = Message<"lms.user.v1.UserDisabled"> & {
+  /**
+   * The suspended user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The administrator who suspended it.
+   *
+   * @generated from field: string disabled_by_user_id = 2;
+   */
+  disabledByUserId: string;
+
+  /**
+   * The reason given.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * When it was suspended.
+   *
+   * @generated from field: google.protobuf.Timestamp disable_time = 4;
+   */
+  disableTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.UserDisabled.
+ * Use `create(UserDisabledSchema)` to create a new message.
+ */
+export const UserDisabledSchema: GenMessage<UserDisabled> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 10);
+
+/**
+ * UserEnabled: an administrator lifted a suspension.
+ *
+ * @generated from message lms.user.v1.UserEnabled
+ */
+export type UserEnabled = Message<"lms.user.v1.UserEnabled"> & {
+  /**
+   * The user, active again.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The administrator who lifted it.
+   *
+   * @generated from field: string enabled_by_user_id = 2;
+   */
+  enabledByUserId: string;
+
+  /**
+   * When it was lifted.
+   *
+   * @generated from field: google.protobuf.Timestamp enable_time = 3;
+   */
+  enableTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.UserEnabled.
+ * Use `create(UserEnabledSchema)` to create a new message.
+ */
+export const UserEnabledSchema: GenMessage<UserEnabled> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 11);
+
+/**
+ * UserDeleted: an account was closed for good and its personal data erased.
+ * Services erase or anonymise what they keep about the user (the id stays a
+ * valid reference; names resolve to "Deleted user").
+ *
+ * @generated from message lms.user.v1.UserDeleted
+ */
+export type UserDeleted = Message<"lms.user.v1.UserDeleted"> & {
+  /**
+   * The closed user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * Who closed it: the user themself, or an administrator's user id.
+   *
+   * @generated from field: string deleted_by_user_id = 2;
+   */
+  deletedByUserId: string;
+
+  /**
+   * When it was closed.
+   *
+   * @generated from field: google.protobuf.Timestamp delete_time = 3;
+   */
+  deleteTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.UserDeleted.
+ * Use `create(UserDeletedSchema)` to create a new message.
+ */
+export const UserDeletedSchema: GenMessage<UserDeleted> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 12);
 
