@@ -37,6 +37,8 @@ import grpc
 from google.protobuf import descriptor as pb_descriptor
 from google.protobuf.message import Message
 
+from lms_kit.auth.user_status import UserStatusGuard
+from lms_kit.auth.user_status_feed import AccountEventListener, remote_status_source
 from lms_kit.clients import TokenSource, connect, service_token_source
 from lms_kit.db import Database
 from lms_kit.events import EventRuntime
@@ -84,6 +86,9 @@ class Runtime(Generic[S]):
         # A service that issues tokens verifies with its own keys; others use LMS_JWKS_URL.
         self.verifier: Any = None
         self.rate_limiter: RateLimiter | None = None
+        # Refuses writes of accounts that may not act; wire() may set its own (the user
+        # service, from its database), else LMS_USER_SERVICE_TARGET builds one.
+        self.user_status: UserStatusGuard | None = None
 
     # -- what the kit opens for the service
 
@@ -203,6 +208,8 @@ async def build(
     """Wire the service (tests call this; `tokens` overrides its service-token source)."""
     runtime = Runtime(definition, settings, tokens=tokens)
     servicers = await definition.wire(runtime)
+    if runtime.user_status is None and settings.user_service_target:
+        runtime.user_status = _remote_user_status(runtime)
     app = App(
         services=[service_of(s) for s in servicers],
         on_start=[runtime.start],
@@ -210,8 +217,28 @@ async def build(
         rate_limiter=runtime.rate_limiter,
         verifier=runtime.verifier,
         error_domain=definition.domain,
+        user_status=runtime.user_status,
     )
     return BuiltService(app, runtime)
+
+
+def _remote_user_status(runtime: Runtime[S]) -> UserStatusGuard:
+    """The guard of a service other than the user service: GetUserStatus lookups, and
+    the account events as soon as they are published."""
+    from lms.user.v1 import user_pb2
+
+    settings = runtime.settings
+    channel = runtime.client(
+        settings.user_service_target, user_pb2.DESCRIPTOR.services_by_name["UserService"]
+    )
+    guard = UserStatusGuard(
+        remote_status_source(channel),
+        ttl_s=settings.user_status_ttl_s,
+        allow_unknown=settings.trust_unknown_users,
+    )
+    if runtime.definition.migrations is not None:
+        runtime.events.attach(lambda client, _js: AccountEventListener(client, guard))
+    return guard
 
 
 async def build_app(definition: ServiceDefinition[S], settings: S) -> App:

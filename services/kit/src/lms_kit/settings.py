@@ -86,6 +86,11 @@ class KitSettings(BaseSettings):
         "unknown accounts (GetUserStatus, cached, and the user service's events).",
     )
     user_status_ttl_s: float = Field(60.0, ge=0, description="How long a looked-up account state is trusted.")
+    trust_unknown_users: bool = Field(
+        False,
+        description="Let tokens of user ids the user service does not know write (development meshes "
+        "whose tests sign their own tokens). Never set in a deployment.",
+    )
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -79,3 +79,13 @@ async def test_an_outage_keeps_a_known_answer_and_lets_an_unknown_user_through()
     clock.now += 11
     assert await refused(guard, "a") == "ACCOUNT_INACTIVE"  # stale, but still the last word
     await guard.check("b")  # never seen: a write path does not depend on the user service
+
+
+async def test_unknown_ids_write_only_where_the_mesh_trusts_made_up_users():
+    source = Source({})
+    strict = UserStatusGuard(source, ttl_s=60)
+    assert await refused(strict, "ghost") == "ACCOUNT_INACTIVE"
+    trusting = UserStatusGuard(source, ttl_s=60, allow_unknown=True)
+    await trusting.check("ghost")
+    trusting.on_event("lms.user.v1.UserDeleted", "ghost")  # known now: closed
+    assert await refused(trusting, "ghost") == "ACCOUNT_INACTIVE"

@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable
 from enum import Enum
 
-from lms_kit.errors import Unauthenticated
+from lms_kit.domain import AccountInactive
 
 log = logging.getLogger(__name__)
 
@@ -50,23 +50,27 @@ class UserStatusGuard:
         source: StatusSource,
         *,
         ttl_s: float = DEFAULT_TTL_S,
+        allow_unknown: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`allow_unknown`: let ids with no account write (development meshes whose tests
+        sign their own tokens; never in a deployment)."""
         self._source = source
         self._ttl_s = ttl_s
+        self._allow_unknown = allow_unknown
         self._clock = clock
         self._known: dict[str, tuple[AccountState, float]] = {}
         self._lookups: dict[str, asyncio.Future[AccountState]] = {}
 
     async def check(self, user_id: str) -> None:
-        """Raise Unauthenticated (ACCOUNT_INACTIVE) unless `user_id` may write."""
+        """Raise AccountInactive (UNAUTHENTICATED, ACCOUNT_INACTIVE) unless `user_id` may write."""
         state = await self.state_of(user_id)
-        if state is AccountState.ACTIVE:
+        if state is AccountState.ACTIVE or (state is AccountState.UNKNOWN and self._allow_unknown):
             return
         reason = (
             "no account has this id" if state is AccountState.UNKNOWN else f"the account is {state.value}"
         )
-        raise Unauthenticated("ACCOUNT_INACTIVE", f"{reason}; sign in again")
+        raise AccountInactive(reason)
 
     async def state_of(self, user_id: str) -> AccountState:
         entry = self._known.get(user_id)

@@ -10,6 +10,7 @@ from lms_kit.domain.aggregate import Aggregate
 from lms_kit.domain.clock import Clock, utc_now
 from lms_kit.domain.errors import (
     Aborted,
+    AccountInactive,
     Conflict,
     Denied,
     DomainError,
@@ -28,6 +29,7 @@ from lms_kit.domain.uow import UnitOfWork
 
 __all__ = [
     "Aborted",
+    "AccountInactive",
     "Actor",
     "Aggregate",
     "Clock",

@@ -98,6 +98,14 @@ class Unauthenticated(DomainError):
     """The caller's identity could not be established (UNAUTHENTICATED)."""
 
 
+class AccountInactive(Unauthenticated):
+    """The token is valid but its account was suspended or deleted, or never existed
+    (platform reason ACCOUNT_INACTIVE): the client's session is over."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__("ACCOUNT_INACTIVE", f"{why}; sign in again")
+
+
 class Invalid(DomainError):
     """Bad input (INVALID_ARGUMENT): every bad field at once, as field violations."""
 
