@@ -11,12 +11,13 @@ from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
 
 from lms.options.v1 import options_pb2
-from lms.user.v1 import events_pb2, teaching_pb2, user_pb2
+from lms.user.v1 import account_status_pb2, events_pb2, teaching_pb2, user_pb2
 from lms_kit.domain import Invalid
 from lms_kit.proto import ResourceName, from_timestamp, timestamp
 from lms_user.domain.audit import AuditEntry, AuditQuery
 from lms_user.domain.follows import FollowView
 from lms_user.domain.model import (
+    AccountStatus,
     EmailVerificationRequested,
     EmailVerified,
     PasswordChanged,
@@ -24,6 +25,9 @@ from lms_user.domain.model import (
     Role,
     TwoFactorChanged,
     User,
+    UserDeleted,
+    UserDisabled,
+    UserEnabled,
     UserFollowed,
     UserRegistered,
     UserRolesChanged,
@@ -36,6 +40,7 @@ from lms_user.domain.teaching import (
     TeachingProfile,
     application_name,
 )
+from lms_user.handlers.account_status import AccountClosure, AccountStanding
 from lms_user.handlers.results import IssuedToken, MfaRequired, ProfileWithCounts, SignedIn, TotpEnrollment
 
 USER = ResourceName("users/{user}")
@@ -99,6 +104,28 @@ def user_to_proto(user: User) -> user_pb2.User:
         roles=roles_to_proto(user.roles),
         create_time=timestamp(user.created_at),
         update_time=timestamp(user.updated_at),
+        state=STATUS_TO_PROTO[user.status],
+    )
+
+
+STATUS_TO_PROTO = {
+    AccountStatus.ACTIVE: account_status_pb2.USER_STATE_ACTIVE,
+    AccountStatus.DISABLED: account_status_pb2.USER_STATE_DISABLED,
+    AccountStatus.DELETED: account_status_pb2.USER_STATE_DELETED,
+}
+
+
+def closure_to_proto(closure: AccountClosure) -> account_status_pb2.DeleteUserResponse:
+    return account_status_pb2.DeleteUserResponse(
+        name=user_name(closure.user_id), delete_time=timestamp(closure.deleted_at)
+    )
+
+
+def standing_to_proto(standing: AccountStanding) -> account_status_pb2.UserStatus:
+    return account_status_pb2.UserStatus(
+        name=user_name(standing.user_id),
+        state=STATUS_TO_PROTO[standing.status],
+        state_change_time=timestamp(standing.changed_at),
     )
 
 
@@ -262,6 +289,25 @@ def event_to_proto(event: object) -> Message:
             note=event.note,
             decided_by=_actor_name(event.decided_by),
             decide_time=timestamp(event.decided_at),
+        )
+    if isinstance(event, UserDisabled):
+        return events_pb2.UserDisabled(
+            user_id=event.user_id,
+            disabled_by_user_id=event.disabled_by,
+            reason=event.reason,
+            disable_time=timestamp(event.occurred_at),
+        )
+    if isinstance(event, UserEnabled):
+        return events_pb2.UserEnabled(
+            user_id=event.user_id,
+            enabled_by_user_id=event.enabled_by,
+            enable_time=timestamp(event.occurred_at),
+        )
+    if isinstance(event, UserDeleted):
+        return events_pb2.UserDeleted(
+            user_id=event.user_id,
+            deleted_by_user_id=event.deleted_by,
+            delete_time=timestamp(event.occurred_at),
         )
     raise TypeError(f"no proto for {type(event).__name__}")
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from lms_kit.auth.jwks import JwksKeySet
 from lms_kit.auth.tokens import TokenVerifier
+from lms_kit.auth.user_status import AccountState, StatusSource, UserStatusGuard
 from lms_kit.db import Database
 from lms_kit.service import Runtime, ServiceDefinition, serve_service
 from lms_user.adapters.firebase import FirebaseTokenVerifier
@@ -24,10 +25,13 @@ from lms_user.adapters.keys import (
 from lms_user.adapters.passwords import Argon2Hasher, load_common_passwords
 from lms_user.adapters.throttle import MemoryThrottle, RedisThrottle
 from lms_user.adapters.unit_of_work import SqlUserUnitOfWork
+from lms_user.domain.errors import UserNotFound
+from lms_user.domain.model import AccountStatus
 from lms_user.domain.passwords import PasswordPolicy
 from lms_user.domain.sessions import SessionPolicy
 from lms_user.domain.tokens import TokenCodec
 from lms_user.handlers import AccountPolicy, UserUseCases
+from lms_user.handlers.account_status import AccountStatusHandlers
 from lms_user.migrations import MIGRATIONS_DIR
 from lms_user.servicer import UserServicer
 from lms_user.settings import UserSettings
@@ -121,8 +125,29 @@ async def wire(runtime: Runtime[UserSettings]) -> list[object]:
         audience=settings.jwt_audience,
         leeway_s=settings.jwt_clock_skew_s,
     )
+    # Writes of suspended, closed and unknown accounts are refused here too, from the
+    # database itself (no cache: this service changes the status).
+    runtime.user_status = UserStatusGuard(
+        local_status_source(use_cases.account_status), ttl_s=0.0, allow_unknown=settings.trust_unknown_users
+    )
     runtime.expose(use_cases=use_cases, keyring=keyring, throttle=throttle)
     return [UserServicer(use_cases)]
+
+
+def local_status_source(account_status: AccountStatusHandlers) -> StatusSource:
+    states = {
+        AccountStatus.ACTIVE: AccountState.ACTIVE,
+        AccountStatus.DISABLED: AccountState.DISABLED,
+        AccountStatus.DELETED: AccountState.DELETED,
+    }
+
+    async def look_up(user_id: str) -> AccountState:
+        try:
+            return states[(await account_status.standing(user_id)).status]
+        except UserNotFound:
+            return AccountState.UNKNOWN
+
+    return look_up
 
 
 def _async(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:

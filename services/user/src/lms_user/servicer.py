@@ -32,6 +32,7 @@ class UserServicer(user_pb2_grpc.UserServiceServicer):
         self._social = use_cases.social
         self._follows = use_cases.follows
         self._admin = use_cases.admin
+        self._account_status = use_cases.account_status
         self._service_clients = use_cases.service_clients
         self._keys = use_cases.keys
         self._teaching = use_cases.teaching
@@ -198,6 +199,32 @@ class UserServicer(user_pb2_grpc.UserServiceServicer):
             client=client(),
         )
         return mappers.user_to_proto(user)
+
+    async def DisableUser(self, request, context):
+        user = await self._account_status.disable(
+            actor(), mappers.user_id_from_name(request.name), reason=request.reason, client=client()
+        )
+        return mappers.user_to_proto(user)
+
+    async def EnableUser(self, request, context):
+        user = await self._account_status.enable(
+            actor(), mappers.user_id_from_name(request.name), reason=request.reason, client=client()
+        )
+        return mappers.user_to_proto(user)
+
+    async def DeleteUser(self, request, context):
+        closure = await self._account_status.delete(
+            actor(),
+            mappers.user_id_from_name(request.name),
+            password=request.password,
+            reason=request.reason,
+            client=client(),
+        )
+        return mappers.closure_to_proto(closure)
+
+    async def GetUserStatus(self, request, context):
+        standing = await self._account_status.standing(mappers.user_id_from_name(request.name))
+        return mappers.standing_to_proto(standing)
 
     async def ListAuditLogEntries(self, request, context):
         pager = Pager(request, default=50, maximum=500)

@@ -22,8 +22,11 @@ Metadata = tuple[tuple[str, str], ...]
 
 def user_settings(**overrides: object) -> dict[str, object]:
     """Settings of an in-process user service: its own encryption key, keys that sign at
-    once, a small hashing pool, and the gateway's secret."""
+    once, a small hashing pool, and the gateway's secret. Tokens the tests mint for ids
+    with no account (an administrator, a stranger) may write, as in a dev mesh; the
+    account-status tests turn that off."""
     return {
+        "trust_unknown_users": True,
         "signing_key_encryption_keys": Fernet.generate_key().decode(),
         "signing_key_publish_ahead_s": 0,
         "password_hash_threads": 2,

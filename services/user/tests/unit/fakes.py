@@ -315,6 +315,12 @@ class FakeIdentities(FakeRepository):
     async def link(self, provider: str, subject: str, user_id: str, now: datetime) -> None:
         self._identities[(provider, subject)] = user_id
 
+    async def unlink_all(self, user_id: str) -> int:
+        linked = [key for key, owner in self._identities.items() if owner == user_id]
+        for key in linked:
+            del self._identities[key]
+        return len(linked)
+
 
 class FakeServiceClients(FakeRepository):
     def __init__(self, state: State, track: Track) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,3 +24,9 @@ class SqlIdentities(SqlRepository):
                 provider=provider, subject=subject, user_id=user_id, created_at=now
             )
         )
+
+    async def unlink_all(self, user_id: str) -> int:
+        result: Any = await self.session.execute(
+            sa.delete(external_identities).where(external_identities.c.user_id == user_id)
+        )
+        return int(result.rowcount or 0)

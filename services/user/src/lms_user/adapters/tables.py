@@ -23,6 +23,8 @@ users = sa.Table(
     sa.Column("register_request_id", sa.String(64), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("status_changed_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("email", name="users_email_key"),
     sa.UniqueConstraint("register_request_id", name="users_register_request_id_key"),
 )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from lms_kit.uow import SqlRepository
 from lms_user.adapters.tables import credentials, users
 from lms_user.domain.errors import EmailAlreadyRegistered
-from lms_user.domain.model import Role, User
+from lms_user.domain.model import AccountStatus, Role, User
 
 
 class SqlUsers(SqlRepository):
@@ -69,6 +69,8 @@ def _user_row(user: User) -> dict[str, Any]:
         "roles": sorted(r.value for r in user.roles),
         "created_at": user.created_at,
         "updated_at": user.updated_at,
+        "status": user.status.value,
+        "status_changed_at": user.status_changed_at,
     }
 
 
@@ -83,6 +85,8 @@ def _user(row: Any) -> User:
         bio=row["bio"],
         avatar=row["avatar"],
         email_verified=row["email_verified"],
+        status=AccountStatus(row["status"]),
+        status_changed_at=row["status_changed_at"],
     )
 
 

@@ -34,6 +34,9 @@ class AuditAction(enum.StrEnum):
     SERVICE_TOKEN_REFUSED = "service_token.refused"
     TEACHER_APPLICATION_SUBMITTED = "teacher_application.submitted"
     TEACHER_APPLICATION_DECIDED = "teacher_application.decided"
+    USER_DISABLED = "user.disabled"
+    USER_ENABLED = "user.enabled"
+    USER_DELETED = "user.deleted"
 
 
 @dataclass(frozen=True, slots=True)

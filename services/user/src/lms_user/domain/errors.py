@@ -117,6 +117,15 @@ class CannotRemoveOwnAdminRole(Precondition):
         super().__init__("CANNOT_REMOVE_OWN_ADMIN_ROLE", "administrators cannot remove their own admin role")
 
 
+class CannotDisableSelf(Precondition):
+    def __init__(self) -> None:
+        super().__init__(
+            "CANNOT_DISABLE_SELF",
+            "administrators cannot suspend or close their own account this way "
+            "(close it as its owner, with the password)",
+        )
+
+
 class NotAllowed(Denied):
     """The caller may not do this (checked by a use case, beyond the contract's policy)."""
 

@@ -26,6 +26,16 @@ class Role(enum.StrEnum):
 
 DEFAULT_ROLES = frozenset({Role.STUDENT})
 
+DELETED_DISPLAY_NAME = "Deleted user"
+
+
+class AccountStatus(enum.StrEnum):
+    """Only active accounts sign in and write; a deleted account never comes back."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    DELETED = "deleted"
+
 
 @dataclass(frozen=True, slots=True)
 class UserRegistered:
@@ -97,6 +107,28 @@ class TwoFactorChanged:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class UserDisabled:
+    user_id: str
+    disabled_by: str
+    reason: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserEnabled:
+    user_id: str
+    enabled_by: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeleted:
+    user_id: str
+    deleted_by: str
+    occurred_at: datetime
+
+
 DomainEvent = (
     UserRegistered
     | UserRolesChanged
@@ -106,6 +138,9 @@ DomainEvent = (
     | PasswordChanged
     | UserFollowed
     | TwoFactorChanged
+    | UserDisabled
+    | UserEnabled
+    | UserDeleted
 )
 
 PROFILE_FIELDS = ("display_name", "bio", "avatar")
@@ -135,7 +170,17 @@ class User(Aggregate):
     bio: str = ""
     avatar: str = ""
     email_verified: bool = False
+    status: AccountStatus = AccountStatus.ACTIVE
+    status_changed_at: datetime | None = None
     version: int = 1
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is AccountStatus.ACTIVE
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status is AccountStatus.DELETED
 
     @classmethod
     def register(cls, *, user_id: str, email: str, display_name: str, now: datetime) -> User:
@@ -182,6 +227,44 @@ class User(Aggregate):
         self.updated_at = now
         self.raise_event(UserRolesChanged(self.id, previous, new, changed_by, reason, now))
         return True
+
+    def disable(self, *, by: str, reason: str, now: datetime) -> bool:
+        """Suspend the account; raises UserDisabled. False if it already was. A deleted
+        account is never changed again (the caller treats it as gone)."""
+        if self.status is not AccountStatus.ACTIVE:
+            return False
+        self._set_status(AccountStatus.DISABLED, now)
+        self.raise_event(UserDisabled(self.id, by, reason, now))
+        return True
+
+    def enable(self, *, by: str, now: datetime) -> bool:
+        """Lift a suspension; raises UserEnabled. False if the account was not disabled."""
+        if self.status is not AccountStatus.DISABLED:
+            return False
+        self._set_status(AccountStatus.ACTIVE, now)
+        self.raise_event(UserEnabled(self.id, by, now))
+        return True
+
+    def delete(self, *, by: str, now: datetime) -> bool:
+        """Close the account for good: personal data erased, the id kept as a tombstone
+        (the email becomes a placeholder no one can own); raises UserDeleted. False if it
+        was deleted already."""
+        if self.status is AccountStatus.DELETED:
+            return False
+        self.email = f"deleted-{self.id}@deleted.invalid"
+        self.email_verified = False
+        self.display_name = DELETED_DISPLAY_NAME
+        self.bio = ""
+        self.avatar = ""
+        self.roles = DEFAULT_ROLES
+        self._set_status(AccountStatus.DELETED, now)
+        self.raise_event(UserDeleted(self.id, by, now))
+        return True
+
+    def _set_status(self, status: AccountStatus, now: datetime) -> None:
+        self.status = status
+        self.status_changed_at = now
+        self.updated_at = now
 
     def verify_email(self, now: datetime) -> bool:
         """Mark the email verified; raises EmailVerified. False if it already was."""

@@ -26,6 +26,8 @@ class RevokeReason(enum.StrEnum):
     TOKEN_REUSE = "token_reuse"
     ADMIN = "admin"
     PASSWORD_CHANGED = "password_changed"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from lms_kit.domain import Clock, utc_now
 from lms_user.domain.passwords import PasswordPolicy
 from lms_user.domain.sessions import SessionPolicy
 from lms_user.domain.tokens import TokenCodec
+from lms_user.handlers.account_status import AccountStatusHandlers
 from lms_user.handlers.accounts import AccountHandlers
 from lms_user.handlers.admin import AdminHandlers
 from lms_user.handlers.common import AccountPolicy, NoThrottle
@@ -69,6 +70,7 @@ class UserUseCases:
     social: SocialHandlers
     follows: FollowHandlers
     admin: AdminHandlers
+    account_status: AccountStatusHandlers
     service_clients: ServiceClientHandlers
     keys: KeyHandlers
     teaching: TeachingHandlers
@@ -131,6 +133,7 @@ class UserUseCases:
             social=SocialHandlers(uow, social=social, starter=starter, clock=clock),
             follows=FollowHandlers(uow, clock=clock),
             admin=AdminHandlers(uow, clock=clock),
+            account_status=AccountStatusHandlers(uow, password_check=check, clock=clock),
             service_clients=ServiceClientHandlers(
                 uow, tokens=tokens, throttle=throttle, policy=policy, clock=clock
             ),

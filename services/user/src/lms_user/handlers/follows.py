@@ -48,7 +48,7 @@ class FollowHandlers:
     async def public_profile(self, user_id: str) -> ProfileWithCounts:
         async with self._uow() as uow:
             user = await uow.users.get(user_id)
-            if user is None:
+            if user is None or user.is_deleted:
                 raise UserNotFound([user_id])
             followers, following = await uow.follows.counts(user_id)
         return ProfileWithCounts(user, followers, following)

@@ -70,7 +70,7 @@ class PasswordHandlers:
         token = self._links.issue(TokenPurpose.PASSWORD_RESET)  # made either way: same work
         async with self._uow() as uow:
             user = await uow.users.get_by_email(email)
-            if user is None:
+            if user is None or not user.is_active:  # a suspended account gets no reset mail
                 await uow.audit.add(
                     audit(AuditAction.PASSWORD_RESET_REQUESTED, now, None, None, client, email=email)
                 )

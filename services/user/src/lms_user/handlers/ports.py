@@ -114,6 +114,9 @@ class Identities(Protocol):
 
     async def find_user_id(self, provider: str, subject: str) -> str | None: ...
     async def link(self, provider: str, subject: str, user_id: str, now: datetime) -> None: ...
+    async def unlink_all(self, user_id: str) -> int:
+        """Forget every provider account linked to the user (account deletion)."""
+        ...
 
 
 class ServiceClients(Protocol):

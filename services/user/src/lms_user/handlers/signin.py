@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from lms_kit.domain import Clock
+from lms_kit.domain import AccountInactive, Clock
 from lms_user.domain.audit import AuditAction, ClientInfo
 from lms_user.domain.errors import InvalidCredentials, LoginThrottled
 from lms_user.domain.mfa import MfaChallenge
@@ -29,6 +29,12 @@ from lms_user.handlers.ports import AccessTokenIssuer, LoginThrottle, PasswordHa
 from lms_user.handlers.results import MfaRequired, SignedIn
 
 
+def require_active(user: User) -> None:
+    """Every sign-in and refresh ends here: a suspended or closed account gets no tokens."""
+    if not user.is_active:
+        raise AccountInactive(f"the account is {user.status.value}")
+
+
 class SessionStarter:
     def __init__(self, tokens: AccessTokenIssuer, sessions: SessionPolicy, policy: AccountPolicy) -> None:
         self._tokens = tokens
@@ -39,6 +45,7 @@ class SessionStarter:
         self, uow: UserUnitOfWork, user: User, now: datetime, client: ClientInfo, *, provider: str
     ) -> SignedIn | MfaRequired:
         """An MFA challenge when two-factor sign-in is on, else a new session."""
+        require_active(user)
         factor = await uow.mfa.get_totp(user.id)
         if factor is not None and factor.is_enabled:
             secret = secrets.token_urlsafe(32)
@@ -77,6 +84,7 @@ class SessionStarter:
 
     async def issue(self, uow: UserUnitOfWork, user: User, session: Session, now: datetime) -> SignedIn:
         """The session's next refresh token and a new access token."""
+        require_active(user)
         secret = new_refresh_secret()
         refresh = RefreshToken(
             id=str(uuid.uuid4()),
