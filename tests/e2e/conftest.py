@@ -94,7 +94,9 @@ def start_devmesh(data_dir: Path, *extra_args: str, env: dict[str, str] | None =
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            # Most e2e tests sign their own tokens for made-up users; the closed-account
+            # tests start their mesh with LMS_TRUST_UNKNOWN_USERS=false.
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "LMS_TRUST_UNKNOWN_USERS": "true", **(env or {})},
             start_new_session=True,  # the test's own signals must not reach it
         )
     mesh = RunningMesh(process, data_dir, "", http_port, stderr_path)
