@@ -286,7 +286,8 @@ class DevMesh:
                 "--route-rate-limit", "0", "--data-dir", str(data_dir)]  # fmt: skip
         self.process = subprocess.Popen(
             argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "LMS_TRUST_UNKNOWN_USERS": "true"},  # signs made-up users
+            start_new_session=True,
         )  # fmt: skip
         assert self.process.stdout is not None
         for line in self.process.stdout:
