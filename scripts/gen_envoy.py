@@ -60,6 +60,7 @@ from google.rpc import error_details_pb2, status_pb2
 
 from lms.options.v1 import options_pb2
 from lms_kit.auth.tokens import LEEWAY_S
+from lms_kit.json_names import CLIENT_FORMAT_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = ROOT / "services"
@@ -101,6 +102,7 @@ STRIPPED_REQUEST_HEADERS = (
     JWT_SUBJECT_HEADER,
     "x-lms-user-authorization",
     GATEWAY_HEADER,
+    CLIENT_FORMAT_HEADER,
 )
 # Request headers (the request line included) above this are refused with 431 at the edge, well
 # below what the services' gRPC runtime accepts (lms_kit.server.MAX_METADATA_BYTES), so an
@@ -753,16 +755,23 @@ def _strip_headers_filter() -> dict:
 # HTTP allows header names that gRPC metadata does not (`|`, `#`, `` ` ``, ...); the
 # transcoder would pass them on and the service's gRPC runtime fail the call with
 # INTERNAL. Refused here with 400 instead (a JSON BAD_REQUEST by local_reply_config).
+# A request that is not gRPC is a REST call the transcoder will turn into one: marked, so
+# that the services name the fields of their violations as the JSON the client sent.
 _HEADER_NAME_LUA = """
 function envoy_on_request(handle)
-  for name, _ in pairs(handle:headers()) do
+  local headers = handle:headers()
+  for name, _ in pairs(headers) do
     if not string.match(name, "^:?[0-9a-z_.%-]+$") then
       handle:respond({[":status"] = "400"}, "header name not allowed: " .. name)
       return
     end
   end
+  local content_type = headers:get("content-type") or ""
+  if string.sub(content_type, 1, 16) ~= "application/grpc" then
+    headers:replace("{client_format}", "json")
+  end
 end
-"""
+""".replace("{client_format}", CLIENT_FORMAT_HEADER)
 
 
 def _header_name_filter() -> dict:

@@ -221,3 +221,20 @@ def test_the_mailed_links_open_gateway_pages_that_change_nothing_until_the_form_
     reset = rest.get("/reset-password", params={"token": "x"})
     assert reset.status_code == 200 and 'action="/v1/auth:resetPassword"' in reset.text
     assert "newPassword" in reset.text
+
+
+def test_rest_violations_name_fields_as_the_json_the_client_sent(rest: httpx.Client) -> None:
+    bad = rest.post(
+        "/v1/users:register",
+        json={"email": "not-an-email", "password": PASSWORD, "displayName": "", "requestId": "nope"},
+    )
+    assert bad.status_code == 400, bad.text
+    [bad_request] = [d for d in bad.json()["details"] if d["@type"].endswith("google.rpc.BadRequest")]
+    fields = {violation["field"] for violation in bad_request["fieldViolations"]}
+    assert {"displayName", "requestId", "email"} <= fields
+    assert not {"display_name", "request_id"} & fields
+
+    reset = rest.post("/v1/auth:resetPassword", json={"token": "x" * 40, "newPassword": "short"})
+    assert reset.status_code == 400, reset.text
+    [bad_request] = [d for d in reset.json()["details"] if d["@type"].endswith("google.rpc.BadRequest")]
+    assert {v["field"] for v in bad_request["fieldViolations"]} == {"newPassword"}

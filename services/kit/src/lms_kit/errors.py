@@ -12,6 +12,7 @@ them from one place.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -88,12 +89,17 @@ def code_of(error: DomainError) -> grpc.StatusCode:
 MAX_VIOLATIONS_SHOWN = 25
 
 
-def to_status(error: DomainError, default_domain: str = PLATFORM_DOMAIN) -> status_pb2.Status:
+def to_status(
+    error: DomainError,
+    default_domain: str = PLATFORM_DOMAIN,
+    field_name: Callable[[str], str] | None = None,
+) -> status_pb2.Status:
     """The rich status for `error`. Its ErrorInfo domain is the error's own, else
-    `platform.lms` for a platform reason (INVALID_FIELDS...), else `default_domain`."""
+    `platform.lms` for a platform reason (INVALID_FIELDS...), else `default_domain`.
+    `field_name` renames the paths of field violations (JSON names for REST callers)."""
     status = status_pb2.Status(code=code_of(error).value[0], message=error.message)
     domain = error.domain or (PLATFORM_DOMAIN if error.reason in PLATFORM_REASONS else default_domain)
-    for detail in _details(error, domain):
+    for detail in _details(error, domain, field_name):
         status.details.add().Pack(detail)
     return status
 
@@ -105,7 +111,7 @@ def trailers_of(error: DomainError) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-def _details(error: DomainError, domain: str) -> list[Message]:
+def _details(error: DomainError, domain: str, field_name: Callable[[str], str] | None) -> list[Message]:
     metadata = dict(error.metadata)
     violations: list[Any] = list(getattr(error, "violations", ()))
     if len(violations) > MAX_VIOLATIONS_SHOWN:
@@ -122,7 +128,9 @@ def _details(error: DomainError, domain: str) -> list[Message]:
             error_details_pb2.BadRequest(
                 field_violations=[
                     error_details_pb2.BadRequest.FieldViolation(
-                        field=v.field, description=v.description, reason=v.reason
+                        field=field_name(v.field) if field_name else v.field,
+                        description=v.description,
+                        reason=v.reason,
                     )
                     for v in violations
                 ]

@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import grpc
@@ -48,6 +49,7 @@ from lms_kit.errors import (
     to_status,
     trailers_of,
 )
+from lms_kit.json_names import CLIENT_FORMAT_HEADER, json_path, request_type
 from lms_kit.net import GATEWAY_HEADER, ClientAddressResolver
 from lms_kit.observability.metrics import MethodMetrics, RpcMetrics
 from lms_kit.observability.tracing import extract_from_metadata, tracer, tracing_enabled
@@ -179,6 +181,7 @@ class _Call:
 
     __slots__ = (
         "code",
+        "json_names",
         "origin_token",
         "pipeline",
         "principal_token",
@@ -191,6 +194,7 @@ class _Call:
         self.pipeline = pipeline
         self.started = time.perf_counter()
         self.code: grpc.StatusCode = _OK
+        self.json_names = False  # a REST client through the gateway: violations use JSON names
         self.trace_token: object | None = None
         self.span_scope: Any = None
         self.principal_token: object | None = None
@@ -399,6 +403,8 @@ class _MethodPipeline:
                 user_agent = value
             elif key == GATEWAY_HEADER:
                 gateway = value
+            elif key == CLIENT_FORMAT_HEADER:
+                call.json_names = value == "json"
         call.begin_trace(metadata, traceparent)
         owner = self.owner
         if owner.draining:
@@ -481,7 +487,11 @@ async def _validated(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
 
 async def _abort(context: grpc.aio.ServicerContext, call: _Call, error: DomainError) -> None:
     code = call.code = code_of(error)
-    status = to_status(error, call.pipeline.owner.error_domain)
+    rename = None
+    if call.json_names and isinstance(error, Invalid):
+        request = request_type(call.pipeline.method)
+        rename = partial(json_path, request)
+    status = to_status(error, call.pipeline.owner.error_domain, rename)
     await context.abort(
         code,
         status.message,

@@ -34,6 +34,18 @@ async def test_invalid_input_names_every_bad_field(probe):
     }
 
 
+async def test_rest_callers_get_violations_named_by_json_names(probe):
+    """The gateway marks transcoded calls; their violations name fields as the JSON sent."""
+    widget = p.Widget(title="ab", contact_email="nope", quantity=1, kind=p.WIDGET_KIND_SMALL)
+    request = p.CreateWidgetRequest(widget=widget, request_id="nope")
+    error = await call_error(probe.stub.CreateWidget(request, metadata=(("x-lms-client-format", "json"),)))
+    assert field_violations(error) == {
+        "widget.title": "MIN_LENGTH",
+        "widget.contactEmail": "EMAIL",
+        "requestId": "UUID",
+    }
+
+
 async def test_missing_message_field_is_required(probe):
     error = await call_error(probe.stub.CreateWidget(p.CreateWidgetRequest()))
     assert field_violations(error) == {"widget": "REQUIRED"}
