@@ -22,6 +22,7 @@ from lms_user.domain.model import (
     EmailVerified,
     PasswordChanged,
     PasswordResetRequested,
+    RegistrationAttemptedForExistingAccount,
     Role,
     TwoFactorChanged,
     User,
@@ -256,6 +257,16 @@ def event_to_proto(event: object) -> Message:
             reset_url=event.url,
             token=event.token,
             expire_time=timestamp(event.expires_at),
+        )
+    if isinstance(event, RegistrationAttemptedForExistingAccount):
+        return events_pb2.RegistrationAttemptedForExistingAccount(
+            user_id=event.user_id,
+            email=event.email,
+            display_name=event.display_name,
+            reset_url=event.url,
+            token=event.token,
+            expire_time=timestamp(event.expires_at),
+            attempt_time=timestamp(event.occurred_at),
         )
     if isinstance(event, PasswordChanged):
         return events_pb2.PasswordChanged(

@@ -178,6 +178,30 @@ async def events(database, kind, **match) -> list:
 # -- email verification ---------------------------------------------------------------
 
 
+async def test_registering_a_taken_email_mails_its_owner_a_way_back_in(stub, database):
+    user, address = await register(stub)
+    stand_in = (
+        await stub.Register(user_pb2.RegisterRequest(email=address, password=PASSWORD, display_name="Eve"))
+    ).user
+    assert stand_in.name != user.name
+    [notice] = await events(
+        database, events_pb2.RegistrationAttemptedForExistingAccount, user_id=user_id(user)
+    )
+    assert (notice.email, notice.display_name) == (address, "Ada")  # the owner's name, not the caller's
+    # The mailed link is a working reset link: the owner gets back in with a new password.
+    await stub.ResetPassword(
+        user_pb2.ResetPasswordRequest(token=notice.token, new_password="a brand new passphrase")
+    )
+    assert (await login(stub, address, password="a brand new passphrase")).tokens.user == user.name
+    await stub.Register(user_pb2.RegisterRequest(email=address, password=PASSWORD, display_name="Eve"))
+    assert [
+        e.user_id
+        for e in await events(
+            database, events_pb2.RegistrationAttemptedForExistingAccount, user_id=user_id(user)
+        )
+    ] == [user_id(user)]  # one notice per reset cooldown
+
+
 async def test_register_publishes_a_link_that_verifies_the_email_once(stub, database):
     user, address = await register(stub)
     [requested] = await events(database, events_pb2.EmailVerificationRequested, user_id=user_id(user))

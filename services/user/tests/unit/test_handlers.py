@@ -11,7 +11,6 @@ from lms_kit.testing.fakes import FakeStore, UncommittedWork
 from lms_user.domain.audit import NO_CLIENT, AuditAction
 from lms_user.domain.errors import (
     CannotRemoveOwnAdminRole,
-    EmailAlreadyRegistered,
     InvalidCredentials,
     InvalidProfile,
     PasswordRejected,
@@ -24,6 +23,7 @@ from lms_user.domain.errors import (
 from lms_user.domain.model import (
     EmailVerificationRequested,
     ProfileChanges,
+    RegistrationAttemptedForExistingAccount,
     Role,
     User,
     UserFollowed,
@@ -37,6 +37,7 @@ from lms_user.handlers import AccountHandlers, AccountPolicy, UserUseCases
 from .fakes import FakeAccessTokens, FakeClock, FakeHasher, State, unit_of_work
 
 PASSWORD = "correct battery staple horse"
+REQUEST_ID = "5b0c3c51-7a39-4b8e-9d5c-2f3e1f0d9a11"
 
 
 @pytest.fixture
@@ -83,11 +84,25 @@ async def test_register_normalises_email_makes_a_student_and_asks_for_email_veri
     ]
 
 
-async def test_register_refuses_an_email_already_registered_in_any_case(handlers, store):
-    await register(handlers)
-    with pytest.raises(EmailAlreadyRegistered):
-        await register(handlers, "ADA@example.com")
-    assert len(store.state.users) == 1
+async def test_a_registered_email_gets_a_new_looking_answer_and_its_owner_a_mail(handlers, store, clock):
+    first = await register(handlers)
+    events_before = len(store.events)
+
+    again = await register(handlers, "ADA@example.com", request_id=REQUEST_ID)
+
+    assert again.id != first.id and again.email == first.email  # the answer's shape of a new account
+    assert len(store.state.users) == 1 and store.state.hashes[first.id] == f"hashed:{PASSWORD}"
+    [notice] = store.events[events_before:]
+    assert isinstance(notice, RegistrationAttemptedForExistingAccount)
+    assert notice.user_id == first.id and "/reset-password?token=" in notice.url
+    assert store.state.audit[-1].action == AuditAction.REGISTRATION_EXISTING_EMAIL
+
+    # A retry of that call answers the same id; within the reset cooldown no second mail.
+    retried = await register(handlers, "ada@example.com", request_id=REQUEST_ID)
+    assert retried.id == again.id
+    assert len(store.events) == events_before + 1
+    assert [a.action for a in store.state.audit].count(AuditAction.REGISTRATION_EXISTING_EMAIL) == 2
+    assert (await register(handlers, "ada@example.com")).id not in {first.id, again.id}
 
 
 @pytest.mark.parametrize(
@@ -298,9 +313,9 @@ async def test_an_event_emitted_without_commit_fails_too(store, clock):
 async def test_a_full_width_spelling_of_a_registered_email_is_the_same_account(handlers, store):
     await register(handlers, "ada@example.com")
     accounts = len(store.state.users)
-    with pytest.raises(EmailAlreadyRegistered):
-        await register(handlers, "\uff41\uff44\uff41@\uff45xample.com")
+    await register(handlers, "\uff41\uff44\uff41@\uff45xample.com")
     assert len(store.state.users) == accounts
+    assert isinstance(store.events[-1], RegistrationAttemptedForExistingAccount)
 
 
 @pytest.mark.parametrize(

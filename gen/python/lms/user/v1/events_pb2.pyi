@@ -82,6 +82,24 @@ class PasswordResetRequested(_message.Message):
     expire_time: _timestamp_pb2.Timestamp
     def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., reset_url: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class RegistrationAttemptedForExistingAccount(_message.Message):
+    __slots__ = ("user_id", "email", "display_name", "reset_url", "token", "expire_time", "attempt_time")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    RESET_URL_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    display_name: str
+    reset_url: str
+    token: str
+    expire_time: _timestamp_pb2.Timestamp
+    attempt_time: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., reset_url: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class PasswordChanged(_message.Message):
     __slots__ = ("user_id", "method", "change_time")
     USER_ID_FIELD_NUMBER: _ClassVar[int]

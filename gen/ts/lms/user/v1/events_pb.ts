@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lms/user/v1/events.proto.
  */
 export const file_lms_user_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBChtUZWFjaGVyQXBwbGljYXRpb25TdWJtaXR0ZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghoZWFkbGluZRgDIAEoCRIvCgtzdWJtaXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipgEKGVRlYWNoZXJBcHBsaWNhdGlvbkRlY2lkZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhcHByb3ZlZBgDIAEoCBIMCgRub3RlGAQgASgJEhIKCmRlY2lkZWRfYnkYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn4KDFVzZXJEaXNhYmxlZBIPCgd1c2VyX2lkGAEgASgJEhsKE2Rpc2FibGVkX2J5X3VzZXJfaWQYAiABKAkSDgoGcmVhc29uGAMgASgJEjAKDGRpc2FibGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiawoLVXNlckVuYWJsZWQSDwoHdXNlcl9pZBgBIAEoCRIaChJlbmFibGVkX2J5X3VzZXJfaWQYAiABKAkSLwoLZW5hYmxlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImsKC1VzZXJEZWxldGVkEg8KB3VzZXJfaWQYASABKAkSGgoSZGVsZXRlZF9ieV91c2VyX2lkGAIgASgJEi8KC2RlbGV0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
+  fileDesc("ChhsbXMvdXNlci92MS9ldmVudHMucHJvdG8SC2xtcy51c2VyLnYxIp4BCg5Vc2VyUmVnaXN0ZXJlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIjCgVyb2xlcxgEIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSMQoNcmVnaXN0ZXJfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0wEKEFVzZXJSb2xlc0NoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIsCg5wcmV2aW91c19yb2xlcxgCIAMoDjIULmxtcy5vcHRpb25zLnYxLlJvbGUSIwoFcm9sZXMYAyADKA4yFC5sbXMub3B0aW9ucy52MS5Sb2xlEhoKEmNoYW5nZWRfYnlfdXNlcl9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLY2hhbmdlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBChpFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3RlZBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIYChB2ZXJpZmljYXRpb25fdXJsGAQgASgJEg0KBXRva2VuGAUgASgJEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgCg1FbWFpbFZlcmlmaWVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSLwoLdmVyaWZ5X3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChZQYXNzd29yZFJlc2V0UmVxdWVzdGVkEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhEKCXJlc2V0X3VybBgEIAEoCRINCgV0b2tlbhgFIAEoCRIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi5AEKJ1JlZ2lzdHJhdGlvbkF0dGVtcHRlZEZvckV4aXN0aW5nQWNjb3VudBIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIRCglyZXNldF91cmwYBCABKAkSDQoFdG9rZW4YBSABKAkSLwoLZXhwaXJlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGF0dGVtcHRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi8KC2NoYW5nZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzCgxVc2VyRm9sbG93ZWQSGAoQZm9sbG93ZXJfdXNlcl9pZBgBIAEoCRIYChBmb2xsb3dlZV91c2VyX2lkGAIgASgJEi8KC2ZvbGxvd190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChBUd29GYWN0b3JDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDwoHZW5hYmxlZBgCIAEoCBIOCgZtZXRob2QYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBChtUZWFjaGVyQXBwbGljYXRpb25TdWJtaXR0ZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghoZWFkbGluZRgDIAEoCRIvCgtzdWJtaXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipgEKGVRlYWNoZXJBcHBsaWNhdGlvbkRlY2lkZWQSEwoLYXBwbGljYXRpb24YASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhcHByb3ZlZBgDIAEoCBIMCgRub3RlGAQgASgJEhIKCmRlY2lkZWRfYnkYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn4KDFVzZXJEaXNhYmxlZBIPCgd1c2VyX2lkGAEgASgJEhsKE2Rpc2FibGVkX2J5X3VzZXJfaWQYAiABKAkSDgoGcmVhc29uGAMgASgJEjAKDGRpc2FibGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiawoLVXNlckVuYWJsZWQSDwoHdXNlcl9pZBgBIAEoCRIaChJlbmFibGVkX2J5X3VzZXJfaWQYAiABKAkSLwoLZW5hYmxlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImsKC1VzZXJEZWxldGVkEg8KB3VzZXJfaWQYASABKAkSGgoSZGVsZXRlZF9ieV91c2VyX2lkGAIgASgJEi8KC2RlbGV0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_lms_options_v1_options]);
 
 /**
  * UserRegistered: an account was created.
@@ -271,6 +271,72 @@ export const PasswordResetRequestedSchema: GenMessage<PasswordResetRequested> = 
   messageDesc(file_lms_user_v1_events, 4);
 
 /**
+ * RegistrationAttemptedForExistingAccount: someone registered with the email
+ * of an existing account. Register answered as for a new account (it does not
+ * tell callers which emails have one); the owner is mailed instead, with a
+ * reset link as a way back in. At most one per password-reset cooldown.
+ *
+ * @generated from message lms.user.v1.RegistrationAttemptedForExistingAccount
+ */
+export type RegistrationAttemptedForExistingAccount = Message<"lms.user.v1.RegistrationAttemptedForExistingAccount"> & {
+  /**
+   * The existing account.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * Its email, where the notice goes.
+   *
+   * @generated from field: string email = 2;
+   */
+  email: string;
+
+  /**
+   * The name to greet (the account's, not the one sent to Register).
+   *
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+
+  /**
+   * A password-reset link for the account; it carries the single-use token.
+   *
+   * @generated from field: string reset_url = 4;
+   */
+  resetUrl: string;
+
+  /**
+   * The token alone.
+   *
+   * @generated from field: string token = 5;
+   */
+  token: string;
+
+  /**
+   * When the token expires.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 6;
+   */
+  expireTime?: Timestamp | undefined;
+
+  /**
+   * When the registration was attempted.
+   *
+   * @generated from field: google.protobuf.Timestamp attempt_time = 7;
+   */
+  attemptTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message lms.user.v1.RegistrationAttemptedForExistingAccount.
+ * Use `create(RegistrationAttemptedForExistingAccountSchema)` to create a new message.
+ */
+export const RegistrationAttemptedForExistingAccountSchema: GenMessage<RegistrationAttemptedForExistingAccount> = /*@__PURE__*/
+  messageDesc(file_lms_user_v1_events, 5);
+
+/**
  * PasswordChanged: a user's password was changed or reset; every session was
  * revoked. The notification service tells the user.
  *
@@ -304,7 +370,7 @@ export type PasswordChanged = Message<"lms.user.v1.PasswordChanged"> & {
  * Use `create(PasswordChangedSchema)` to create a new message.
  */
 export const PasswordChangedSchema: GenMessage<PasswordChanged> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 5);
+  messageDesc(file_lms_user_v1_events, 6);
 
 /**
  * UserFollowed: one user started following another.
@@ -339,7 +405,7 @@ export type UserFollowed = Message<"lms.user.v1.UserFollowed"> & {
  * Use `create(UserFollowedSchema)` to create a new message.
  */
 export const UserFollowedSchema: GenMessage<UserFollowed> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 6);
+  messageDesc(file_lms_user_v1_events, 7);
 
 /**
  * TwoFactorChanged: a user turned two-factor sign-in on or off. The
@@ -383,7 +449,7 @@ export type TwoFactorChanged = Message<"lms.user.v1.TwoFactorChanged"> & {
  * Use `create(TwoFactorChangedSchema)` to create a new message.
  */
 export const TwoFactorChangedSchema: GenMessage<TwoFactorChanged> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 7);
+  messageDesc(file_lms_user_v1_events, 8);
 
 /**
  * TeacherApplicationSubmitted: a learner applied for the teacher role (for
@@ -426,7 +492,7 @@ export type TeacherApplicationSubmitted = Message<"lms.user.v1.TeacherApplicatio
  * Use `create(TeacherApplicationSubmittedSchema)` to create a new message.
  */
 export const TeacherApplicationSubmittedSchema: GenMessage<TeacherApplicationSubmitted> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 8);
+  messageDesc(file_lms_user_v1_events, 9);
 
 /**
  * TeacherApplicationDecided: an administrator approved or declined an
@@ -484,7 +550,7 @@ export type TeacherApplicationDecided = Message<"lms.user.v1.TeacherApplicationD
  * Use `create(TeacherApplicationDecidedSchema)` to create a new message.
  */
 export const TeacherApplicationDecidedSchema: GenMessage<TeacherApplicationDecided> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 9);
+  messageDesc(file_lms_user_v1_events, 10);
 
 /**
  * UserDisabled: an administrator suspended an account. Every service stops
@@ -527,7 +593,7 @@ export type UserDisabled = Message<"lms.user.v1.UserDisabled"> & {
  * Use `create(UserDisabledSchema)` to create a new message.
  */
 export const UserDisabledSchema: GenMessage<UserDisabled> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 10);
+  messageDesc(file_lms_user_v1_events, 11);
 
 /**
  * UserEnabled: an administrator lifted a suspension.
@@ -562,7 +628,7 @@ export type UserEnabled = Message<"lms.user.v1.UserEnabled"> & {
  * Use `create(UserEnabledSchema)` to create a new message.
  */
 export const UserEnabledSchema: GenMessage<UserEnabled> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 11);
+  messageDesc(file_lms_user_v1_events, 12);
 
 /**
  * UserDeleted: an account was closed for good and its personal data erased.
@@ -599,5 +665,5 @@ export type UserDeleted = Message<"lms.user.v1.UserDeleted"> & {
  * Use `create(UserDeletedSchema)` to create a new message.
  */
 export const UserDeletedSchema: GenMessage<UserDeleted> = /*@__PURE__*/
-  messageDesc(file_lms_user_v1_events, 12);
+  messageDesc(file_lms_user_v1_events, 13);
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 class AuditAction(enum.StrEnum):
     USER_REGISTERED = "user.registered"
+    REGISTRATION_EXISTING_EMAIL = "registration.existing_email"
     LOGIN_SUCCEEDED = "login.succeeded"
     LOGIN_FAILED = "login.failed"
     PASSWORD_REHASHED = "password.rehashed"

@@ -86,6 +86,19 @@ class PasswordResetRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationAttemptedForExistingAccount:
+    """Register was called with this account's email; the owner is told, the caller is not."""
+
+    user_id: str
+    email: str
+    display_name: str
+    url: str
+    token: str
+    expires_at: datetime
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PasswordChanged:
     user_id: str
     method: str  # "reset" | "change"
@@ -135,6 +148,7 @@ DomainEvent = (
     | EmailVerificationRequested
     | EmailVerified
     | PasswordResetRequested
+    | RegistrationAttemptedForExistingAccount
     | PasswordChanged
     | UserFollowed
     | TwoFactorChanged

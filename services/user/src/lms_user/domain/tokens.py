@@ -15,6 +15,7 @@ import enum
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,11 @@ class TokenCodec:
     def _mac(self, key: bytes, purpose: TokenPurpose, secret: str) -> str:
         digest = hmac.new(key, f"{purpose.value}.{secret}".encode(), hashlib.sha256).digest()
         return _b64(digest[:MAC_BYTES])
+
+    def keyed_id(self, label: str) -> uuid.UUID:
+        """A UUID only this service can compute for `label` (same label, same id)."""
+        digest = hmac.new(self._keys[0], f"id.{label}".encode(), hashlib.sha256).digest()
+        return uuid.UUID(bytes=digest[:16], version=4)
 
     def issue(self, purpose: TokenPurpose) -> str:
         secret = _b64(secrets.token_bytes(SECRET_BYTES))

@@ -20,10 +20,17 @@ from lms_user.domain.errors import (
     UserNotFound,
     VerificationEmailTooSoon,
 )
-from lms_user.domain.model import PROFILE_FIELDS, EmailVerificationRequested, ProfileChanges, User
+from lms_user.domain.model import (
+    PROFILE_FIELDS,
+    EmailVerificationRequested,
+    ProfileChanges,
+    RegistrationAttemptedForExistingAccount,
+    User,
+)
 from lms_user.domain.passwords import PasswordPolicy, normalise_email
 from lms_user.domain.tokens import OneTimeToken, TokenCodec, TokenPurpose, hash_token
 from lms_user.handlers.common import AccountPolicy, actor_ref, audit, signed_in_user
+from lms_user.handlers.passwords import reset_link
 from lms_user.handlers.ports import PasswordHasher, UserUnitOfWork
 
 log = logging.getLogger("lms_user")
@@ -57,7 +64,8 @@ class AccountHandlers:
         client: ClientInfo = NO_CLIENT,
     ) -> User:
         """Create a student account. A retry with the same request_id and email returns
-        the account the first call made."""
+        the account the first call made. An email that has an account gets the same kind
+        of answer (nothing is created; its owner is mailed instead)."""
         email = normalise_email(email)
         if request_id:
             async with self._uow() as uow:
@@ -74,15 +82,47 @@ class AccountHandlers:
             raise bad.relocated("user.") from None  # Register carries display_name itself
         password_hash = await self._hasher.hash(password)  # before the transaction: it is slow
         async with self._uow() as uow:
-            if await uow.users.get_by_email(email) is not None:
-                raise EmailAlreadyRegistered()
-            await uow.users.add(user, register_request_id=request_id or None)
+            owner = await uow.users.get_by_email(email)
+            if owner is not None:
+                await self._tell_owner(uow, owner, now, client)
+                await uow.commit()
+                return self._stand_in(user, email, request_id)
+            try:
+                await uow.users.add(user, register_request_id=request_id or None)
+            except EmailAlreadyRegistered:  # a concurrent registration won the race
+                return self._stand_in(user, email, request_id)
             await uow.credentials.set_password_hash(user.id, password_hash, now)
             await uow.audit.add(audit(AuditAction.USER_REGISTERED, now, user.id, user.id, client))
             await self._send_verification(uow, user, now, client)
             await uow.commit()
         log.info("user_registered user_id=%s", user.id)
         return user
+
+    def _stand_in(self, fresh: User, email: str, request_id: str) -> User:
+        """What Register answers for an email that has an account: the same shape as a new
+        account's, so the answer does not tell which emails are registered. A retry with
+        the same request_id gets the same id; nothing is stored."""
+        if not request_id:
+            return fresh
+        fresh.id = str(self._links.keyed_id(f"register.{email}.{request_id}"))
+        return fresh
+
+    async def _tell_owner(self, uow: UserUnitOfWork, owner: User, now: datetime, client: ClientInfo) -> None:
+        """Mail the owner (with a reset link as the way back in), at most once per reset
+        cooldown; audited either way."""
+        await uow.audit.add(audit(AuditAction.REGISTRATION_EXISTING_EMAIL, now, owner.id, None, client))
+        if not owner.is_active:
+            return  # a suspended or closed account gets no mail
+        token = self._links.issue(TokenPurpose.PASSWORD_RESET)
+        link = await reset_link(uow, self._policy, owner, token, now)
+        if link is not None:
+            url, expires_at = link
+            uow.emit(
+                RegistrationAttemptedForExistingAccount(
+                    owner.id, owner.email, owner.display_name, url, token, expires_at, now
+                )
+            )
+        log.info("register_existing_email user_id=%s notified=%s", owner.id, link is not None)
 
     # -- email verification --
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from lms_kit.domain import Actor, Clock, utc_now
 from lms_user.domain.audit import NO_CLIENT, AuditAction, ClientInfo
 from lms_user.domain.errors import InvalidEmail, PasswordResetTokenInvalid, UserNotFound
-from lms_user.domain.model import PasswordChanged, PasswordResetRequested
+from lms_user.domain.model import PasswordChanged, PasswordResetRequested, User
 from lms_user.domain.passwords import PasswordPolicy, normalise_email
 from lms_user.domain.sessions import RevokeReason
 from lms_user.domain.throttle import account_key
@@ -26,6 +26,21 @@ log = logging.getLogger("lms_user")
 
 # The request field that ResetPassword and ChangePassword carry the new password in.
 NEW_PASSWORD = "new_password"
+
+
+async def reset_link(
+    uow: UserUnitOfWork, policy: AccountPolicy, user: User, token: str, now: datetime
+) -> tuple[str, datetime] | None:
+    """Store `token` as the account's reset token and give its link and expiry; None
+    within the cooldown after the last one (one mail per cooldown, whoever asks)."""
+    last = await uow.tokens.last_issued_at(user.id, TokenPurpose.PASSWORD_RESET)
+    if last is not None and now - last < policy.password_reset_cooldown:
+        return None
+    expires_at = now + policy.password_reset_ttl
+    await uow.tokens.add(
+        OneTimeToken(hash_token(token), TokenPurpose.PASSWORD_RESET, user.id, now, expires_at)
+    )
+    return f"{policy.web_url}/reset-password?token={quote(token)}", expires_at
 
 
 class PasswordHandlers:
@@ -76,14 +91,10 @@ class PasswordHandlers:
                 )
                 await uow.commit()
                 return
-            last = await uow.tokens.last_issued_at(user.id, TokenPurpose.PASSWORD_RESET)
-            if last is not None and now - last < self._policy.password_reset_cooldown:
+            link = await reset_link(uow, self._policy, user, token, now)
+            if link is None:
                 return  # one link per cooldown; the caller cannot tell
-            expires_at = now + self._policy.password_reset_ttl
-            await uow.tokens.add(
-                OneTimeToken(hash_token(token), TokenPurpose.PASSWORD_RESET, user.id, now, expires_at)
-            )
-            url = f"{self._policy.web_url}/reset-password?token={quote(token)}"
+            url, expires_at = link
             uow.emit(
                 PasswordResetRequested(user.id, user.email, user.display_name, url, token, expires_at, now)
             )
