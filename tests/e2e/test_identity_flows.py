@@ -238,3 +238,29 @@ def test_rest_violations_name_fields_as_the_json_the_client_sent(rest: httpx.Cli
     assert reset.status_code == 400, reset.text
     [bad_request] = [d for d in reset.json()["details"] if d["@type"].endswith("google.rpc.BadRequest")]
     assert {v["field"] for v in bad_request["fieldViolations"]} == {"newPassword"}
+
+
+def test_registering_a_taken_email_answers_as_new_and_mails_the_owner_a_way_in(devmesh, rest) -> None:
+    email = f"taken-{uuid.uuid4().hex[:8]}@example.com"
+    first = rest.post(
+        "/v1/users:register", json={"email": email, "password": PASSWORD, "displayName": "Owner"}
+    )
+    assert first.status_code == 200, first.text
+    again = rest.post(
+        "/v1/users:register",
+        json={"email": email.upper(), "password": "another long passphrase", "displayName": "Someone"},
+    )
+    assert again.status_code == 200, again.text  # nothing tells the caller the email is taken
+    assert again.json()["user"]["name"] != first.json()["user"]["name"]
+    assert set(again.json()["user"]) == set(first.json()["user"])
+
+    link = mailed_link(devmesh, email, kind="account_exists")
+    token = parse_qs(urlparse(link).query)["token"][0]
+    reset = rest.post(
+        "/v1/auth:resetPassword", json={"token": token, "newPassword": "the owner's new passphrase"}
+    )
+    assert reset.status_code == 200, reset.text
+    login = rest.post("/v1/auth:login", json={"email": email, "password": "the owner's new passphrase"})
+    assert login.status_code == 200 and login.json()["tokens"]["user"] == first.json()["user"]["name"]
+    refused = rest.post("/v1/auth:login", json={"email": email, "password": "another long passphrase"})
+    assert refused.status_code == 401  # the caller's password never became the account's

@@ -75,6 +75,19 @@ def user_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
             mappers.expire_text(event),
         )
 
+    async def taken_email(
+        event: user_events.RegistrationAttemptedForExistingAccount, ctx: EventContext
+    ) -> None:
+        await triggers.registration_attempted(
+            _uow(ctx),
+            event.user_id,
+            event.email,
+            event.display_name,
+            event.reset_url,
+            event.token,
+            mappers.expire_text(event),
+        )
+
     async def followed(event: user_events.UserFollowed, ctx: EventContext) -> None:
         await triggers.user_followed(_uow(ctx), event.follower_user_id, event.followee_user_id)
 
@@ -82,6 +95,7 @@ def user_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
         user_events.UserRegistered: registered,
         user_events.EmailVerificationRequested: verification,
         user_events.PasswordResetRequested: reset,
+        user_events.RegistrationAttemptedForExistingAccount: taken_email,
         user_events.UserFollowed: followed,
     }
 

@@ -69,6 +69,17 @@ CATALOG: dict[str, NotificationType] = {
                 "expire_time": "2026-01-01 12:00 UTC",
             },
         ),
+        NotificationType(
+            "account_exists",  # someone registered with this address: the owner is told
+            Category.ACCOUNT,
+            (Channel.EMAIL,),
+            critical=True,
+            variables={
+                **_PERSON,
+                "reset_url": "https://lms.example/reset-password?token=sample",
+                "expire_time": "2026-01-01 12:00 UTC",
+            },
+        ),
         NotificationType("welcome", Category.ACCOUNT, (Channel.EMAIL, Channel.IN_APP), variables=_PERSON),
         NotificationType(
             "enrolment", Category.LEARNING, (Channel.EMAIL, Channel.IN_APP), variables={**_PERSON, **_COURSE}

@@ -95,6 +95,28 @@ class Triggers:
             ),
         )
 
+    async def registration_attempted(
+        self,
+        uow: NotificationUnitOfWork,
+        user_id: str,
+        email: str,
+        display_name: str,
+        url: str,
+        token: str,
+        expire_time: str,
+    ) -> None:
+        """Someone registered with this account's email: tell the owner, with a reset link."""
+        await self._send(
+            uow,
+            SendCommand(
+                "account_exists",
+                user_id,
+                f"account_exists:{user_id}:{_digest(token or url)}",
+                {"reset_url": url, "expire_time": expire_time, "display_name": display_name},
+                email=email,
+            ),
+        )
+
     async def user_followed(self, uow: NotificationUnitOfWork, follower_id: str, followee_id: str) -> None:
         follower = await uow.recipients.get(follower_id)
         await self._send(
