@@ -204,7 +204,7 @@ async def test_a_repeated_search_sees_courses_published_and_archived_since(servi
 
 
 def letters(count: int) -> str:
-    """A word no other test uses (letters only: digits split words)."""
+    """A word no other test uses (letters only: a word with digits is never corrected)."""
     import random
     import string
 
@@ -234,6 +234,19 @@ async def test_typos_are_forgiven_by_word_length_and_a_word_being_typed_complete
     assert await names(stub, f"practical {typo(eight, 0)}") == [course.name]  # with a known word
     assert await names(stub, eight[:4]) == [course.name]  # being typed: completes
     assert await names(stub, eight[:4] + " ") == []  # a finished word does not
+
+
+async def test_a_word_with_digits_is_searched_as_written_not_completed_by_its_tail(service):
+    stub, mint, _ = service
+    teacher = People(mint).teacher(uid())
+    tail = letters(4)
+    code = f"{letters(6)}7{tail}"  # e.g. a product code; its letter tail must not widen the query
+    in_title = await publish(stub, teacher, title=f"Release {code}")
+    in_text = await publish(stub, teacher, title=f"Intro {tail}{letters(5)}", description=f"Covers {code}.")
+
+    assert await names(stub, code) == [in_title.name, in_text.name]  # title first, nothing else
+    suggested = await stub.SuggestSearch(course_pb2.SuggestSearchRequest(query=code))
+    assert list(suggested.completions) == [] and suggested.corrected_query == ""
 
 
 async def test_the_vocabulary_follows_edits_and_unpublishing(service):

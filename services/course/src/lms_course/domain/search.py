@@ -59,19 +59,27 @@ class SearchQuery:
 
 # -- forgiving queries --------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")
 COMPLETIONS = 5  # terms offered for the word being typed
 ALTERNATIVES = 3  # corrections tried per misspelt word
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query as the vocabulary spells them (lower-case letters only)."""
+    """The words of a query, lower-cased (runs of letters and digits: "html5" is one)."""
     return _WORD.findall(text.lower())
+
+
+def forgivable(word: str) -> bool:
+    """Whether a word may be corrected or completed: letters only, as the vocabulary
+    spells them. A word with digits (a version, a code) is searched as written."""
+    return word.isalpha()
 
 
 def typo_budget(word: str) -> int:
     """Edits forgiven in a word: none below 5 letters, one up to 8, two from 9 (the
-    "AUTO" fuzziness of Elasticsearch and Meilisearch's defaults)."""
+    "AUTO" fuzziness of Elasticsearch and Meilisearch's defaults); none with digits."""
+    if not forgivable(word):
+        return 0
     if len(word) >= 9:
         return 2
     return 1 if len(word) >= 5 else 0
@@ -80,7 +88,7 @@ def typo_budget(word: str) -> int:
 def completes_last_word(text: str) -> bool:
     """Whether the query's last word may still be being typed (no space after it)."""
     words = query_words(text)
-    return bool(words) and len(words[-1]) >= 2 and not text[-1:].isspace()
+    return bool(words) and len(words[-1]) >= 2 and forgivable(words[-1]) and not text[-1:].isspace()
 
 
 @dataclass(frozen=True, slots=True)
