@@ -445,6 +445,13 @@ async def test_admins_page_through_the_audit_log_with_filters(stub, mint):
 
 async def test_follow_unfollow_lists_and_counts(stub, database):
     star, _ = await register(stub)
+    # A public profile shows once the email is verified.
+    error = await fails(
+        stub.GetPublicProfile(user_pb2.GetPublicProfileRequest(name=f"{star.name}/publicProfile"))
+    )
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    [requested] = await events(database, events_pb2.EmailVerificationRequested, user_id=user_id(star))
+    await stub.VerifyEmail(user_pb2.VerifyEmailRequest(token=requested.token))
     fans = []
     for _ in range(3):
         _, address = await register(stub)

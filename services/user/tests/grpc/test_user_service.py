@@ -8,10 +8,13 @@ from collections.abc import AsyncIterator
 import grpc
 import jwt
 import pytest
+import sqlalchemy as sa
 from google.protobuf import field_mask_pb2
 
 from lms.options.v1 import options_pb2
-from lms.user.v1 import user_pb2, user_pb2_grpc
+from lms.user.v1 import events_pb2, user_pb2, user_pb2_grpc
+from lms_kit.db import Database
+from lms_kit.events.schema import outbox
 from lms_kit.testing.harness import TokenMint, error_reason, field_violations
 from lms_kit.testing.plugin import served
 from lms_user.server import SERVICE
@@ -40,6 +43,24 @@ async def register(stub, address: str | None = None, name: str = "Ada") -> tuple
         user_pb2.RegisterRequest(email=address, password=PASSWORD, display_name=name)
     )
     return response.user, address
+
+
+async def verify_email(pg_url: str, stub, user: user_pb2.User) -> None:
+    """Spend the verification token the service published for `user` (read from its outbox)."""
+    database = Database(pg_url)
+    try:
+        async with database.session() as session:
+            query = sa.select(outbox.c.payload).where(
+                outbox.c.subject == events_pb2.EmailVerificationRequested.DESCRIPTOR.full_name
+            )
+            found = [
+                events_pb2.EmailVerificationRequested.FromString(p)
+                for p in (await session.execute(query)).scalars()
+            ]
+    finally:
+        await database.dispose()
+    [requested] = [e for e in found if e.user_id == user.name.removeprefix("users/")]
+    await stub.VerifyEmail(user_pb2.VerifyEmailRequest(token=requested.token))
 
 
 async def login(stub, address: str, password: str = PASSWORD) -> user_pb2.AuthTokens:
@@ -171,7 +192,7 @@ async def test_logout_all_ends_every_session_of_the_caller_only(stub):
 # -- profiles -------------------------------------------------------------------
 
 
-async def test_owner_updates_profile_fields_named_by_the_mask(stub):
+async def test_owner_updates_profile_fields_named_by_the_mask(stub, pg_url):
     user, address = await register(stub)
     tokens = await login(stub, address)
     request = user_pb2.UpdateUserRequest(
@@ -182,6 +203,7 @@ async def test_owner_updates_profile_fields_named_by_the_mask(stub):
     assert (updated.display_name, updated.bio, updated.avatar) == ("Ada", "Teaches maths", "files/f-1")
     fetched = await stub.GetUser(user_pb2.GetUserRequest(name=user.name), metadata=bearer(tokens))
     assert fetched.bio == "Teaches maths"
+    await verify_email(pg_url, stub, user)  # a profile is public once the email is verified
     profile = await stub.GetPublicProfile(user_pb2.GetPublicProfileRequest(name=f"{user.name}/publicProfile"))
     assert (profile.user, profile.bio) == (user.name, "Teaches maths")
     assert not hasattr(profile, "email")

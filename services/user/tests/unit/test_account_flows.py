@@ -416,6 +416,10 @@ async def test_follow_is_idempotent_refuses_self_and_pages_newest_first(handlers
         await handlers.follows.follow(Actor.user(star.id), star.id)
     with pytest.raises(UserNotFound):
         await handlers.follows.follow(Actor.user(star.id), "missing")
+    with pytest.raises(UserNotFound):  # public once the email is verified
+        await handlers.follows.public_profile(star.id)
+    store.state.users[star.id].verify_email(clock())
+    store.state.users[star.id].pull_events()  # stored state carries no pending events
     _, followers, following = await handlers.follows.public_profile(star.id)
     assert (followers, following) == (5, 0)
     first = await handlers.follows.list_follows(star.id, followers=True, after=None, size=3)

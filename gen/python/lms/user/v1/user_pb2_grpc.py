@@ -249,8 +249,10 @@ class UserServiceServicer:
 
     def Register(self, request, context):
         """Register creates an account with the student role. The email is
-        normalised (trimmed, lower-cased) and must not be registered yet
-        (ALREADY_EXISTS, EMAIL_ALREADY_REGISTERED). The password must have at
+        normalised (NFKC, trimmed, lower-cased, IDNA domain). An email that
+        already has an account gets the same kind of answer (a user that is not
+        stored) and its owner a mail: the answer never tells which emails are
+        registered. The password must have at
         least 12 characters and must not be a common password
         (INVALID_ARGUMENT, PASSWORD_REJECTED, with a field violation on
         `password`). Retrying with the same `request_id` returns the account
@@ -323,7 +325,8 @@ class UserServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPublicProfile(self, request, context):
-        """GetPublicProfile returns what anyone may see of a user.
+        """GetPublicProfile returns what anyone may see of a user: NOT_FOUND until
+        the account's email is verified (and after it is closed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1679,7 +1679,8 @@ export enum ErrorReason {
   ERROR_REASON_UNSPECIFIED = 0,
 
   /**
-   * ALREADY_EXISTS: an account with this email exists.
+   * ALREADY_EXISTS: an account with this email exists. No longer answered by
+   * Register, which does not reveal registered emails.
    * buf:lint:ignore ENUM_VALUE_PREFIX
    *
    * @generated from enum value: EMAIL_ALREADY_REGISTERED = 1;
@@ -1945,8 +1946,10 @@ export const ErrorReasonSchema: GenEnum<ErrorReason> = /*@__PURE__*/
 export const UserService: GenService<{
   /**
    * Register creates an account with the student role. The email is
-   * normalised (trimmed, lower-cased) and must not be registered yet
-   * (ALREADY_EXISTS, EMAIL_ALREADY_REGISTERED). The password must have at
+   * normalised (NFKC, trimmed, lower-cased, IDNA domain). An email that
+   * already has an account gets the same kind of answer (a user that is not
+   * stored) and its owner a mail: the answer never tells which emails are
+   * registered. The password must have at
    * least 12 characters and must not be a common password
    * (INVALID_ARGUMENT, PASSWORD_REJECTED, with a field violation on
    * `password`). Retrying with the same `request_id` returns the account
@@ -2043,7 +2046,8 @@ export const UserService: GenService<{
     output: typeof UserSchema;
   },
   /**
-   * GetPublicProfile returns what anyone may see of a user.
+   * GetPublicProfile returns what anyone may see of a user: NOT_FOUND until
+   * the account's email is verified (and after it is closed).
    *
    * @generated from rpc lms.user.v1.UserService.GetPublicProfile
    */

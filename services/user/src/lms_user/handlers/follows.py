@@ -48,7 +48,9 @@ class FollowHandlers:
     async def public_profile(self, user_id: str) -> ProfileWithCounts:
         async with self._uow() as uow:
             user = await uow.users.get(user_id)
-            if user is None or user.is_deleted:
+            # Public once the email is verified: until then an id proves nothing (Register
+            # answers a stand-in for a registered email, which has no profile either).
+            if user is None or user.is_deleted or not user.email_verified:
                 raise UserNotFound([user_id])
             followers, following = await uow.follows.counts(user_id)
         return ProfileWithCounts(user, followers, following)
