@@ -805,6 +805,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         compression_min_bytes=args.compression_min_bytes,
         # One clock-skew setting for the edge and the services (they read it from the environment).
         clock_skew_s=int(os.environ.get("LMS_JWT_CLOCK_SKEW_S", gateway.clock_skew_s)),
+        # The services' collector is the gateway's too, sampling at the services' ratio.
+        otlp_endpoint=os.environ.get("LMS_OTLP_ENDPOINT", ""),
+        trace_sample_percent=100.0 * float(os.environ.get("LMS_TRACE_SAMPLE_RATIO", "1")),
     )
     if args.openapi_file is not None and not args.openapi_file.is_file():
         parser.error(f"--openapi-file: {args.openapi_file} is not a file")

@@ -223,6 +223,10 @@ class GatewayOptions:
     # Seconds a token is accepted past its expiry: the kit's setting (LMS_JWT_CLOCK_SKEW_S), so
     # the edge and the services agree.
     clock_skew_s: int = LEEWAY_S
+    # OTLP/gRPC collector (host:port) for the gateway's own spans; "" leaves tracing off.
+    otlp_endpoint: str = ""
+    # Share of requests without a sampled traceparent that start a recorded trace.
+    trace_sample_percent: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -432,8 +436,11 @@ def render(
         config["bootstrap_extensions"] = bootstrap_extensions
     return config | {
         "static_resources": {
-            "listeners": [_listener(http_port, virtual_host, http_filters, access_log_path), *listeners],
-            "clusters": clusters,
+            "listeners": [
+                _listener(http_port, virtual_host, http_filters, access_log_path, _tracing(options)),
+                *listeners,
+            ],
+            "clusters": clusters + ([_otlp_cluster(options.otlp_endpoint)] if options.otlp_endpoint else []),
         },
         # Bounds what one gateway holds open (and silences Envoy's edge warning).
         "overload_manager": {
@@ -1007,7 +1014,59 @@ def _access_log(path: str) -> dict:
     }
 
 
-def _listener(http_port: int, virtual_host: dict, http_filters: list[dict], access_log_path: str) -> dict:
+OTLP_CLUSTER = "otlp_collector"
+GATEWAY_SERVICE_NAME = "lms-gateway"
+
+
+def _tracing(options: GatewayOptions) -> dict | None:
+    """Envoy's OpenTelemetry tracer: a SERVER span per request, its `traceparent` sent on
+    to the service (whose span becomes its child), spans exported over OTLP/gRPC."""
+    if not options.otlp_endpoint:
+        return None
+    return {
+        "provider": {
+            "name": "envoy.tracers.opentelemetry",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig",
+                "grpc_service": {"envoy_grpc": {"cluster_name": OTLP_CLUSTER}, "timeout": "1s"},
+                "service_name": GATEWAY_SERVICE_NAME,
+            },
+        },
+        "random_sampling": {"value": options.trace_sample_percent},
+        "spawn_upstream_span": False,
+    }
+
+
+def _otlp_cluster(endpoint: str) -> dict:
+    host, _, port = endpoint.removeprefix("http://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"otlp_endpoint must be host:port, not {endpoint!r}")
+    return {
+        "name": OTLP_CLUSTER,
+        # A collector's DNS name in a cluster, an address on a dev machine: both resolve.
+        "type": "STRICT_DNS",
+        "dns_lookup_family": "V4_PREFERRED",
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": OTLP_CLUSTER,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": _address(host, int(port))}}]}],
+        },
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "explicit_http_config": {"http2_protocol_options": {}},
+            }
+        },
+    }
+
+
+def _listener(
+    http_port: int,
+    virtual_host: dict,
+    http_filters: list[dict],
+    access_log_path: str,
+    tracing: dict | None = None,
+) -> dict:
     manager = {
         "@type": "type.googleapis.com/envoy.extensions.filters.network."
         "http_connection_manager.v3.HttpConnectionManager",
@@ -1041,6 +1100,8 @@ def _listener(http_port: int, virtual_host: dict, http_filters: list[dict], acce
         },
         "http_filters": http_filters,
     }
+    if tracing is not None:
+        manager["tracing"] = tracing
     return {
         "name": "rest",
         "address": _address("127.0.0.1", http_port),

@@ -484,3 +484,28 @@ def test_helm_3_renders_the_same_objects_as_helm_4(rendered, profile):
         timeout=300,
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_the_gateway_sends_its_spans_to_the_services_collector_only_when_one_is_set(rendered):
+    assert "tracing" not in yaml.safe_dump(_gateway_config(rendered["default"]))
+    config = _gateway_config(rendered["production"])
+    manager = next(
+        f["typed_config"]
+        for listener in config["static_resources"]["listeners"]
+        if listener["name"] == "rest"
+        for chain in listener["filter_chains"]
+        for f in chain["filters"]
+    )
+    assert manager["tracing"]["random_sampling"]["value"] == 100.0
+    cluster = next(c for c in config["static_resources"]["clusters"] if c["name"] == gen_envoy.OTLP_CLUSTER)
+    address = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]
+    assert address["socket_address"] == {
+        "address": "otel-collector.observability.svc.cluster.local",
+        "port_value": 4317,
+    }
+    services = [
+        c
+        for c in by_kind(rendered["production"], "ConfigMap").values()
+        if "LMS_OTLP_ENDPOINT" in c.get("data", {})
+    ]
+    assert services and all(float(c["data"]["LMS_TRACE_SAMPLE_RATIO"]) == 1.0 for c in services)

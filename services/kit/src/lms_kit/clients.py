@@ -23,11 +23,12 @@ from typing import Any, Protocol
 import grpc
 from google.protobuf import descriptor as pb_descriptor
 from google.protobuf import descriptor_pb2
+from opentelemetry import trace
 
 from lms_kit.auth.principal import current_principal
 from lms_kit.auth.tokens import TokenSigner
 from lms_kit.interceptors import AUTHORIZATION, ON_BEHALF_OF
-from lms_kit.observability.tracing import inject_into
+from lms_kit.observability.tracing import inject_into, tracer, tracing_enabled
 from lms_kit.settings import KitSettings
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -177,7 +178,21 @@ class _CallerMetadata(
         )
 
     async def intercept_unary_unary(self, continuation, details, request):
-        return await continuation(await self._details(details), request)
+        if not tracing_enabled():
+            return await continuation(await self._details(details), request)
+        # A CLIENT span around the call (retries included), parent of the callee's SERVER span.
+        method = details.method.decode() if isinstance(details.method, bytes) else details.method
+        with tracer().start_as_current_span(
+            method.lstrip("/"),
+            kind=trace.SpanKind.CLIENT,
+            attributes={"rpc.system": "grpc", "rpc.method": method},
+        ) as span:
+            call = await continuation(await self._details(details), request)
+            code = await call.code()
+            span.set_attribute("rpc.grpc.status_code", code.value[0])
+            if code is not grpc.StatusCode.OK:
+                span.set_status(trace.StatusCode.ERROR, code.name)
+            return call
 
     async def intercept_unary_stream(self, continuation, details, request):
         return await continuation(await self._details(details), request)

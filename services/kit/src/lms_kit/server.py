@@ -36,7 +36,7 @@ from lms_kit.interceptors import RateLimiter, ServerPipeline
 from lms_kit.net import ClientAddressResolver
 from lms_kit.observability.logging import configure_logging
 from lms_kit.observability.metrics import RpcMetrics, serve_metrics
-from lms_kit.observability.tracing import configure_tracing
+from lms_kit.observability.tracing import configure_tracing, shutdown_tracing
 from lms_kit.policy import load_policies
 from lms_kit.ratelimit import build_rate_limiter
 from lms_kit.settings import KitSettings
@@ -207,9 +207,12 @@ async def serve(settings: S, build_app: Callable[[S], Awaitable[App]], *, metric
 
 def _worker_main(settings: KitSettings, build_app: Callable[[Any], Awaitable[App]]) -> None:
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
-    configure_tracing(settings.service_name, settings.otlp_endpoint)
+    configure_tracing(settings.service_name, settings.otlp_endpoint, settings.trace_sample_ratio)
     _install_uvloop()
-    asyncio.run(serve(settings, build_app, metrics=RpcMetrics()))
+    try:
+        asyncio.run(serve(settings, build_app, metrics=RpcMetrics()))
+    finally:
+        shutdown_tracing()
 
 
 def _install_uvloop() -> None:

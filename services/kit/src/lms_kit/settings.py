@@ -94,7 +94,16 @@ class KitSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
-    otlp_endpoint: str = Field("", description="OTLP/gRPC collector for traces; empty: no export.")
+    otlp_endpoint: str = Field(
+        "", description="OTLP/gRPC collector for traces (host:port, plaintext in the mesh); empty: no export."
+    )
+    trace_sample_ratio: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of new traces recorded when no caller decided (a sampled or unsampled "
+        "traceparent from Envoy or another service is always followed).",
+    )
 
 
 S = TypeVar("S", bound=KitSettings)

@@ -12,21 +12,31 @@ from opentelemetry.context import Context
 TRACER_NAME = "lms_kit"
 
 
-def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
-    """Install an SDK tracer provider exporting to `otlp_endpoint`, if one is given."""
+def configure_tracing(service: str, otlp_endpoint: str = "", sample_ratio: float = 1.0) -> None:
+    """Install an SDK tracer provider exporting to `otlp_endpoint` (OTLP/gRPC), if one is
+    given. A caller's sampling decision is followed; new traces are kept at `sample_ratio`.
+    The batch processor's own OTEL_BSP_* variables tune how often spans are sent."""
     if not otlp_endpoint:
         return
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
-    try:
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    except ImportError as exc:  # the exporter is an optional extra
-        raise RuntimeError("LMS_OTLP_ENDPOINT is set but opentelemetry-exporter-otlp is missing") from exc
-    provider = TracerProvider(resource=Resource.create({"service.name": f"lms-{service}"}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"lms-{service}"}),
+        sampler=ParentBased(TraceIdRatioBased(sample_ratio)),
+    )
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True)))
     trace.set_tracer_provider(provider)
+
+
+def shutdown_tracing() -> None:
+    """Send the spans still batched (a stopping worker would otherwise lose its last ones)."""
+    shutdown = getattr(trace.get_tracer_provider(), "shutdown", None)
+    if tracing_enabled() and shutdown is not None:
+        shutdown()
 
 
 def tracing_enabled() -> bool:
