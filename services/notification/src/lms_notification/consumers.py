@@ -88,6 +88,11 @@ def user_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
             mappers.expire_text(event),
         )
 
+    async def teacher_decided(event: user_events.TeacherApplicationDecided, ctx: EventContext) -> None:
+        await triggers.teacher_application_decided(
+            _uow(ctx), event.application, event.user_id, event.approved, event.note
+        )
+
     async def followed(event: user_events.UserFollowed, ctx: EventContext) -> None:
         await triggers.user_followed(_uow(ctx), event.follower_user_id, event.followee_user_id)
 
@@ -96,6 +101,7 @@ def user_handlers(triggers: Triggers) -> Mapping[type[Message], Handler]:
         user_events.EmailVerificationRequested: verification,
         user_events.PasswordResetRequested: reset,
         user_events.RegistrationAttemptedForExistingAccount: taken_email,
+        user_events.TeacherApplicationDecided: teacher_decided,
         user_events.UserFollowed: followed,
     }
 

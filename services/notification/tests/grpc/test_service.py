@@ -290,6 +290,67 @@ async def test_a_verification_event_delivered_twice_sends_one_mail_with_the_link
     assert mail["List-Unsubscribe"] is None
 
 
+async def test_a_teacher_application_decision_delivered_twice_mails_and_tells_the_inbox_once(
+    service, own_nats, smtp, stub, token_mint
+):
+    approved_user, declined_user = new_user(), new_user()
+    approved_address, declined_address = (f"{u}@example.test" for u in (approved_user, declined_user))
+    approval = user_events.TeacherApplicationDecided(
+        application=f"users/{approved_user}/teacherApplications/a-1",
+        user_id=approved_user,
+        approved=True,
+        note="Your sample lesson was lovely.",
+        decided_by="users/admin-1",
+    )
+    decline = user_events.TeacherApplicationDecided(
+        application=f"users/{declined_user}/teacherApplications/a-2",
+        user_id=declined_user,
+        approved=False,
+        note="Please add a sample lesson.",
+        decided_by="users/admin-1",
+    )
+    client = await nats.connect(own_nats)
+    try:
+        js = client.jetstream()
+        first = Envelope.new(approval)
+        # The address is learnt at registration; then the decision twice with one id (a
+        # redelivery), once more with a new id (a re-publish), and a decline after them: the
+        # consumer handles the stream in order, so once the decline is queued all are handled.
+        for envelope in (
+            Envelope.new(user_events.UserRegistered(user_id=approved_user, email=approved_address)),
+            Envelope.new(user_events.UserRegistered(user_id=declined_user, email=declined_address)),
+            first,
+            first,
+            Envelope.new(approval),
+            Envelope.new(decline),
+        ):
+            await js.publish(envelope.subject, envelope.payload, headers=envelope.headers)
+    finally:
+        await client.close()
+    approved_mails = await smtp.mailbox.arrival(approved_address, count=2)  # welcome, approval
+    declined_mails = await smtp.mailbox.arrival(declined_address, count=2)  # welcome, decline
+    me = token_mint.bearer(approved_user)
+    history = await stub.ListNotifications(
+        pb.ListNotificationsRequest(parent=f"users/{approved_user}"), metadata=me
+    )
+    assert sorted(n.type for n in history.notifications) == ["teacher_application_approved", "welcome"]
+    [notification] = [n for n in history.notifications if n.type == "teacher_application_approved"]
+    assert notification.idempotency_key == f"teacher_application_decided:{approval.application}"
+    assert sorted(m["X-LMS-Notification-Type"] for m in approved_mails) == [
+        "teacher_application_approved",
+        "welcome",
+    ]
+    [mail] = [m for m in approved_mails if m["X-LMS-Notification-Type"] == "teacher_application_approved"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Your sample lesson was lovely." in text and "create your first course" in text
+    assert mail["List-Unsubscribe"] is not None  # not critical: the account-mail opt-out applies
+    inbox = await stub.ListInboxItems(pb.ListInboxItemsRequest(parent=f"users/{approved_user}"), metadata=me)
+    [item] = [i for i in inbox.items if i.type == "teacher_application_approved"]
+    assert item.title == "You can teach now" and "Your sample lesson was lovely." in item.body
+    [declined] = [m for m in declined_mails if m["X-LMS-Notification-Type"] == "teacher_application_declined"]
+    assert "Please add a sample lesson." in declined.get_body(("plain",)).get_content()
+
+
 async def test_admins_see_dead_letters_and_only_dead_deliveries_are_re_driven(stub, token_mint):
     admin = token_mint.bearer("admin-2", roles=["admin"])
     listed = await stub.ListDeadLetters(pb.ListDeadLettersRequest(page_size=5), metadata=admin)

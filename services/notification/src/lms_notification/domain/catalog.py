@@ -81,6 +81,20 @@ CATALOG: dict[str, NotificationType] = {
             },
         ),
         NotificationType("welcome", Category.ACCOUNT, (Channel.EMAIL, Channel.IN_APP), variables=_PERSON),
+        # An administrator decided the user's application to teach: one type per outcome, so
+        # each template reads straight through and its save-time trial render covers it all.
+        NotificationType(
+            "teacher_application_approved",
+            Category.ACCOUNT,
+            (Channel.EMAIL, Channel.IN_APP),
+            variables={**_PERSON, "note": "Welcome aboard: we liked your sample lesson."},
+        ),
+        NotificationType(
+            "teacher_application_declined",
+            Category.ACCOUNT,
+            (Channel.EMAIL, Channel.IN_APP),
+            variables={**_PERSON, "note": "Please add a sample lesson and apply again."},
+        ),
         NotificationType(
             "enrolment", Category.LEARNING, (Channel.EMAIL, Channel.IN_APP), variables={**_PERSON, **_COURSE}
         ),

@@ -117,6 +117,21 @@ class Triggers:
             ),
         )
 
+    async def teacher_application_decided(
+        self, uow: NotificationUnitOfWork, application: str, user_id: str, approved: bool, note: str
+    ) -> None:
+        """Tell the applicant how an administrator decided their application to teach, with
+        the administrator's note. An application is decided once: its name is the key."""
+        await self._send(
+            uow,
+            SendCommand(
+                "teacher_application_approved" if approved else "teacher_application_declined",
+                user_id,
+                f"teacher_application_decided:{application}",
+                {"note": note.strip()},
+            ),
+        )
+
     async def user_followed(self, uow: NotificationUnitOfWork, follower_id: str, followee_id: str) -> None:
         follower = await uow.recipients.get(follower_id)
         await self._send(
