@@ -27,9 +27,10 @@ PASSWORD = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def mailed_link(devmesh, email: str, timeout_s: float = 20.0, kind: str = "email_verification") -> str:
-    """The link mailed to `email`, read from the notification service's outbox in the dev
-    mesh (.eml files under <data>/dev/notification/outbox: the embedded default's mail)."""
+def mailed_text(devmesh, email: str, kind: str, timeout_s: float = 20.0) -> str:
+    """The plain-text part of the `kind` mail to `email`, read from the notification service's
+    outbox in the dev mesh (.eml files under <data>/dev/notification/outbox: the embedded
+    default's mail)."""
     outbox = devmesh.data_dir / "dev" / "notification" / "outbox"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -38,9 +39,15 @@ def mailed_link(devmesh, email: str, timeout_s: float = 20.0, kind: str = "email
             if message["To"] == email and message["X-LMS-Notification-Type"] == kind:
                 text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
                 assert PASSWORD not in text
-                return next(word for word in text.split() if "token=" in word)
+                return text
         time.sleep(0.1)
     raise AssertionError(f"no {kind} mail for {email} in {outbox}")
+
+
+def mailed_link(devmesh, email: str, timeout_s: float = 20.0, kind: str = "email_verification") -> str:
+    """The link in the `kind` mail to `email` (see mailed_text)."""
+    text = mailed_text(devmesh, email, kind, timeout_s)
+    return next(word for word in text.split() if "token=" in word)
 
 
 def totp_code(secret: str, steps_ahead: int = 0) -> str:
@@ -177,10 +184,17 @@ def test_first_admin_by_the_operator_then_a_learner_becomes_a_teacher_over_rest(
     assert rest.get("/v1/users/-/teacherApplications", headers=learner).status_code == 403
 
     decided = rest.post(
-        f"/v1/{application}:decide", json={"decision": "TEACHER_APPLICATION_DECISION_APPROVE"}, headers=admin
+        f"/v1/{application}:decide",
+        json={"decision": "TEACHER_APPLICATION_DECISION_APPROVE", "note": "Welcome aboard, Lena."},
+        headers=admin,
     )
     assert decided.status_code == 200, decided.text
     assert decided.json()["state"] == "TEACHER_APPLICATION_STATE_APPROVED"
+    # The applicant hears of it by mail (with the admin's note) and in the inbox.
+    assert "Welcome aboard, Lena." in mailed_text(devmesh, learner_email, "teacher_application_approved")
+    inbox = rest.get(f"/v1/notification/{learner_name}/inbox", headers=learner)
+    assert inbox.status_code == 200, inbox.text
+    assert [i["type"] for i in inbox.json()["items"]].count("teacher_application_approved") == 1
     refreshed = rest.post("/v1/auth:refresh", json={"refreshToken": learner_tokens["refreshToken"]})
     teacher = {"authorization": f"Bearer {refreshed.json()['tokens']['accessToken']}"}
     course = rest.post("/v1/courses", json={"title": "Knitting, first stitches"}, headers=teacher)
