@@ -25,13 +25,21 @@ def _catalogue(source: str) -> dict[str, gen_monitoring.Metric]:
 
 def test_kit_entries_are_what_the_kit_registers():
     from prometheus_client import CollectorRegistry
+    from prometheus_client.metrics import MetricWrapperBase
 
     from lms_kit.observability import metrics as kit_metrics
+
+    from lms_kit.observability import event_metrics
 
     registry = CollectorRegistry()
     rpc = kit_metrics.RpcMetrics(registry)
     kinds = {family.name: family.type for family in registry.collect()}
     objects = {"grpc_server_handled_total": rpc.handled, "grpc_server_handling_seconds": rpc.latency}
+    for value in vars(event_metrics).values():  # the outbox's and the consumers' (default registry)
+        if isinstance(value, MetricWrapperBase):
+            name = value._name + ("_total" if value._type == "counter" else "")
+            objects[name] = value
+            kinds[value._name] = value._type
     kit = _catalogue("kit")
     assert set(kit) == set(objects)
     for name, metric in kit.items():

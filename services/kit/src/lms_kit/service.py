@@ -130,9 +130,16 @@ class Runtime(Generic[S]):
         """Run an idempotent JetStream consumer (inbox, retries, dead letters) once serving;
         handlers get `ctx.uow` from `unit_of_work` (their writes commit with the inbox row)."""
         database = self.database
+        service = self.definition.name
         self.events.attach(
             lambda _client, js: EventConsumer(
-                js, database, durable=durable, handlers=handlers, unit_of_work=unit_of_work, **options
+                js,
+                database,
+                durable=durable,
+                handlers=handlers,
+                unit_of_work=unit_of_work,
+                service=service,
+                **options,
             )
         )
 

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from lms_kit.events.envelope import EVENT_ID, EVENT_TYPE, MSG_ID, OCCURRED_AT, d
 from lms_kit.events.envelope import parse_time as _parse_time
 from lms_kit.events.schema import inbox
 from lms_kit.events.streams import DLQ_PREFIX, ensure_stream, stream_name
+from lms_kit.observability.event_metrics import ConsumerMetrics
 
 if TYPE_CHECKING:
     from lms_kit.db import Database, UnitOfWork
@@ -94,6 +96,8 @@ class EventConsumer:
         dead_letter_prefix: str = DLQ_PREFIX,
         concurrency: int = 1,
         unit_of_work: Callable[[], UnitOfWork] | None = None,
+        service: str = "",
+        lag_interval_s: float = 15.0,
     ) -> None:
         if not _DURABLE.match(durable):
             raise ValueError(f"bad durable name {durable!r}: letters, digits, '-' and '_' only")
@@ -124,6 +128,9 @@ class EventConsumer:
         # The service's own unit of work (with its repositories), or the kit's plain one.
         self._unit_of_work = unit_of_work or database.unit_of_work
         self.dead_letter_subject = f"{dead_letter_prefix}.{durable}"
+        self.metrics = ConsumerMetrics(service or durable, durable, self.stream, sorted(self._handlers))
+        self._lag_interval_s = lag_interval_s
+        self._lag_task: asyncio.Task[None] | None = None
         self._sub: JetStreamContext.PullSubscription | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -136,11 +143,17 @@ class EventConsumer:
         await self._bind()
         self._stopping = False
         self._task = asyncio.create_task(self.run(), name=f"event-consumer-{self.durable}")
+        self._lag_task = asyncio.create_task(self._report_lag(), name=f"event-lag-{self.durable}")
 
     async def stop(self) -> None:
         """Finish the message in hand, then stop; fetched but unhandled ones are redelivered."""
         task, self._task = self._task, None
         self._stopping = True
+        lag, self._lag_task = self._lag_task, None
+        if lag is not None:
+            lag.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag
         if task is not None:
             if self._fetching:  # waiting for messages, not handling one: safe to interrupt
                 task.cancel()
@@ -205,6 +218,7 @@ class EventConsumer:
         if registered is None:
             log.info("event_ignored consumer=%s event_type=%s", self.durable, type_name)
             await msg.ack()
+            self.metrics.handled(type_name, "ignored")
             return
         event_id = headers.get(EVENT_ID) or headers.get(MSG_ID)
         if not event_id:
@@ -228,9 +242,11 @@ class EventConsumer:
                 "messaging.consumer.group.name": self.durable,
             },
         ):
+            started = time.perf_counter()
             try:
                 handled = await self._handle_once(event, msg, headers, event_id, type_name, delivery, handler)
             except Exception as exc:
+                self.metrics.seconds.observe(time.perf_counter() - started)
                 log.warning(
                     "event_handler_failed consumer=%s event_id=%s event_type=%s delivery=%d",
                     self.durable,
@@ -241,9 +257,11 @@ class EventConsumer:
                 )
                 await self._retry_or_dead_letter(msg, headers, delivery, exc)
                 return
+            self.metrics.seconds.observe(time.perf_counter() - started)
         if not handled:
             log.info("event_duplicate consumer=%s event_id=%s", self.durable, event_id)
         await msg.ack()
+        self.metrics.handled(type_name, "ok" if handled else "duplicate")
 
     async def _handle_once(
         self,
@@ -280,6 +298,7 @@ class EventConsumer:
             await self._dead_letter(msg, headers, delivery, f"{type(exc).__name__}: {exc}")
             return
         await msg.nak(delay=self._backoff_s[min(delivery, len(self._backoff_s)) - 1])
+        self.metrics.handled(headers.get(EVENT_TYPE) or msg.subject, "retry")
 
     async def _dead_letter(self, msg: Msg, headers: dict[str, str], delivery: int, reason: str) -> None:
         """Copy the message to the dead-letter subject, then terminate it."""
@@ -308,6 +327,23 @@ class EventConsumer:
             dead[DLQ_REASON],
         )
         await msg.term()
+        self.metrics.dead_lettered(headers.get(EVENT_TYPE) or msg.subject)
+
+    async def measure_lag(self) -> tuple[int, int]:
+        """JetStream's num_pending and num_ack_pending for this durable; sets the gauges."""
+        info = await self._js.consumer_info(self.stream, self.durable)
+        pending, ack_pending = int(info.num_pending or 0), int(info.num_ack_pending or 0)
+        self.metrics.pending.set(pending)
+        self.metrics.ack_pending.set(ack_pending)
+        return pending, ack_pending
+
+    async def _report_lag(self) -> None:
+        while True:
+            try:
+                await self.measure_lag()
+            except Exception:  # NATS is away: the gauges keep their last values
+                log.warning("event_lag_unmeasured consumer=%s", self.durable, exc_info=True)
+            await asyncio.sleep(self._lag_interval_s)
 
     async def _bind(self) -> JetStreamContext.PullSubscription:
         if self._sub is None:

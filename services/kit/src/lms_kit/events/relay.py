@@ -12,6 +12,10 @@ with `FOR UPDATE SKIP LOCKED`, so peers publish disjoint batches.
 
 Retention: published rows are kept for `keep_published` (default one day, for inspection
 and incident replay), then deleted by the relay itself.
+
+Metrics (observability.event_metrics): events published and failed publishes as they
+happen; the backlog (unpublished rows, the oldest one's age) measured every
+`backlog_interval_s`, whatever the relay is doing, so a stalled relay still reports it.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from nats.js import JetStreamContext
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lms_kit.events.envelope import EVENT_TYPE
 from lms_kit.events.schema import outbox
+from lms_kit.observability.event_metrics import OutboxMetrics
 
 if TYPE_CHECKING:
     from lms_kit.db import Database
@@ -49,6 +55,8 @@ class OutboxRelay:
         max_retry_delay_s: float = 10.0,
         keep_published: timedelta = timedelta(days=1),
         purge_interval_s: float = 600.0,
+        service: str = "",
+        backlog_interval_s: float = 15.0,
     ) -> None:
         self._db = database
         self._js = js
@@ -58,9 +66,12 @@ class OutboxRelay:
         self._max_retry_delay_s = max_retry_delay_s
         self._keep_published = keep_published
         self._purge_interval_s = purge_interval_s
+        self._backlog_interval_s = backlog_interval_s
+        self.metrics = OutboxMetrics(service)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._backlog_task: asyncio.Task[None] | None = None
 
     def notify(self) -> None:
         """Wake the relay now (called after a commit that wrote events)."""
@@ -73,6 +84,7 @@ class OutboxRelay:
         self._stopping = False
         self._db.add_outbox_listener(self.notify)
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
+        self._backlog_task = asyncio.create_task(self._report_backlog(), name="outbox-backlog")
 
     async def stop(self) -> None:
         """Finish the batch in flight, then stop. Unpublished rows wait for the next start."""
@@ -81,6 +93,11 @@ class OutboxRelay:
         self._stopping = True
         self._wake.set()
         self._db.remove_outbox_listener(self.notify)
+        if self._backlog_task is not None:
+            self._backlog_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._backlog_task
+            self._backlog_task = None
         try:
             await self._task
         finally:
@@ -111,7 +128,7 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished events in outbox order; returns how many."""
         failure: Exception | None = None
-        acked: list[int] = []
+        acked: list[Any] = []
         async with self._db.session() as session, session.begin():
             rows = await self._claim(session)
             for row in rows:
@@ -121,13 +138,42 @@ class OutboxRelay:
                     # Commit what was acknowledged; this row and those after it stay
                     # unpublished, so the next pass resumes in order.
                     failure = exc
+                    self.metrics.failures.inc()
                     break
-                acked.append(row.sequence)
+                acked.append(row)
             if acked:
-                await self._mark_published(session, acked)
+                await self._mark_published(session, [row.sequence for row in acked])
+        for row in acked:  # counted once the mark committed
+            self.metrics.published(dict(row.headers).get(EVENT_TYPE, row.subject))
         if failure is not None:
             raise failure
         return len(acked)
+
+    async def measure_backlog(self) -> tuple[int, float]:
+        """Unpublished rows and the oldest one's age in seconds (0 when none); sets the gauges."""
+        async with self._db.session() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(outbox.c.occurred_at)).where(
+                        outbox.c.published_at.is_(None)
+                    )
+                )
+            ).one()
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        self.metrics.pending.set(count)
+        self.metrics.oldest_age.set(age)
+        return int(count), age
+
+    async def _report_backlog(self) -> None:
+        while True:
+            try:
+                await self.measure_backlog()
+            except Exception:  # the database is away: the gauges keep their last values
+                log.warning("outbox_backlog_unmeasured", exc_info=True)
+            await asyncio.sleep(self._backlog_interval_s)
 
     async def purge_published(self) -> int:
         """Delete rows published more than `keep_published` ago; returns how many."""

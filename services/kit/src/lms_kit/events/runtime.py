@@ -60,7 +60,7 @@ class EventRuntime:
         js = self._client.jetstream()
         await ensure_stream(js, self._domain)
         await ensure_dead_letter_stream(js)
-        self.relay = OutboxRelay(self._database, js)
+        self.relay = OutboxRelay(self._database, js, service=self._domain)
         await self.relay.start()
         for factory in self._attachments:
             runnable = factory(self._client, js)
