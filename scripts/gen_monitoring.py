@@ -81,9 +81,7 @@ METRICS: tuple[Metric, ...] = (
     # lms_kit.observability.event_metrics (and, planned, the rest of DESIGN-kit.md's
     # "Metrics"); every one carries the service's name.
     Metric("lms_grpc_server_in_flight", "gauge", ("grpc_service",), "kit-planned", "RPCs being handled now"),
-    Metric(
-        "lms_outbox_pending_events", "gauge", ("service",), "kit", "outbox rows not yet published"
-    ),
+    Metric("lms_outbox_pending_events", "gauge", ("service",), "kit", "outbox rows not yet published"),
     Metric(
         "lms_outbox_oldest_pending_age_seconds",
         "gauge",
@@ -98,9 +96,7 @@ METRICS: tuple[Metric, ...] = (
         "kit",
         "domain events acknowledged by JetStream, by full proto name",
     ),
-    Metric(
-        "lms_outbox_publish_failures_total", "counter", ("service",), "kit", "failed outbox publishes"
-    ),
+    Metric("lms_outbox_publish_failures_total", "counter", ("service",), "kit", "failed outbox publishes"),
     Metric(
         "lms_consumer_pending_messages",
         "gauge",

@@ -27,9 +27,8 @@ def test_kit_entries_are_what_the_kit_registers():
     from prometheus_client import CollectorRegistry
     from prometheus_client.metrics import MetricWrapperBase
 
-    from lms_kit.observability import metrics as kit_metrics
-
     from lms_kit.observability import event_metrics
+    from lms_kit.observability import metrics as kit_metrics
 
     registry = CollectorRegistry()
     rpc = kit_metrics.RpcMetrics(registry)
