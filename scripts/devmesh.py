@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import devmesh_prometheus
 import embedded_pg  # sibling scripts, not installed packages
 import gen_envoy
 from gen_envoy import PROBE, ServiceSpec
@@ -304,6 +305,7 @@ class Options:
     gateway: gen_envoy.GatewayOptions = field(default_factory=gen_envoy.GatewayOptions)
     openapi_file: Path | None = None
     envoy_concurrency: int = 0  # Envoy worker threads; 0: Envoy's default (one per core)
+    prometheus: bool = False  # metrics ports on, and a Prometheus scraping them with the rules
 
 
 class Mesh:
@@ -319,6 +321,8 @@ class Mesh:
         self.nats_url = ""
         self.dev_children: list[str] = []  # stand-ins and helpers from lms_devkit.dev
         self.databases: dict[str, str] = {}
+        self.metrics_ports: dict[str, int] = {}
+        self.prometheus_port = 0
 
     # -- signals
 
@@ -481,6 +485,8 @@ class Mesh:
         # Mailed links open the gateway's own account pages unless a web app is named.
         base_env["LMS_WEB_URL"] = base_env.get("LMS_WEB_URL") or base_env["LMS_PUBLIC_BASE_URL"]
         extra_env = self.prepare_dev_setups(base_env)
+        if self.options.prometheus:
+            self.metrics_ports = {spec.name: free_port() for spec in self.services}
         # All services start at once (each applies its own migrations), then are waited for.
         for spec in self.services:
             env = (
@@ -490,6 +496,7 @@ class Mesh:
                     "LMS_SERVICE_NAME": spec.name,
                     "LMS_GRPC_PORT": str(spec.grpc_port),
                     "LMS_DATABASE_URL": databases.get(spec.name, ""),
+                    "LMS_METRICS_PORT": str(self.metrics_ports.get(spec.name, 0)),
                 }
             )
             say(f"starting {spec.name} on 127.0.0.1:{spec.grpc_port}")
@@ -500,6 +507,8 @@ class Mesh:
         # the runner has a single thread (gRPC starts threads). Envoy's own
         # health checks keep traffic away until the services are SERVING.
         self.start_envoy(jwks, gateway_secret=base_env["LMS_GATEWAY_SECRET"])
+        if self.options.prometheus:  # also before any thread; it scrapes what is up
+            self.start_prometheus()
 
         grpc_services = gen_envoy.load_grpc_services(gen_envoy.DESCRIPTOR)
         for spec in self.services:
@@ -526,6 +535,24 @@ class Mesh:
                 lambda: envoy_stat(self.admin_port, JWKS_FETCHED_STAT) > 0,
                 self.options.start_timeout,
             )
+        if self.options.prometheus:
+            self.wait_until(
+                "prometheus /-/ready",
+                lambda: http_status(self.prometheus_port, "/-/ready") == 200,
+                self.options.start_timeout,
+            )
+
+    def start_prometheus(self) -> None:
+        config_file = devmesh_prometheus.write(
+            self.data / "prometheus", self.services, self.metrics_ports, self.admin_port
+        )
+        self.prometheus_port = free_port()
+        say(f"starting prometheus on 127.0.0.1:{self.prometheus_port}")
+        self.spawn(
+            "prometheus",
+            devmesh_prometheus.argv(find_binary("prometheus"), config_file, self.prometheus_port),
+            clean_codes=(0, -signal.SIGTERM),
+        )
 
     def prepare_dev_setups(self, base_env: dict[str, str]) -> dict[str, dict[str, str]]:
         """Each service's lms_devkit.dev.<service> setup: start its children (stand-ins),
@@ -616,10 +643,17 @@ class Mesh:
             "rest": f"http://127.0.0.1:{self.http_port}",
             "admin": f"http://127.0.0.1:{self.admin_port}",
             "nats": self.nats_url,
+            "prometheus": f"http://127.0.0.1:{self.prometheus_port}" if self.prometheus_port else "",
             "runner_pid": os.getpid(),
             "children": {c.name: {"pid": c.pid, "log": str(c.log_path)} for c in self.children},
             "services": {
-                s.name: {"grpc": f"127.0.0.1:{s.grpc_port}", "database": self.databases.get(s.name, "")}
+                s.name: {
+                    "grpc": f"127.0.0.1:{s.grpc_port}",
+                    "database": self.databases.get(s.name, ""),
+                    "metrics": f"127.0.0.1:{self.metrics_ports[s.name]}"
+                    if s.name in self.metrics_ports
+                    else "",
+                }
                 for s in self.services
             },
         }
@@ -639,6 +673,8 @@ class Mesh:
         lines.append(
             f"  envoy: admin http://127.0.0.1:{self.admin_port} pid={envoy.pid} log={envoy.log_path}"
         )
+        if "prometheus" in by_name:
+            lines.append(f"  prometheus: http://127.0.0.1:{self.prometheus_port} (alerts: /alerts)")
         print("\n".join(lines), flush=True)
 
     def run_until_stopped(self) -> None:
@@ -657,7 +693,7 @@ class Mesh:
             ([by_name["envoy"]] if "envoy" in by_name else [], OTHER_STOP_TIMEOUT_S),
             ([by_name[s.name] for s in self.services if s.name in by_name], SERVICE_STOP_TIMEOUT_S),
             (
-                [by_name[n] for n in ("nats", "postgres", *self.dev_children) if n in by_name],
+                [by_name[n] for n in ("nats", "postgres", "prometheus", *self.dev_children) if n in by_name],
                 OTHER_STOP_TIMEOUT_S,
             ),
         ]
@@ -738,6 +774,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         "the machine's on 127.0.0.1:5432) instead of the embedded one (default when LMS_DEVMESH_DB=postgres)",
     )
     parser.add_argument("--with-probe", action="store_true", help="also run the kit's probe service (tests)")
+    parser.add_argument(
+        "--prometheus",
+        action="store_true",
+        help="give every service a metrics port and run a Prometheus (Debian package) scraping them "
+        "and Envoy with the chart's alert rules",
+    )
     parser.add_argument("--workers", type=int, default=1, help="worker processes per service")
     parser.add_argument(
         "--free-ports", action="store_true", help="free gRPC ports instead of the fixed dev ports"
@@ -826,6 +868,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         gateway=gateway,
         openapi_file=args.openapi_file.resolve() if args.openapi_file else None,
         envoy_concurrency=args.envoy_concurrency,
+        prometheus=args.prometheus,
     )
 
 
